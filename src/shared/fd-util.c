@@ -1,0 +1,116 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* fd-util.c: implementation of fd-util.h. */
+
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include "fd-util.h"
+
+int safe_close(int fd) {
+        if (fd >= 0) {
+                int saved = errno;
+                close(fd);
+                errno = saved;
+        }
+        return -1;
+}
+
+int read_full_file(const char *path, size_t max_size, char **ret, size_t *ret_size) {
+        _cleanup_close_ int fd = -1;
+        char *buf = NULL;
+        size_t n = 0, allocated = 0;
+
+        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0)
+                return -errno;
+        for (;;) {
+                ssize_t k;
+                if (n + 1 >= allocated) {
+                        size_t want = allocated ? allocated * 2 : 4096;
+                        char *b;
+                        if (allocated > max_size + 1) {
+                                free(buf);
+                                return -E2BIG;
+                        }
+                        b = realloc(buf, want);
+                        if (!b) {
+                                free(buf);
+                                return -ENOMEM;
+                        }
+                        buf = b;
+                        allocated = want;
+                }
+                k = read(fd, buf + n, allocated - n - 1);
+                if (k < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        free(buf);
+                        return -errno;
+                }
+                if (k == 0)
+                        break;
+                n += (size_t) k;
+                if (n > max_size) {
+                        free(buf);
+                        return -E2BIG;
+                }
+        }
+        buf[n] = 0;
+        *ret = buf;
+        if (ret_size)
+                *ret_size = n;
+        return 0;
+}
+
+int readlink_malloc(const char *path, char **ret) {
+        size_t l = 256;
+
+        for (;;) {
+                char *c = malloc(l);
+                ssize_t n;
+                if (!c)
+                        return -ENOMEM;
+                n = readlink(path, c, l - 1);
+                if (n < 0) {
+                        int r = -errno;
+                        free(c);
+                        return r;
+                }
+                if ((size_t) n < l - 1) {
+                        c[n] = 0;
+                        *ret = c;
+                        return 0;
+                }
+                free(c);
+                if (l > 65536)
+                        return -ENAMETOOLONG;
+                l *= 2;
+        }
+}
+
+int write_string_file(const char *path, const char *s) {
+        _cleanup_close_ int fd = -1;
+        size_t n = strlen(s);
+        bool nl = n == 0 || s[n - 1] != '\n';
+
+        fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOCTTY, 0644);
+        if (fd < 0)
+                return -errno;
+        if (write(fd, s, n) != (ssize_t) n)
+                return errno > 0 ? -errno : -EIO;
+        if (nl && write(fd, "\n", 1) != 1)
+                return errno > 0 ? -errno : -EIO;
+        return 0;
+}
+
+int fd_move_above_stdio(int fd) {
+        int n;
+
+        if (fd < 0 || fd > 2)
+                return fd;
+        n = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+        if (n < 0)
+                return -errno;
+        close(fd);
+        return n;
+}

@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/*
+ * fd-util.h: closing file descriptors safely, cleanup helpers for fds, FILE and DIR, and
+ * small readers of whole files and symlinks.
+ */
+
+#include <dirent.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include "macro.h"
+
+/* Closes fd if >= 0, preserving errno; always returns -1. */
+int safe_close(int fd);
+static inline void closep(int *fd) {
+        safe_close(*fd);
+}
+#define _cleanup_close_ _cleanup_(closep)
+static inline void fclosep(FILE **f) {
+        if (*f)
+                fclose(*f);
+}
+#define _cleanup_fclose_ _cleanup_(fclosep)
+static inline void closedirp(DIR **d) {
+        if (*d)
+                closedir(*d);
+}
+#define _cleanup_closedir_ _cleanup_(closedirp)
+#define _cleanup_free_ _cleanup_(freep)
+
+/* Reads a whole file (at most max_size bytes; -E2BIG beyond) into a NUL-terminated buffer
+ * owned by the caller. ret_size may be NULL. */
+int read_full_file(const char *path, size_t max_size, char **ret, size_t *ret_size);
+/* Reads the target of the symlink at path; -EINVAL if it is not a symlink. */
+int readlink_malloc(const char *path, char **ret);
+/* Writes s (plus a newline if it has none) to path, creating or truncating it. */
+int write_string_file(const char *path, const char *s);
+/* Moves fd to >= 3 with O_CLOEXEC (closing the original). Returns the new fd or -errno. */
+int fd_move_above_stdio(int fd);
