@@ -28,10 +28,9 @@ static inline void closedirp(DIR **d) {
                 closedir(*d);
 }
 #define _cleanup_closedir_ _cleanup_(closedirp)
-#define _cleanup_free_ _cleanup_(freep)
 
-/* Reads a whole file (at most max_size bytes; -E2BIG beyond) into a NUL-terminated buffer
- * owned by the caller. ret_size may be NULL. */
+/* Reads a whole file (at most max_size bytes, SIZE_MAX for no limit; -E2BIG beyond) into a
+ * NUL-terminated buffer owned by the caller. ret_size may be NULL. */
 int read_full_file(const char *path, size_t max_size, char **ret, size_t *ret_size);
 /* Reads the target of the symlink at path; -EINVAL if it is not a symlink. */
 int readlink_malloc(const char *path, char **ret);

@@ -43,7 +43,7 @@ Hashmap *hashmap_free(Hashmap *h);
 DEFINE_TRIVIAL_CLEANUP_FUNC(Hashmap *, hashmap_free);
 /* Empties the map, freeing what the ops own. */
 void hashmap_clear(Hashmap *h);
-/* Allocates *h if NULL. 0 or -ENOMEM. */
+/* Allocates *h if NULL. 1 if it was allocated now, 0 if it existed, -ENOMEM. */
 int hashmap_ensure_allocated(Hashmap **h, const HashOps *ops);
 
 /* Adds key → value. Returns 1 if added, 0 if key was present with this same value,

@@ -88,6 +88,7 @@ static inline void *mfree(void *p) {
 static inline void freep(void *p) {
         free(*(void **) p);
 }
+#define _cleanup_free_ _cleanup_(freep)
 
 #define DEFINE_TRIVIAL_CLEANUP_FUNC(type, func)         \
         static inline void func##p(type *p) {           \

@@ -2,6 +2,7 @@
 /* path-util.c: implementation of path-util.h. */
 
 #include <stdarg.h>
+#include <sys/stat.h>
 
 #include "path-util.h"
 #include "string-util.h"
@@ -177,6 +178,8 @@ int path_extract_directory(const char *p, char **ret) {
         n = strlen(p);
         while (n > 1 && p[n - 1] == '/')
                 n--;
+        if (n == 1 && p[0] == '/')
+                return -EADDRNOTAVAIL; /* the root has no parent */
         s = memrchr(p, '/', n);
         if (!s)
                 return -EDESTADDRREQ;
@@ -253,4 +256,32 @@ bool path_is_normalized(const char *p) {
 
 bool path_is_safe(const char *p) {
         return path_is_absolute(p) && path_is_normalized(p) && !string_has_cc(p, NULL);
+}
+
+bool hidden_or_backup_file(const char *filename) {
+        static const char *const suffixes[] = {
+                "rpmnew",   "rpmsave",  "rpmorig",   "dpkg-old",    "dpkg-new",    "dpkg-tmp",
+                "dpkg-dist", "dpkg-bak", "dpkg-backup", "dpkg-remove", "ucf-new",  "ucf-old",
+                "ucf-dist", "swp",      "bak",       "old",         "new",
+        };
+        const char *dot;
+
+        if (filename[0] == '.' || streq(filename, "lost+found") || streq(filename, "aquota.user") ||
+            streq(filename, "aquota.group") || endswith(filename, "~"))
+                return true;
+        dot = strrchr(filename, '.');
+        if (!dot)
+                return false;
+        for (size_t i = 0; i < ELEMENTSOF(suffixes); i++)
+                if (streq(dot + 1, suffixes[i]))
+                        return true;
+        return false;
+}
+
+int null_or_empty_path(const char *path) {
+        struct stat st;
+
+        if (stat(path, &st) < 0)
+                return -errno;
+        return (S_ISREG(st.st_mode) && st.st_size <= 0) || S_ISCHR(st.st_mode);
 }

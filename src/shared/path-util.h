@@ -33,7 +33,8 @@ static inline bool path_equal(const char *a, const char *b) {
 bool path_equal_ptr(const char *a, const char *b) _pure_;
 /* The last component ("" for "/"); a pointer into p. Trailing slashes must be simplified. */
 const char *path_basename(const char *p) _pure_;
-/* A copy of the directory part: "/a/b" → "/a", "/a" → "/", "a" → -EDESTADDRREQ. */
+/* A copy of the directory part: "/a/b" → "/a", "/a" → "/", "a" → -EDESTADDRREQ,
+ * "/" → -EADDRNOTAVAIL (as in systemd; walking up the tree stops at the root). */
 int path_extract_directory(const char *p, char **ret);
 /* A copy of the last component: "/a/b/" → "b"; -EADDRNOTAVAIL for "/". */
 int path_extract_filename(const char *p, char **ret);
@@ -48,3 +49,10 @@ bool path_is_valid(const char *p) _pure_;
 bool path_is_normalized(const char *p) _pure_;
 /* Absolute and normalized, no control characters. */
 bool path_is_safe(const char *p) _pure_;
+/* A directory entry that configuration readers skip: hidden (leading '.'), "lost+found",
+ * backups ("~", ".bak", ".old", ".new", ".swp") and package-manager leftovers (".dpkg-old",
+ * ".rpmnew", ".ucf-dist", …), as systemd skips them. */
+bool hidden_or_backup_file(const char *filename) _pure_;
+/* Whether path (following symlinks) is an empty regular file or a character device, i.e. a
+ * mask in systemd's sense. 1 yes, 0 no, negative errno if it cannot be stat()ed. */
+int null_or_empty_path(const char *path);

@@ -29,18 +29,18 @@ uint64_t siphash24(const void *data, size_t len, const uint8_t key[16]) {
         uint64_t v2 = 0x6c7967656e657261ULL ^ k0;
         uint64_t v3 = 0x7465646279746573ULL ^ k1;
         uint64_t b = ((uint64_t) len) << 56, m;
-        size_t left = len & 7;
-        const uint8_t *end = in + len - left;
+        size_t left = len & 7, full = len - left;
 
-        for (; in != end; in += 8) {
-                m = load_le64(in);
+        /* Offsets, not pointer arithmetic: (NULL, 0) is a valid empty input. */
+        for (size_t off = 0; off < full; off += 8) {
+                m = load_le64(in + off);
                 v3 ^= m;
                 SIPROUND;
                 SIPROUND;
                 v0 ^= m;
         }
         for (size_t i = 0; i < left; i++)
-                b |= ((uint64_t) in[i]) << (8 * i);
+                b |= ((uint64_t) in[full + i]) << (8 * i);
         v3 ^= b;
         SIPROUND;
         SIPROUND;

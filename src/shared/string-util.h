@@ -46,7 +46,7 @@ char *endswith(const char *s, const char *suffix) _pure_;
 
 /* Strips leading and trailing whitespace in place; returns s moved past the leading blanks. */
 char *strstrip(char *s);
-/* Removes trailing newlines in place. */
+/* Cuts s at its first newline character (\n or \r), in place, as systemd does. */
 char *truncate_nl(char *s);
 /* Lower-cases ASCII letters in place. */
 char *ascii_strlower(char *s);
@@ -78,7 +78,7 @@ size_t utf8_encode_one(char *out, uint32_t c);
 
 /* Copies at most n bytes; always NUL-terminates. Caller owns the result. */
 char *strndup_safe(const char *s, size_t n);
-/* Finds the first occurrence of any character of set; like strpbrk but NULL-safe. */
+/* Whether every character of s is in charset (true for "", false for NULL). */
 bool in_charset(const char *s, const char *charset) _pure_;
 
 static inline int strcmp_ptr(const char *a, const char *b) {

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/*
+ * load-fragment.h: what each unit-file key means. load_fragment_assignment() is the
+ * conf-parser callback that applies one "Key=Value" to a Unit: it knows every key of
+ * systemd 252 (so valid files never get "Unknown key" warnings), interprets the keys that
+ * loading needs (dependencies, Description, Documentation, Exec*=, Environment=, the settings
+ * that create implicit dependencies, …) and keeps every other value in the unit's settings
+ * store. A problem in a value is logged with file:line and that value is skipped; a fatal
+ * problem (an unusable Exec*= line) returns -ENOEXEC, which makes the unit bad-setting.
+ */
+
+#include "unit.h"
+
+int load_fragment_assignment(const char *unit, const char *filename, unsigned line,
+                             const char *section, unsigned section_line, const char *key,
+                             const char *value, void *userdata);
+
+/* The sections a unit of type t may have ("Unit", "<Type>", "Install"), NULL-terminated. */
+const char *const *load_fragment_sections(UnitType t);
+/* Whether "Section.Key" is a key systemd 252 knows. */
+bool load_fragment_key_is_known(const char *section_key);
+/* Parses a whole file into u (fragment or drop-in). Returns 0, or a negative errno: -ENOEXEC for
+ * a fatal setting, -EBADMSG for a fatal syntax error, an I/O error. */
+int load_fragment_parse_file(Unit *u, const char *path);

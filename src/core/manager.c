@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* manager.c: the unit registry and load queue (see manager.h). */
+
+#include <dirent.h>
+
+#include "fd-util.h"
+#include "log.h"
+#include "manager.h"
+#include "path-util.h"
+#include "string-util.h"
+#include "strv.h"
+#include "unit-load.h"
+
+#define UNITS_MAX 131072U
+
+int manager_new(const char *unit_path, Manager **ret) {
+        Manager *m = new0(Manager, 1);
+        int r;
+
+        if (!m)
+                return -ENOMEM;
+        m->default_std_output = EXEC_OUTPUT_JOURNAL;
+        m->default_std_error = EXEC_OUTPUT_INHERIT;
+        m->n_units_max = UNITS_MAX;
+        r = unit_path_init(&m->unit_path, unit_path);
+        if (r < 0) {
+                free(m);
+                return r;
+        }
+        *ret = m;
+        return 0;
+}
+
+Manager *manager_free(Manager *m) {
+        Unit *u;
+
+        if (!m)
+                return NULL;
+        while ((u = ordered_set_first(m->all_units)))
+                unit_free(u);
+        ordered_set_free(m->all_units);
+        hashmap_free(m->units);
+        unit_map_done(&m->unit_map);
+        unit_path_done(&m->unit_path);
+        return mfree(m);
+}
+
+Unit *manager_get_unit(const Manager *m, const char *name) {
+        return hashmap_get(m->units, name);
+}
+
+void manager_enqueue_load(Manager *m, Unit *u) {
+        if (u->in_load_queue || u->load_state != UNIT_STUB)
+                return;
+        u->in_load_queue = true;
+        u->load_queue_next = NULL;
+        if (m->load_queue_tail)
+                m->load_queue_tail->load_queue_next = u;
+        else
+                m->load_queue = u;
+        m->load_queue_tail = u;
+}
+
+void manager_enqueue_target_deps(Manager *m, Unit *u) {
+        if (u->in_target_deps_queue)
+                return;
+        u->in_target_deps_queue = true;
+        u->target_deps_queue_next = m->target_deps_queue;
+        m->target_deps_queue = u;
+}
+
+int manager_load_unit_prepare(Manager *m, const char *name, Unit **ret) {
+        Unit *u;
+        int r;
+
+        if (unit_name_is_valid(name, UNIT_NAME_TEMPLATE))
+                return -EISDIR;
+        if (!unit_name_is_valid(name, UNIT_NAME_PLAIN | UNIT_NAME_INSTANCE))
+                return -EINVAL;
+        u = manager_get_unit(m, name);
+        if (u) {
+                *ret = u;
+                return 0;
+        }
+        r = unit_new(m, name, &u);
+        if (r < 0)
+                return r;
+        manager_enqueue_load(m, u);
+        *ret = u;
+        return 1;
+}
+
+static void dispatch_target_deps_queue(Manager *m) {
+        Unit *u;
+
+        while ((u = m->target_deps_queue)) {
+                m->target_deps_queue = u->target_deps_queue_next;
+                u->in_target_deps_queue = false;
+                if (u->load_state == UNIT_LOADED)
+                        unit_add_target_dependencies_of(u);
+        }
+}
+
+void manager_dispatch_load_queue(Manager *m) {
+        Unit *u;
+
+        if (m->dispatching_load_queue)
+                return;
+        m->dispatching_load_queue = true;
+        while ((u = m->load_queue)) {
+                m->load_queue = u->load_queue_next;
+                if (!m->load_queue)
+                        m->load_queue_tail = NULL;
+                if (!u->in_load_queue)
+                        continue; /* merged away meanwhile */
+                u->in_load_queue = false;
+                unit_load(u);
+        }
+        m->dispatching_load_queue = false;
+        dispatch_target_deps_queue(m);
+}
+
+int manager_load_unit(Manager *m, const char *name, Unit **ret) {
+        Unit *u;
+        int r;
+
+        r = manager_load_unit_prepare(m, name, &u);
+        if (r < 0)
+                return r;
+        manager_dispatch_load_queue(m);
+        *ret = unit_follow_merge(u);
+        return 0;
+}
+
+int manager_setup_perpetual_units(Manager *m) {
+        const char *name;
+
+        FOREACH_STRING(name, "-.slice", "init.scope") {
+                Unit *u;
+                int r = manager_load_unit_prepare(m, name, &u);
+                if (r < 0)
+                        return r;
+                u->perpetual = true;
+        }
+        manager_dispatch_load_queue(m);
+        return 0;
+}
+
+int manager_list_unit_file_names(Manager *m, char ***ret) {
+        _cleanup_strv_free_ char **names = NULL;
+        int r;
+
+        r = unit_map_update(&m->unit_map, &m->unit_path, false);
+        if (r < 0)
+                return r;
+        STRV_FOREACH(dir, m->unit_path.search_path) {
+                _cleanup_closedir_ DIR *d = opendir(*dir);
+                struct dirent *de;
+
+                if (!d)
+                        continue;
+                while ((de = readdir(d))) {
+                        if (!IN_SET(de->d_type, DT_REG, DT_LNK))
+                                continue;
+                        if (!unit_name_is_valid(de->d_name, UNIT_NAME_PLAIN | UNIT_NAME_INSTANCE))
+                                continue;
+                        r = strv_extend_uniq(&names, de->d_name);
+                        if (r < 0)
+                                return r;
+                }
+        }
+        if (!names && !(names = new0(char *, 1)))
+                return -ENOMEM;
+        *ret = strv_sort(TAKE_PTR(names));
+        return 0;
+}

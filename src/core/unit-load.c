@@ -1,0 +1,730 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* unit-load.c: implementation of unit-load.h. Per-type rules follow systemd 252's
+ * <type>_load()/<type>_add_extras()/<type>_verify(); see spec unit-files.md §4. */
+
+#include <stdio.h>
+#include <sys/stat.h>
+
+#include "conf-parser.h"
+#include "dropin.h"
+#include "exec-command.h"
+#include "fd-util.h"
+#include "load-fragment.h"
+#include "log.h"
+#include "manager.h"
+#include "path-util.h"
+#include "string-util.h"
+#include "strv.h"
+#include "time-base.h"
+#include "unit-load.h"
+
+#define SPECIAL_SYSINIT_TARGET "sysinit.target"
+#define SPECIAL_BASIC_TARGET "basic.target"
+#define SPECIAL_SHUTDOWN_TARGET "shutdown.target"
+#define SPECIAL_SOCKETS_TARGET "sockets.target"
+#define SPECIAL_TIMERS_TARGET "timers.target"
+#define SPECIAL_PATHS_TARGET "paths.target"
+#define SPECIAL_ROOT_SLICE "-.slice"
+#define SPECIAL_SYSTEM_SLICE "system.slice"
+#define SPECIAL_INIT_SCOPE "init.scope"
+
+#define log_unit_debug(u, ...) log_debug(__VA_ARGS__)
+
+/* ---------------------------------------------------------------- fragment and names */
+
+/* Merges every name into u; if a name belongs to a unit that cannot be merged into u, u is
+ * merged into that one instead (it is loaded already). *u follows. */
+static int merge_by_names(Unit **u, OrderedSet *names, const char *id) {
+        char *k;
+
+        while ((k = ordered_set_steal_first(names))) {
+                _cleanup_free_ char *name = k;
+                Unit *other;
+                int r;
+
+                /* A template name stands for the same instance of it. */
+                if (unit_name_is_valid(name, UNIT_NAME_TEMPLATE)) {
+                        char *inst = NULL;
+                        if (!(*u)->instance)
+                                return -EINVAL;
+                        r = unit_name_replace_instance(name, (*u)->instance, &inst);
+                        if (r < 0)
+                                return r;
+                        free_and_replace_str(&name, inst);
+                }
+                other = manager_get_unit((*u)->manager, name);
+
+                if (other == *u)
+                        r = 0;
+                else if (other)
+                        r = unit_merge(*u, other);
+                else
+                        r = unit_add_name(*u, name);
+                if (r < 0) {
+                        if (!other)
+                                return r;
+                        r = unit_merge(other, *u);
+                        if (r < 0)
+                                return r;
+                        *u = other;
+                        return merge_by_names(u, names, NULL);
+                }
+                if (id && streq(id, name))
+                        unit_choose_id(*u, id);
+        }
+        return 0;
+}
+
+static int unit_load_fragment(Unit *u) {
+        _cleanup_(ordered_set_freep) OrderedSet *names = NULL;
+        _cleanup_free_ char *free_id = NULL;
+        const char *fragment = NULL, *id;
+        Manager *m = u->manager;
+        Unit *merged = u;
+        int r;
+
+        r = unit_map_update(&m->unit_map, &m->unit_path, false);
+        if (r < 0)
+                return r;
+        r = unit_map_find_fragment(&m->unit_map, u->id, &fragment, &names);
+        if (r < 0 && r != -ENOENT)
+                return r;
+
+        if (fragment) {
+                _cleanup_fclose_ FILE *f = fopen(fragment, "re");
+                struct stat st;
+
+                if (!f)
+                        return log_notice_errno(errno, "%s: Failed to open %s: %m", u->id, fragment);
+                if (fstat(fileno(f), &st) < 0)
+                        return -errno;
+                r = free_and_strdup(&u->fragment_path, fragment);
+                if (r < 0)
+                        return r;
+                if ((S_ISREG(st.st_mode) && st.st_size == 0) || S_ISCHR(st.st_mode)) {
+                        u->load_state = u->perpetual ? UNIT_LOADED : UNIT_MASKED;
+                        u->fragment_mtime = 0;
+                } else {
+                        u->load_state = UNIT_LOADED;
+                        u->fragment_mtime = timespec_load(&st.st_mtim);
+                        r = config_parse_file(u->id, fragment, f, load_fragment_sections(u->type),
+                                              load_fragment_assignment, CONFIG_PARSE_WARN, u);
+                        if (r == -ENOEXEC)
+                                log_notice_errno(r, "%s: Unit configuration has fatal error, unit will not be started.",
+                                                 u->id);
+                        if (r < 0)
+                                return r;
+                }
+        }
+
+        id = u->id;
+        if (fragment) {
+                id = path_basename(fragment);
+                if (unit_name_is_valid(id, UNIT_NAME_TEMPLATE)) {
+                        r = unit_name_replace_instance(id, u->instance, &free_id);
+                        if (r < 0)
+                                return r;
+                        id = free_id;
+                }
+        }
+        r = merge_by_names(&merged, names, id);
+        if (r < 0)
+                return r;
+        if (merged != u)
+                u->load_state = UNIT_MERGED;
+        return 0;
+}
+
+/* The names of u other than its id (systemd's "aliases" for drop-in lookup). */
+static OrderedSet *unit_aliases(const Unit *u) {
+        OrderedSet *s = NULL;
+        char *n;
+
+        ORDERED_SET_FOREACH(n, u->names)
+                if (!streq(n, u->id) && ordered_set_put_strdup(&s, n) < 0)
+                        return ordered_set_free(s);
+        return s;
+}
+
+static void process_deps(Unit *u, const OrderedSet *aliases, UnitDependency d, const char *suffix) {
+        _cleanup_strv_free_ char **paths = NULL;
+        Manager *m = u->manager;
+
+        if (dropin_find_files(&m->unit_map, m->unit_path.search_path, suffix, NULL, u->id, aliases,
+                              &paths) < 0)
+                return;
+        STRV_FOREACH(p, paths) {
+                const char *entry = path_basename(*p);
+                struct stat st;
+                int r;
+
+                if (null_or_empty_path(*p) > 0) {
+                        log_unit_debug(u, "%s dependency on %s is masked by %s, ignoring.",
+                                       unit_dependency_to_string(d), entry, *p);
+                        continue;
+                }
+                if (lstat(*p, &st) < 0) {
+                        log_warning_errno(errno, "%s: %s dropin %s unreadable, ignoring: %m", u->id,
+                                          unit_dependency_to_string(d), *p);
+                        continue;
+                }
+                if (!S_ISLNK(st.st_mode)) {
+                        log_warning("%s: %s dependency dropin %s is not a symlink, ignoring.", u->id,
+                                    unit_dependency_to_string(d), *p);
+                        continue;
+                }
+                if (!unit_name_is_valid(entry, UNIT_NAME_ANY)) {
+                        log_warning("%s: %s dependency dropin %s is not a valid unit name, ignoring.",
+                                    u->id, unit_dependency_to_string(d), *p);
+                        continue;
+                }
+                r = unit_add_dependency_by_name(u, d, entry);
+                if (r < 0)
+                        log_warning_errno(r, "%s: Cannot add %s dependency on %s, ignoring: %m", u->id,
+                                          unit_dependency_to_string(d), entry);
+        }
+}
+
+static int unit_load_dropin(Unit *u) {
+        _cleanup_(ordered_set_freep) OrderedSet *aliases = unit_aliases(u);
+        _cleanup_strv_free_ char **files = NULL;
+        Manager *m = u->manager;
+        int r;
+
+        process_deps(u, aliases, UNIT_WANTS, ".wants");
+        process_deps(u, aliases, UNIT_REQUIRES, ".requires");
+        process_deps(u, aliases, UNIT_UPHOLDS, ".upholds");
+
+        r = dropin_find_files(&m->unit_map, m->unit_path.search_path, ".d", ".conf", u->id, aliases,
+                              &files);
+        if (r < 0 || strv_isempty(files))
+                return r < 0 ? r : 0;
+        r = strv_extend_strv(&u->dropin_paths, files, true);
+        if (r < 0)
+                return r;
+        STRV_FOREACH(f, u->dropin_paths) {
+                r = load_fragment_parse_file(u, *f);
+                if (r == -ENOEXEC || r == -ENOMEM)
+                        return r;
+        }
+        return 0;
+}
+
+/* Note that when u turns out to be an alias of a unit that is loaded already, u is merged into
+ * it and that unit's drop-ins are applied once more (systemd 252 does the same). */
+static int load_fragment_and_dropin(Unit *u, bool fragment_required) {
+        int r;
+
+        r = unit_load_fragment(u);
+        if (r < 0)
+                return r;
+        if (u->load_state == UNIT_STUB) {
+                if (fragment_required)
+                        return -ENOENT;
+                u->load_state = UNIT_LOADED;
+        }
+        return unit_load_dropin(unit_follow_merge(u));
+}
+
+/* ---------------------------------------------------------------- implicit dependencies */
+
+/* The mount point of a mount unit: Where=, else derived from the name. */
+static char *mount_where(const Unit *u) {
+        const char *where = unit_setting_last(u, "Mount.Where");
+        char *p = NULL;
+
+        if (where)
+                return strdup(where);
+        (void) unit_name_to_path(u->id, &p);
+        return p;
+}
+
+/* Units managed outside the manager's dependency logic stay in the root slice: perpetual
+ * units, and mounts of the OS itself and of API file systems (systemd's fstab_is_extrinsic()). */
+static bool unit_is_extrinsic(const Unit *u) {
+        _cleanup_free_ char *where = NULL;
+        const char *options;
+
+        if (u->perpetual)
+                return true;
+        if (u->type != UNIT_MOUNT)
+                return false;
+        where = mount_where(u);
+        if (!where)
+                return false;
+        if (path_equal(where, "/") || path_equal(where, "/usr") || path_equal(where, "/etc"))
+                return true;
+        if (path_startswith(where, "/run/initramfs") || path_startswith(where, "/proc") ||
+            path_startswith(where, "/sys") || path_startswith(where, "/dev"))
+                return true;
+        options = unit_setting_last(u, "Mount.Options");
+        return options && strstr(options, "x-initrd.mount");
+}
+
+static int add_default_slice(Unit *u) {
+        _cleanup_free_ char *prefix = NULL, *escaped = NULL;
+        const char *name = SPECIAL_SYSTEM_SLICE;
+
+        if (u->slice)
+                return 0;
+        if (u->instance) {
+                int r = unit_name_to_prefix(u->id, &prefix);
+                if (r < 0)
+                        return r;
+                escaped = unit_name_escape(prefix);
+                if (!escaped)
+                        return -ENOMEM;
+                free(prefix);
+                prefix = strjoin("system-", escaped, ".slice");
+                if (!prefix)
+                        return -ENOMEM;
+                name = prefix;
+        } else if (unit_is_extrinsic(u))
+                name = SPECIAL_ROOT_SLICE;
+        u->slice = strdup(name);
+        return u->slice ? 0 : -ENOMEM;
+}
+
+static int add_slice_dependencies(Unit *u) {
+        if (!unit_type_has_cgroup(u->type))
+                return 0;
+        if (u->slice)
+                return unit_add_two_dependencies_by_name(u, UNIT_AFTER, UNIT_REQUIRES, u->slice);
+        if (unit_has_name(u, SPECIAL_ROOT_SLICE))
+                return 0;
+        return unit_add_two_dependencies_by_name(u, UNIT_AFTER, UNIT_REQUIRES, SPECIAL_ROOT_SLICE);
+}
+
+static bool output_is_logging(ExecOutput o) {
+        return IN_SET(o, EXEC_OUTPUT_JOURNAL, EXEC_OUTPUT_JOURNAL_AND_CONSOLE, EXEC_OUTPUT_KMSG,
+                      EXEC_OUTPUT_KMSG_AND_CONSOLE);
+}
+
+static int add_exec_dependencies(Unit *u) {
+        ExecSettings *c = &u->exec;
+        int r;
+
+        if (c->dynamic_user)
+                c->private_tmp = true;
+        if (!strv_isempty(c->directories[EXEC_DIRECTORY_STATE]) ||
+            !strv_isempty(c->directories[EXEC_DIRECTORY_CACHE]) ||
+            !strv_isempty(c->directories[EXEC_DIRECTORY_LOGS])) {
+                r = unit_add_dependency_by_name(u, UNIT_AFTER, "systemd-remount-fs.service");
+                if (r < 0)
+                        return r;
+        }
+        if (c->private_tmp) {
+                r = unit_add_two_dependencies_by_name(u, UNIT_AFTER, UNIT_WANTS, "tmp.mount");
+                if (r < 0)
+                        return r;
+                r = unit_add_dependency_by_name(u, UNIT_AFTER, "systemd-tmpfiles-setup.service");
+                if (r < 0)
+                        return r;
+        }
+        if (c->root_image) {
+                r = unit_add_dependency_by_name(u, UNIT_AFTER, "systemd-udevd.service");
+                if (r < 0)
+                        return r;
+        }
+        if (!output_is_logging(c->std_output) && !output_is_logging(c->std_error) && !c->log_namespace)
+                return 0;
+        if (c->log_namespace) {
+                _cleanup_free_ char *a = NULL, *b = NULL;
+                r = unit_name_build_from_type("systemd-journald", c->log_namespace, UNIT_SOCKET, &a);
+                if (r < 0)
+                        return r;
+                r = unit_add_two_dependencies_by_name(u, UNIT_AFTER, UNIT_REQUIRES, a);
+                if (r < 0)
+                        return r;
+                r = unit_name_build_from_type("systemd-journald-varlink", c->log_namespace, UNIT_SOCKET, &b);
+                if (r < 0)
+                        return r;
+                return unit_add_two_dependencies_by_name(u, UNIT_AFTER, UNIT_REQUIRES, b);
+        }
+        return unit_add_dependency_by_name(u, UNIT_AFTER, "systemd-journald.socket");
+}
+
+static int add_shutdown_conflict(Unit *u) {
+        return unit_add_two_dependencies_by_name(u, UNIT_BEFORE, UNIT_CONFLICTS, SPECIAL_SHUTDOWN_TARGET);
+}
+
+/* Loads the unit named like u with another suffix ("foo.socket" → "foo.service"). */
+static int related_unit_name(const Unit *u, const char *suffix, char **ret) {
+        return unit_name_change_suffix(u->id, suffix, ret);
+}
+
+/* ---------------------------------------------------------------- per type */
+
+static void service_fix_stdio(Unit *u) {
+        ExecSettings *c = &u->exec;
+        Manager *m = u->manager;
+
+        if (c->std_input == EXEC_INPUT_NULL && c->stdin_data)
+                c->std_input = EXEC_INPUT_DATA;
+        if (IN_SET(c->std_input, EXEC_INPUT_TTY, EXEC_INPUT_TTY_FORCE, EXEC_INPUT_TTY_FAIL,
+                   EXEC_INPUT_SOCKET, EXEC_INPUT_NAMED_FD))
+                return;
+        if (c->std_error == EXEC_OUTPUT_INHERIT && c->std_output == EXEC_OUTPUT_INHERIT)
+                c->std_error = m->default_std_error;
+        if (c->std_output == EXEC_OUTPUT_INHERIT)
+                c->std_output = m->default_std_output;
+}
+
+static int service_verify(Unit *u) {
+        ExecCommand *start = u->exec_commands[EXEC_START];
+        bool oneshot = u->service_type && streq(u->service_type, "oneshot");
+        bool success_action = unit_setting_last(u, "Unit.SuccessAction") != NULL;
+
+        if (!start && !u->exec_commands[EXEC_STOP] && !success_action) {
+                log_error("%s: Service has no ExecStart=, ExecStop=, or SuccessAction=. Refusing.", u->id);
+                return -ENOEXEC;
+        }
+        if (!start && u->service_type && !oneshot) {
+                log_error("%s: Service has no ExecStart= setting, which is only allowed for Type=oneshot services. Refusing.",
+                          u->id);
+                return -ENOEXEC;
+        }
+        if (!start && !u->remain_after_exit && !success_action) {
+                log_error("%s: Service has no ExecStart= and no SuccessAction= settings and does not have RemainAfterExit=yes set. Refusing.",
+                          u->id);
+                return -ENOEXEC;
+        }
+        if (start && start->next && !oneshot) {
+                log_error("%s: Service has more than one ExecStart= setting, which is only allowed for Type=oneshot services. Refusing.",
+                          u->id);
+                return -ENOEXEC;
+        }
+        if (u->service_type && streq(u->service_type, "dbus") && !u->bus_name) {
+                log_error("%s: Service is of type D-Bus but no D-Bus service name has been specified. Refusing.",
+                          u->id);
+                return -ENOEXEC;
+        }
+        return 0;
+}
+
+static int service_load(Unit *u) {
+        int r = load_fragment_and_dropin(u, true);
+
+        if (r < 0 || u->load_state != UNIT_LOADED)
+                return r;
+        service_fix_stdio(u);
+        r = add_exec_dependencies(u);
+        if (r >= 0)
+                r = add_default_slice(u);
+        STRV_FOREACH(s, u->sockets) {
+                if (r < 0)
+                        break;
+                r = unit_add_two_dependencies_by_name(u, UNIT_WANTS, UNIT_AFTER, *s);
+                if (r >= 0)
+                        r = unit_add_dependency_by_name(u, UNIT_TRIGGERED_BY, *s);
+        }
+        if (r >= 0 && u->default_dependencies) {
+                r = unit_add_two_dependencies_by_name(u, UNIT_AFTER, UNIT_REQUIRES, SPECIAL_SYSINIT_TARGET);
+                if (r >= 0)
+                        r = unit_add_dependency_by_name(u, UNIT_AFTER, SPECIAL_BASIC_TARGET);
+                if (r >= 0)
+                        r = add_shutdown_conflict(u);
+        }
+        if (r >= 0 && u->bus_name && (!u->service_type || streq(u->service_type, "dbus"))) {
+                r = unit_add_two_dependencies_by_name(u, UNIT_REQUIRES, UNIT_AFTER, "dbus.socket");
+        }
+        if (r < 0)
+                return r;
+        return service_verify(u);
+}
+
+static int socket_load(Unit *u) {
+        int r = load_fragment_and_dropin(u, true);
+
+        if (r < 0 || u->load_state != UNIT_LOADED)
+                return r;
+        if (!u->socket_accept) {
+                _cleanup_free_ char *name = NULL;
+                if (u->trigger_unit)
+                        name = strdup(u->trigger_unit);
+                else
+                        r = related_unit_name(u, ".service", &name);
+                if (r < 0 || !name)
+                        return r < 0 ? r : -ENOMEM;
+                r = unit_add_two_dependencies_by_name(u, UNIT_BEFORE, UNIT_TRIGGERS, name);
+                if (r < 0)
+                        return r;
+        }
+        if (u->exec_commands[EXEC_START_PRE] || u->exec_commands[EXEC_START_POST] ||
+            u->exec_commands[EXEC_STOP_PRE] || u->exec_commands[EXEC_STOP_POST]) {
+                r = add_exec_dependencies(u);
+                if (r < 0)
+                        return r;
+        }
+        r = add_default_slice(u);
+        if (r < 0)
+                return r;
+        if (u->default_dependencies) {
+                r = unit_add_dependency_by_name(u, UNIT_BEFORE, SPECIAL_SOCKETS_TARGET);
+                if (r >= 0)
+                        r = unit_add_two_dependencies_by_name(u, UNIT_AFTER, UNIT_REQUIRES, SPECIAL_SYSINIT_TARGET);
+                if (r >= 0)
+                        r = add_shutdown_conflict(u);
+                if (r < 0)
+                        return r;
+        }
+        if (!u->socket_has_listen) {
+                log_error("%s: Unit has no Listen setting (ListenStream=, ListenDatagram=, ListenFIFO=, ...). Refusing.",
+                          u->id);
+                return -ENOEXEC;
+        }
+        return 0;
+}
+
+static int target_load(Unit *u) {
+        int r = load_fragment_and_dropin(u, true);
+
+        if (r < 0 || u->load_state != UNIT_LOADED)
+                return r;
+        if (!u->default_dependencies)
+                return 0;
+        /* The After= on the units this target pulls in is added once they are all loaded
+         * (unit_add_target_dependencies_of()). */
+        manager_enqueue_target_deps(u->manager, u);
+        if (unit_has_name(u, SPECIAL_SHUTDOWN_TARGET))
+                return 0;
+        return add_shutdown_conflict(u);
+}
+
+/* Timers and paths trigger Unit= or the service of the same name. */
+static int add_trigger_dependencies(Unit *u) {
+        _cleanup_free_ char *name = NULL;
+        int r;
+
+        if (u->trigger_unit)
+                return 0;
+        if (ordered_set_size(u->dependencies[UNIT_TRIGGERS]) > 0)
+                return 0;
+        r = related_unit_name(u, ".service", &name);
+        if (r < 0)
+                return r;
+        return unit_add_two_dependencies_by_name(u, UNIT_BEFORE, UNIT_TRIGGERS, name);
+}
+
+static int timer_load(Unit *u) {
+        int r = load_fragment_and_dropin(u, true);
+
+        if (r < 0 || u->load_state != UNIT_LOADED)
+                return r;
+        r = add_trigger_dependencies(u);
+        if (r < 0)
+                return r;
+        if (u->default_dependencies) {
+                r = unit_add_dependency_by_name(u, UNIT_BEFORE, SPECIAL_TIMERS_TARGET);
+                if (r >= 0)
+                        r = unit_add_two_dependencies_by_name(u, UNIT_AFTER, UNIT_REQUIRES, SPECIAL_SYSINIT_TARGET);
+                if (r >= 0 && u->timer_has_calendar) {
+                        r = unit_add_dependency_by_name(u, UNIT_AFTER, "time-sync.target");
+                        if (r >= 0)
+                                r = unit_add_dependency_by_name(u, UNIT_AFTER, "time-set.target");
+                }
+                if (r >= 0)
+                        r = add_shutdown_conflict(u);
+                if (r < 0)
+                        return r;
+        }
+        if (!u->timer_has_value && !unit_setting_last(u, "Timer.OnClockChange") &&
+            !unit_setting_last(u, "Timer.OnTimezoneChange")) {
+                log_error("%s: Timer unit lacks value setting. Refusing.", u->id);
+                return -ENOEXEC;
+        }
+        return 0;
+}
+
+static int path_load(Unit *u) {
+        int r = load_fragment_and_dropin(u, true);
+
+        if (r < 0 || u->load_state != UNIT_LOADED)
+                return r;
+        r = add_trigger_dependencies(u);
+        if (r < 0)
+                return r;
+        if (u->default_dependencies) {
+                r = unit_add_dependency_by_name(u, UNIT_BEFORE, SPECIAL_PATHS_TARGET);
+                if (r >= 0)
+                        r = unit_add_two_dependencies_by_name(u, UNIT_AFTER, UNIT_REQUIRES, SPECIAL_SYSINIT_TARGET);
+                if (r >= 0)
+                        r = add_shutdown_conflict(u);
+                if (r < 0)
+                        return r;
+        }
+        if (!u->path_has_spec) {
+                log_error("%s: Path unit lacks path setting. Refusing.", u->id);
+                return -ENOEXEC;
+        }
+        return 0;
+}
+
+static int slice_load(Unit *u) {
+        _cleanup_free_ char *parent = NULL;
+        bool special = unit_has_name(u, SPECIAL_ROOT_SLICE) || unit_has_name(u, SPECIAL_SYSTEM_SLICE);
+        int r;
+
+        if (special) {
+                u->perpetual = true;
+                u->default_dependencies = false;
+        }
+        r = load_fragment_and_dropin(u, false);
+        if (r < 0 || u->load_state != UNIT_LOADED)
+                return r;
+        if (special && !u->description)
+                u->description = strdup(unit_has_name(u, SPECIAL_ROOT_SLICE) ? "Root Slice" : "System Slice");
+        if (special && !u->documentation)
+                (void) strv_extend(&u->documentation, "man:systemd.special(7)");
+        r = slice_build_parent_slice(u->id, &parent);
+        if (r < 0) {
+                log_error("%s: Slice name %s is not valid. Refusing.", u->id, u->id);
+                return -ENOEXEC;
+        }
+        if (parent && !u->slice)
+                u->slice = TAKE_PTR(parent);
+        if (u->default_dependencies) {
+                r = add_shutdown_conflict(u);
+                if (r < 0)
+                        return r;
+        }
+        if (!u->description) {
+                _cleanup_free_ char *path = NULL;
+                if (unit_name_to_path(u->id, &path) >= 0)
+                        u->description = strjoin("Slice ", path);
+        }
+        return 0;
+}
+
+static int scope_load(Unit *u) {
+        if (!unit_has_name(u, SPECIAL_INIT_SCOPE))
+                return -ENOENT; /* scopes exist only transiently (later issues) */
+        u->perpetual = true;
+        u->default_dependencies = false;
+        u->load_state = UNIT_LOADED;
+        (void) unit_load_dropin(u);
+        if (!u->description)
+                u->description = strdup("System and Service Manager");
+        if (!u->documentation)
+                (void) strv_extend(&u->documentation, "man:systemd(1)");
+        return 0;
+}
+
+/* Mount and swap units: the runtime side (and the ordering that /proc/self/mountinfo and
+ * Where=/What= imply) comes with those unit types; what unit files decide is applied here. */
+static int mount_swap_load(Unit *u) {
+        int r = load_fragment_and_dropin(u, true);
+
+        if (r < 0 || u->load_state != UNIT_LOADED)
+                return r;
+        if (u->type == UNIT_MOUNT && !u->description)
+                u->description = mount_where(u);
+        r = add_exec_dependencies(u);
+        if (r < 0)
+                return r;
+        return add_default_slice(u);
+}
+
+/* Device and automount units: unit files are read and drop-ins applied; their implicit
+ * dependencies come with those unit types. */
+static int generic_load(Unit *u, bool fragment_required) {
+        return load_fragment_and_dropin(u, fragment_required);
+}
+
+static int type_load(Unit *u) {
+        switch (u->type) {
+        case UNIT_SERVICE:
+                return service_load(u);
+        case UNIT_SOCKET:
+                return socket_load(u);
+        case UNIT_TARGET:
+                return target_load(u);
+        case UNIT_TIMER:
+                return timer_load(u);
+        case UNIT_PATH:
+                return path_load(u);
+        case UNIT_SLICE:
+                return slice_load(u);
+        case UNIT_SCOPE:
+                return scope_load(u);
+        case UNIT_MOUNT:
+        case UNIT_SWAP:
+                return mount_swap_load(u);
+        default: /* device, automount */
+                return generic_load(u, true);
+        }
+}
+
+void unit_load(Unit *u) {
+        int r;
+
+        if (u->load_state != UNIT_STUB)
+                return;
+        r = type_load(u);
+        if (r >= 0 && u->load_state == UNIT_LOADED) {
+                manager_enqueue_target_deps(u->manager, u);
+                r = add_slice_dependencies(u);
+        }
+        if (r >= 0)
+                return;
+        u->load_state = u->load_state == UNIT_STUB ? UNIT_NOT_FOUND
+                        : r == -ENOEXEC            ? UNIT_BAD_SETTING
+                                                   : UNIT_ERROR;
+        u->load_error = r;
+        if (u->load_state == UNIT_NOT_FOUND)
+                u->not_found_hash = u->manager->unit_map.timestamp_hash;
+        log_debug("%s: Failed to load configuration: %s", u->id, strerror(-r));
+}
+
+/* systemd's unit_add_default_target_dependency(): target After= unit, if both are loaded, both
+ * want default dependencies, and the target is not ordered before the unit already. */
+static int add_default_target_dependency(Unit *u, Unit *target) {
+        if (target->type != UNIT_TARGET)
+                return 0;
+        if (u->load_state != UNIT_LOADED || target->load_state != UNIT_LOADED)
+                return 0;
+        if (!u->default_dependencies || !target->default_dependencies)
+                return 0;
+        if (unit_has_dependency(target, UNIT_BEFORE, u))
+                return 0;
+        return unit_add_dependency(target, UNIT_AFTER, u);
+}
+
+/* Snapshot of a dependency set, since adding dependencies may modify it. */
+static Unit **snapshot(const Unit *u, const UnitDependency *kinds, size_t n_kinds, size_t *ret_n) {
+        Unit **a = NULL;
+        size_t n = 0, allocated = 0;
+
+        for (size_t k = 0; k < n_kinds; k++) {
+                Unit *o;
+                ORDERED_SET_FOREACH(o, u->dependencies[kinds[k]]) {
+                        if (!GREEDY_REALLOC(a, allocated, n + 1))
+                                break;
+                        a[n++] = o;
+                }
+        }
+        *ret_n = n;
+        return a;
+}
+
+void unit_add_target_dependencies_of(Unit *u) {
+        static const UnitDependency pulled_by[] = { UNIT_REQUIRED_BY, UNIT_REQUISITE_OF, UNIT_WANTED_BY,
+                                                    UNIT_BOUND_BY, UNIT_UPHELD_BY };
+        static const UnitDependency pulls[] = { UNIT_REQUIRES, UNIT_REQUISITE, UNIT_WANTS,
+                                                UNIT_BINDS_TO, UNIT_PART_OF, UNIT_UPHOLDS };
+        _cleanup_free_ Unit **a = NULL;
+        size_t n;
+
+        /* u as the pulled-in unit: the targets that pull it in get After=u. */
+        a = snapshot(u, pulled_by, ELEMENTSOF(pulled_by), &n);
+        for (size_t i = 0; i < n; i++)
+                (void) add_default_target_dependency(u, a[i]);
+        free(a);
+        /* u as a target: After= on what it pulls in. */
+        a = NULL;
+        if (u->type != UNIT_TARGET)
+                return;
+        a = snapshot(u, pulls, ELEMENTSOF(pulls), &n);
+        for (size_t i = 0; i < n; i++)
+                (void) add_default_target_dependency(a[i], u);
+}

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/*
+ * unit-map.h: the name map of the unit search path (spec unit-files.md §2). Built by scanning
+ * every search directory once, highest precedence first; the first directory that has a
+ * name wins. It answers "which file is the fragment of unit NAME, and which other names does
+ * that unit have" (aliases, linked units, masks, templates), and remembers every file and
+ * `.d`/`.wants`/`.requires`/`.upholds` directory it saw (the path cache), which is what drop-in
+ * lookups consult. The map owns all its strings; callers get borrowed pointers that stay valid
+ * until the next rebuild.
+ */
+
+#include "hashmap.h"
+#include "ordered-set.h"
+#include "unit-path.h"
+
+typedef struct UnitMap {
+        Hashmap *ids;          /* name → absolute fragment path, or the name an alias points at */
+        Hashmap *aliases;      /* name → char** of names that resolve to it (reverse map) */
+        OrderedSet *path_cache;/* full paths of unit files and drop-in directories seen */
+        uint64_t timestamp_hash;
+        bool built;
+} UnitMap;
+
+void unit_map_done(UnitMap *m);
+/* (Re)builds the map if it was never built, if force is set, or if the search directories'
+ * mtimes changed. Returns 1 if rebuilt, 0 if still current, negative errno on OOM. */
+int unit_map_update(UnitMap *m, const UnitPath *p, bool force);
+/* Finds the fragment of name (following aliases, then the template for an instance).
+ * *ret_fragment is borrowed (NULL if none); *ret_names (may be NULL) receives a new set of
+ * every name of that unit, owned by the caller. Returns 0 or a negative errno. */
+int unit_map_find_fragment(const UnitMap *m, const char *name, const char **ret_fragment,
+                           OrderedSet **ret_names);
+/* Whether the scan saw this exact path (file or drop-in directory). */
+bool unit_map_path_seen(const UnitMap *m, const char *path);
+/* Lookup of the raw map entry for a name (absolute path or alias target), borrowed. */
+const char *unit_map_get(const UnitMap *m, const char *name);

@@ -1,0 +1,353 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* unit.c: the Unit object: names, merging, dependencies, the settings store (see unit.h). */
+
+#include "exec-command.h"
+#include "log.h"
+#include "manager.h"
+#include "string-util.h"
+#include "strv.h"
+#include "unit.h"
+
+bool unit_type_has_exec(UnitType t) {
+        return IN_SET(t, UNIT_SERVICE, UNIT_SOCKET, UNIT_MOUNT, UNIT_SWAP);
+}
+
+bool unit_type_has_cgroup(UnitType t) {
+        return IN_SET(t, UNIT_SERVICE, UNIT_SOCKET, UNIT_MOUNT, UNIT_SWAP, UNIT_SLICE, UNIT_SCOPE);
+}
+
+/* Output starts as "inherit"; services replace that by the manager's defaults at load time
+ * unless their input is a terminal or socket (service_fix_stdio()). */
+static void exec_settings_init(ExecSettings *e) {
+        *e = (ExecSettings) {
+                .std_input = EXEC_INPUT_NULL,
+                .std_output = EXEC_OUTPUT_INHERIT,
+                .std_error = EXEC_OUTPUT_INHERIT,
+        };
+}
+
+static void exec_settings_done(ExecSettings *e) {
+        free(e->working_directory);
+        free(e->root_directory);
+        free(e->root_image);
+        free(e->log_namespace);
+        for (size_t i = 0; i < _EXEC_DIRECTORY_TYPE_MAX; i++)
+                strv_free(e->directories[i]);
+        strv_free(e->environment);
+        strv_free(e->environment_files);
+        *e = (ExecSettings) {};
+}
+
+static void settings_value_free(void *p) {
+        strv_free(p);
+}
+
+static const HashOps settings_ops = { string_hash, (int (*)(const void *, const void *)) strcmp, free,
+                                      settings_value_free };
+
+int unit_new(Manager *m, const char *name, Unit **ret) {
+        Unit *u;
+        int r;
+
+        if (!unit_name_is_valid(name, UNIT_NAME_PLAIN | UNIT_NAME_INSTANCE))
+                return -EINVAL;
+        if (m->n_units_max && ordered_set_size(m->all_units) >= m->n_units_max)
+                return -E2BIG;
+        u = new0(Unit, 1);
+        if (!u)
+                return -ENOMEM;
+        u->manager = m;
+        u->type = unit_name_to_type(name);
+        u->load_state = UNIT_STUB;
+        u->default_dependencies = true;
+        u->has_exec = unit_type_has_exec(u->type);
+        exec_settings_init(&u->exec);
+        if (IN_SET(u->type, UNIT_MOUNT, UNIT_SWAP))
+                u->exec.std_output = m->default_std_output; /* as systemd's mount_init()/swap_init() */
+        r = ordered_set_ensure_put(&m->all_units, &trivial_hash_ops, u);
+        if (r < 0) {
+                free(u);
+                return r;
+        }
+        r = unit_add_name(u, name);
+        if (r < 0) {
+                ordered_set_remove(m->all_units, u);
+                free(u);
+                return r;
+        }
+        *ret = u;
+        return 0;
+}
+
+static void unit_clear_dependencies(Unit *u) {
+        for (UnitDependency d = 0; d < _UNIT_DEPENDENCY_MAX; d++) {
+                Unit *other;
+                ORDERED_SET_FOREACH(other, u->dependencies[d])
+                        for (UnitDependency e = 0; e < _UNIT_DEPENDENCY_MAX; e++)
+                                ordered_set_remove(other->dependencies[e], u);
+                u->dependencies[d] = ordered_set_free(u->dependencies[d]);
+        }
+}
+
+Unit *unit_free(Unit *u) {
+        char *n;
+
+        if (!u)
+                return NULL;
+        unit_clear_dependencies(u);
+        ORDERED_SET_FOREACH(n, u->names)
+                if (hashmap_get(u->manager->units, n) == u)
+                        hashmap_remove(u->manager->units, n);
+        ordered_set_remove(u->manager->all_units, u);
+        u->names = ordered_set_free(u->names);
+        free(u->id);
+        free(u->instance);
+        free(u->fragment_path);
+        free(u->source_path);
+        strv_free(u->dropin_paths);
+        free(u->slice);
+        strv_free(u->requires_mounts_for);
+        free(u->description);
+        strv_free(u->documentation);
+        hashmap_free(u->settings);
+        exec_settings_done(&u->exec);
+        for (size_t i = 0; i < _EXEC_COMMAND_KIND_MAX; i++)
+                exec_command_free_list(u->exec_commands[i]);
+        free(u->service_type);
+        free(u->bus_name);
+        strv_free(u->sockets);
+        free(u->trigger_unit);
+        return mfree(u);
+}
+
+Unit *unit_follow_merge(Unit *u) {
+        while (u && u->load_state == UNIT_MERGED && u->merged_into)
+                u = u->merged_into;
+        return u;
+}
+
+bool unit_has_name(const Unit *u, const char *name) {
+        return ordered_set_contains(u->names, name);
+}
+
+int unit_add_name(Unit *u, const char *name) {
+        _cleanup_free_ char *instance = NULL;
+        Unit *other;
+        char *stored;
+        int r;
+
+        if (unit_has_name(u, name))
+                return 0;
+        if (!unit_name_is_valid(name, UNIT_NAME_PLAIN | UNIT_NAME_INSTANCE))
+                return -EINVAL;
+        if (unit_name_to_type(name) != u->type && u->id)
+                return -EINVAL;
+        other = hashmap_get(u->manager->units, name);
+        if (other && other != u)
+                return -EEXIST;
+        if (unit_name_to_instance(name, &instance) < 0)
+                return -EINVAL;
+        if (u->id && !streq_ptr(instance, u->instance))
+                return -EINVAL;
+        r = ordered_set_put_strdup(&u->names, name);
+        if (r < 0)
+                return r;
+        stored = ordered_set_get(u->names, name);
+        r = hashmap_ensure_put(&u->manager->units, &string_hash_ops, stored, u);
+        if (r < 0) {
+                free(ordered_set_remove(u->names, name));
+                return r;
+        }
+        if (!u->id) {
+                u->id = strdup(name);
+                if (!u->id)
+                        return -ENOMEM;
+                u->instance = TAKE_PTR(instance);
+        }
+        return 1;
+}
+
+void unit_choose_id(Unit *u, const char *name) {
+        char *c;
+
+        if (!unit_has_name(u, name) || streq(u->id, name))
+                return;
+        c = strdup(name);
+        if (!c)
+                return;
+        free(u->id);
+        u->id = c;
+}
+
+bool unit_has_dependency(const Unit *u, UnitDependency d, const Unit *other) {
+        return ordered_set_contains(u->dependencies[d], other);
+}
+
+int unit_add_dependency(Unit *u, UnitDependency d, Unit *other) {
+        UnitDependency inv = unit_dependency_inverse(d);
+        int r, q;
+
+        u = unit_follow_merge(u);
+        other = unit_follow_merge(other);
+        if (u == other)
+                return 0; /* systemd ignores dependencies on oneself */
+        r = ordered_set_ensure_put(&u->dependencies[d], &trivial_hash_ops, other);
+        if (r < 0)
+                return r;
+        q = ordered_set_ensure_put(&other->dependencies[inv], &trivial_hash_ops, u);
+        if (q < 0)
+                return q;
+        return r > 0 || q > 0;
+}
+
+int unit_add_two_dependencies(Unit *u, UnitDependency d, UnitDependency e, Unit *other) {
+        int r = unit_add_dependency(u, d, other);
+        if (r < 0)
+                return r;
+        return unit_add_dependency(u, e, other);
+}
+
+/* A template name gets the instance of u put in (as systemd's resolve_template()). */
+static int resolve_template(const Unit *u, const char *name, char **ret) {
+        if (!unit_name_is_valid(name, UNIT_NAME_TEMPLATE)) {
+                *ret = strdup(name);
+                return *ret ? 0 : -ENOMEM;
+        }
+        if (u->instance)
+                return unit_name_replace_instance(name, u->instance, ret);
+        {
+                _cleanup_free_ char *prefix = NULL;
+                int r = unit_name_to_prefix(u->id, &prefix);
+                if (r < 0)
+                        return r;
+                return unit_name_replace_instance(name, prefix, ret);
+        }
+}
+
+int unit_add_dependency_by_name(Unit *u, UnitDependency d, const char *name) {
+        _cleanup_free_ char *resolved = NULL;
+        Unit *other;
+        int r;
+
+        r = resolve_template(u, name, &resolved);
+        if (r < 0)
+                return r;
+        r = manager_load_unit_prepare(u->manager, resolved, &other);
+        if (r < 0)
+                return r;
+        return unit_add_dependency(u, d, other);
+}
+
+int unit_add_two_dependencies_by_name(Unit *u, UnitDependency d, UnitDependency e, const char *name) {
+        int r = unit_add_dependency_by_name(u, d, name);
+        if (r < 0)
+                return r;
+        return unit_add_dependency_by_name(u, e, name);
+}
+
+/* Moves the dependencies of other over to u, rewriting the back references. */
+static int merge_dependencies(Unit *u, Unit *other) {
+        for (UnitDependency d = 0; d < _UNIT_DEPENDENCY_MAX; d++) {
+                Unit *back;
+                while ((back = ordered_set_steal_first(other->dependencies[d]))) {
+                        UnitDependency inv = unit_dependency_inverse(d);
+                        int r;
+
+                        ordered_set_remove(back->dependencies[inv], other);
+                        if (back == u)
+                                continue;
+                        r = unit_add_dependency(u, d, back);
+                        if (r < 0)
+                                return r;
+                }
+                other->dependencies[d] = ordered_set_free(other->dependencies[d]);
+        }
+        return 0;
+}
+
+int unit_merge(Unit *u, Unit *other) {
+        char *n;
+        int r;
+
+        u = unit_follow_merge(u);
+        other = unit_follow_merge(other);
+        if (u == other)
+                return 0;
+        if (u->type != other->type || !streq_ptr(u->instance, other->instance))
+                return -EINVAL;
+        if (!IN_SET(other->load_state, UNIT_STUB, UNIT_NOT_FOUND))
+                return -EEXIST;
+        while ((n = ordered_set_steal_first(other->names))) {
+                hashmap_remove(u->manager->units, n);
+                r = unit_add_name(u, n);
+                free(n);
+                if (r < 0)
+                        return r;
+        }
+        r = merge_dependencies(u, other);
+        if (r < 0)
+                return r;
+        other->load_state = UNIT_MERGED;
+        other->merged_into = u;
+        if (other->in_load_queue)
+                other->in_load_queue = false; /* the queue skips it when it comes up */
+        return 0;
+}
+
+char *const *unit_setting_get(const Unit *u, const char *key) {
+        return hashmap_get(u->settings, key);
+}
+
+const char *unit_setting_last(const Unit *u, const char *key) {
+        char *const *l = unit_setting_get(u, key);
+        size_t n = strv_length(l);
+        return n > 0 ? l[n - 1] : NULL;
+}
+
+int unit_setting_append(Unit *u, const char *key, const char *value) {
+        char *k = NULL;
+        char **l;
+        int r;
+
+        r = hashmap_ensure_allocated(&u->settings, &settings_ops);
+        if (r < 0)
+                return r;
+        l = hashmap_remove2(u->settings, key, (void **) &k);
+        if (!k && !(k = strdup(key))) {
+                strv_free(l);
+                return -ENOMEM;
+        }
+        if (strv_extend(&l, value) < 0) {
+                free(k);
+                strv_free(l);
+                return -ENOMEM;
+        }
+        r = hashmap_put(u->settings, k, l);
+        if (r < 0) {
+                free(k);
+                strv_free(l);
+        }
+        return r < 0 ? r : 0;
+}
+
+void unit_setting_reset(Unit *u, const char *key) {
+        char *k = NULL;
+        char **l = hashmap_remove2(u->settings, key, (void **) &k);
+        free(k);
+        strv_free(l);
+}
+
+const char *unit_load_error_name(const Unit *u) {
+        switch (u->load_state) {
+        case UNIT_NOT_FOUND:
+                return "org.freedesktop.systemd1.NoSuchUnit";
+        case UNIT_MASKED:
+                return "org.freedesktop.systemd1.UnitMasked";
+        case UNIT_BAD_SETTING:
+                return "org.freedesktop.systemd1.BadUnitSetting";
+        case UNIT_ERROR:
+                return "org.freedesktop.DBus.Error.Failed";
+        default:
+                return NULL;
+        }
+}

@@ -1,0 +1,1674 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * event.c: the epoll event loop of event.h.
+ *
+ * Every kernel object the loop watches is registered in one epoll instance; epoll's data.ptr
+ * points at a struct whose first member is a WakeupKind, which says what woke us: a source
+ * (io fd, child pidfd), a clock (its timerfd) or the signalfd.
+ *
+ * Queues (binary heaps with the position stored in the source, so removal is O(log n)):
+ *   pending      sources with pending && enabled, by (priority, pending_seq)
+ *   exits        enabled exit sources, by (priority, pending_seq)
+ *   per clock    enabled timers that are not pending, by deadline ("earliest") and by
+ *                deadline + accuracy ("latest"); the timerfd is armed between the two.
+ * A source's queue membership is always recomputed from its flags by source_sync_queues(),
+ * so that no path can leave a stale entry behind. Heap capacity is reserved when a source is
+ * added, which keeps marking and dispatching allocation-free.
+ *
+ * Lifetime: a source holds a reference on its Event unless it is floating. When the last
+ * reference of a source goes while its callback runs ("dispatching"), the source is
+ * disconnected from the loop at once and its memory freed when the callback returns.
+ */
+
+#include <assert.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <sys/syscall.h>
+#include <sys/timerfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "event.h"
+#include "fd-util.h"
+#include "hashmap.h"
+#include "log.h"
+#include "siphash24.h"
+#include "string-util.h"
+
+#define HEAP_NONE SIZE_MAX
+#define EPOLL_BATCH 64
+#define DEFAULT_ACCURACY_USEC (250 * USEC_PER_MSEC)
+#define IO_EVENTS_ALLOWED \
+        (EPOLLIN | EPOLLOUT | EPOLLPRI | EPOLLRDHUP | EPOLLERR | EPOLLHUP | EPOLLET)
+#define CHILD_OPTIONS_ALLOWED (WEXITED | WSTOPPED | WCONTINUED)
+
+#define PTR_TO_INT(p) ((int) (intptr_t) (p))
+#define PID_TO_PTR(p) ((void *) (intptr_t) (p))
+
+/* Intrusive doubly linked lists: fields name##_prev / name##_next in the item. */
+#define LIST_PREPEND(name, head, item)                          \
+        do {                                                    \
+                (item)->name##_prev = NULL;                     \
+                (item)->name##_next = (head);                   \
+                if (head)                                       \
+                        (head)->name##_prev = (item);           \
+                (head) = (item);                                \
+        } while (0)
+#define LIST_REMOVE(name, head, item)                                           \
+        do {                                                                    \
+                if ((item)->name##_next)                                        \
+                        (item)->name##_next->name##_prev = (item)->name##_prev; \
+                if ((item)->name##_prev)                                        \
+                        (item)->name##_prev->name##_next = (item)->name##_next; \
+                else                                                            \
+                        (head) = (item)->name##_next;                           \
+                (item)->name##_prev = (item)->name##_next = NULL;               \
+        } while (0)
+#define LIST_FOREACH(name, i, head) for ((i) = (head); (i); (i) = (i)->name##_next)
+
+typedef enum SourceType {
+        SOURCE_IO,
+        SOURCE_TIME,
+        SOURCE_SIGNAL,
+        SOURCE_CHILD,
+        SOURCE_DEFER,
+        SOURCE_POST,
+        SOURCE_EXIT,
+        _SOURCE_TYPE_MAX,
+} SourceType;
+
+static const char *const source_type_table[_SOURCE_TYPE_MAX] = {
+        [SOURCE_IO] = "io",         [SOURCE_TIME] = "time",   [SOURCE_SIGNAL] = "signal",
+        [SOURCE_CHILD] = "child",   [SOURCE_DEFER] = "defer", [SOURCE_POST] = "post",
+        [SOURCE_EXIT] = "exit",
+};
+
+typedef enum WakeupKind {
+        WAKEUP_SOURCE,
+        WAKEUP_CLOCK,
+        WAKEUP_SIGNAL,
+} WakeupKind;
+
+typedef enum EventState {
+        EVENT_STATE_INITIAL,
+        EVENT_STATE_RUNNING,
+        EVENT_STATE_FINISHED,
+} EventState;
+
+enum {
+        CLOCK_INDEX_MONOTONIC,
+        CLOCK_INDEX_REALTIME,
+        CLOCK_INDEX_BOOTTIME,
+        _CLOCK_INDEX_MAX,
+};
+
+typedef int (*HeapCompare)(const EventSource *a, const EventSource *b);
+
+typedef struct Heap {
+        EventSource **items;
+        size_t n_items;
+        size_t n_allocated;
+        HeapCompare compare;
+        size_t idx_offset; /* where in EventSource this heap keeps the position */
+} Heap;
+
+typedef struct ClockData {
+        WakeupKind wakeup; /* first: epoll data points here */
+        clockid_t id;
+        int fd;            /* timerfd, -1 until the first timer of this clock */
+        usec_t armed;      /* programmed expiry, USEC_INFINITY when disarmed */
+        size_t n_timers;
+        Heap earliest, latest;
+} ClockData;
+
+typedef struct SignalData {
+        WakeupKind wakeup; /* first: epoll data points here */
+        int fd;
+        sigset_t mask;
+        EventSource *sources[_NSIG];
+        EventSource *current; /* made pending from the signalfd, not yet dispatched */
+} SignalData;
+
+struct EventSource {
+        WakeupKind wakeup; /* first: epoll data of io fds and pidfds points here */
+        unsigned n_ref;
+        Event *event; /* NULL once disconnected */
+        SourceType type;
+        EventEnabled enabled;
+        bool pending, floating, dispatching, exit_on_failure;
+        int64_t priority;
+        uint64_t pending_seq; /* order within a priority */
+        size_t pending_idx;   /* in Event.pending, or Event.exits for exit sources */
+        void *userdata;
+        char *description;
+        EventDestroyHandler destroy;
+        EventSource *all_prev, *all_next;
+        EventSource *kind_prev, *kind_next; /* post sources; children watched for stops */
+        union {
+                struct {
+                        EventIoHandler callback;
+                        int fd;
+                        uint32_t events, revents;
+                        bool registered, owned;
+                } io;
+                struct {
+                        EventTimeHandler callback;
+                        usec_t next, accuracy;
+                        unsigned clock;
+                        size_t earliest_idx, latest_idx;
+                } time;
+                struct {
+                        EventSignalHandler callback;
+                        int sig;
+                        struct signalfd_siginfo siginfo;
+                } signal;
+                struct {
+                        EventChildHandler callback;
+                        pid_t pid;
+                        int pidfd;
+                        int options;
+                        siginfo_t siginfo;
+                        bool registered; /* pidfd in epoll */
+                        bool counted;    /* in Event.n_stop_watchers */
+                        bool exited;     /* the exit was seen (zombie) */
+                        bool waited;     /* and reaped */
+                        bool owned;
+                } child;
+                struct {
+                        EventHandler callback;
+                } plain; /* defer, post, exit */
+        };
+};
+
+struct Event {
+        unsigned n_ref;
+        int epoll_fd;
+        EventState state;
+        bool exit_requested, need_child_scan, timestamps_valid;
+        int exit_code;
+        uint64_t seq;
+        usec_t perturb;
+        usec_t timestamps[_CLOCK_INDEX_MAX];
+        ClockData clocks[_CLOCK_INDEX_MAX];
+        SignalData signal;
+        Heap pending, exits;
+        size_t n_sources, n_exits;
+        unsigned n_stop_watchers; /* enabled child sources with WSTOPPED|WCONTINUED */
+        EventSource *sources;     /* all of them */
+        EventSource *post_sources;
+        EventSource *stop_children; /* child sources with WSTOPPED|WCONTINUED */
+        Hashmap *children;          /* pid → child source */
+};
+
+/* ---- helpers ------------------------------------------------------------------------------ */
+
+static usec_t usec_add_sat(usec_t a, usec_t b) {
+        return a > USEC_INFINITY - b ? USEC_INFINITY : a + b;
+}
+
+static const clockid_t clock_ids[_CLOCK_INDEX_MAX] = {
+        [CLOCK_INDEX_MONOTONIC] = CLOCK_MONOTONIC,
+        [CLOCK_INDEX_REALTIME] = CLOCK_REALTIME,
+        [CLOCK_INDEX_BOOTTIME] = CLOCK_BOOTTIME,
+};
+
+static int clock_to_index(clockid_t clock) {
+        for (unsigned i = 0; i < _CLOCK_INDEX_MAX; i++)
+                if (clock_ids[i] == clock)
+                        return (int) i;
+        return -EOPNOTSUPP;
+}
+
+static bool signal_valid(int sig) {
+        return sig > 0 && sig < _NSIG && sig != SIGKILL && sig != SIGSTOP;
+}
+
+static int signal_is_blocked(int sig) {
+        sigset_t ss;
+
+        if (sigprocmask(SIG_SETMASK, NULL, &ss) < 0)
+                return -errno;
+        return sigismember(&ss, sig) > 0;
+}
+
+static bool si_is_zombie(const siginfo_t *si) {
+        return IN_SET(si->si_code, CLD_EXITED, CLD_KILLED, CLD_DUMPED);
+}
+
+/* A per-boot offset, so that coalesced wake-ups of all processes on this machine line up while
+ * different machines spread out. */
+static usec_t compute_perturb(void) {
+        static const uint8_t key[16] = { 's', 'y', 's', 'm', 'a', 's', 't', 'e', 'r', 'e', 'v' };
+        char buf[64];
+        ssize_t n;
+        int fd;
+
+        fd = open("/proc/sys/kernel/random/boot_id", O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0)
+                return 0;
+        n = read(fd, buf, sizeof buf);
+        safe_close(fd);
+        if (n <= 0)
+                return 0;
+        return siphash24(buf, (size_t) n, key) % USEC_PER_MINUTE;
+}
+
+/* ---- heaps -------------------------------------------------------------------------------- */
+
+static size_t *heap_idx(const Heap *h, EventSource *s) {
+        return (size_t *) ((uint8_t *) s + h->idx_offset);
+}
+
+static void heap_init(Heap *h, HeapCompare compare, size_t idx_offset) {
+        *h = (Heap) { .compare = compare, .idx_offset = idx_offset };
+}
+
+static int heap_reserve(Heap *h, size_t n) {
+        if (n <= h->n_allocated)
+                return 0;
+        return GREEDY_REALLOC(h->items, h->n_allocated, n) ? 0 : -ENOMEM;
+}
+
+static EventSource *heap_peek(const Heap *h) {
+        return h->n_items > 0 ? h->items[0] : NULL;
+}
+
+static void heap_place(Heap *h, size_t i, EventSource *s) {
+        h->items[i] = s;
+        *heap_idx(h, s) = i;
+}
+
+static size_t heap_sift_up(Heap *h, size_t i) {
+        EventSource *s = h->items[i];
+
+        while (i > 0) {
+                size_t parent = (i - 1) / 2;
+
+                if (h->compare(h->items[parent], s) <= 0)
+                        break;
+                heap_place(h, i, h->items[parent]);
+                i = parent;
+        }
+        heap_place(h, i, s);
+        return i;
+}
+
+static void heap_sift_down(Heap *h, size_t i) {
+        EventSource *s = h->items[i];
+
+        for (;;) {
+                size_t child = 2 * i + 1;
+
+                if (child >= h->n_items)
+                        break;
+                if (child + 1 < h->n_items && h->compare(h->items[child + 1], h->items[child]) < 0)
+                        child++;
+                if (h->compare(s, h->items[child]) <= 0)
+                        break;
+                heap_place(h, i, h->items[child]);
+                i = child;
+        }
+        heap_place(h, i, s);
+}
+
+static void heap_fix(Heap *h, size_t i) {
+        heap_sift_down(h, heap_sift_up(h, i));
+}
+
+/* Puts s in or out of h, or repositions it after its key changed. Never allocates: the
+ * capacity was reserved when s was added. */
+static void heap_sync(Heap *h, EventSource *s, bool want) {
+        size_t *idx = heap_idx(h, s);
+
+        if (want && *idx == HEAP_NONE) {
+                assert(h->n_items < h->n_allocated);
+                heap_place(h, h->n_items++, s);
+                heap_sift_up(h, h->n_items - 1);
+        } else if (!want && *idx != HEAP_NONE) {
+                size_t i = *idx;
+
+                *idx = HEAP_NONE;
+                h->n_items--;
+                if (i != h->n_items) {
+                        heap_place(h, i, h->items[h->n_items]);
+                        heap_fix(h, i);
+                }
+        } else if (want)
+                heap_fix(h, *idx);
+}
+
+static int compare_u64(uint64_t a, uint64_t b) {
+        return a < b ? -1 : a > b ? 1 : 0;
+}
+
+static int pending_compare(const EventSource *a, const EventSource *b) {
+        if (a->priority != b->priority)
+                return a->priority < b->priority ? -1 : 1;
+        return compare_u64(a->pending_seq, b->pending_seq);
+}
+
+static usec_t time_latest(const EventSource *s) {
+        return usec_add_sat(s->time.next, s->time.accuracy);
+}
+
+static int earliest_compare(const EventSource *a, const EventSource *b) {
+        int r = compare_u64(a->time.next, b->time.next);
+        return r != 0 ? r : compare_u64(a->pending_seq, b->pending_seq);
+}
+
+static int latest_compare(const EventSource *a, const EventSource *b) {
+        return compare_u64(time_latest(a), time_latest(b));
+}
+
+/* ---- queue membership --------------------------------------------------------------------- */
+
+static void source_sync_queues(EventSource *s) {
+        Event *e = s->event;
+        bool on = s->enabled != EVENT_OFF;
+
+        if (s->type == SOURCE_EXIT) {
+                heap_sync(&e->exits, s, on);
+                return;
+        }
+        heap_sync(&e->pending, s, on && s->pending);
+        if (s->type == SOURCE_TIME) {
+                ClockData *d = &e->clocks[s->time.clock];
+
+                heap_sync(&d->earliest, s, on && !s->pending);
+                heap_sync(&d->latest, s, on && !s->pending);
+        }
+}
+
+static void source_set_pending(EventSource *s, bool b) {
+        Event *e = s->event;
+
+        if (s->pending == b)
+                return;
+        s->pending = b;
+        if (b)
+                s->pending_seq = ++e->seq;
+        else if (e->signal.current == s)
+                e->signal.current = NULL;
+        source_sync_queues(s);
+}
+
+/* ---- kernel registrations ----------------------------------------------------------------- */
+
+static int epoll_watch(Event *e, int op, int fd, uint32_t events, void *ptr) {
+        struct epoll_event ev = { .events = events, .data.ptr = ptr };
+
+        return epoll_ctl(e->epoll_fd, op, fd, &ev) < 0 ? -errno : 0;
+}
+
+/* Adds fd of source s to epoll or removes it, as want says; *registered tracks it. */
+static int epoll_toggle(EventSource *s, int fd, uint32_t events, bool *registered, bool want) {
+        int r;
+
+        if (want == *registered)
+                return 0;
+        if (want) {
+                r = epoll_watch(s->event, EPOLL_CTL_ADD, fd, events, s);
+                if (r < 0)
+                        return r;
+        } else
+                (void) epoll_ctl(s->event->epoll_fd, EPOLL_CTL_DEL, fd, NULL);
+        *registered = want;
+        return 0;
+}
+
+/* The signalfd watches the signals of enabled signal sources, plus SIGCHLD while a child
+ * source waits for stops or continues. */
+static int signal_update_mask(Event *e) {
+        SignalData *d = &e->signal;
+        sigset_t mask;
+        int r;
+
+        sigemptyset(&mask);
+        for (int sig = 1; sig < _NSIG; sig++)
+                if (d->sources[sig] && d->sources[sig]->enabled != EVENT_OFF)
+                        sigaddset(&mask, sig);
+        if (e->n_stop_watchers > 0)
+                sigaddset(&mask, SIGCHLD);
+
+        if (d->fd < 0) {
+                if (sigisemptyset(&mask))
+                        return 0;
+                d->fd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+                if (d->fd < 0)
+                        return -errno;
+                r = epoll_watch(e, EPOLL_CTL_ADD, d->fd, EPOLLIN, d);
+                if (r < 0) {
+                        d->fd = safe_close(d->fd);
+                        return r;
+                }
+        } else if (memcmp(&mask, &d->mask, sizeof mask) == 0)
+                return 0;
+        else if (signalfd(d->fd, &mask, SFD_NONBLOCK | SFD_CLOEXEC) < 0)
+                return -errno;
+        d->mask = mask;
+        return 0;
+}
+
+static int child_sync(EventSource *s) {
+        Event *e = s->event;
+        bool on = s->enabled != EVENT_OFF && !s->child.exited;
+        bool want_fd = on && (s->child.options & WEXITED);
+        bool want_count = on && (s->child.options & (WSTOPPED | WCONTINUED));
+        int r;
+
+        r = epoll_toggle(s, s->child.pidfd, EPOLLIN, &s->child.registered, want_fd);
+        if (r < 0)
+                return r;
+        if (want_count != s->child.counted) {
+                s->child.counted = want_count;
+                if (want_count) {
+                        e->n_stop_watchers++;
+                        /* A stop may have happened while we were not looking. */
+                        e->need_child_scan = true;
+                } else
+                        e->n_stop_watchers--;
+                return signal_update_mask(e);
+        }
+        return 0;
+}
+
+/* Brings epoll, signalfd and the queues in line with s's flags. */
+static int source_sync(EventSource *s) {
+        int r = 0;
+
+        switch (s->type) {
+        case SOURCE_IO:
+                r = epoll_toggle(s, s->io.fd, s->io.events, &s->io.registered,
+                                 s->enabled != EVENT_OFF);
+                break;
+        case SOURCE_SIGNAL:
+                if (s->enabled == EVENT_OFF && s->event->signal.current == s)
+                        s->event->signal.current = NULL;
+                r = signal_update_mask(s->event);
+                break;
+        case SOURCE_CHILD:
+                r = child_sync(s);
+                break;
+        default:
+                break;
+        }
+        source_sync_queues(s);
+        return r;
+}
+
+static void child_reap(EventSource *s) {
+        siginfo_t si = {};
+
+        if (s->child.waited)
+                return;
+        /* Only this child, through its pidfd: never P_ALL, never someone else's child. */
+        (void) waitid(P_PIDFD, (id_t) s->child.pidfd, &si, WEXITED | WNOHANG);
+        s->child.waited = true;
+}
+
+/* Takes s out of its loop: off epoll and the signalfd, out of every queue and list. */
+static void source_disconnect(EventSource *s) {
+        Event *e = s->event;
+
+        if (!e)
+                return;
+
+        s->enabled = EVENT_OFF;
+        s->pending = false;
+        if (e->signal.current == s)
+                e->signal.current = NULL;
+        (void) source_sync(s);
+
+        switch (s->type) {
+        case SOURCE_IO:
+                if (s->io.owned)
+                        s->io.fd = safe_close(s->io.fd);
+                break;
+        case SOURCE_TIME:
+                e->clocks[s->time.clock].n_timers--;
+                break;
+        case SOURCE_SIGNAL:
+                if (e->signal.sources[s->signal.sig] == s) {
+                        e->signal.sources[s->signal.sig] = NULL;
+                        (void) signal_update_mask(e);
+                }
+                break;
+        case SOURCE_CHILD:
+                /* Freed from its own exit callback: reap now, while we still have the pidfd. */
+                if (s->dispatching && s->child.exited)
+                        child_reap(s);
+                if (s->child.options & (WSTOPPED | WCONTINUED))
+                        LIST_REMOVE(kind, e->stop_children, s);
+                if (hashmap_get(e->children, PID_TO_PTR(s->child.pid)) == s)
+                        (void) hashmap_remove(e->children, PID_TO_PTR(s->child.pid));
+                if (s->child.owned)
+                        s->child.pidfd = safe_close(s->child.pidfd);
+                break;
+        case SOURCE_POST:
+                LIST_REMOVE(kind, e->post_sources, s);
+                break;
+        case SOURCE_EXIT:
+                e->n_exits--;
+                break;
+        default:
+                break;
+        }
+
+        LIST_REMOVE(all, e->sources, s);
+        e->n_sources--;
+        s->event = NULL;
+        if (!s->floating)
+                event_unref(e);
+}
+
+static void source_free(EventSource *s) {
+        source_disconnect(s);
+        if (s->destroy)
+                s->destroy(s->userdata);
+        free(s->description);
+        free(s);
+}
+
+/* A new source of type, linked into e, with queue room reserved; the caller sets it up. */
+static EventSource *source_new(Event *e, bool floating, SourceType type) {
+        EventSource *s;
+
+        if (heap_reserve(&e->pending, e->n_sources + 1) < 0)
+                return NULL;
+        s = new0(EventSource, 1);
+        if (!s)
+                return NULL;
+        s->wakeup = WAKEUP_SOURCE;
+        s->n_ref = 1;
+        s->event = e;
+        s->type = type;
+        s->floating = floating;
+        s->pending_idx = HEAP_NONE;
+        LIST_PREPEND(all, e->sources, s);
+        e->n_sources++;
+        if (!floating)
+                event_ref(e);
+        return s;
+}
+
+/* ---- the loop object ---------------------------------------------------------------------- */
+
+int event_new(Event **ret) {
+        _cleanup_(event_unrefp) Event *e = NULL;
+
+        assert(ret);
+
+        e = new0(Event, 1);
+        if (!e)
+                return -ENOMEM;
+        e->n_ref = 1;
+        e->signal.wakeup = WAKEUP_SIGNAL;
+        e->signal.fd = -1;
+        sigemptyset(&e->signal.mask);
+        heap_init(&e->pending, pending_compare, offsetof(EventSource, pending_idx));
+        heap_init(&e->exits, pending_compare, offsetof(EventSource, pending_idx));
+        for (size_t i = 0; i < _CLOCK_INDEX_MAX; i++) {
+                ClockData *d = &e->clocks[i];
+
+                d->wakeup = WAKEUP_CLOCK;
+                d->id = clock_ids[i];
+                d->fd = -1;
+                d->armed = USEC_INFINITY;
+                heap_init(&d->earliest, earliest_compare, offsetof(EventSource, time.earliest_idx));
+                heap_init(&d->latest, latest_compare, offsetof(EventSource, time.latest_idx));
+        }
+        e->perturb = compute_perturb();
+
+        e->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+        if (e->epoll_fd < 0)
+                return -errno;
+
+        *ret = TAKE_PTR(e);
+        return 0;
+}
+
+static void event_free(Event *e) {
+        EventSource *s;
+
+        /* Only floating sources can be left: the others hold a reference on e. */
+        while ((s = e->sources)) {
+                assert(s->floating);
+                source_disconnect(s);
+                event_source_unref(s);
+        }
+        for (size_t i = 0; i < _CLOCK_INDEX_MAX; i++) {
+                safe_close(e->clocks[i].fd);
+                free(e->clocks[i].earliest.items);
+                free(e->clocks[i].latest.items);
+        }
+        safe_close(e->signal.fd);
+        safe_close(e->epoll_fd);
+        free(e->pending.items);
+        free(e->exits.items);
+        hashmap_free(e->children);
+        free(e);
+}
+
+Event *event_ref(Event *e) {
+        if (e)
+                e->n_ref++;
+        return e;
+}
+
+Event *event_unref(Event *e) {
+        if (!e)
+                return NULL;
+        assert(e->n_ref > 0);
+        if (--e->n_ref == 0)
+                event_free(e);
+        return NULL;
+}
+
+int event_get_fd(Event *e) {
+        assert(e);
+        return e->epoll_fd;
+}
+
+int event_exit(Event *e, int code) {
+        assert(e);
+        if (e->state == EVENT_STATE_FINISHED)
+                return -ESTALE;
+        e->exit_requested = true;
+        e->exit_code = code;
+        return 0;
+}
+
+int event_get_exit_code(Event *e, int *ret) {
+        assert(e);
+        if (!e->exit_requested)
+                return -ENODATA;
+        if (ret)
+                *ret = e->exit_code;
+        return 0;
+}
+
+int event_now(Event *e, clockid_t clock, usec_t *ret) {
+        int i = clock_to_index(clock);
+
+        assert(e);
+        assert(ret);
+        if (i < 0)
+                return i;
+        if (!e->timestamps_valid) {
+                *ret = now(clock);
+                return 1;
+        }
+        *ret = e->timestamps[i];
+        return 0;
+}
+
+/* ---- timers ------------------------------------------------------------------------------- */
+
+/* A wake-up time in [a, b], as late as possible on a coarse grid (minute, 10 s, 1 s, 250 ms,
+ * each shifted by perturb) so that timers of all processes coalesce; b if none fits. */
+static usec_t coalesce(usec_t a, usec_t b, usec_t perturb) {
+        static const usec_t grains[] = {
+                USEC_PER_MINUTE, 10 * USEC_PER_SEC, USEC_PER_SEC, 250 * USEC_PER_MSEC,
+        };
+
+        if (b <= a)
+                return a;
+        for (size_t i = 0; i < ELEMENTSOF(grains); i++) {
+                usec_t off = perturb % grains[i], c;
+
+                if (b < off)
+                        continue;
+                c = (b - off) / grains[i] * grains[i] + off;
+                if (c >= a)
+                        return c;
+        }
+        return b;
+}
+
+static int clock_setup(Event *e, ClockData *d) {
+        int r;
+
+        if (d->fd >= 0)
+                return 0;
+        d->fd = timerfd_create(d->id, TFD_NONBLOCK | TFD_CLOEXEC);
+        if (d->fd < 0)
+                return -errno;
+        r = epoll_watch(e, EPOLL_CTL_ADD, d->fd, EPOLLIN, d);
+        if (r < 0)
+                d->fd = safe_close(d->fd);
+        return r;
+}
+
+static int clock_arm(Event *e, ClockData *d) {
+        EventSource *first = heap_peek(&d->earliest);
+        struct itimerspec its = {};
+        usec_t t = USEC_INFINITY;
+
+        if (d->fd < 0)
+                return 0;
+        if (first && first->time.next != USEC_INFINITY)
+                t = coalesce(first->time.next, time_latest(heap_peek(&d->latest)), e->perturb);
+        if (t != USEC_INFINITY) {
+                if (t == 0)
+                        its.it_value.tv_nsec = 1; /* zero would disarm */
+                else if (timespec_store(&its.it_value, t)->tv_sec < 0)
+                        t = USEC_INFINITY; /* beyond time_t: never */
+        }
+        if (t == USEC_INFINITY)
+                its = (struct itimerspec) {};
+        if (t == d->armed)
+                return 0;
+        if (timerfd_settime(d->fd, TFD_TIMER_ABSTIME, &its, NULL) < 0)
+                return -errno;
+        d->armed = t;
+        return 0;
+}
+
+static void clock_flush(ClockData *d) {
+        uint64_t expirations;
+
+        (void) read(d->fd, &expirations, sizeof expirations);
+        d->armed = USEC_INFINITY; /* a fired timerfd is disarmed */
+}
+
+static void clock_process(Event *e, unsigned i) {
+        ClockData *d = &e->clocks[i];
+        EventSource *s;
+
+        /* Popping by deadline makes timers due together pending in deadline order. */
+        while ((s = heap_peek(&d->earliest)) && s->time.next <= e->timestamps[i])
+                source_set_pending(s, true);
+}
+
+/* ---- children ----------------------------------------------------------------------------- */
+
+/* waitid() on the pidfd failed: the child was reaped behind our back (or the pidfd is bad).
+ * Nothing will ever come from it again. */
+static void child_lost(EventSource *s, int error) {
+        log_debug_errno(error, "Cannot watch child %i of event source %s, disabling: %m",
+                        (int) s->child.pid, strna(s->description));
+        s->child.exited = s->child.waited = true;
+        s->enabled = EVENT_OFF;
+        (void) source_sync(s);
+}
+
+static void child_deliver(EventSource *s, const siginfo_t *si) {
+        s->child.siginfo = *si;
+        if (si_is_zombie(si)) {
+                s->child.exited = true;
+                (void) child_sync(s); /* nothing more to watch */
+        }
+        source_set_pending(s, true);
+}
+
+static void child_process_pidfd(EventSource *s) {
+        siginfo_t si = {};
+
+        if (s->pending || s->enabled == EVENT_OFF || s->child.exited)
+                return;
+        /* Readable pidfd: the child exited. Peek (WNOWAIT); it is reaped after dispatch. */
+        if (waitid(P_PIDFD, (id_t) s->child.pidfd, &si, WEXITED | WNOHANG | WNOWAIT) < 0)
+                child_lost(s, -errno);
+        else if (si.si_pid != 0)
+                child_deliver(s, &si);
+}
+
+/* After a SIGCHLD: polls the children watched for stops and continues. */
+static void child_scan(Event *e) {
+        EventSource *s;
+
+        e->need_child_scan = false;
+        LIST_FOREACH(kind, s, e->stop_children) {
+                int opts = s->child.options, flags = WNOHANG | (opts & (WSTOPPED | WCONTINUED));
+                siginfo_t si = {};
+
+                if (!s->child.counted || s->pending)
+                        continue;
+                /* Leave an exit queued (WNOWAIT): it is reaped only after its dispatch. */
+                if (opts & WEXITED)
+                        flags |= WEXITED | WNOWAIT;
+                if (waitid(P_PIDFD, (id_t) s->child.pidfd, &si, flags) < 0) {
+                        child_lost(s, -errno);
+                        continue;
+                }
+                if (si.si_pid == 0)
+                        continue;
+                if (!si_is_zombie(&si) && (opts & WEXITED)) {
+                        /* Consume the stop/continue we only peeked at. */
+                        siginfo_t dummy = {};
+                        (void) waitid(P_PIDFD, (id_t) s->child.pidfd, &dummy,
+                                      WNOHANG | (opts & (WSTOPPED | WCONTINUED)));
+                }
+                child_deliver(s, &si);
+        }
+}
+
+/* ---- signals ------------------------------------------------------------------------------ */
+
+/* Reads signals until one belongs to a source that can take it. Only one signal is taken per
+ * dispatch, so that every queued signal (realtime ones queue) reaches the callback. */
+static int signal_process(Event *e) {
+        SignalData *d = &e->signal;
+
+        if (e->n_stop_watchers > 0)
+                e->need_child_scan = true;
+        if (d->current)
+                return 0;
+        for (;;) {
+                struct signalfd_siginfo si;
+                EventSource *s;
+                ssize_t n;
+
+                n = read(d->fd, &si, sizeof si);
+                if (n < 0)
+                        return IN_SET(errno, EAGAIN, EINTR) ? 0 : -errno;
+                if (n != sizeof si)
+                        return -EIO;
+                if (si.ssi_signo == 0 || si.ssi_signo >= _NSIG)
+                        continue;
+                s = d->sources[si.ssi_signo];
+                if (!s || s->enabled == EVENT_OFF || s->pending)
+                        continue; /* e.g. SIGCHLD taken for child_scan() only */
+                s->signal.siginfo = si;
+                source_set_pending(s, true);
+                d->current = s;
+                return 0;
+        }
+}
+
+/* ---- one iteration ------------------------------------------------------------------------ */
+
+static int event_prepare(Event *e) {
+        int r;
+
+        if (e->need_child_scan)
+                child_scan(e);
+        for (unsigned i = 0; i < _CLOCK_INDEX_MAX; i++) {
+                r = clock_arm(e, &e->clocks[i]);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+static int timeout_to_ms(usec_t timeout) {
+        usec_t ms;
+
+        if (timeout == USEC_INFINITY)
+                return -1;
+        ms = timeout / USEC_PER_MSEC + (timeout % USEC_PER_MSEC != 0);
+        return ms > INT_MAX ? INT_MAX : (int) ms;
+}
+
+static int process_wakeup(Event *e, void *ptr, uint32_t events) {
+        EventSource *s;
+
+        switch (*(WakeupKind *) ptr) {
+        case WAKEUP_SOURCE:
+                s = ptr;
+                if (s->type == SOURCE_CHILD)
+                        child_process_pidfd(s);
+                else if (s->enabled != EVENT_OFF) {
+                        s->io.revents = events;
+                        source_set_pending(s, true);
+                }
+                return 0;
+        case WAKEUP_CLOCK:
+                clock_flush(ptr);
+                return 0;
+        case WAKEUP_SIGNAL:
+                return signal_process(e);
+        }
+        return -EINVAL;
+}
+
+static int event_wait(Event *e, usec_t timeout) {
+        struct epoll_event evs[EPOLL_BATCH];
+        int n, r;
+
+        n = epoll_wait(e->epoll_fd, evs, EPOLL_BATCH,
+                       e->pending.n_items > 0 ? 0 : timeout_to_ms(timeout));
+        if (n < 0) {
+                if (errno != EINTR)
+                        return -errno;
+                n = 0;
+        }
+
+        for (unsigned i = 0; i < _CLOCK_INDEX_MAX; i++)
+                e->timestamps[i] = now(e->clocks[i].id);
+        e->timestamps_valid = true;
+
+        for (int i = 0; i < n; i++) {
+                r = process_wakeup(e, evs[i].data.ptr, evs[i].events);
+                if (r < 0)
+                        return r;
+        }
+        for (unsigned i = 0; i < _CLOCK_INDEX_MAX; i++)
+                clock_process(e, i);
+        if (e->need_child_scan)
+                child_scan(e);
+        return 0;
+}
+
+static int source_call(EventSource *s) {
+        Event *e = s->event;
+        EventHandler plain = NULL;
+
+        switch (s->type) {
+        case SOURCE_IO:
+                return s->io.callback(s, s->io.fd, s->io.revents, s->userdata);
+        case SOURCE_TIME:
+                if (s->time.callback)
+                        return s->time.callback(s, s->time.next, s->userdata);
+                break;
+        case SOURCE_SIGNAL:
+                if (s->signal.callback)
+                        return s->signal.callback(s, &s->signal.siginfo, s->userdata);
+                break;
+        case SOURCE_CHILD:
+                if (s->child.callback)
+                        return s->child.callback(s, &s->child.siginfo, s->userdata);
+                break;
+        default:
+                plain = s->plain.callback;
+                if (plain)
+                        return plain(s, s->userdata);
+                break;
+        }
+        /* No callback: the source asks the loop to exit with its userdata as the code. */
+        return event_exit(e, PTR_TO_INT(s->userdata));
+}
+
+static void mark_post_sources(Event *e) {
+        EventSource *z;
+
+        LIST_FOREACH(kind, z, e->post_sources)
+                if (z->enabled != EVENT_OFF)
+                        source_set_pending(z, true);
+}
+
+static int source_dispatch(EventSource *s) {
+        Event *e = s->event;
+        SourceType type = s->type;
+        bool zombie = type == SOURCE_CHILD && s->child.exited;
+        int r;
+
+        if (type == SOURCE_DEFER)
+                s->pending_seq = ++e->seq; /* stays pending: to the back of its priority */
+        else if (type != SOURCE_EXIT)
+                source_set_pending(s, false);
+        if (type != SOURCE_POST)
+                mark_post_sources(e);
+        if (s->enabled == EVENT_ONESHOT || type == SOURCE_EXIT || zombie)
+                s->enabled = EVENT_OFF;
+        (void) source_sync(s);
+
+        e->state = EVENT_STATE_RUNNING;
+        s->dispatching = true;
+        r = source_call(s);
+        s->dispatching = false;
+        e->state = EVENT_STATE_INITIAL;
+
+        if (zombie && s->event)
+                child_reap(s);
+        if (r < 0) {
+                log_debug_errno(r, "Event source %s (type %s) returned error, %s: %m",
+                                strna(s->description), source_type_table[type],
+                                s->exit_on_failure ? "exiting" : "disabling");
+                if (s->exit_on_failure)
+                        (void) event_exit(e, r);
+        }
+        if (s->n_ref == 0)
+                source_free(s); /* its last reference went during the callback */
+        else if (r < 0 && s->event) {
+                s->enabled = EVENT_OFF;
+                (void) source_sync(s);
+        }
+        return 1;
+}
+
+static int dispatch_exit(Event *e) {
+        EventSource *s = heap_peek(&e->exits);
+
+        if (!s) {
+                e->state = EVENT_STATE_FINISHED;
+                return 0;
+        }
+        return source_dispatch(s);
+}
+
+int event_run(Event *e, usec_t timeout) {
+        _cleanup_(event_unrefp) Event *ref = NULL;
+        EventSource *s;
+        int r;
+
+        assert(e);
+        if (e->state == EVENT_STATE_FINISHED)
+                return -ESTALE;
+        if (e->state != EVENT_STATE_INITIAL)
+                return -EBUSY;
+
+        ref = event_ref(e); /* a callback may drop the caller's reference */
+        if (e->exit_requested)
+                return dispatch_exit(e);
+
+        r = event_prepare(e);
+        if (r < 0)
+                return r;
+        r = event_wait(e, timeout);
+        if (r < 0)
+                return r;
+
+        s = heap_peek(&e->pending);
+        return s ? source_dispatch(s) : 0;
+}
+
+int event_loop(Event *e) {
+        _cleanup_(event_unrefp) Event *ref = NULL;
+        int r;
+
+        assert(e);
+        if (e->state != EVENT_STATE_INITIAL)
+                return e->state == EVENT_STATE_FINISHED ? -ESTALE : -EBUSY;
+
+        ref = event_ref(e);
+        while (e->state != EVENT_STATE_FINISHED) {
+                r = event_run(e, USEC_INFINITY);
+                if (r < 0)
+                        return r;
+        }
+        return e->exit_code;
+}
+
+/* ---- adding sources ----------------------------------------------------------------------- */
+
+/* The new source goes to the caller (ret) or, floating, stays with the loop only. */
+static int source_publish(EventSource *s, EventSource **ret) {
+        if (ret)
+                *ret = s;
+        return 0;
+}
+
+static int source_check_event(Event *e) {
+        assert(e);
+        return e->state == EVENT_STATE_FINISHED ? -ESTALE : 0;
+}
+
+int event_add_io(Event *e, EventSource **ret, int fd, uint32_t events, EventIoHandler callback,
+                 void *userdata) {
+        _cleanup_(event_source_unrefp) EventSource *s = NULL;
+        int r;
+
+        r = source_check_event(e);
+        if (r < 0)
+                return r;
+        if (fd < 0)
+                return -EBADF;
+        if ((events & ~IO_EVENTS_ALLOWED) != 0 || !callback)
+                return -EINVAL;
+
+        s = source_new(e, !ret, SOURCE_IO);
+        if (!s)
+                return -ENOMEM;
+        s->io.fd = fd;
+        s->io.events = events;
+        s->io.callback = callback;
+        s->userdata = userdata;
+        s->enabled = EVENT_ON;
+        r = source_sync(s);
+        if (r < 0)
+                return r;
+
+        return source_publish(TAKE_PTR(s), ret);
+}
+
+int event_add_time(Event *e, EventSource **ret, clockid_t clock, usec_t usec, usec_t accuracy,
+                   EventTimeHandler callback, void *userdata) {
+        _cleanup_(event_source_unrefp) EventSource *s = NULL;
+        ClockData *d;
+        int r, i;
+
+        r = source_check_event(e);
+        if (r < 0)
+                return r;
+        i = clock_to_index(clock);
+        if (i < 0)
+                return i;
+        d = &e->clocks[i];
+        r = clock_setup(e, d);
+        if (r < 0)
+                return r;
+        if (heap_reserve(&d->earliest, d->n_timers + 1) < 0 ||
+            heap_reserve(&d->latest, d->n_timers + 1) < 0)
+                return -ENOMEM;
+
+        s = source_new(e, !ret, SOURCE_TIME);
+        if (!s)
+                return -ENOMEM;
+        s->time.clock = (unsigned) i;
+        s->time.earliest_idx = s->time.latest_idx = HEAP_NONE;
+        d->n_timers++;
+        s->time.next = usec;
+        s->time.accuracy = accuracy == 0 ? DEFAULT_ACCURACY_USEC : accuracy;
+        s->time.callback = callback;
+        s->userdata = userdata;
+        s->pending_seq = ++e->seq;
+        s->enabled = EVENT_ONESHOT;
+        source_sync_queues(s);
+
+        return source_publish(TAKE_PTR(s), ret);
+}
+
+int event_add_time_relative(Event *e, EventSource **ret, clockid_t clock, usec_t usec,
+                            usec_t accuracy, EventTimeHandler callback, void *userdata) {
+        usec_t t;
+        int r;
+
+        assert(e);
+        r = event_now(e, clock, &t);
+        if (r < 0)
+                return r;
+        return event_add_time(e, ret, clock, usec_add_sat(t, usec), accuracy, callback, userdata);
+}
+
+int event_add_signal(Event *e, EventSource **ret, int sig, EventSignalHandler callback,
+                     void *userdata) {
+        _cleanup_(event_source_unrefp) EventSource *s = NULL;
+        int r;
+
+        r = source_check_event(e);
+        if (r < 0)
+                return r;
+        if (!signal_valid(sig))
+                return -EINVAL;
+        r = signal_is_blocked(sig);
+        if (r < 0)
+                return r;
+        if (r == 0 || e->signal.sources[sig])
+                return -EBUSY;
+
+        s = source_new(e, !ret, SOURCE_SIGNAL);
+        if (!s)
+                return -ENOMEM;
+        s->signal.sig = sig;
+        s->signal.callback = callback;
+        s->userdata = userdata;
+        s->enabled = EVENT_ON;
+        e->signal.sources[sig] = s;
+        r = source_sync(s);
+        if (r < 0)
+                return r;
+
+        return source_publish(TAKE_PTR(s), ret);
+}
+
+static int child_check(Event *e, int options) {
+        int r;
+
+        r = source_check_event(e);
+        if (r < 0)
+                return r;
+        if (options == 0 || (options & ~CHILD_OPTIONS_ALLOWED) != 0)
+                return -EINVAL;
+        if (options & (WSTOPPED | WCONTINUED)) {
+                /* Stops and continues are only announced by SIGCHLD. */
+                r = signal_is_blocked(SIGCHLD);
+                if (r <= 0)
+                        return r < 0 ? r : -EBUSY;
+        }
+        return 0;
+}
+
+/* Takes a pidfd (closing it on failure if owned) and makes the source. */
+static int child_add(Event *e, EventSource **ret, pid_t pid, int pidfd, bool owned, int options,
+                     EventChildHandler callback, void *userdata) {
+        _cleanup_(event_source_unrefp) EventSource *s = NULL;
+        siginfo_t si = {};
+        int r;
+
+        if (hashmap_get(e->children, PID_TO_PTR(pid))) {
+                r = -EBUSY;
+                goto fail;
+        }
+        /* A pidfd of a process that is not our child would never report anything. */
+        if (waitid(P_PIDFD, (id_t) pidfd, &si, CHILD_OPTIONS_ALLOWED | WNOHANG | WNOWAIT) < 0) {
+                r = -errno;
+                goto fail;
+        }
+        s = source_new(e, !ret, SOURCE_CHILD);
+        if (!s) {
+                r = -ENOMEM;
+                goto fail;
+        }
+        s->child.pid = pid;
+        s->child.pidfd = pidfd;
+        s->child.owned = owned;
+        s->child.options = options;
+        s->child.callback = callback;
+        s->userdata = userdata;
+        if (options & (WSTOPPED | WCONTINUED))
+                LIST_PREPEND(kind, e->stop_children, s);
+        r = hashmap_ensure_put(&e->children, &trivial_hash_ops, PID_TO_PTR(pid), s);
+        if (r < 0)
+                return r;
+        s->enabled = EVENT_ONESHOT;
+        r = source_sync(s);
+        if (r < 0)
+                return r;
+
+        return source_publish(TAKE_PTR(s), ret);
+fail:
+        if (owned)
+                safe_close(pidfd);
+        return r;
+}
+
+int event_add_child(Event *e, EventSource **ret, pid_t pid, int options, EventChildHandler callback,
+                    void *userdata) {
+        int r, fd;
+
+        r = child_check(e, options);
+        if (r < 0)
+                return r;
+        if (pid <= 0)
+                return -EINVAL;
+        fd = (int) syscall(SYS_pidfd_open, pid, O_NONBLOCK);
+        if (fd < 0)
+                return -errno;
+        return child_add(e, ret, pid, fd, true, options, callback, userdata);
+}
+
+/* The pid behind a pidfd, from /proc/self/fdinfo. */
+static int pidfd_get_pid(int fd, pid_t *ret) {
+        _cleanup_free_ char *buf = NULL;
+        char path[STRLEN("/proc/self/fdinfo/") + 12];
+        const char *p;
+        long pid;
+        int r;
+
+        snprintf(path, sizeof path, "/proc/self/fdinfo/%i", fd);
+        r = read_full_file(path, 64 * 1024, &buf, NULL);
+        if (r < 0)
+                return r == -ENOENT ? -EBADF : r;
+        p = startswith(buf, "Pid:");
+        if (!p) {
+                p = strstr(buf, "\nPid:");
+                if (!p)
+                        return -EINVAL; /* not a pidfd */
+                p += STRLEN("\nPid:");
+        }
+        pid = strtol(p, NULL, 10);
+        if (pid <= 0)
+                return -ESRCH;
+        *ret = (pid_t) pid;
+        return 0;
+}
+
+int event_add_child_pidfd(Event *e, EventSource **ret, int pidfd, int options,
+                          EventChildHandler callback, void *userdata) {
+        pid_t pid;
+        int r;
+
+        r = child_check(e, options);
+        if (r < 0)
+                return r;
+        if (pidfd < 0)
+                return -EBADF;
+        r = pidfd_get_pid(pidfd, &pid);
+        if (r < 0)
+                return r;
+        return child_add(e, ret, pid, pidfd, false, options, callback, userdata);
+}
+
+static int plain_add(Event *e, EventSource **ret, SourceType type, EventHandler callback,
+                     void *userdata) {
+        EventSource *s;
+        int r;
+
+        r = source_check_event(e);
+        if (r < 0)
+                return r;
+        if (type == SOURCE_EXIT) {
+                if (!callback)
+                        return -EINVAL;
+                if (heap_reserve(&e->exits, e->n_exits + 1) < 0)
+                        return -ENOMEM;
+        }
+
+        s = source_new(e, !ret, type);
+        if (!s)
+                return -ENOMEM;
+        s->plain.callback = callback;
+        s->userdata = userdata;
+        s->pending_seq = ++e->seq;
+        switch (type) {
+        case SOURCE_DEFER:
+                s->pending = true; /* always, while enabled */
+                s->enabled = EVENT_ONESHOT;
+                break;
+        case SOURCE_POST:
+                LIST_PREPEND(kind, e->post_sources, s);
+                s->enabled = EVENT_ON;
+                break;
+        default:
+                e->n_exits++;
+                s->enabled = EVENT_ONESHOT;
+                break;
+        }
+        source_sync_queues(s);
+
+        if (ret)
+                *ret = s;
+        return 0;
+}
+
+int event_add_defer(Event *e, EventSource **ret, EventHandler callback, void *userdata) {
+        return plain_add(e, ret, SOURCE_DEFER, callback, userdata);
+}
+
+int event_add_post(Event *e, EventSource **ret, EventHandler callback, void *userdata) {
+        return plain_add(e, ret, SOURCE_POST, callback, userdata);
+}
+
+int event_add_exit(Event *e, EventSource **ret, EventHandler callback, void *userdata) {
+        return plain_add(e, ret, SOURCE_EXIT, callback, userdata);
+}
+
+/* ---- sources: common ---------------------------------------------------------------------- */
+
+EventSource *event_source_ref(EventSource *s) {
+        if (s) {
+                assert(s->n_ref > 0);
+                s->n_ref++;
+        }
+        return s;
+}
+
+EventSource *event_source_unref(EventSource *s) {
+        if (!s)
+                return NULL;
+        assert(s->n_ref > 0);
+        if (--s->n_ref > 0)
+                return NULL;
+        if (s->dispatching)
+                source_disconnect(s); /* source_dispatch() frees it after the callback */
+        else
+                source_free(s);
+        return NULL;
+}
+
+EventSource *event_source_disable_unref(EventSource *s) {
+        if (s)
+                (void) event_source_set_enabled(s, EVENT_OFF);
+        return event_source_unref(s);
+}
+
+Event *event_source_get_event(EventSource *s) {
+        assert(s);
+        return s->event;
+}
+
+void *event_source_get_userdata(EventSource *s) {
+        assert(s);
+        return s->userdata;
+}
+
+void *event_source_set_userdata(EventSource *s, void *userdata) {
+        void *old;
+
+        assert(s);
+        old = s->userdata;
+        s->userdata = userdata;
+        return old;
+}
+
+int event_source_set_description(EventSource *s, const char *description) {
+        char *d = NULL;
+
+        assert(s);
+        if (description) {
+                d = strdup(description);
+                if (!d)
+                        return -ENOMEM;
+        }
+        free(s->description);
+        s->description = d;
+        return 0;
+}
+
+const char *event_source_get_description(EventSource *s) {
+        assert(s);
+        return s->description;
+}
+
+int event_source_set_destroy_callback(EventSource *s, EventDestroyHandler callback) {
+        assert(s);
+        s->destroy = callback;
+        return 0;
+}
+
+int event_source_set_enabled(EventSource *s, EventEnabled enabled) {
+        EventEnabled old;
+        int r;
+
+        assert(s);
+        if (enabled < 0 || enabled >= _EVENT_ENABLED_MAX)
+                return -EINVAL;
+        if (!s->event || s->event->state == EVENT_STATE_FINISHED)
+                return enabled == EVENT_OFF ? 0 : -ESTALE;
+        if (s->enabled == enabled)
+                return 0;
+        if (enabled != EVENT_OFF && s->enabled != EVENT_OFF) {
+                s->enabled = enabled; /* ON <-> ONESHOT: nothing else changes */
+                return 0;
+        }
+        if (enabled != EVENT_OFF && s->type == SOURCE_CHILD && s->child.waited)
+                return -ESTALE;
+
+        old = s->enabled;
+        s->enabled = enabled;
+        if (enabled != EVENT_OFF)
+                s->pending_seq = ++s->event->seq; /* back in line behind what is pending */
+        r = source_sync(s);
+        if (r < 0) {
+                s->enabled = old;
+                (void) source_sync(s);
+        }
+        return r;
+}
+
+int event_source_get_enabled(EventSource *s, EventEnabled *ret) {
+        assert(s);
+        if (ret)
+                *ret = s->enabled;
+        return s->enabled != EVENT_OFF;
+}
+
+int event_source_set_priority(EventSource *s, int64_t priority) {
+        assert(s);
+        if (!s->event)
+                return -ESTALE;
+        s->priority = priority;
+        source_sync_queues(s);
+        return 0;
+}
+
+int event_source_get_pending(EventSource *s) {
+        assert(s);
+        return s->type == SOURCE_EXIT ? -EDOM : s->pending;
+}
+
+int event_source_set_floating(EventSource *s, bool floating) {
+        assert(s);
+        if (s->floating == floating)
+                return 0;
+        if (!s->event)
+                return -ESTALE;
+        s->floating = floating;
+        if (floating) {
+                event_source_ref(s); /* now held by the loop */
+                event_unref(s->event);
+        } else {
+                event_ref(s->event);
+                event_source_unref(s); /* the caller's reference from now on */
+        }
+        return 1;
+}
+
+/* The simple getters and setters: -EDOM when s is of another kind (kind -1: any kind). */
+#define SOURCE_GETTER(name, T, kind, expr)                                 \
+        int event_source_get_##name(EventSource *s, T *ret) {              \
+                assert(s);                                                 \
+                assert(ret);                                               \
+                if ((int) (kind) >= 0 && s->type != (SourceType) (kind))   \
+                        return -EDOM;                                      \
+                *ret = (expr);                                             \
+                return 0;                                                  \
+        }
+#define SOURCE_SETTER(name, T, kind, field)                                \
+        int event_source_set_##name(EventSource *s, T value) {             \
+                assert(s);                                                 \
+                if ((int) (kind) >= 0 && s->type != (SourceType) (kind))   \
+                        return -EDOM;                                      \
+                s->field = value;                                          \
+                return 0;                                                  \
+        }
+
+SOURCE_GETTER(priority, int64_t, -1, s->priority)
+SOURCE_GETTER(io_events, uint32_t, SOURCE_IO, s->io.events)
+SOURCE_GETTER(time, usec_t, SOURCE_TIME, s->time.next)
+SOURCE_GETTER(time_accuracy, usec_t, SOURCE_TIME, s->time.accuracy)
+SOURCE_GETTER(time_clock, clockid_t, SOURCE_TIME, clock_ids[s->time.clock])
+SOURCE_GETTER(child_pid, pid_t, SOURCE_CHILD, s->child.pid)
+SOURCE_SETTER(exit_on_failure, bool, -1, exit_on_failure)
+SOURCE_SETTER(io_fd_own, bool, SOURCE_IO, io.owned)
+SOURCE_SETTER(child_pidfd_own, bool, SOURCE_CHILD, child.owned)
+
+int event_source_get_io_revents(EventSource *s, uint32_t *ret) {
+        assert(s);
+        assert(ret);
+        if (s->type != SOURCE_IO)
+                return -EDOM;
+        if (!s->pending)
+                return -ENODATA;
+        *ret = s->io.revents;
+        return 0;
+}
+
+int event_source_get_io_fd(EventSource *s) {
+        assert(s);
+        return s->type == SOURCE_IO ? s->io.fd : -EDOM;
+}
+
+int event_source_get_signal(EventSource *s) {
+        assert(s);
+        return s->type == SOURCE_SIGNAL ? s->signal.sig : -EDOM;
+}
+
+int event_source_get_child_pidfd(EventSource *s) {
+        assert(s);
+        return s->type == SOURCE_CHILD ? s->child.pidfd : -EDOM;
+}
+
+/* ---- sources: changing io and time sources ------------------------------------------------ */
+
+static int source_check_kind(EventSource *s, SourceType kind) {
+        assert(s);
+        if (s->type != kind)
+                return -EDOM;
+        return s->event ? 0 : -ESTALE;
+}
+
+int event_source_set_io_fd(EventSource *s, int fd) {
+        int saved, r;
+
+        r = source_check_kind(s, SOURCE_IO);
+        if (r < 0)
+                return r;
+        if (fd < 0)
+                return -EBADF;
+        if (fd == s->io.fd)
+                return 0;
+
+        saved = s->io.fd;
+        if (s->io.registered) {
+                /* Add the new fd first, so that a failure leaves everything as it was. */
+                r = epoll_watch(s->event, EPOLL_CTL_ADD, fd, s->io.events, s);
+                if (r < 0)
+                        return r;
+                (void) epoll_ctl(s->event->epoll_fd, EPOLL_CTL_DEL, saved, NULL);
+        }
+        s->io.fd = fd;
+        source_set_pending(s, false);
+        if (s->io.owned)
+                safe_close(saved);
+        return 0;
+}
+
+int event_source_set_io_events(EventSource *s, uint32_t events) {
+        int r;
+
+        r = source_check_kind(s, SOURCE_IO);
+        if (r < 0)
+                return r;
+        if ((events & ~IO_EVENTS_ALLOWED) != 0)
+                return -EINVAL;
+        if (events == s->io.events)
+                return 0;
+        if (s->io.registered) {
+                r = epoll_watch(s->event, EPOLL_CTL_MOD, s->io.fd, events, s);
+                if (r < 0)
+                        return r;
+        }
+        s->io.events = events;
+        source_set_pending(s, false);
+        return 0;
+}
+
+/* A new deadline or accuracy drops a pending expiry and requeues the timer. */
+static int time_change(EventSource *s, usec_t next, usec_t accuracy) {
+        int r = source_check_kind(s, SOURCE_TIME);
+
+        if (r < 0)
+                return r;
+        s->time.next = next;
+        s->time.accuracy = accuracy == 0 ? DEFAULT_ACCURACY_USEC : accuracy;
+        source_set_pending(s, false);
+        source_sync_queues(s);
+        return 0;
+}
+
+int event_source_set_time(EventSource *s, usec_t usec) {
+        assert(s);
+        return time_change(s, usec, s->time.accuracy);
+}
+
+int event_source_set_time_relative(EventSource *s, usec_t usec) {
+        usec_t t;
+        int r;
+
+        r = source_check_kind(s, SOURCE_TIME);
+        if (r < 0)
+                return r;
+        r = event_now(s->event, clock_ids[s->time.clock], &t);
+        if (r < 0)
+                return r;
+        return time_change(s, usec_add_sat(t, usec), s->time.accuracy);
+}
+
+int event_source_set_time_accuracy(EventSource *s, usec_t usec) {
+        assert(s);
+        return time_change(s, s->time.next, usec);
+}
+
+int event_source_send_child_signal(EventSource *s, int sig) {
+        assert(s);
+        if (s->type != SOURCE_CHILD)
+                return -EDOM;
+        if (s->child.waited || s->child.pidfd < 0)
+                return -ESRCH;
+        if (syscall(SYS_pidfd_send_signal, s->child.pidfd, sig, NULL, 0) < 0)
+                return -errno;
+        return 0;
+}

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# tools/install-deps.sh: installs, as root on Debian 12, every package that building sysmaster
+# and running all of its tests needs. This list is the only one: the README and .ci/run use it.
+# Does nothing (and needs no network) when everything is installed already.
+set -euo pipefail
+
+packages=(
+        # build
+        autoconf automake pkg-config make gcc libc6-dev
+        check libexpat1-dev libselinux1-dev
+        # clang builds, sanitizers and libFuzzer (test/fuzz/run-fuzzers.sh)
+        clang libclang-rt-14-dev
+        # tests: systemd 252's tools as oracles and its test data, the bus, namespaces
+        python3 python3-dbus systemd systemd-tests dbus util-linux iproute2
+)
+
+missing=()
+for p in "${packages[@]}"; do
+        if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+                missing+=("$p")
+        fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+        echo "install-deps: all ${#packages[@]} packages are installed"
+        exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+        echo "install-deps: run as root to install: ${missing[*]}" >&2
+        exit 1
+fi
+
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+apt-get install -y -q --no-install-recommends "${packages[@]}"
