@@ -611,6 +611,8 @@ int load_fragment_assignment(const char *unit, const char *filename, unsigned li
 
         if (!sk)
                 return -ENOMEM;
+        if (!section)
+                return 0; /* the parser has warned about an assignment outside of a section */
         if (key_is_legacy(sk)) {
                 WARN(&a, 0, "Support for option %s= has been removed and it is ignored", key);
                 return 0;

@@ -30,7 +30,7 @@ static int collect_install(const char *unit, const char *filename, unsigned line
         InstallInfo *i = userdata;
         char ***l = NULL;
 
-        if (!streq(section, "Install"))
+        if (!section || !streq(section, "Install"))
                 return 0;
         if (streq(key, "Alias"))
                 l = &i->aliases;

@@ -119,7 +119,7 @@ int unit_name_printf(const Unit *u, const char *text, char **ret) {
         static const Specifier table[] = {
                 UNIT_NAME_ENTRIES,
                 SPECIFIER_SYSTEM_ENTRIES,
-                SPECIFIER_CREDS_ENTRIES(SPECIFIER_CREDS_SELF),
+                SPECIFIER_CREDS_ENTRIES(SPECIFIER_CREDS_ROOT), /* the system manager's identity */
                 {},
         };
         return specifier_printf(text, UNIT_NAME_PRINTF_MAX, table, u, ret);
@@ -143,7 +143,9 @@ static const Specifier full_table[] = {
         { 'S', specifier_string, "/var/lib" },
         { 't', specifier_string, "/run" },
         SPECIFIER_SYSTEM_ENTRIES,
-        SPECIFIER_USER_ENTRIES,
+        SPECIFIER_CREDS_ENTRIES(SPECIFIER_CREDS_ROOT), /* the system manager's identity */
+        { 'h', specifier_user_home, NULL },
+        { 's', specifier_user_shell, NULL },
         SPECIFIER_TMP_ENTRIES,
         {},
 };

@@ -127,7 +127,6 @@ typedef struct SignalData {
         int fd;
         sigset_t mask;
         EventSource *sources[_NSIG];
-        EventSource *current; /* made pending from the signalfd, not yet dispatched */
 } SignalData;
 
 struct EventSource {
@@ -380,6 +379,8 @@ static void source_sync_queues(EventSource *s) {
         }
 }
 
+static int signal_update_mask(Event *e);
+
 static void source_set_pending(EventSource *s, bool b) {
         Event *e = s->event;
 
@@ -388,9 +389,9 @@ static void source_set_pending(EventSource *s, bool b) {
         s->pending = b;
         if (b)
                 s->pending_seq = ++e->seq;
-        else if (e->signal.current == s)
-                e->signal.current = NULL;
         source_sync_queues(s);
+        if (s->type == SOURCE_SIGNAL)
+                (void) signal_update_mask(e);
 }
 
 /* ---- kernel registrations ----------------------------------------------------------------- */
@@ -417,8 +418,10 @@ static int epoll_toggle(EventSource *s, int fd, uint32_t events, bool *registere
         return 0;
 }
 
-/* The signalfd watches the signals of enabled signal sources, plus SIGCHLD while a child
- * source waits for stops or continues. */
+/* The signalfd watches the signals of enabled signal sources that are not pending, plus SIGCHLD
+ * while a child source waits for stops or continues. A signal whose source is pending stays
+ * queued in the kernel until the source was dispatched: no siginfo is lost or overwritten, and
+ * signals of other sources are still read (no priority inversion behind a pending source). */
 static int signal_update_mask(Event *e) {
         SignalData *d = &e->signal;
         sigset_t mask;
@@ -426,7 +429,8 @@ static int signal_update_mask(Event *e) {
 
         sigemptyset(&mask);
         for (int sig = 1; sig < _NSIG; sig++)
-                if (d->sources[sig] && d->sources[sig]->enabled != EVENT_OFF)
+                if (d->sources[sig] && d->sources[sig]->enabled != EVENT_OFF &&
+                    !d->sources[sig]->pending)
                         sigaddset(&mask, sig);
         if (e->n_stop_watchers > 0)
                 sigaddset(&mask, SIGCHLD);
@@ -483,8 +487,6 @@ static int source_sync(EventSource *s) {
                                  s->enabled != EVENT_OFF);
                 break;
         case SOURCE_SIGNAL:
-                if (s->enabled == EVENT_OFF && s->event->signal.current == s)
-                        s->event->signal.current = NULL;
                 r = signal_update_mask(s->event);
                 break;
         case SOURCE_CHILD:
@@ -516,8 +518,6 @@ static void source_disconnect(EventSource *s) {
 
         s->enabled = EVENT_OFF;
         s->pending = false;
-        if (e->signal.current == s)
-                e->signal.current = NULL;
         (void) source_sync(s);
 
         switch (s->type) {
@@ -846,15 +846,14 @@ static void child_scan(Event *e) {
 
 /* ---- signals ------------------------------------------------------------------------------ */
 
-/* Reads signals until one belongs to a source that can take it. Only one signal is taken per
- * dispatch, so that every queued signal (realtime ones queue) reaches the callback. */
+/* Reads the queued signals: each makes its source pending with its siginfo. The mask excludes
+ * the signals of pending sources, so a second one of a kind stays queued until the first was
+ * dispatched (realtime signals queue: every one reaches the callback). */
 static int signal_process(Event *e) {
         SignalData *d = &e->signal;
 
         if (e->n_stop_watchers > 0)
                 e->need_child_scan = true;
-        if (d->current)
-                return 0;
         for (;;) {
                 struct signalfd_siginfo si;
                 EventSource *s;
@@ -872,8 +871,6 @@ static int signal_process(Event *e) {
                         continue; /* e.g. SIGCHLD taken for child_scan() only */
                 s->signal.siginfo = si;
                 source_set_pending(s, true);
-                d->current = s;
-                return 0;
         }
 }
 

@@ -32,8 +32,12 @@
  * stays valid until the callback returns). Destroy callbacks run when the source's memory is
  * freed.
  *
- * The fds the loop opens are O_CLOEXEC|O_NONBLOCK. Marking sources pending and dispatching
- * them never allocates: queues are sized when sources are added.
+ * The fds the loop opens are O_CLOEXEC|O_NONBLOCK (the epoll fd is O_CLOEXEC). Marking sources
+ * pending and dispatching them never allocates: queues are sized when sources are added.
+ *
+ * Rules for callers: close a watched fd only after its source is gone (or let the source own
+ * it): epoll keeps a closed fd that still has duplicates elsewhere. A forked child must not
+ * touch its parent's loop (it shares the epoll instance); it execs or _exit()s.
  */
 
 #include <signal.h>

@@ -64,7 +64,7 @@ static int specifier_expand_one(char c, const Specifier *table, const void *user
         if (!s) {
                 if (strchr(SPECIFIER_POSSIBLE, c))
                         return -EBADSLT;
-                return specifier_append(buf, allocated, len, (const char[]) { '%', c }, 2);
+                return specifier_append(buf, allocated, len, (const char[]){ '%', c }, 2);
         }
 
         r = s->lookup(c, s->data, userdata, &w);
@@ -75,8 +75,8 @@ static int specifier_expand_one(char c, const Specifier *table, const void *user
         return specifier_append(buf, allocated, len, w, strlen(w));
 }
 
-int specifier_printf(const char *text, size_t max_length, const Specifier *table, const void *userdata,
-                     char **ret) {
+int specifier_printf(const char *text, size_t max_length, const Specifier *table,
+                     const void *userdata, char **ret) {
         _cleanup_free_ char *buf = NULL;
         size_t allocated = 0, len = 0;
         int r;
@@ -89,7 +89,8 @@ int specifier_printf(const char *text, size_t max_length, const Specifier *table
                 if (*f != '%')
                         r = specifier_append(&buf, &allocated, &len, f, 1);
                 else if (f[1] == 0)
-                        r = specifier_append(&buf, &allocated, &len, "%", 1); /* trailing lone '%' */
+                        r = specifier_append(&buf, &allocated, &len, "%",
+                                             1); /* trailing lone '%' */
                 else
                         r = specifier_expand_one(*++f, table, userdata, &buf, &allocated, &len);
                 if (r < 0)
@@ -270,8 +271,8 @@ typedef struct EnvParser {
         size_t key_allocated, value_allocated, n_key, n_value;
         size_t key_ws, value_ws; /* where trailing whitespace starts, SIZE_MAX if none */
         bool has_value;
-        const char *want;  /* the key looked up */
-        char *found;       /* its last value (NULL when empty) */
+        const char *want; /* the key looked up */
+        char *found; /* its last value (NULL when empty) */
         bool bad_utf8;
 } EnvParser;
 
@@ -441,7 +442,9 @@ static int env_step(EnvParser *p, char c) {
  * missing or empty), or a negative errno (-ENOENT for a missing file, -EINVAL for bad UTF-8). */
 static int env_file_get(const char *path, const char *key, char **ret) {
         _cleanup_free_ char *contents = NULL;
-        EnvParser p = { .state = ENV_PRE_KEY, .key_ws = SIZE_MAX, .value_ws = SIZE_MAX, .want = key };
+        EnvParser p = {
+                .state = ENV_PRE_KEY, .key_ws = SIZE_MAX, .value_ws = SIZE_MAX, .want = key
+        };
         int r;
 
         r = read_full_file(path, ENV_FILE_MAX_SIZE, &contents, NULL);
@@ -452,7 +455,8 @@ static int env_file_get(const char *path, const char *key, char **ret) {
                 r = env_step(&p, *c);
 
         /* An assignment still open at the end of the file counts. */
-        if (r >= 0 && !IN_SET(p.state, (EnvState) ENV_PRE_KEY, ENV_KEY, ENV_COMMENT, ENV_COMMENT_ESCAPE))
+        if (r >= 0 &&
+            !IN_SET(p.state, (EnvState) ENV_PRE_KEY, ENV_KEY, ENV_COMMENT, ENV_COMMENT_ESCAPE))
                 r = env_finish_assignment(&p, p.state == ENV_VALUE);
         if (r >= 0 && p.bad_utf8) {
                 log_debug("%s: invalid UTF-8, ignoring the file.", path);
@@ -601,24 +605,60 @@ static const struct {
         const char *machine;
         const char *arch;
 } architecture_map[] = {
-        { "x86_64", "x86-64" },       { "i686", "x86" },           { "i586", "x86" },
-        { "i486", "x86" },            { "i386", "x86" },           { "aarch64", "arm64" },
-        { "aarch64_be", "arm64-be" }, { "armv8l", "arm" },         { "armv8b", "arm-be" },
-        { "armv7ml", "arm" },         { "armv7mb", "arm-be" },     { "armv7l", "arm" },
-        { "armv7b", "arm-be" },       { "armv6l", "arm" },         { "armv6b", "arm-be" },
-        { "armv5tl", "arm" },         { "armv5tel", "arm" },       { "armv5tejl", "arm" },
-        { "armv5tejb", "arm-be" },    { "armv5teb", "arm-be" },    { "armv5tb", "arm-be" },
-        { "armv4tl", "arm" },         { "armv4tb", "arm-be" },     { "armv4l", "arm" },
-        { "armv4b", "arm-be" },       { "alpha", "alpha" },        { "arc", "arc" },
-        { "arceb", "arc-be" },        { "crisv32", "cris" },       { "ia64", "ia64" },
-        { "parisc64", "parisc64" },   { "parisc", "parisc" },      { "loongarch64", "loongarch64" },
-        { "m68k", "m68k" },           { "mips64", "mips64" },      { "mips", "mips" },
-        { "nios2", "nios2" },         { "ppc64le", "ppc64-le" },   { "ppc64", "ppc64" },
-        { "ppcle", "ppc-le" },        { "ppc", "ppc" },            { "riscv64", "riscv64" },
-        { "riscv32", "riscv32" },     { "s390x", "s390x" },        { "s390", "s390" },
-        { "sh5", "sh64" },            { "sh4a", "sh" },            { "sh4", "sh" },
-        { "sh3", "sh" },              { "sh2a", "sh" },            { "sh2", "sh" },
-        { "sparc64", "sparc64" },     { "sparc", "sparc" },        { "tilegx", "tilegx" },
+        { "x86_64", "x86-64" },
+        { "i686", "x86" },
+        { "i586", "x86" },
+        { "i486", "x86" },
+        { "i386", "x86" },
+        { "aarch64", "arm64" },
+        { "aarch64_be", "arm64-be" },
+        { "armv8l", "arm" },
+        { "armv8b", "arm-be" },
+        { "armv7ml", "arm" },
+        { "armv7mb", "arm-be" },
+        { "armv7l", "arm" },
+        { "armv7b", "arm-be" },
+        { "armv6l", "arm" },
+        { "armv6b", "arm-be" },
+        { "armv5tl", "arm" },
+        { "armv5tel", "arm" },
+        { "armv5tejl", "arm" },
+        { "armv5tejb", "arm-be" },
+        { "armv5teb", "arm-be" },
+        { "armv5tb", "arm-be" },
+        { "armv4tl", "arm" },
+        { "armv4tb", "arm-be" },
+        { "armv4l", "arm" },
+        { "armv4b", "arm-be" },
+        { "alpha", "alpha" },
+        { "arc", "arc" },
+        { "arceb", "arc-be" },
+        { "crisv32", "cris" },
+        { "ia64", "ia64" },
+        { "parisc64", "parisc64" },
+        { "parisc", "parisc" },
+        { "loongarch64", "loongarch64" },
+        { "m68k", "m68k" },
+        { "mips64", "mips64" },
+        { "mips", "mips" },
+        { "nios2", "nios2" },
+        { "ppc64le", "ppc64-le" },
+        { "ppc64", "ppc64" },
+        { "ppcle", "ppc-le" },
+        { "ppc", "ppc" },
+        { "riscv64", "riscv64" },
+        { "riscv32", "riscv32" },
+        { "s390x", "s390x" },
+        { "s390", "s390" },
+        { "sh5", "sh64" },
+        { "sh4a", "sh" },
+        { "sh4", "sh" },
+        { "sh3", "sh" },
+        { "sh2a", "sh" },
+        { "sh2", "sh" },
+        { "sparc64", "sparc64" },
+        { "sparc", "sparc" },
+        { "tilegx", "tilegx" },
 #if __SIZEOF_POINTER__ == 4
         { "riscv", "riscv32" },
 #else
@@ -776,7 +816,7 @@ static int tmp_dir_get(const char *def, char **ret) {
         int first_error = 0, r;
         const char *n;
 
-        FOREACH_STRING(n, "TMPDIR", "TEMP", "TMP") {
+        FOREACH_STRING (n, "TMPDIR", "TEMP", "TMP") {
                 const char *e = secure_getenv(n);
 
                 if (!e)

@@ -17,7 +17,8 @@
 
 #include "macro.h"
 
-typedef int (*SpecifierCallback)(char specifier, const void *data, const void *userdata, char **ret);
+typedef int (*SpecifierCallback)(char specifier, const void *data, const void *userdata,
+                                 char **ret);
 
 typedef struct Specifier {
         char specifier;
@@ -34,8 +35,8 @@ typedef struct Specifier {
  *     lone "%" at the end;
  *   - -ENAMETOOLONG once the result grows beyond max_length bytes (SIZE_MAX: no limit).
  * userdata is handed to every callback. */
-int specifier_printf(const char *text, size_t max_length, const Specifier *table, const void *userdata,
-                     char **ret);
+int specifier_printf(const char *text, size_t max_length, const Specifier *table,
+                     const void *userdata, char **ret);
 
 /* A copy of a string with every "%" doubled, so that specifier_printf() gives it back unchanged.
  * NULL on OOM. */
@@ -112,6 +113,7 @@ int specifier_tmp_dir(char specifier, const void *data, const void *userdata, ch
 /* %V: the same with "/var/tmp". */
 int specifier_var_tmp_dir(char specifier, const void *data, const void *userdata, char **ret);
 
+/* clang-format off */
 /* %a %A %b %B %H %l %q %m %M %o %v %w %W (systemd's COMMON_SYSTEM_SPECIFIERS). */
 #define SPECIFIER_SYSTEM_ENTRIES                                       \
         { 'a', specifier_architecture, NULL },                         \
@@ -145,6 +147,7 @@ int specifier_var_tmp_dir(char specifier, const void *data, const void *userdata
 #define SPECIFIER_TMP_ENTRIES                                          \
         { 'T', specifier_tmp_dir, NULL },                              \
         { 'V', specifier_var_tmp_dir, NULL }
+/* clang-format on */
 
 /* SPECIFIER_SYSTEM_ENTRIES + SPECIFIER_TMP_ENTRIES, terminated. */
 extern const Specifier specifier_system_and_tmp_table[];

@@ -30,31 +30,17 @@ static const uint8_t unit_name_hash_key[16] = {
 };
 
 static const char *const unit_type_table[_UNIT_TYPE_MAX] = {
-        [UNIT_SERVICE] = "service",
-        [UNIT_MOUNT] = "mount",
-        [UNIT_SWAP] = "swap",
-        [UNIT_SOCKET] = "socket",
-        [UNIT_TARGET] = "target",
-        [UNIT_DEVICE] = "device",
-        [UNIT_AUTOMOUNT] = "automount",
-        [UNIT_TIMER] = "timer",
-        [UNIT_PATH] = "path",
-        [UNIT_SLICE] = "slice",
-        [UNIT_SCOPE] = "scope",
+        [UNIT_SERVICE] = "service",     [UNIT_MOUNT] = "mount",   [UNIT_SWAP] = "swap",
+        [UNIT_SOCKET] = "socket",       [UNIT_TARGET] = "target", [UNIT_DEVICE] = "device",
+        [UNIT_AUTOMOUNT] = "automount", [UNIT_TIMER] = "timer",   [UNIT_PATH] = "path",
+        [UNIT_SLICE] = "slice",         [UNIT_SCOPE] = "scope",
 };
 
 static const char *const unit_type_capitalized_table[_UNIT_TYPE_MAX] = {
-        [UNIT_SERVICE] = "Service",
-        [UNIT_MOUNT] = "Mount",
-        [UNIT_SWAP] = "Swap",
-        [UNIT_SOCKET] = "Socket",
-        [UNIT_TARGET] = "Target",
-        [UNIT_DEVICE] = "Device",
-        [UNIT_AUTOMOUNT] = "Automount",
-        [UNIT_TIMER] = "Timer",
-        [UNIT_PATH] = "Path",
-        [UNIT_SLICE] = "Slice",
-        [UNIT_SCOPE] = "Scope",
+        [UNIT_SERVICE] = "Service",     [UNIT_MOUNT] = "Mount",   [UNIT_SWAP] = "Swap",
+        [UNIT_SOCKET] = "Socket",       [UNIT_TARGET] = "Target", [UNIT_DEVICE] = "Device",
+        [UNIT_AUTOMOUNT] = "Automount", [UNIT_TIMER] = "Timer",   [UNIT_PATH] = "Path",
+        [UNIT_SLICE] = "Slice",         [UNIT_SCOPE] = "Scope",
 };
 
 static const char *const unit_dbus_interface_table[_UNIT_TYPE_MAX] = {
@@ -93,7 +79,8 @@ const char *unit_type_to_capitalized_string(UnitType t) {
 }
 
 bool unit_type_may_alias(UnitType t) {
-        return IN_SET(t, UNIT_SERVICE, UNIT_SOCKET, UNIT_TARGET, UNIT_DEVICE, UNIT_TIMER, UNIT_PATH);
+        return IN_SET(t, UNIT_SERVICE, UNIT_SOCKET, UNIT_TARGET, UNIT_DEVICE, UNIT_TIMER,
+                      UNIT_PATH);
 }
 
 bool unit_type_may_template(UnitType t) {
@@ -289,9 +276,9 @@ int unit_name_replace_instance(const char *template_or_instance, const char *ins
                 return -EINVAL;
 
         at = strchr(f, '@');
-        return unit_name_take_if_valid(strjoin(strndupa(f, (size_t) (at - f) + 1), instance,
-                                               strrchr(f, '.')),
-                                       UNIT_NAME_INSTANCE, ret);
+        return unit_name_take_if_valid(
+                strjoin(strndupa(f, (size_t) (at - f) + 1), instance, strrchr(f, '.')),
+                UNIT_NAME_INSTANCE, ret);
 }
 
 /* ------------------------------------------------------------------------------------------ */
@@ -492,7 +479,8 @@ int unit_name_from_path(const char *path, const char *suffix, char **ret) {
         return unit_name_take_if_valid(TAKE_PTR(s), UNIT_NAME_PLAIN, ret);
 }
 
-int unit_name_from_path_instance(const char *prefix, const char *path, const char *suffix, char **ret) {
+int unit_name_from_path_instance(const char *prefix, const char *path, const char *suffix,
+                                 char **ret) {
         _cleanup_free_ char *p = NULL;
         char *s;
         int r;
@@ -547,7 +535,7 @@ static const char *path_skip_slash_or_dot(const char *p) {
 static bool unit_name_is_device_path(const char *path) {
         const char *dir;
 
-        FOREACH_STRING(dir, "dev", "sys") {
+        FOREACH_STRING (dir, "dev", "sys") {
                 const char *p;
 
                 if (path[0] != '/')

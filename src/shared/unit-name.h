@@ -35,7 +35,8 @@ typedef enum UnitType {
 const char *unit_type_to_string(UnitType t) _const_;
 /* The inverse; _UNIT_TYPE_INVALID (-EINVAL) for NULL or an unknown string. */
 UnitType unit_type_from_string(const char *s) _pure_;
-/* "Service", "Mount", … : the name of the type's own section in a unit file. NULL if out of range. */
+/* "Service", "Mount", … : the name of the type's own section in a unit file. NULL if out of range.
+ */
 const char *unit_type_to_capitalized_string(UnitType t) _const_;
 /* Whether units of this type may have alias names (symlinks, Alias=): service, socket, target,
  * device, timer, path. */
@@ -47,7 +48,7 @@ bool unit_type_may_template(UnitType t) _const_;
 #define UNIT_NAME_MAX 256
 
 typedef enum UnitNameFlags {
-        UNIT_NAME_PLAIN = 1 << 0,    /* foo.service */
+        UNIT_NAME_PLAIN = 1 << 0, /* foo.service */
         UNIT_NAME_TEMPLATE = 1 << 1, /* foo@.service */
         UNIT_NAME_INSTANCE = 1 << 2, /* foo@bar.service */
         UNIT_NAME_ANY = UNIT_NAME_PLAIN | UNIT_NAME_TEMPLATE | UNIT_NAME_INSTANCE,
@@ -118,7 +119,8 @@ bool unit_name_is_hashed(const char *name) _pure_;
 int unit_name_from_path(const char *path, const char *suffix, char **ret);
 /* prefix@<escaped path>suffix: ("systemd-fsck", "/dev/sda", ".service") →
  * "systemd-fsck@dev-sda.service". -ENAMETOOLONG if the result is too long. */
-int unit_name_from_path_instance(const char *prefix, const char *path, const char *suffix, char **ret);
+int unit_name_from_path_instance(const char *prefix, const char *path, const char *suffix,
+                                 char **ret);
 /* The path a plain name stands for: "dev-sda.device" → "/dev/sda". -ENAMETOOLONG for hashed
  * names (the path cannot be recovered). */
 int unit_name_to_path(const char *name, char **ret);

@@ -3,10 +3,11 @@
  * fuzz-unit-file.c: feeds arbitrary bytes through the whole unit-file loader: the first byte
  * picks the unit type, the rest is written as the fragment "fuzz-a@i.<type>" (an instance, so
  * template lookups and instance specifiers run too) and, after a line "----", as a drop-in of
- * it. The unit is loaded with everything it pulls in and printed as `dump` would print it.
+ * it (the top bit of the first byte writes the fragment as the template instead). The unit is loaded with everything it pulls in and printed as `dump` would print it.
  * Whatever the input, loading must end in a load state and never crash or leak.
  */
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         char fragment[128], template[128], dropdir[128], dropin[160], name[64];
         const uint8_t *sep = NULL;
         const char *type;
+        bool as_template;
         Manager *m = NULL;
         FILE *null;
         Unit *u;
@@ -53,7 +55,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         if (size < 1 || size > 256 * 1024)
                 return 0;
         setup_once();
-        type = types[data[0] % (sizeof types / sizeof types[0])];
+        type = types[(data[0] & 0x7f) % (sizeof types / sizeof types[0])];
+        as_template = data[0] & 0x80;
         data++;
         size--;
         for (size_t i = 0; i + 6 <= size; i++)
@@ -68,7 +71,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         snprintf(dropdir, sizeof dropdir, "%s/fuzz-.%s.d", dir, type);
         snprintf(dropin, sizeof dropin, "%s/override.conf", dropdir);
         (void) mkdir(dropdir, 0755);
-        write_file(data[0] & 1 ? fragment : template, data, sep ? (size_t) (sep - data) : size);
+        write_file(as_template ? template : fragment, data, sep ? (size_t) (sep - data) : size);
         write_file(dropin, sep ? sep + 6 : data, sep ? size - (size_t) (sep + 6 - data) : 0);
 
         if (manager_new(dir, &m) < 0)

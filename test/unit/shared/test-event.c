@@ -561,6 +561,43 @@ START_TEST(test_signal) {
 }
 END_TEST
 
+static int signal_trace(EventSource *s, const struct signalfd_siginfo *si, void *userdata) {
+        trace_add(userdata);
+        return 0;
+}
+
+START_TEST(test_signal_priorities) {
+        _cleanup_(event_source_unrefp) EventSource *low = NULL, *high = NULL, *busy = NULL;
+        Event *e = new_event();
+
+        block_signal(SIGUSR1);
+        block_signal(SIGUSR2);
+        ck_assert_int_eq(event_add_signal(e, &low, SIGUSR1, signal_trace, "low"), 0);
+        ck_assert_int_eq(event_add_signal(e, &high, SIGUSR2, signal_trace, "high"), 0);
+        ck_assert_int_eq(event_source_set_priority(low, 10), 0);
+        ck_assert_int_eq(event_source_set_priority(high, -10), 0);
+        ck_assert_int_eq(event_add_defer(e, &busy, trace_handler, "busy"), 0);
+        ck_assert_int_eq(event_source_set_enabled(busy, EVENT_ON), 0);
+
+        /* the low-priority signal waits behind the busy defer source ... */
+        ck_assert_int_eq(kill(getpid(), SIGUSR1), 0);
+        ck_assert_int_eq(event_run(e, 0), 1);
+        ck_assert_int_eq(event_source_get_pending(low), 1);
+        /* ... which does not keep a high-priority signal from being read and run first */
+        ck_assert_int_eq(kill(getpid(), SIGUSR2), 0);
+        ck_assert_int_eq(event_run(e, 0), 1);
+        ck_assert_int_eq(event_source_set_enabled(busy, EVENT_OFF), 0);
+        ck_assert_int_eq(event_run(e, 0), 1);
+        ck_assert_int_eq(event_run(e, 0), 0);
+        ck_assert_str_eq(trace, "busy high low");
+
+        low = event_source_unref(low);
+        high = event_source_unref(high);
+        busy = event_source_unref(busy);
+        event_unref(e);
+}
+END_TEST
+
 START_TEST(test_signal_null_callback_exits) {
         Event *e = new_event();
 
@@ -1143,6 +1180,7 @@ static Suite *make_suite(void) {
         tcase_add_test(tc, test_event_now);
         tcase_add_test(tc, test_1000_timers);
         tcase_add_test(tc, test_signal);
+        tcase_add_test(tc, test_signal_priorities);
         tcase_add_test(tc, test_signal_null_callback_exits);
         tcase_add_test(tc, test_child_exit_status);
         tcase_add_test(tc, test_child_killed);

@@ -376,6 +376,7 @@ static Suite *make_suite(void) {
         Suite *s = suite_create("fd-util");
         TCase *tc = tcase_create("core");
 
+        tcase_set_timeout(tc, 60); /* sanitizer builds on a busy machine are slow */
         /* Unchecked: made once in the parent, and removed even when a test fails. */
         tcase_add_unchecked_fixture(tc, make_tmpdir, remove_tmpdir);
         tcase_add_test(tc, test_safe_close);

@@ -698,7 +698,7 @@ static Suite *make_suite(void) {
         Suite *s = suite_create("hashmap");
         TCase *tc = tcase_create("core");
 
-        tcase_set_timeout(tc, 120);
+        tcase_set_timeout(tc, 120); /* sanitizer builds on a busy machine are slow */
         tcase_add_test(tc, test_new_free);
         tcase_add_test(tc, test_put_return_values);
         tcase_add_test(tc, test_get_contains);

@@ -581,6 +581,7 @@ static Suite *make_suite(void) {
         Suite *s = suite_create("log");
         TCase *tc = tcase_create("core");
 
+        tcase_set_timeout(tc, 60); /* sanitizer builds on a busy machine are slow */
         tcase_add_checked_fixture(tc, reset_log, teardown_log);
         tcase_add_test(tc, test_level_names);
         tcase_add_test(tc, test_target_names);

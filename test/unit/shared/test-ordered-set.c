@@ -229,6 +229,7 @@ static Suite *make_suite(void) {
         Suite *s = suite_create("ordered-set");
         TCase *tc = tcase_create("core");
 
+        tcase_set_timeout(tc, 60); /* sanitizer builds on a busy machine are slow */
         tcase_add_test(tc, test_new_free);
         tcase_add_test(tc, test_put_contains_get);
         tcase_add_test(tc, test_pointer_set);

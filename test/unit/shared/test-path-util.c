@@ -517,6 +517,7 @@ static Suite *make_suite(void) {
         Suite *s = suite_create("path-util");
         TCase *tc = tcase_create("core");
 
+        tcase_set_timeout(tc, 60); /* sanitizer builds on a busy machine are slow */
         tcase_add_test(tc, test_path_is_absolute);
         tcase_add_test(tc, test_path_join);
         tcase_add_test(tc, test_path_simplify);

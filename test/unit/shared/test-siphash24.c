@@ -130,6 +130,7 @@ static Suite *make_suite(void) {
         Suite *s = suite_create("siphash24");
         TCase *tc = tcase_create("core");
 
+        tcase_set_timeout(tc, 60); /* sanitizer builds on a busy machine are slow */
         tcase_add_test(tc, test_paper_example);
         tcase_add_test(tc, test_empty_message);
         tcase_add_test(tc, test_all_vectors);

@@ -72,7 +72,8 @@ static void assert_call_fails(SpecifierCallback cb, const void *data, int expect
         ck_assert_int_eq(r, expected);
 }
 
-static int printf_table(const char *text, size_t max, const Specifier *table, const void *userdata, char **ret) {
+static int printf_table(const char *text, size_t max, const Specifier *table, const void *userdata,
+                        char **ret) {
         return specifier_printf(text, max, table, userdata, ret);
 }
 
@@ -230,13 +231,18 @@ START_TEST(test_machine_id) {
                     "0123456789abcdef0123456789abcdef");
         assert_call(specifier_machine_id, fixture("m2", "0123456789ABCDEF0123456789ABCDEF"),
                     "0123456789abcdef0123456789abcdef");
-        assert_call_fails(specifier_machine_id, fixture("m3", "01234567-89ab-cdef-0123-456789abcdef\n"), -EINVAL);
+        assert_call_fails(specifier_machine_id,
+                          fixture("m3", "01234567-89ab-cdef-0123-456789abcdef\n"), -EINVAL);
         assert_call_fails(specifier_machine_id, fixture("m4", ""), -ENOMEDIUM);
         assert_call_fails(specifier_machine_id, fixture("m5", "uninitialized\n"), -ENOPKG);
-        assert_call_fails(specifier_machine_id, fixture("m6", "00000000000000000000000000000000\n"), -ENOMEDIUM);
-        assert_call_fails(specifier_machine_id, fixture("m7", "0123456789abcdef0123456789abcdef\n\n"), -EINVAL);
-        assert_call_fails(specifier_machine_id, fixture("m8", "0123456789abcdef0123456789abcdeg\n"), -EINVAL);
-        assert_call_fails(specifier_machine_id, fixture("m9", "0123456789abcdef0123456789abcdef0"), -EINVAL);
+        assert_call_fails(specifier_machine_id, fixture("m6", "00000000000000000000000000000000\n"),
+                          -ENOMEDIUM);
+        assert_call_fails(specifier_machine_id,
+                          fixture("m7", "0123456789abcdef0123456789abcdef\n\n"), -EINVAL);
+        assert_call_fails(specifier_machine_id, fixture("m8", "0123456789abcdef0123456789abcdeg\n"),
+                          -EINVAL);
+        assert_call_fails(specifier_machine_id, fixture("m9", "0123456789abcdef0123456789abcdef0"),
+                          -EINVAL);
         assert_call_fails(specifier_machine_id, "/nonexistent/machine-id", -ENOENT);
 }
 END_TEST
@@ -266,11 +272,14 @@ START_TEST(test_boot_id) {
         setup_tmpdir();
         assert_call(specifier_boot_id, fixture("b1", "01234567-89ab-cdef-0123-456789ABCDEF\n"),
                     "0123456789abcdef0123456789abcdef");
-        assert_call_fails(specifier_boot_id, fixture("b2", "0123456789abcdef0123456789abcdef\n"), -EINVAL);
-        assert_call_fails(specifier_boot_id, fixture("b3", "0123456-789ab-cdef-0123-456789abcdef\n"), -EINVAL);
+        assert_call_fails(specifier_boot_id, fixture("b2", "0123456789abcdef0123456789abcdef\n"),
+                          -EINVAL);
+        assert_call_fails(specifier_boot_id,
+                          fixture("b3", "0123456-789ab-cdef-0123-456789abcdef\n"), -EINVAL);
 
         /* The real one: the kernel's UUID without dashes. */
-        ck_assert_int_eq(read_full_file("/proc/sys/kernel/random/boot_id", 4096, &content, NULL), 0);
+        ck_assert_int_eq(read_full_file("/proc/sys/kernel/random/boot_id", 4096, &content, NULL),
+                         0);
         expected = new0(char, 33);
         for (size_t i = 0, k = 0; content[i] && content[i] != '\n'; i++)
                 if (content[i] != '-')
@@ -316,13 +325,16 @@ START_TEST(test_hostname_fallback) {
         }
 
         /* No host name: $SYSTEMD_DEFAULT_HOSTNAME, then DEFAULT_HOSTNAME=, then "localhost". */
-        ck_assert_int_eq(setenv("SYSTEMD_OS_RELEASE", fixture("os1", "ID=x\nDEFAULT_HOSTNAME=osdefault.example\n"), 1), 0);
+        ck_assert_int_eq(setenv("SYSTEMD_OS_RELEASE",
+                                fixture("os1", "ID=x\nDEFAULT_HOSTNAME=osdefault.example\n"), 1),
+                         0);
         ck_assert_int_eq(setenv("SYSTEMD_DEFAULT_HOSTNAME", "envhost.example.com", 1), 0);
         assert_call(specifier_hostname, NULL, "envhost.example.com");
         assert_call(specifier_short_hostname, NULL, "envhost");
         ck_assert_int_eq(setenv("SYSTEMD_DEFAULT_HOSTNAME", "-invalid", 1), 0);
         assert_call(specifier_hostname, NULL, "osdefault.example");
-        ck_assert_int_eq(setenv("SYSTEMD_OS_RELEASE", fixture("os2", "DEFAULT_HOSTNAME=bad..name\n"), 1), 0);
+        ck_assert_int_eq(
+                setenv("SYSTEMD_OS_RELEASE", fixture("os2", "DEFAULT_HOSTNAME=bad..name\n"), 1), 0);
         assert_call(specifier_hostname, NULL, "localhost");
         ck_assert_int_eq(setenv("SYSTEMD_OS_RELEASE", "/nonexistent", 1), 0);
         assert_call(specifier_hostname, NULL, "localhost");
@@ -347,15 +359,18 @@ START_TEST(test_pretty_hostname) {
 
         ck_assert_int_eq(r, 0);
         setup_tmpdir();
-        assert_call(specifier_pretty_hostname,
-                    fixture("mi1", "# comment\nICON_NAME=computer\nPRETTY_HOSTNAME=\"Lennart's Laptop\"\n"),
-                    "Lennart's Laptop");
+        assert_call(
+                specifier_pretty_hostname,
+                fixture("mi1",
+                        "# comment\nICON_NAME=computer\nPRETTY_HOSTNAME=\"Lennart's Laptop\"\n"),
+                "Lennart's Laptop");
         assert_call(specifier_pretty_hostname, fixture("mi2", "PRETTY_HOSTNAME='a  b'"), "a  b");
         assert_call(specifier_pretty_hostname, fixture("mi3", "PRETTY_HOSTNAME=\n"), short_name);
         assert_call(specifier_pretty_hostname, fixture("mi4", "ICON_NAME=computer\n"), short_name);
         assert_call(specifier_pretty_hostname, "/nonexistent/machine-info", short_name);
         /* Invalid UTF-8 anywhere spoils the file. */
-        assert_call(specifier_pretty_hostname, fixture("mi5", "PRETTY_HOSTNAME=ok\nX=\xff\n"), short_name);
+        assert_call(specifier_pretty_hostname, fixture("mi5", "PRETTY_HOSTNAME=ok\nX=\xff\n"),
+                    short_name);
 }
 END_TEST
 
@@ -406,7 +421,8 @@ START_TEST(test_os_release_fields) {
         /* Missing fields insert nothing. */
         use_os_release("ID=only\n");
         free(s), s = NULL;
-        ck_assert_int_eq(specifier_printf("[%o][%w][%W][%B][%M][%A]", SIZE_MAX, table, NULL, &s), 0);
+        ck_assert_int_eq(specifier_printf("[%o][%w][%W][%B][%M][%A]", SIZE_MAX, table, NULL, &s),
+                         0);
         ck_assert_str_eq(s, "[only][][][][][]");
 
         /* No os-release at all is EUNATCH. */
@@ -459,16 +475,19 @@ START_TEST(test_os_release_syntax) {
                 use_os_release(table[i].content);
                 v = call(specifier_os_release_field, "ID", &r);
                 ck_assert_msg(r == 0, "case %zu: %s", i, strerror(-r));
-                ck_assert_msg(streq(strempty(v), table[i].expected), "case %zu: got \"%s\", expected \"%s\"", i,
-                              strempty(v), table[i].expected);
+                ck_assert_msg(streq(strempty(v), table[i].expected),
+                              "case %zu: got \"%s\", expected \"%s\"", i, strempty(v),
+                              table[i].expected);
         }
 }
 END_TEST
 
 /* Without $SYSTEMD_OS_RELEASE the real file is read: compare with a shell sourcing it. */
 START_TEST(test_os_release_real) {
-        static const char *const fields[] = { "ID", "VERSION_ID", "VARIANT_ID", "BUILD_ID", "IMAGE_ID", "IMAGE_VERSION" };
-        const char *file = access("/etc/os-release", F_OK) >= 0 ? "/etc/os-release" : "/usr/lib/os-release";
+        static const char *const fields[] = { "ID",       "VERSION_ID", "VARIANT_ID",
+                                              "BUILD_ID", "IMAGE_ID",   "IMAGE_VERSION" };
+        const char *file =
+                access("/etc/os-release", F_OK) >= 0 ? "/etc/os-release" : "/usr/lib/os-release";
 
         unsetenv("SYSTEMD_OS_RELEASE");
         if (access(file, R_OK) < 0) {
@@ -550,9 +569,11 @@ START_TEST(test_user_home_shell) {
         unsetenv("HOME");
         assert_call(specifier_user_home, NULL, "/root");
         ck_assert_int_eq(setenv("SHELL", "sh", 1), 0);
-        assert_call(specifier_user_shell, NULL, access("/bin/bash", F_OK) >= 0 ? "/bin/bash" : "/bin/sh");
+        assert_call(specifier_user_shell, NULL,
+                    access("/bin/bash", F_OK) >= 0 ? "/bin/bash" : "/bin/sh");
         unsetenv("SHELL");
-        assert_call(specifier_user_shell, NULL, access("/bin/bash", F_OK) >= 0 ? "/bin/bash" : "/bin/sh");
+        assert_call(specifier_user_shell, NULL,
+                    access("/bin/bash", F_OK) >= 0 ? "/bin/bash" : "/bin/sh");
 }
 END_TEST
 
@@ -576,7 +597,7 @@ START_TEST(test_tmp_dirs) {
 
         /* Unusable values are skipped: relative, not normalized, missing, not a directory. */
         snprintf(sub, sizeof sub, "%s/../%s", tmpdir, tmpdir + 5);
-        FOREACH_STRING(bad, "relative", sub, "/nonexistent", fixture("file", "x")) {
+        FOREACH_STRING (bad, "relative", sub, "/nonexistent", fixture("file", "x")) {
                 ck_assert_int_eq(setenv("TMPDIR", bad, 1), 0);
                 assert_call(specifier_tmp_dir, NULL, "/tmp");
                 ck_assert_int_eq(setenv("TEMP", tmpdir, 1), 0);
@@ -617,16 +638,18 @@ START_TEST(test_tables) {
         ck_assert_msg(r == 0, "%s", strerror(-r));
 
         /* Unit specifiers are not part of these tables. */
-        FOREACH_STRING(unit, "%n", "%N", "%p", "%P", "%i", "%I", "%j", "%J", "%f", "%t", "%S", "%C", "%L", "%E",
-                       "%d", "%y", "%Y") {
+        FOREACH_STRING (unit, "%n", "%N", "%p", "%P", "%i", "%I", "%j", "%J", "%f", "%t", "%S",
+                        "%C", "%L", "%E", "%d", "%y", "%Y") {
                 char *x = NULL;
                 ck_assert_int_eq(specifier_printf(unit, SIZE_MAX, table, NULL, &x), -EBADSLT);
         }
 
         /* specifier_system_and_tmp_table has no user entries. */
-        ck_assert_int_eq(specifier_printf("%T%V%H", SIZE_MAX, specifier_system_and_tmp_table, NULL, &t), 0);
+        ck_assert_int_eq(
+                specifier_printf("%T%V%H", SIZE_MAX, specifier_system_and_tmp_table, NULL, &t), 0);
         char *x = NULL;
-        ck_assert_int_eq(specifier_printf("%u", SIZE_MAX, specifier_system_and_tmp_table, NULL, &x), -EBADSLT);
+        ck_assert_int_eq(specifier_printf("%u", SIZE_MAX, specifier_system_and_tmp_table, NULL, &x),
+                         -EBADSLT);
 }
 END_TEST
 
@@ -654,17 +677,21 @@ static int tmpfiles_expand(const char *text, char **ret) {
 }
 
 static void compare_with_tmpfiles(const char *text) {
-        static const Specifier table[] = { SPECIFIER_SYSTEM_ENTRIES, SPECIFIER_USER_ENTRIES, SPECIFIER_TMP_ENTRIES, {} };
+        static const Specifier table[] = {
+                SPECIFIER_SYSTEM_ENTRIES, SPECIFIER_USER_ENTRIES, SPECIFIER_TMP_ENTRIES, {}
+        };
         _cleanup_free_ char *ours = NULL, *theirs = NULL;
         int r = specifier_printf(text, SIZE_MAX, table, NULL, &ours);
         int status = tmpfiles_expand(text, &theirs);
 
         if (r < 0) {
-                ck_assert_msg(status != 0 && !theirs, "\"%s\": ours %s, systemd-tmpfiles wrote \"%s\"", text,
-                              strerror(-r), strempty(theirs));
+                ck_assert_msg(status != 0 && !theirs,
+                              "\"%s\": ours %s, systemd-tmpfiles wrote \"%s\"", text, strerror(-r),
+                              strempty(theirs));
                 return;
         }
-        ck_assert_msg(status == 0 && theirs, "\"%s\": ours \"%s\", systemd-tmpfiles failed with %d", text, ours, status);
+        ck_assert_msg(status == 0 && theirs, "\"%s\": ours \"%s\", systemd-tmpfiles failed with %d",
+                      text, ours, status);
         ck_assert_str_eq(ours, theirs);
 }
 
@@ -679,7 +706,8 @@ START_TEST(test_compare_with_systemd) {
         };
 
         if (access(SYSTEMD_TMPFILES, X_OK) < 0) {
-                fprintf(stderr, "%s not found, skipping the comparison with systemd\n", SYSTEMD_TMPFILES);
+                fprintf(stderr, "%s not found, skipping the comparison with systemd\n",
+                        SYSTEMD_TMPFILES);
                 return;
         }
         setup_tmpdir();
@@ -689,7 +717,8 @@ START_TEST(test_compare_with_systemd) {
         /* The environment and os-release change the values the same way. */
         ck_assert_int_eq(setenv("TMPDIR", tmpdir, 1), 0);
         ck_assert_int_eq(setenv("HOME", "/a//b/./c/", 1), 0);
-        use_os_release("# test\n  ID = \"quoted id\"  \nVERSION_ID='1.0'\nVARIANT_ID=a\\ b\nBUILD_ID=\"x\\$y\\q\"\n");
+        use_os_release("# test\n  ID = \"quoted id\"  \nVERSION_ID='1.0'\nVARIANT_ID=a\\ "
+                       "b\nBUILD_ID=\"x\\$y\\q\"\n");
         compare_with_tmpfiles("%o|%w|%W|%B|%T|%V|%h");
         ck_assert_int_eq(setenv("TMPDIR", "relative", 1), 0);
         ck_assert_int_eq(setenv("TEMP", "/nonexistent", 1), 0);
@@ -701,8 +730,9 @@ START_TEST(test_compare_with_systemd) {
 END_TEST
 
 /* The variables tests change; restored after each test so that CK_FORK=no runs work too. */
-static const char *const env_vars[] = { "TMPDIR", "TEMP", "TMP", "HOME", "SHELL", "SYSTEMD_OS_RELEASE",
-                                        "SYSTEMD_DEFAULT_HOSTNAME" };
+static const char *const env_vars[] = {
+        "TMPDIR", "TEMP", "TMP", "HOME", "SHELL", "SYSTEMD_OS_RELEASE", "SYSTEMD_DEFAULT_HOSTNAME"
+};
 static char *env_saved[ELEMENTSOF(env_vars)];
 
 static void save_env(void) {

@@ -443,7 +443,7 @@ static Suite *make_suite(void) {
         Suite *s = suite_create("string-util");
         TCase *tc = tcase_create("core");
 
-        tcase_set_timeout(tc, 120);
+        tcase_set_timeout(tc, 120); /* sanitizer builds on a busy machine are slow */
         tcase_add_test(tc, test_streq_and_friends);
         tcase_add_test(tc, test_startswith_endswith);
         tcase_add_test(tc, test_strstrip);

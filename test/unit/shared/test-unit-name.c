@@ -23,18 +23,22 @@
 /* Types                                                                                       */
 
 START_TEST(test_unit_type_tables) {
-        static const char *const names[] = { "service", "mount", "swap", "socket", "target", "device",
-                                             "automount", "timer", "path", "slice", "scope" };
-        static const char *const sections[] = { "Service", "Mount", "Swap", "Socket", "Target", "Device",
-                                                "Automount", "Timer", "Path", "Slice", "Scope" };
+        static const char *const names[] = { "service", "mount",  "swap",      "socket",
+                                             "target",  "device", "automount", "timer",
+                                             "path",    "slice",  "scope" };
+        static const char *const sections[] = { "Service", "Mount",  "Swap",      "Socket",
+                                                "Target",  "Device", "Automount", "Timer",
+                                                "Path",    "Slice",  "Scope" };
 
         ck_assert_int_eq(_UNIT_TYPE_MAX, 11);
         for (UnitType t = 0; t < _UNIT_TYPE_MAX; t++) {
                 ck_assert_str_eq(unit_type_to_string(t), names[t]);
                 ck_assert_int_eq(unit_type_from_string(names[t]), t);
                 ck_assert_str_eq(unit_type_to_capitalized_string(t), sections[t]);
-                ck_assert(startswith(unit_dbus_interface_from_type(t), "org.freedesktop.systemd1."));
-                ck_assert_str_eq(unit_dbus_interface_from_type(t) + strlen("org.freedesktop.systemd1."),
+                ck_assert(
+                        startswith(unit_dbus_interface_from_type(t), "org.freedesktop.systemd1."));
+                ck_assert_str_eq(unit_dbus_interface_from_type(t) +
+                                         strlen("org.freedesktop.systemd1."),
                                  sections[t]);
         }
         ck_assert_int_eq(UNIT_SERVICE, 0);
@@ -46,7 +50,8 @@ START_TEST(test_unit_type_tables) {
         ck_assert_ptr_null(unit_type_to_string(_UNIT_TYPE_INVALID));
         ck_assert_ptr_null(unit_type_to_capitalized_string(_UNIT_TYPE_MAX));
         ck_assert_ptr_null(unit_dbus_interface_from_type(_UNIT_TYPE_INVALID));
-        ck_assert_str_eq(unit_dbus_interface_from_name("foo@bar.socket"), "org.freedesktop.systemd1.Socket");
+        ck_assert_str_eq(unit_dbus_interface_from_name("foo@bar.socket"),
+                         "org.freedesktop.systemd1.Socket");
         ck_assert_ptr_null(unit_dbus_interface_from_name("foo.bar"));
 }
 END_TEST
@@ -57,10 +62,12 @@ START_TEST(test_unit_type_alias_template) {
                 UnitType t;
                 bool alias, template;
         } table[] = {
-                { UNIT_SERVICE, true, true },   { UNIT_SOCKET, true, true },    { UNIT_TARGET, true, true },
-                { UNIT_TIMER, true, true },     { UNIT_PATH, true, true },      { UNIT_DEVICE, true, false },
-                { UNIT_MOUNT, false, false },   { UNIT_AUTOMOUNT, false, false }, { UNIT_SWAP, false, false },
-                { UNIT_SLICE, false, false },   { UNIT_SCOPE, false, false },
+                { UNIT_SERVICE, true, true }, { UNIT_SOCKET, true, true },
+                { UNIT_TARGET, true, true },  { UNIT_TIMER, true, true },
+                { UNIT_PATH, true, true },    { UNIT_DEVICE, true, false },
+                { UNIT_MOUNT, false, false }, { UNIT_AUTOMOUNT, false, false },
+                { UNIT_SWAP, false, false },  { UNIT_SLICE, false, false },
+                { UNIT_SCOPE, false, false },
         };
 
         for (size_t i = 0; i < ELEMENTSOF(table); i++) {
@@ -112,11 +119,17 @@ START_TEST(test_unit_name_is_valid) {
                 const char *n = table[i].name;
                 UnitNameFlags k = table[i].kind;
 
-                ck_assert_msg(unit_name_classify(n) == k, "classify(%s) = %d", n, unit_name_classify(n));
+                ck_assert_msg(unit_name_classify(n) == k, "classify(%s) = %d", n,
+                              unit_name_classify(n));
                 ck_assert_msg(unit_name_is_valid(n, UNIT_NAME_ANY) == (k != 0), "%s", n);
-                ck_assert_msg(unit_name_is_valid(n, UNIT_NAME_PLAIN) == (k == UNIT_NAME_PLAIN), "%s", n);
-                ck_assert_msg(unit_name_is_valid(n, UNIT_NAME_TEMPLATE) == (k == UNIT_NAME_TEMPLATE), "%s", n);
-                ck_assert_msg(unit_name_is_valid(n, UNIT_NAME_INSTANCE) == (k == UNIT_NAME_INSTANCE), "%s", n);
+                ck_assert_msg(unit_name_is_valid(n, UNIT_NAME_PLAIN) == (k == UNIT_NAME_PLAIN),
+                              "%s", n);
+                ck_assert_msg(unit_name_is_valid(n, UNIT_NAME_TEMPLATE) ==
+                                      (k == UNIT_NAME_TEMPLATE),
+                              "%s", n);
+                ck_assert_msg(unit_name_is_valid(n, UNIT_NAME_INSTANCE) ==
+                                      (k == UNIT_NAME_INSTANCE),
+                              "%s", n);
                 ck_assert(!unit_name_is_valid(n, 0));
         }
         ck_assert(!unit_name_is_valid(NULL, UNIT_NAME_ANY));
@@ -187,7 +200,8 @@ START_TEST(test_unit_name_split) {
         check_split("foo@a-b.service", "foo", "a-b", UNIT_NAME_INSTANCE, "foo@a-b", UNIT_SERVICE);
         check_split("a-b-c@i.service", "a-b-c", "i", UNIT_NAME_INSTANCE, "a-b-c@i", UNIT_SERVICE);
         check_split("a-b-.service", "a-b-", NULL, UNIT_NAME_PLAIN, "a-b-", UNIT_SERVICE);
-        check_split("foo@a.b@c.d.socket", "foo", "a.b@c.d", UNIT_NAME_INSTANCE, "foo@a.b@c.d", UNIT_SOCKET);
+        check_split("foo@a.b@c.d.socket", "foo", "a.b@c.d", UNIT_NAME_INSTANCE, "foo@a.b@c.d",
+                    UNIT_SOCKET);
         check_split("dev-sda1.device", "dev-sda1", NULL, UNIT_NAME_PLAIN, "dev-sda1", UNIT_DEVICE);
 
         ck_assert_int_eq(unit_name_to_prefix("foo", &x), -EINVAL);
@@ -201,7 +215,8 @@ END_TEST
 
 /* The §5.1 dash-prefix chain of a-b-c@i.service can be built from these functions. */
 START_TEST(test_unit_name_dash_chain) {
-        static const char *const expected[] = { "a-b-@i.service", "a-b-@.service", "a-@i.service", "a-@.service" };
+        static const char *const expected[] = { "a-b-@i.service", "a-b-@.service", "a-@i.service",
+                                                "a-@.service" };
         _cleanup_free_ char *prefix = NULL, *instance = NULL, *template = NULL;
         size_t k = 0;
 
@@ -247,10 +262,10 @@ END_TEST
 /* Building                                                                                    */
 
 /* The call is evaluated before s is read. */
-#define check_result(call, s, expected_r, expected)                           \
-        do {                                                                  \
-                int _r = (call);                                              \
-                check_result_impl(_r, (s), (expected_r), (expected));         \
+#define check_result(call, s, expected_r, expected)                   \
+        do {                                                          \
+                int _r = (call);                                      \
+                check_result_impl(_r, (s), (expected_r), (expected)); \
         } while (0)
 
 static void check_result_impl(int r, char *s, int expected_r, const char *expected) {
@@ -292,7 +307,8 @@ START_TEST(test_unit_name_change_suffix) {
 
         check_result(unit_name_change_suffix("foo.mount", ".automount", &s), s, 0, "foo.automount");
         s = NULL;
-        check_result(unit_name_change_suffix("foo@bar.service", ".socket", &s), s, 0, "foo@bar.socket");
+        check_result(unit_name_change_suffix("foo@bar.service", ".socket", &s), s, 0,
+                     "foo@bar.socket");
         s = NULL;
         check_result(unit_name_change_suffix("a.b.c.service", ".timer", &s), s, 0, "a.b.c.timer");
         ck_assert_int_eq(unit_name_change_suffix("foo", ".service", &s), -EINVAL);
@@ -319,20 +335,23 @@ START_TEST(test_unit_name_template_and_instance) {
         ck_assert_int_eq(unit_name_template("foo", &s), -EINVAL);
 
         s = NULL;
-        check_result(unit_name_replace_instance("foo@.service", "bar", &s), s, 0, "foo@bar.service");
+        check_result(unit_name_replace_instance("foo@.service", "bar", &s), s, 0,
+                     "foo@bar.service");
         s = NULL;
-        check_result(unit_name_replace_instance("foo@old.service", "new", &s), s, 0, "foo@new.service");
+        check_result(unit_name_replace_instance("foo@old.service", "new", &s), s, 0,
+                     "foo@new.service");
         s = NULL;
-        check_result(unit_name_replace_instance("foo@.service", "a@b", &s), s, 0, "foo@a@b.service");
+        check_result(unit_name_replace_instance("foo@.service", "a@b", &s), s, 0,
+                     "foo@a@b.service");
         ck_assert_int_eq(unit_name_replace_instance("foo.service", "bar", &s), -EINVAL);
         ck_assert_int_eq(unit_name_replace_instance("foo@.service", "", &s), -EINVAL);
         ck_assert_int_eq(unit_name_replace_instance("foo@.service", "a/b", &s), -EINVAL);
 
         memset(name, 'a', 200);
         strcpy(name + 200, "@.service");
-        ck_assert_int_eq(unit_name_replace_instance(name,
-                                                    "0123456789012345678901234567890123456789012345678",
-                                                    &s), -EINVAL);
+        ck_assert_int_eq(unit_name_replace_instance(
+                                 name, "0123456789012345678901234567890123456789012345678", &s),
+                         -EINVAL);
 }
 END_TEST
 
@@ -347,7 +366,9 @@ START_TEST(test_unit_name_escape) {
                 { ".x", "\\x2ex" },
                 { "a.x", "a.x" },
                 { "..", "\\x2e." },
-                { "\xc3\xa4" "b", "\\xc3\\xa4b" },
+                { "\xc3\xa4"
+                  "b",
+                  "\\xc3\\xa4b" },
                 { "a b", "a\\x20b" },
                 { "\\", "\\x5c" },
                 { "foo@bar", "foo\\x40bar" },
@@ -427,7 +448,8 @@ START_TEST(test_unit_name_path_unescape) {
                 { "dev-sda", "/dev/sda" },
                 { "\\x2ehidden", "/.hidden" },
         };
-        static const char *const bad[] = { "", "-a", "a-", "a--b", "a-.-b", "a-..", "\\x2e", "\\x", "--" };
+        static const char *const bad[] = { "",     "-a",    "a-",  "a--b", "a-.-b",
+                                           "a-..", "\\x2e", "\\x", "--" };
         char *s = (char *) "untouched";
 
         for (size_t i = 0; i < ELEMENTSOF(good); i++) {
@@ -459,8 +481,8 @@ START_TEST(test_unit_name_from_path) {
         ck_assert_int_eq(unit_name_from_path("/a", "mount", &s), -EINVAL);
 
         s = NULL;
-        check_result(unit_name_from_path_instance("systemd-fsck", "/dev/sda1", ".service", &s), s, 0,
-                     "systemd-fsck@dev-sda1.service");
+        check_result(unit_name_from_path_instance("systemd-fsck", "/dev/sda1", ".service", &s), s,
+                     0, "systemd-fsck@dev-sda1.service");
         s = NULL;
         check_result(unit_name_from_path_instance("x", "/", ".service", &s), s, 0, "x@-.service");
         ck_assert_int_eq(unit_name_from_path_instance("x@", "/a", ".service", &s), -EINVAL);
@@ -496,13 +518,15 @@ START_TEST(test_unit_name_hashed) {
         snprintf(dev, sizeof dev, "/dev/%s/%s/%s", a, b, c);
 
         ck_assert_int_eq(unit_name_from_path(path, ".mount", &m), 0);
-        expected_m = strjoin(a, "-", b, "-", "cccccccccccccccccccccccccccccc", "_91c4f9e377824616.mount");
+        expected_m = strjoin(a, "-", b, "-", "cccccccccccccccccccccccccccccc",
+                             "_91c4f9e377824616.mount");
         ck_assert_str_eq(m, expected_m);
         ck_assert_uint_eq(strlen(m), UNIT_NAME_MAX - 1);
         ck_assert(unit_name_is_hashed(m));
 
         ck_assert_int_eq(unit_name_from_path(dev, ".device", &d), 0);
-        expected_d = strjoin("dev-", a, "-", b, "-", "ccccccccccccccccccccccccc", "_995aae595090d99d.device");
+        expected_d = strjoin("dev-", a, "-", b, "-", "ccccccccccccccccccccccccc",
+                             "_995aae595090d99d.device");
         ck_assert_str_eq(d, expected_d);
 
         ck_assert_int_eq(unit_name_to_path(m, &h), -ENAMETOOLONG);
@@ -548,7 +572,8 @@ START_TEST(test_unit_name_mangle) {
 
         for (size_t i = 0; i < ELEMENTSOF(table); i++) {
                 _cleanup_free_ char *s = NULL;
-                int r = unit_name_mangle_with_suffix(table[i].in, "test", table[i].flags, table[i].suffix, &s);
+                int r = unit_name_mangle_with_suffix(table[i].in, "test", table[i].flags,
+                                                     table[i].suffix, &s);
 
                 ck_assert_msg(r == table[i].r, "%s: %d", table[i].in, r);
                 if (table[i].out)
@@ -564,11 +589,17 @@ START_TEST(test_unit_name_mangle_warn) {
         LogCapture c;
 
         log_capture_start(&c);
-        ck_assert_int_eq(unit_name_mangle_with_suffix("a b", "to start", UNIT_NAME_MANGLE_WARN, ".service", &s), 1);
-        ck_assert_int_eq(unit_name_mangle_with_suffix("x*", "to start", UNIT_NAME_MANGLE_WARN, ".service", &t), 1);
+        ck_assert_int_eq(unit_name_mangle_with_suffix("a b", "to start", UNIT_NAME_MANGLE_WARN,
+                                                      ".service", &s),
+                         1);
+        ck_assert_int_eq(unit_name_mangle_with_suffix("x*", "to start", UNIT_NAME_MANGLE_WARN,
+                                                      ".service", &t),
+                         1);
         log_capture_stop();
-        ck_assert_log_contains(&c, "Invalid unit name \"a b\" escaped as \"a\\x20b\" (maybe you should use systemd-escape?).");
-        ck_assert_log_contains(&c, "Glob pattern passed to start, but globs are not supported for this.");
+        ck_assert_log_contains(&c, "Invalid unit name \"a b\" escaped as \"a\\x20b\" (maybe you "
+                                   "should use systemd-escape?).");
+        ck_assert_log_contains(
+                &c, "Glob pattern passed to start, but globs are not supported for this.");
         ck_assert_log_contains(&c, "Invalid unit name \"x*\" escaped as \"x\\x2a\".");
 }
 END_TEST
@@ -784,23 +815,114 @@ static int escape_collect(EscapeRun run, char **ret) {
 }
 
 static const char *const fixed_inputs[] = {
-        "", "a", "foo", "foo.service", "foo@bar.service", "foo@.service", "foo@", "@foo", "@foo.service",
-        "foo@bar@baz.socket", "foo.bar", ".service", "foo.", ".", "..", "...", ".foo", "./x", "/.hidden",
-        "/", "//", "///", "/a//b/", "a/b", "/a/./b", "/a/../b", "/a/b/..", "a/", "/a/", "-", "--", "---",
-        "a-b", "-a-", "/a-b/c", "a--b", "-a", "a-", "\\", "\\\\", "\\x2d", "\\x2", "\\x", "\\xzz",
-        "a\\x2fb", "\\x00", "\\X41", "\\x2e", "\\x2e\\x2e", "\\x2ehidden", "a\\x2db-c", "\\xc3\\xa4",
-        "\xc3\xa4", "\xe6\x97\xa5\xe6\x9c\xac", "\xff\xfe", "caf\xc3\xa9 cr\xc3\xa8me", " ", "a b",
-        "\t", "foo*", "foo.*", "a?b", "[ab]", "foo@*.service", "*", "!", "a!b", "%i", "~", ":", "_",
-        "a:b_c.d", "/dev/sda", "/dev/sda1", "/sys/class/net/eth0", "/dev", "/dev/", "/./dev/foo",
-        "/dev/..", "/dev/.", "/sys", "/sys/", "dev/sda", "/home/user", "/run/user/1000", "/mnt/my disk",
-        "/mnt/a-b", "-.mount", "-.slice", "a-b-c.slice", "sys-devices-x.device", "x.mount", "foo@a-b.service",
-        "foo@a\\x2db.service", "foo@.socket", "bar@x.service", "foo@-.service", "foo@\\x2d.service",
-        "foo@a@b.service", "foo@ .service", "/foo@bar", "foo.service.wants",
+        "",
+        "a",
+        "foo",
+        "foo.service",
+        "foo@bar.service",
+        "foo@.service",
+        "foo@",
+        "@foo",
+        "@foo.service",
+        "foo@bar@baz.socket",
+        "foo.bar",
+        ".service",
+        "foo.",
+        ".",
+        "..",
+        "...",
+        ".foo",
+        "./x",
+        "/.hidden",
+        "/",
+        "//",
+        "///",
+        "/a//b/",
+        "a/b",
+        "/a/./b",
+        "/a/../b",
+        "/a/b/..",
+        "a/",
+        "/a/",
+        "-",
+        "--",
+        "---",
+        "a-b",
+        "-a-",
+        "/a-b/c",
+        "a--b",
+        "-a",
+        "a-",
+        "\\",
+        "\\\\",
+        "\\x2d",
+        "\\x2",
+        "\\x",
+        "\\xzz",
+        "a\\x2fb",
+        "\\x00",
+        "\\X41",
+        "\\x2e",
+        "\\x2e\\x2e",
+        "\\x2ehidden",
+        "a\\x2db-c",
+        "\\xc3\\xa4",
+        "\xc3\xa4",
+        "\xe6\x97\xa5\xe6\x9c\xac",
+        "\xff\xfe",
+        "caf\xc3\xa9 cr\xc3\xa8me",
+        " ",
+        "a b",
+        "\t",
+        "foo*",
+        "foo.*",
+        "a?b",
+        "[ab]",
+        "foo@*.service",
+        "*",
+        "!",
+        "a!b",
+        "%i",
+        "~",
+        ":",
+        "_",
+        "a:b_c.d",
+        "/dev/sda",
+        "/dev/sda1",
+        "/sys/class/net/eth0",
+        "/dev",
+        "/dev/",
+        "/./dev/foo",
+        "/dev/..",
+        "/dev/.",
+        "/sys",
+        "/sys/",
+        "dev/sda",
+        "/home/user",
+        "/run/user/1000",
+        "/mnt/my disk",
+        "/mnt/a-b",
+        "-.mount",
+        "-.slice",
+        "a-b-c.slice",
+        "sys-devices-x.device",
+        "x.mount",
+        "foo@a-b.service",
+        "foo@a\\x2db.service",
+        "foo@.socket",
+        "bar@x.service",
+        "foo@-.service",
+        "foo@\\x2d.service",
+        "foo@a@b.service",
+        "foo@ .service",
+        "/foo@bar",
+        "foo.service.wants",
 };
 
 /* Deterministic pseudo-random strings over the characters escaping cares about. */
 static void random_input(unsigned *seed, char *out, size_t max) {
-        static const char alphabet[] = "aZ0-/.\\x2f@ _:*?[!e\xc3\xa4" "dvs";
+        static const char alphabet[] = "aZ0-/.\\x2f@ _:*?[!e\xc3\xa4"
+                                       "dvs";
         size_t len;
 
         *seed = *seed * 1103515245u + 12345u;
@@ -812,8 +934,11 @@ static void random_input(unsigned *seed, char *out, size_t max) {
         out[len] = 0;
 }
 
-static void report(EscapeMode m, const char *in, int r, const char *ours, int status, const char *theirs) {
-        fprintf(stderr, "systemd-escape mismatch, mode %d, input \"%s\": ours %d \"%s\", systemd %d \"%s\"\n",
+static void report(EscapeMode m, const char *in, int r, const char *ours, int status,
+                   const char *theirs) {
+        fprintf(stderr,
+                "systemd-escape mismatch, mode %d, input \"%s\": ours %d \"%s\", systemd %d "
+                "\"%s\"\n",
                 (int) m, in, r, strempty(ours), status, strempty(theirs));
 }
 
@@ -911,7 +1036,8 @@ START_TEST(test_compare_with_systemd_escape) {
         size_t n = 0;
 
         if (access(SYSTEMD_ESCAPE, X_OK) < 0) {
-                fprintf(stderr, "%s not found, skipping the comparison with systemd-escape\n", SYSTEMD_ESCAPE);
+                fprintf(stderr, "%s not found, skipping the comparison with systemd-escape\n",
+                        SYSTEMD_ESCAPE);
                 return;
         }
         log_set_max_level(LOG_INFO);
@@ -922,7 +1048,8 @@ START_TEST(test_compare_with_systemd_escape) {
         /* Long inputs: over-long names, hashed mount names, over-long path components. */
         memset(long1, 'a', 300), long1[300] = 0;
         snprintf(longs[0], sizeof longs[0], "%s", long1);
-        snprintf(longs[1], sizeof longs[1], "/%.*s/%.*s-x/%.*s", 100, long1, 100, long1, 100, long1);
+        snprintf(longs[1], sizeof longs[1], "/%.*s/%.*s-x/%.*s", 100, long1, 100, long1, 100,
+                 long1);
         snprintf(longs[2], sizeof longs[2], "/dev/%.*s/%.*s", 150, long1, 150, long1);
         snprintf(longs[3], sizeof longs[3], "%.*s", 247, long1);
         snprintf(longs[4], sizeof longs[4], "%.*s", 248, long1);
