@@ -114,37 +114,42 @@ static int parse_bool_into(const Assignment *a, bool *b) {
         return 0;
 }
 
+typedef int (*UnitPrintf)(const Unit *u, const char *text, char **ret);
+
+/* Expands a->value with printf into *ret; logs and returns 0 with *ret NULL on failure. */
+static int expand(const Assignment *a, UnitPrintf printf_fn, char **ret) {
+        int r = printf_fn(a->u, a->value, ret);
+        if (r < 0) {
+                *ret = NULL;
+                WARN(a, r, "Failed to resolve unit specifiers in '%s', ignoring: %m", a->value);
+        }
+        return r;
+}
+
 /* A string with full specifier expansion; empty resets to NULL. */
 static int parse_string_printf(const Assignment *a, char **s) {
         _cleanup_free_ char *k = NULL;
-        int r;
 
         if (isempty(a->value)) {
                 *s = mfree(*s);
                 return 0;
         }
-        r = unit_full_printf(a->u, a->value, &k);
-        if (r < 0) {
-                WARN(a, r, "Failed to resolve unit specifiers in '%s', ignoring: %m", a->value);
+        if (expand(a, unit_full_printf, &k) < 0)
                 return 0;
-        }
         free_and_replace_str(s, TAKE_PTR(k));
         return 0;
 }
 
+/* An absolute path with specifier expansion; empty resets to NULL. */
 static int parse_path_printf(const Assignment *a, char **s) {
         _cleanup_free_ char *k = NULL;
-        int r;
 
         if (isempty(a->value)) {
                 *s = mfree(*s);
                 return 0;
         }
-        r = unit_path_printf(a->u, a->value, &k);
-        if (r < 0) {
-                WARN(a, r, "Failed to resolve unit specifiers in '%s', ignoring: %m", a->value);
+        if (expand(a, unit_path_printf, &k) < 0)
                 return 0;
-        }
         if (!path_is_absolute(k) || !path_is_valid(k)) {
                 WARN(a, 0, "%s= path is not absolute, ignoring: %s", a->key, k);
                 return 0;
@@ -173,11 +178,8 @@ static int parse_documentation(const Assignment *a) {
                 a->u->documentation = strv_free(a->u->documentation);
                 return 0;
         }
-        r = unit_full_printf(a->u, a->value, &k);
-        if (r < 0) {
-                WARN(a, r, "Failed to resolve unit specifiers in '%s', ignoring: %m", a->value);
+        if (expand(a, unit_full_printf, &k) < 0)
                 return 0;
-        }
         for (const char *p = k;;) {
                 _cleanup_free_ char *word = NULL;
                 r = extract_first_word(&p, &word, NULL, EXTRACT_UNQUOTE);
@@ -353,17 +355,13 @@ static int parse_environment(const Assignment *a) {
 
 static int parse_environment_file(const Assignment *a) {
         _cleanup_free_ char *k = NULL;
-        int r;
 
         if (isempty(a->value)) {
                 a->u->exec.environment_files = strv_free(a->u->exec.environment_files);
                 return 0;
         }
-        r = unit_full_printf(a->u, a->value, &k);
-        if (r < 0) {
-                WARN(a, r, "Failed to resolve unit specifiers in '%s', ignoring: %m", a->value);
+        if (expand(a, unit_full_printf, &k) < 0)
                 return 0;
-        }
         if (!path_is_absolute(k[0] == '-' ? k + 1 : k)) {
                 WARN(a, 0, "Path '%s' is not absolute, ignoring.", k);
                 return 0;

@@ -348,6 +348,26 @@ static int add_shutdown_conflict(Unit *u) {
         return unit_add_two_dependencies_by_name(u, UNIT_BEFORE, UNIT_CONFLICTS, SPECIAL_SHUTDOWN_TARGET);
 }
 
+/* Sockets, timers and paths are ordered before their collecting target (sockets.target, …)
+ * and after sysinit.target, and are stopped at shutdown; calendar timers also wait for the clock. */
+static int add_trigger_unit_default_dependencies(Unit *u, const char *target, bool calendar) {
+        int r;
+
+        if (!u->default_dependencies)
+                return 0;
+        r = unit_add_dependency_by_name(u, UNIT_BEFORE, target);
+        if (r >= 0)
+                r = unit_add_two_dependencies_by_name(u, UNIT_AFTER, UNIT_REQUIRES, SPECIAL_SYSINIT_TARGET);
+        if (r >= 0 && calendar) {
+                r = unit_add_dependency_by_name(u, UNIT_AFTER, "time-sync.target");
+                if (r >= 0)
+                        r = unit_add_dependency_by_name(u, UNIT_AFTER, "time-set.target");
+        }
+        if (r >= 0)
+                r = add_shutdown_conflict(u);
+        return r;
+}
+
 /* Loads the unit named like u with another suffix ("foo.socket" → "foo.service"). */
 static int related_unit_name(const Unit *u, const char *suffix, char **ret) {
         return unit_name_change_suffix(u->id, suffix, ret);
@@ -459,15 +479,9 @@ static int socket_load(Unit *u) {
         r = add_default_slice(u);
         if (r < 0)
                 return r;
-        if (u->default_dependencies) {
-                r = unit_add_dependency_by_name(u, UNIT_BEFORE, SPECIAL_SOCKETS_TARGET);
-                if (r >= 0)
-                        r = unit_add_two_dependencies_by_name(u, UNIT_AFTER, UNIT_REQUIRES, SPECIAL_SYSINIT_TARGET);
-                if (r >= 0)
-                        r = add_shutdown_conflict(u);
-                if (r < 0)
-                        return r;
-        }
+        r = add_trigger_unit_default_dependencies(u, SPECIAL_SOCKETS_TARGET, false);
+        if (r < 0)
+                return r;
         if (!u->socket_has_listen) {
                 log_error("%s: Unit has no Listen setting (ListenStream=, ListenDatagram=, ListenFIFO=, ...). Refusing.",
                           u->id);
@@ -514,20 +528,9 @@ static int timer_load(Unit *u) {
         r = add_trigger_dependencies(u);
         if (r < 0)
                 return r;
-        if (u->default_dependencies) {
-                r = unit_add_dependency_by_name(u, UNIT_BEFORE, SPECIAL_TIMERS_TARGET);
-                if (r >= 0)
-                        r = unit_add_two_dependencies_by_name(u, UNIT_AFTER, UNIT_REQUIRES, SPECIAL_SYSINIT_TARGET);
-                if (r >= 0 && u->timer_has_calendar) {
-                        r = unit_add_dependency_by_name(u, UNIT_AFTER, "time-sync.target");
-                        if (r >= 0)
-                                r = unit_add_dependency_by_name(u, UNIT_AFTER, "time-set.target");
-                }
-                if (r >= 0)
-                        r = add_shutdown_conflict(u);
-                if (r < 0)
-                        return r;
-        }
+        r = add_trigger_unit_default_dependencies(u, SPECIAL_TIMERS_TARGET, u->timer_has_calendar);
+        if (r < 0)
+                return r;
         if (!u->timer_has_value && !unit_setting_last(u, "Timer.OnClockChange") &&
             !unit_setting_last(u, "Timer.OnTimezoneChange")) {
                 log_error("%s: Timer unit lacks value setting. Refusing.", u->id);
@@ -544,15 +547,9 @@ static int path_load(Unit *u) {
         r = add_trigger_dependencies(u);
         if (r < 0)
                 return r;
-        if (u->default_dependencies) {
-                r = unit_add_dependency_by_name(u, UNIT_BEFORE, SPECIAL_PATHS_TARGET);
-                if (r >= 0)
-                        r = unit_add_two_dependencies_by_name(u, UNIT_AFTER, UNIT_REQUIRES, SPECIAL_SYSINIT_TARGET);
-                if (r >= 0)
-                        r = add_shutdown_conflict(u);
-                if (r < 0)
-                        return r;
-        }
+        r = add_trigger_unit_default_dependencies(u, SPECIAL_PATHS_TARGET, false);
+        if (r < 0)
+                return r;
         if (!u->path_has_spec) {
                 log_error("%s: Path unit lacks path setting. Refusing.", u->id);
                 return -ENOEXEC;

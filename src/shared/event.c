@@ -200,6 +200,11 @@ struct Event {
         Hashmap *children;          /* pid → child source */
 };
 
+/* epoll's data.ptr is read as a WakeupKind before we know which struct it points to. */
+_Static_assert(offsetof(EventSource, wakeup) == 0, "wakeup must come first");
+_Static_assert(offsetof(ClockData, wakeup) == 0, "wakeup must come first");
+_Static_assert(offsetof(SignalData, wakeup) == 0, "wakeup must come first");
+
 /* ---- helpers ------------------------------------------------------------------------------ */
 
 static usec_t usec_add_sat(usec_t a, usec_t b) {

@@ -72,7 +72,8 @@ typedef int (*EventHandler)(EventSource *s, void *userdata);
 typedef int (*EventIoHandler)(EventSource *s, int fd, uint32_t revents, void *userdata);
 /* usec is the time the timer was set to (not the time it was dispatched at). */
 typedef int (*EventTimeHandler)(EventSource *s, usec_t usec, void *userdata);
-typedef int (*EventSignalHandler)(EventSource *s, const struct signalfd_siginfo *si, void *userdata);
+typedef int (*EventSignalHandler)(EventSource *s, const struct signalfd_siginfo *si,
+                                  void *userdata);
 /* si as waitid() filled it: si_pid, si_code (CLD_EXITED, CLD_KILLED, CLD_DUMPED, CLD_STOPPED,
  * CLD_CONTINUED) and si_status. An exited child is reaped after the callback returns. */
 typedef int (*EventChildHandler)(EventSource *s, const siginfo_t *si, void *userdata);

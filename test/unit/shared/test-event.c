@@ -20,6 +20,8 @@
 #define INT_TO_PTR(i) ((void *) (intptr_t) (i))
 #define MSEC(n) ((usec_t) (n) * USEC_PER_MSEC)
 
+static const clockid_t clocks[] = { CLOCK_MONOTONIC, CLOCK_REALTIME, CLOCK_BOOTTIME };
+
 /* Everything dispatched, in order, as space-separated tokens. */
 static char trace[4096];
 
@@ -299,7 +301,6 @@ static int timer_record(EventSource *s, usec_t usec, void *userdata) {
 }
 
 START_TEST(test_timers_three_clocks) {
-        static const clockid_t clocks[] = { CLOCK_MONOTONIC, CLOCK_REALTIME, CLOCK_BOOTTIME };
         static const char *const names[] = { "monotonic", "realtime", "boottime" };
         static TimerLog l;
         Event *e = new_event();
@@ -392,8 +393,8 @@ START_TEST(test_timer_rearm) {
         Rearm r = {};
         usec_t t;
 
-        ck_assert_int_eq(event_add_time_relative(e, &s, CLOCK_BOOTTIME, MSEC(2), 1, timer_rearm, &r),
-                         0);
+        ck_assert_int_eq(
+                event_add_time_relative(e, &s, CLOCK_BOOTTIME, MSEC(2), 1, timer_rearm, &r), 0);
         for (int i = 0; i < 50 && r.fired < 3; i++)
                 ck_assert_int_ge(event_run(e, MSEC(100)), 0);
         ck_assert_int_eq(r.fired, 3);
@@ -438,8 +439,8 @@ START_TEST(test_timer_accuracy) {
                                         timer_record, &l), 0);
         ck_assert_int_eq(event_source_set_floating(s, true), 1);
         event_source_unref(s);
-        ck_assert_int_eq(event_add_time(e, &s, CLOCK_MONOTONIC, base + MSEC(15), 0, timer_record, &l),
-                         0);
+        ck_assert_int_eq(
+                event_add_time(e, &s, CLOCK_MONOTONIC, base + MSEC(15), 0, timer_record, &l), 0);
         ck_assert_int_eq(event_source_get_time_accuracy(s, &t), 0);
         ck_assert_uint_eq(t, MSEC(250)); /* 0 means the default */
         ck_assert_int_eq(event_source_set_time_accuracy(s, 1), 0);
@@ -970,8 +971,8 @@ START_TEST(test_free_other_pending) {
         ck_assert_int_eq(destroyed, 1);
 
         /* a pending (fired) timer freed before its dispatch never runs */
-        ck_assert_int_eq(event_add_time(e, &victim_timer, CLOCK_MONOTONIC, 0, 1, timer_record, NULL),
-                         0);
+        ck_assert_int_eq(
+                event_add_time(e, &victim_timer, CLOCK_MONOTONIC, 0, 1, timer_record, NULL), 0);
         ck_assert_int_eq(event_add_defer(e, &f.victim, trace_handler, "victim2"), 0);
         ck_assert_int_eq(event_source_set_priority(f.victim, -1), 0);
         ck_assert_int_eq(event_run(e, 0), 1);
@@ -1097,10 +1098,9 @@ START_TEST(test_fds_closed) {
         ck_assert_int_eq(event_add_signal(e, &sig, SIGUSR1, signal_record, NULL), 0);
         /* a SIGCHLD signal source and a child source watching stops share SIGCHLD */
         ck_assert_int_eq(event_add_signal(e, NULL, SIGCHLD, sigchld_record, NULL), 0);
-        for (int c = 0; c < 3; c++) {
-                static const clockid_t clocks[] = { CLOCK_MONOTONIC, CLOCK_REALTIME, CLOCK_BOOTTIME };
-                ck_assert_int_eq(event_add_time(e, NULL, clocks[c], USEC_INFINITY, 1, NULL, NULL), 0);
-        }
+        for (size_t c = 0; c < ELEMENTSOF(clocks); c++) /* never due: just their timerfds */
+                ck_assert_int_eq(event_add_time(e, NULL, clocks[c], USEC_INFINITY, 1, NULL, NULL),
+                                 0);
         pid = fork_child(4, false, false);
         ck_assert_int_eq(event_add_child(e, NULL, pid, WEXITED | WSTOPPED, child_record, &l), 0);
         add_deadline(e, 2 * USEC_PER_SEC);
