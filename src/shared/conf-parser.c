@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "conf-parser.h"
+#include "escape.h"
 #include "fd-util.h"
 #include "log.h"
 #include "macro.h"
@@ -183,33 +184,6 @@ static int parser_read_line(ConfigParser *p, LineSource *s) {
         return any;
 }
 
-/* Like utf8_decode_one(), but also refuses what systemd's validator refuses besides malformed
- * sequences: the noncharacters U+FDD0..U+FDEF and U+xxFFFE/U+xxFFFF. */
-static int config_utf8_char_len(const char *s, size_t n) {
-        uint32_t c;
-        int k;
-
-        k = utf8_decode_one(s, n, &c);
-        if (k < 0)
-                return k;
-        if ((c >= 0xFDD0 && c <= 0xFDEF) || (c & 0xFFFE) == 0xFFFE)
-                return -EINVAL;
-        return k;
-}
-
-static bool config_utf8_is_valid(const char *s) {
-        size_t n = strlen(s);
-
-        while (n > 0) {
-                int k = config_utf8_char_len(s, n);
-                if (k < 0)
-                        return false;
-                s += k;
-                n -= (size_t) k;
-        }
-        return true;
-}
-
 /* A copy of s with every byte that does not start a valid character replaced by U+FFFD. */
 static char *config_utf8_escape_invalid(const char *s) {
         size_t n = strlen(s);
@@ -220,7 +194,7 @@ static char *config_utf8_escape_invalid(const char *s) {
                 return NULL;
 
         while (n > 0) {
-                int k = config_utf8_char_len(s, n);
+                int k = utf8_encoded_valid_unichar(s, n);
                 if (k < 0) {
                         q = mempcpy(q, UTF8_REPLACEMENT, STRLEN(UTF8_REPLACEMENT));
                         k = 1;
@@ -332,7 +306,7 @@ static int parser_line(ConfigParser *p, char *l) {
         if (isempty(l))
                 return 0;
 
-        if (!config_utf8_is_valid(l))
+        if (!utf8_is_valid_strict(l))
                 return parser_invalid_utf8(p, l);
 
         if (l[0] == '[')

@@ -44,21 +44,6 @@ bool env_name_is_valid(const char *e) {
         return e && env_name_is_valid_n(e, strlen(e));
 }
 
-/* UTF-8 validity as systemd checks it: also refusing noncharacters such as U+FFFE. */
-static bool utf8_is_valid_strict(const char *s) {
-        size_t n = strlen(s);
-
-        while (n > 0) {
-                int k = utf8_encoded_valid_unichar(s, n);
-
-                if (k < 0)
-                        return false;
-                s += k;
-                n -= (size_t) k;
-        }
-        return true;
-}
-
 bool env_value_is_valid(const char *e) {
         if (!e)
                 return false;
@@ -387,6 +372,7 @@ typedef enum EnvFileState {
 
 typedef struct EnvFileParser {
         const char *fname;
+        EnvFileFlags flags;
         unsigned line, key_line;
         char *key, *value;
         size_t n_key, n_value, alloc_key, alloc_value;
@@ -440,7 +426,7 @@ static int env_parser_push(EnvFileParser *p, bool trim_value) {
         if (!assignment)
                 return -ENOMEM;
 
-        if (!env_assignment_is_valid(assignment))
+        if ((p->flags & ENV_FILE_DROP_INVALID) && !env_assignment_is_valid(assignment))
                 log_debug("%s:%u: Ignoring invalid environment assignment '%s'.",
                           strna(p->fname), p->key_line, assignment);
         else {
@@ -642,9 +628,9 @@ static int read_stream(FILE *f, char **ret) {
         return 0;
 }
 
-int load_env_file(FILE *f, const char *fname, char ***ret) {
+int load_env_file_full(FILE *f, const char *fname, EnvFileFlags flags, char ***ret) {
         _cleanup_free_ char *text = NULL;
-        EnvFileParser p = { .fname = fname };
+        EnvFileParser p = { .fname = fname, .flags = flags };
         int r;
 
         assert(f || fname);

@@ -52,14 +52,29 @@ static inline char **strv_env_clean(char **l) {
         return strv_env_clean_with_callback(l, NULL, NULL);
 }
 
-/* Reads an EnvironmentFile= from f (or from the file fname when f is NULL; fname is also used
- * in log messages). Syntax as systemd.exec(5): NAME=VALUE lines, comments starting with # or ;,
- * '…' and "…" quoting, backslash escapes, a trailing backslash continues the line; a later
- * assignment of a name replaces an earlier one. Lines with invalid names (this includes an
- * "export NAME=…" line, which systemd does not understand either) are dropped with a debug
- * message naming the file and line. *ret is NULL when the file assigns nothing.
- * Returns 0, -EINVAL if the file is not valid UTF-8, or the read error. */
-int load_env_file(FILE *f, const char *fname, char ***ret);
+typedef enum EnvFileFlags {
+        /* Drop assignments env_assignment_is_valid() refuses (bad names such as "export X",
+         * over-long values), each with a debug message naming the file and line, as
+         * EnvironmentFile= does. Without it every key is kept as written, as systemd's
+         * os-release(5) and machine-info(5) readers keep them. */
+        ENV_FILE_DROP_INVALID = 1 << 0,
+} EnvFileFlags;
+
+/* Reads an environment-style file (systemd's env-file syntax, used by EnvironmentFile=,
+ * os-release and machine-info) from f, or from the file fname when f is NULL (fname is also used
+ * in log messages), into a new strv of "KEY=VALUE" entries owned by the caller. Syntax as
+ * systemd.exec(5): NAME=VALUE lines, comments starting with # or ;, '…' and "…" quoting,
+ * backslash escapes, a trailing backslash continues the line, blanks around keys and around
+ * unquoted values dropped. A later assignment of a key replaces an earlier one in place, so
+ * strv_env_get() finds the last value. *ret is NULL when the file assigns nothing.
+ * Returns 0, -EINVAL if any key or value is not valid UTF-8 (noncharacters included; one bad
+ * assignment spoils the whole file), or the read error (-ENOENT for a missing file). */
+int load_env_file_full(FILE *f, const char *fname, EnvFileFlags flags, char ***ret);
+
+/* An EnvironmentFile=: load_env_file_full() with ENV_FILE_DROP_INVALID. */
+static inline int load_env_file(FILE *f, const char *fname, char ***ret) {
+        return load_env_file_full(f, fname, ENV_FILE_DROP_INVALID, ret);
+}
 
 /* Expands ${NAME} (empty if unset) and $$ (a literal $) in format; everything else, including
  * a braceless $NAME and ${NAME:-…}, stays as written. Returns a new string or NULL on OOM. */

@@ -36,20 +36,42 @@ int utf8_encoded_valid_unichar(const char *s, size_t n) {
         return k;
 }
 
+bool utf8_is_valid_strict(const char *s) {
+        size_t n;
+
+        assert(s);
+
+        n = strlen(s);
+        while (n > 0) {
+                int k = utf8_encoded_valid_unichar(s, n);
+
+                if (k < 0)
+                        return false;
+                s += k;
+                n -= (size_t) k;
+        }
+        return true;
+}
+
 static int unoctchar(char c) {
         return c >= '0' && c <= '7' ? c - '0' : -EINVAL;
 }
 
-/* Reads n hex digits at p into *ret; -EINVAL unless all are hex digits. */
-static int read_hex(const char *p, size_t n, uint32_t *ret) {
+/* Reads the n hex digits after an escape letter at p (length bytes available at p) into *ret;
+ * -EINVAL if they are missing or not all hex digits, or if they encode NUL and !accept_nul. */
+static int read_hex_escape(const char *p, size_t length, size_t n, bool accept_nul, uint32_t *ret) {
         uint32_t v = 0;
 
-        for (size_t i = 0; i < n; i++) {
+        if (length < n + 1)
+                return -EINVAL;
+        for (size_t i = 1; i <= n; i++) {
                 int d = unhexchar(p[i]);
                 if (d < 0)
                         return -EINVAL;
                 v = (v << 4) | (uint32_t) d;
         }
+        if (v == 0 && !accept_nul)
+                return -EINVAL;
         *ret = v;
         return 0;
 }
@@ -90,9 +112,7 @@ int cunescape_one(const char *p, size_t length, uint32_t *ret, bool *eight_bit, 
 
         switch (p[0]) {
         case 'x':
-                if (length < 3 || read_hex(p + 1, 2, &v) < 0)
-                        return -EINVAL;
-                if (v == 0 && !accept_nul)
+                if (read_hex_escape(p, length, 2, accept_nul, &v) < 0)
                         return -EINVAL;
                 *ret = v;
                 *eight_bit = true;
@@ -100,17 +120,13 @@ int cunescape_one(const char *p, size_t length, uint32_t *ret, bool *eight_bit, 
 
         case 'u':
                 /* \u is not range-checked beyond NUL (systemd accepts surrogates here). */
-                if (length < 5 || read_hex(p + 1, 4, &v) < 0)
-                        return -EINVAL;
-                if (v == 0 && !accept_nul)
+                if (read_hex_escape(p, length, 4, accept_nul, &v) < 0)
                         return -EINVAL;
                 *ret = v;
                 return 5;
 
         case 'U':
-                if (length < 9 || read_hex(p + 1, 8, &v) < 0)
-                        return -EINVAL;
-                if (v == 0 && !accept_nul)
+                if (read_hex_escape(p, length, 8, accept_nul, &v) < 0)
                         return -EINVAL;
                 if (v != 0 && !unichar_is_valid(v))
                         return -EINVAL;

@@ -416,37 +416,50 @@ int parse_uid(const char *s, uid_t *ret) {
         return 0;
 }
 
-int parse_uid_range(const char *s, uid_t *ret_lower, uid_t *ret_upper) {
+/* "A-B" split at the first '-' (a bare "A" means A-A), each bound read by parse; an empty bound is
+ * -EINVAL. The bounds are not compared. */
+static int parse_dash_range(const char *s, int (*parse)(const char *s, unsigned *ret),
+                            unsigned *ret_lower, unsigned *ret_upper) {
+        _cleanup_free_ char *lower = NULL;
         const char *dash;
-        uid_t l, u;
+        unsigned l, u;
         int r;
 
         assert(s);
 
         dash = strchr(s, '-');
         if (!dash) {
-                r = parse_uid(s, &l);
+                r = parse(s, &l);
                 if (r < 0)
                         return r;
                 u = l;
         } else {
-                char buf[32];
-
-                if ((size_t) (dash - s) >= sizeof(buf))
-                        return -EINVAL;
-                memcpy(buf, s, (size_t) (dash - s));
-                buf[dash - s] = 0;
-                r = parse_uid(buf, &l);
+                lower = strndup(s, (size_t) (dash - s));
+                if (!lower)
+                        return -ENOMEM;
+                r = parse(lower, &l);
                 if (r < 0)
                         return r;
                 if (!dash[1])
                         return -EINVAL;
-                r = parse_uid(dash + 1, &u);
+                r = parse(dash + 1, &u);
                 if (r < 0)
                         return r;
-                if (l > u)
-                        return -EINVAL;
         }
+        *ret_lower = l;
+        *ret_upper = u;
+        return 0;
+}
+
+int parse_uid_range(const char *s, uid_t *ret_lower, uid_t *ret_upper) {
+        uid_t l, u;
+        int r;
+
+        r = parse_dash_range(s, parse_uid, &l, &u);
+        if (r < 0)
+                return r;
+        if (l > u)
+                return -EINVAL;
         if (ret_lower)
                 *ret_lower = l;
         if (ret_upper)
@@ -466,29 +479,21 @@ int parse_ifindex(const char *s) {
 }
 
 int parse_nice(const char *s, int *ret) {
-        int n, r;
+        int64_t v;
+        int r = safe_atoi_range(s, -20, 19, &v);
 
-        r = safe_atoi(s, &n);
-        if (r < 0)
-                return r;
-        if (n < -20 || n > 19)
-                return -ERANGE;
-        if (ret)
-                *ret = n;
-        return 0;
+        if (r >= 0 && ret)
+                *ret = (int) v;
+        return r;
 }
 
 int parse_oom_score_adjust(const char *s, int *ret) {
-        int v, r;
+        int64_t v;
+        int r = safe_atoi_range(s, -1000, 1000, &v);
 
-        r = safe_atoi(s, &v);
-        if (r < 0)
-                return r;
-        if (v < -1000 || v > 1000)
-                return -ERANGE;
-        if (ret)
-                *ret = v;
-        return 0;
+        if (r >= 0 && ret)
+                *ret = (int) v;
+        return r;
 }
 
 /* The errno name for e, or NULL. */
@@ -532,34 +537,12 @@ int parse_errno(const char *s) {
 }
 
 int parse_range(const char *s, unsigned *ret_lower, unsigned *ret_upper) {
-        const char *dash;
         unsigned l, u;
         int r;
 
-        assert(s);
-
-        dash = strchr(s, '-');
-        if (!dash) {
-                r = safe_atou(s, &l);
-                if (r < 0)
-                        return r;
-                u = l;
-        } else {
-                char buf[64];
-
-                if ((size_t) (dash - s) >= sizeof(buf))
-                        return -EINVAL;
-                memcpy(buf, s, (size_t) (dash - s));
-                buf[dash - s] = 0;
-                r = safe_atou(buf, &l);
-                if (r < 0)
-                        return r;
-                if (!dash[1])
-                        return -EINVAL;
-                r = safe_atou(dash + 1, &u);
-                if (r < 0)
-                        return r;
-        }
+        r = parse_dash_range(s, safe_atou, &l, &u);
+        if (r < 0)
+                return r;
         if (ret_lower)
                 *ret_lower = l;
         if (ret_upper)

@@ -14,16 +14,16 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "env-util.h"
 #include "fd-util.h"
-#include "log.h"
 #include "path-util.h"
 #include "specifier.h"
 #include "string-util.h"
+#include "strv.h"
 
 /* What may follow '%' as a specifier: anything else after a '%' is copied literally. */
 #define SPECIFIER_POSSIBLE ALPHANUMERICAL "%"
 
-#define ENV_FILE_MAX_SIZE ((size_t) 64 * 1024 * 1024 - 1)
 #define UID_NOBODY ((uid_t) 65534)
 #define GID_NOBODY ((gid_t) 65534)
 #define FALLBACK_HOSTNAME "localhost"
@@ -249,228 +249,24 @@ int specifier_boot_id(char specifier, const void *data, const void *userdata, ch
 /* ------------------------------------------------------------------------------------------ */
 /* Environment-style files (os-release, machine-info)                                          */
 
-/* The parser is systemd's parse_env_file() state machine: KEY=VALUE lines, '#'/';' comments,
- * single quotes, double quotes with backslash escapes for "\"\\`$", backslash-newline
- * continuations, trailing whitespace of unquoted values and keys dropped. */
-typedef enum EnvState {
-        ENV_PRE_KEY,
-        ENV_KEY,
-        ENV_PRE_VALUE,
-        ENV_VALUE,
-        ENV_VALUE_ESCAPE,
-        ENV_SINGLE_QUOTE,
-        ENV_DOUBLE_QUOTE,
-        ENV_DOUBLE_QUOTE_ESCAPE,
-        ENV_COMMENT,
-        ENV_COMMENT_ESCAPE,
-} EnvState;
-
-typedef struct EnvParser {
-        EnvState state;
-        char *key, *value;
-        size_t key_allocated, value_allocated, n_key, n_value;
-        size_t key_ws, value_ws; /* where trailing whitespace starts, SIZE_MAX if none */
-        bool has_value;
-        const char *want; /* the key looked up */
-        char *found; /* its last value (NULL when empty) */
-        bool bad_utf8;
-} EnvParser;
-
-static int env_push_char(char **buf, size_t *allocated, size_t *n, char c) {
-        if (!GREEDY_REALLOC(*buf, *allocated, *n + 2))
-                return -ENOMEM;
-        (*buf)[(*n)++] = c;
-        return 0;
-}
-
-static int env_key_char(EnvParser *p, char c) {
-        return env_push_char(&p->key, &p->key_allocated, &p->n_key, c);
-}
-
-static int env_value_char(EnvParser *p, char c) {
-        p->has_value = true;
-        return env_push_char(&p->value, &p->value_allocated, &p->n_value, c);
-}
-
-/* Ends one assignment: trims, remembers the value if it is the wanted key. */
-static int env_finish_assignment(EnvParser *p, bool trim_value) {
-        p->key[p->n_key] = 0;
-        if (p->key_ws != SIZE_MAX)
-                p->key[p->key_ws] = 0;
-        if (p->has_value) {
-                p->value[p->n_value] = 0;
-                if (trim_value && p->value_ws != SIZE_MAX)
-                        p->value[p->value_ws] = 0;
-        }
-
-        /* Like systemd, one bad pair spoils the whole file. */
-        if (!utf8_is_valid(p->key) || (p->has_value && !utf8_is_valid(p->value)))
-                p->bad_utf8 = true;
-        else if (streq(p->key, p->want)) {
-                free(p->found);
-                p->found = p->has_value ? strdup(p->value) : NULL;
-                if (p->has_value && !p->found)
-                        return -ENOMEM;
-        }
-
-        p->n_key = p->n_value = 0;
-        p->has_value = false;
-        return 0;
-}
-
-static int env_step_key(EnvParser *p, char c) {
-        if (p->state == ENV_PRE_KEY) {
-                if (strchr("#;", c))
-                        p->state = ENV_COMMENT;
-                else if (!strchr(WHITESPACE, c)) {
-                        p->state = ENV_KEY;
-                        p->key_ws = SIZE_MAX;
-                        return env_key_char(p, c);
-                }
-                return 0;
-        }
-
-        /* ENV_KEY */
-        if (strchr(NEWLINE, c)) {
-                p->state = ENV_PRE_KEY;
-                p->n_key = 0;
-        } else if (c == '=') {
-                p->state = ENV_PRE_VALUE;
-                p->value_ws = SIZE_MAX;
-        } else {
-                if (!strchr(WHITESPACE, c))
-                        p->key_ws = SIZE_MAX;
-                else if (p->key_ws == SIZE_MAX)
-                        p->key_ws = p->n_key;
-                return env_key_char(p, c);
-        }
-        return 0;
-}
-
-static int env_step_value(EnvParser *p, char c) {
-        if (p->state == ENV_PRE_VALUE) {
-                if (strchr(NEWLINE, c)) {
-                        p->state = ENV_PRE_KEY;
-                        return env_finish_assignment(p, false);
-                }
-                if (c == '\'')
-                        p->state = ENV_SINGLE_QUOTE;
-                else if (c == '"')
-                        p->state = ENV_DOUBLE_QUOTE;
-                else if (c == '\\')
-                        p->state = ENV_VALUE_ESCAPE;
-                else if (!strchr(WHITESPACE, c)) {
-                        p->state = ENV_VALUE;
-                        return env_value_char(p, c);
-                }
-                return 0;
-        }
-
-        /* ENV_VALUE */
-        if (strchr(NEWLINE, c)) {
-                p->state = ENV_PRE_KEY;
-                return env_finish_assignment(p, true);
-        }
-        if (c == '\\') {
-                p->state = ENV_VALUE_ESCAPE;
-                p->value_ws = SIZE_MAX;
-                return 0;
-        }
-        if (!strchr(WHITESPACE, c))
-                p->value_ws = SIZE_MAX;
-        else if (p->value_ws == SIZE_MAX)
-                p->value_ws = p->n_value;
-        return env_value_char(p, c);
-}
-
-static int env_step_quoted(EnvParser *p, char c) {
-        switch (p->state) {
-        case ENV_VALUE_ESCAPE:
-                p->state = ENV_VALUE;
-                /* An escaped newline is a continuation: it disappears. */
-                return strchr(NEWLINE, c) ? 0 : env_value_char(p, c);
-        case ENV_SINGLE_QUOTE:
-                if (c == '\'') {
-                        p->state = ENV_PRE_VALUE;
-                        return 0;
-                }
-                return env_value_char(p, c);
-        case ENV_DOUBLE_QUOTE:
-                if (c == '"')
-                        p->state = ENV_PRE_VALUE;
-                else if (c == '\\')
-                        p->state = ENV_DOUBLE_QUOTE_ESCAPE;
-                else
-                        return env_value_char(p, c);
-                return 0;
-        default: /* ENV_DOUBLE_QUOTE_ESCAPE */
-                p->state = ENV_DOUBLE_QUOTE;
-                if (strchr("\"\\`$", c))
-                        return env_value_char(p, c);
-                if (c == '\n')
-                        return 0;
-                /* Other escapes keep their backslash, as in a shell. */
-                if (env_value_char(p, '\\') < 0)
-                        return -ENOMEM;
-                return env_value_char(p, c);
-        }
-}
-
-static int env_step(EnvParser *p, char c) {
-        switch (p->state) {
-        case ENV_PRE_KEY:
-        case ENV_KEY:
-                return env_step_key(p, c);
-        case ENV_PRE_VALUE:
-        case ENV_VALUE:
-                return env_step_value(p, c);
-        case ENV_COMMENT:
-                if (c == '\\')
-                        p->state = ENV_COMMENT_ESCAPE;
-                else if (strchr(NEWLINE, c))
-                        p->state = ENV_PRE_KEY;
-                return 0;
-        case ENV_COMMENT_ESCAPE:
-                p->state = ENV_COMMENT;
-                return 0;
-        default:
-                return env_step_quoted(p, c);
-        }
-}
-
-/* Looks up key in the environment-style file at path. Returns 0 and *ret (NULL if the key is
- * missing or empty), or a negative errno (-ENOENT for a missing file, -EINVAL for bad UTF-8). */
+/* Looks up key in the environment-style file at path, read as systemd's parse_env_file() reads
+ * it (keys are not checked to be valid names). Returns 0 and *ret (NULL if the key is missing or
+ * empty), or a negative errno (-ENOENT for a missing file, -EINVAL for bad UTF-8). */
 static int env_file_get(const char *path, const char *key, char **ret) {
-        _cleanup_free_ char *contents = NULL;
-        EnvParser p = {
-                .state = ENV_PRE_KEY, .key_ws = SIZE_MAX, .value_ws = SIZE_MAX, .want = key
-        };
+        _cleanup_strv_free_ char **env = NULL;
+        const char *v;
         int r;
 
-        r = read_full_file(path, ENV_FILE_MAX_SIZE, &contents, NULL);
+        r = load_env_file_full(NULL, path, 0, &env);
         if (r < 0)
                 return r;
 
-        for (const char *c = contents; *c && r >= 0; c++)
-                r = env_step(&p, *c);
-
-        /* An assignment still open at the end of the file counts. */
-        if (r >= 0 &&
-            !IN_SET(p.state, (EnvState) ENV_PRE_KEY, ENV_KEY, ENV_COMMENT, ENV_COMMENT_ESCAPE))
-                r = env_finish_assignment(&p, p.state == ENV_VALUE);
-        if (r >= 0 && p.bad_utf8) {
-                log_debug("%s: invalid UTF-8, ignoring the file.", path);
-                r = -EINVAL;
+        v = strv_env_get(env, key);
+        if (isempty(v)) {
+                *ret = NULL;
+                return 0;
         }
-
-        free(p.key);
-        free(p.value);
-        if (r < 0) {
-                free(p.found);
-                return r;
-        }
-        *ret = p.found;
-        return 0;
+        return specifier_strdup(v, ret);
 }
 
 /* ------------------------------------------------------------------------------------------ */
