@@ -4,6 +4,7 @@
 
 #include <stdio.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "conf-parser.h"
 #include "dropin.h"
@@ -607,8 +608,86 @@ static int scope_load(Unit *u) {
         return 0;
 }
 
-/* Mount and swap units: the runtime side (and the ordering that /proc/self/mountinfo and
- * Where=/What= imply) comes with those unit types; what unit files decide is applied here. */
+/* Whether a comma-separated mount option list has the option (the last of option/negation
+ * wins when negation is given, as fstab_test_yes_no_option()). */
+static bool mount_option_set(const char *options, const char *yes, const char *no) {
+        bool set = false;
+
+        for (const char *p = options; p && *p;) {
+                size_t n = strcspn(p, ",");
+                if (strlen(yes) == n && strncmp(p, yes, n) == 0)
+                        set = true;
+                else if (no && strlen(no) == n && strncmp(p, no, n) == 0)
+                        set = false;
+                p += n;
+                p += *p == ',';
+        }
+        return set;
+}
+
+static bool fstype_is_network(const char *fstype) {
+        static const char *const network[] = { "afs",   "ceph",   "cifs",  "gfs",     "gfs2",  "ncp",
+                                               "ncpfs", "nfs",    "nfs4",  "ocfs2",   "orangefs",
+                                               "pvfs2", "smb3",   "smbfs", "davfs",   "glusterfs",
+                                               "lustre", "sshfs" };
+        const char *t;
+
+        if (!fstype)
+                return false;
+        t = startswith(fstype, "fuse.") ?: fstype;
+        for (size_t i = 0; i < ELEMENTSOF(network); i++)
+                if (streq(t, network[i]))
+                        return true;
+        return false;
+}
+
+/* systemd's mount_add_default_dependencies() for a mount from a unit file (outside the initrd):
+ * before local-fs.target or remote-fs.target unless "nofail", after the matching *-pre.target,
+ * stopped by umount.target; network mounts also after network(-online).target; tmpfs after
+ * swap.target. */
+static int mount_add_default_dependencies(Unit *u) {
+        const char *options = unit_setting_last(u, "Mount.Options");
+        const char *fstype = unit_setting_last(u, "Mount.Type");
+        bool network = mount_option_set(options, "_netdev", NULL) || fstype_is_network(fstype);
+        int r = 0;
+
+        if (!u->default_dependencies || unit_is_extrinsic(u))
+                return 0;
+        if (!mount_option_set(options, "nofail", "fail"))
+                r = unit_add_dependency_by_name(u, UNIT_BEFORE, network ? "remote-fs.target" : "local-fs.target");
+        if (r >= 0)
+                r = unit_add_dependency_by_name(u, UNIT_AFTER, network ? "remote-fs-pre.target" : "local-fs-pre.target");
+        if (r >= 0)
+                r = unit_add_two_dependencies_by_name(u, UNIT_BEFORE, UNIT_CONFLICTS, "umount.target");
+        if (r >= 0 && network) {
+                r = unit_add_dependency_by_name(u, UNIT_AFTER, "network.target");
+                if (r >= 0)
+                        r = unit_add_two_dependencies_by_name(u, UNIT_WANTS, UNIT_AFTER, "network-online.target");
+        }
+        if (r >= 0 && fstype && streq(fstype, "tmpfs"))
+                r = unit_add_dependency_by_name(u, UNIT_AFTER, "swap.target");
+        return r;
+}
+
+/* Inside a container systemd adds no default dependencies to swap units. */
+static bool in_container(void) {
+        const char *c = getenv("container");
+        return !isempty(c) || access("/run/systemd/container", F_OK) >= 0;
+}
+
+static int swap_add_default_dependencies(Unit *u) {
+        int r;
+
+        if (!u->default_dependencies || in_container())
+                return 0;
+        r = unit_add_dependency_by_name(u, UNIT_BEFORE, "swap.target");
+        if (r >= 0)
+                r = unit_add_two_dependencies_by_name(u, UNIT_BEFORE, UNIT_CONFLICTS, "umount.target");
+        return r;
+}
+
+/* Mount and swap units from unit files. What /proc/self/mountinfo and /proc/swaps add (and
+ * the ordering against other mounts and devices) comes with those unit types. */
 static int mount_swap_load(Unit *u) {
         int r = load_fragment_and_dropin(u, true);
 
@@ -617,9 +696,11 @@ static int mount_swap_load(Unit *u) {
         if (u->type == UNIT_MOUNT && !u->description)
                 u->description = mount_where(u);
         r = add_exec_dependencies(u);
-        if (r < 0)
-                return r;
-        return add_default_slice(u);
+        if (r >= 0)
+                r = add_default_slice(u);
+        if (r >= 0)
+                r = u->type == UNIT_MOUNT ? mount_add_default_dependencies(u) : swap_add_default_dependencies(u);
+        return r;
 }
 
 /* Device and automount units: unit files are read and drop-ins applied; their implicit

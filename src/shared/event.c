@@ -6,7 +6,7 @@
  * points at a struct whose first member is a WakeupKind, which says what woke us: a source
  * (io fd, child pidfd), a clock (its timerfd) or the signalfd.
  *
- * Queues (binary heaps with the position stored in the source, so removal is O(log n)):
+ * Queues (prioq.h heaps with the position stored in the source, so removal is O(log n)):
  *   pending      sources with pending && enabled, by (priority, pending_seq)
  *   exits        enabled exit sources, by (priority, pending_seq)
  *   per clock    enabled timers that are not pending, by deadline ("earliest") and by
@@ -32,11 +32,12 @@
 #include "event.h"
 #include "fd-util.h"
 #include "hashmap.h"
+#include "list.h"
 #include "log.h"
+#include "prioq.h"
 #include "siphash24.h"
 #include "string-util.h"
 
-#define HEAP_NONE SIZE_MAX
 #define EPOLL_BATCH 64
 #define DEFAULT_ACCURACY_USEC (250 * USEC_PER_MSEC)
 #define IO_EVENTS_ALLOWED \
@@ -45,27 +46,6 @@
 
 #define PTR_TO_INT(p) ((int) (intptr_t) (p))
 #define PID_TO_PTR(p) ((void *) (intptr_t) (p))
-
-/* Intrusive doubly linked lists: fields name##_prev / name##_next in the item. */
-#define LIST_PREPEND(name, head, item)                          \
-        do {                                                    \
-                (item)->name##_prev = NULL;                     \
-                (item)->name##_next = (head);                   \
-                if (head)                                       \
-                        (head)->name##_prev = (item);           \
-                (head) = (item);                                \
-        } while (0)
-#define LIST_REMOVE(name, head, item)                                           \
-        do {                                                                    \
-                if ((item)->name##_next)                                        \
-                        (item)->name##_next->name##_prev = (item)->name##_prev; \
-                if ((item)->name##_prev)                                        \
-                        (item)->name##_prev->name##_next = (item)->name##_next; \
-                else                                                            \
-                        (head) = (item)->name##_next;                           \
-                (item)->name##_prev = (item)->name##_next = NULL;               \
-        } while (0)
-#define LIST_FOREACH(name, i, head) for ((i) = (head); (i); (i) = (i)->name##_next)
 
 typedef enum SourceType {
         SOURCE_IO,
@@ -103,23 +83,13 @@ enum {
         _CLOCK_INDEX_MAX,
 };
 
-typedef int (*HeapCompare)(const EventSource *a, const EventSource *b);
-
-typedef struct Heap {
-        EventSource **items;
-        size_t n_items;
-        size_t n_allocated;
-        HeapCompare compare;
-        size_t idx_offset; /* where in EventSource this heap keeps the position */
-} Heap;
-
 typedef struct ClockData {
         WakeupKind wakeup; /* first: epoll data points here */
         clockid_t id;
         int fd;            /* timerfd, -1 until the first timer of this clock */
         usec_t armed;      /* programmed expiry, USEC_INFINITY when disarmed */
         size_t n_timers;
-        Heap earliest, latest;
+        Prioq *earliest, *latest;
 } ClockData;
 
 typedef struct SignalData {
@@ -191,7 +161,7 @@ struct Event {
         usec_t timestamps[_CLOCK_INDEX_MAX];
         ClockData clocks[_CLOCK_INDEX_MAX];
         SignalData signal;
-        Heap pending, exits;
+        Prioq *pending, *exits;
         size_t n_sources, n_exits;
         unsigned n_stop_watchers; /* enabled child sources with WSTOPPED|WCONTINUED */
         EventSource *sources;     /* all of them */
@@ -258,95 +228,15 @@ static usec_t compute_perturb(void) {
         return siphash24(buf, (size_t) n, key) % USEC_PER_MINUTE;
 }
 
-/* ---- heaps -------------------------------------------------------------------------------- */
-
-static size_t *heap_idx(const Heap *h, EventSource *s) {
-        return (size_t *) ((uint8_t *) s + h->idx_offset);
-}
-
-static void heap_init(Heap *h, HeapCompare compare, size_t idx_offset) {
-        *h = (Heap) { .compare = compare, .idx_offset = idx_offset };
-}
-
-static int heap_reserve(Heap *h, size_t n) {
-        if (n <= h->n_allocated)
-                return 0;
-        return GREEDY_REALLOC(h->items, h->n_allocated, n) ? 0 : -ENOMEM;
-}
-
-static EventSource *heap_peek(const Heap *h) {
-        return h->n_items > 0 ? h->items[0] : NULL;
-}
-
-static void heap_place(Heap *h, size_t i, EventSource *s) {
-        h->items[i] = s;
-        *heap_idx(h, s) = i;
-}
-
-static size_t heap_sift_up(Heap *h, size_t i) {
-        EventSource *s = h->items[i];
-
-        while (i > 0) {
-                size_t parent = (i - 1) / 2;
-
-                if (h->compare(h->items[parent], s) <= 0)
-                        break;
-                heap_place(h, i, h->items[parent]);
-                i = parent;
-        }
-        heap_place(h, i, s);
-        return i;
-}
-
-static void heap_sift_down(Heap *h, size_t i) {
-        EventSource *s = h->items[i];
-
-        for (;;) {
-                size_t child = 2 * i + 1;
-
-                if (child >= h->n_items)
-                        break;
-                if (child + 1 < h->n_items && h->compare(h->items[child + 1], h->items[child]) < 0)
-                        child++;
-                if (h->compare(s, h->items[child]) <= 0)
-                        break;
-                heap_place(h, i, h->items[child]);
-                i = child;
-        }
-        heap_place(h, i, s);
-}
-
-static void heap_fix(Heap *h, size_t i) {
-        heap_sift_down(h, heap_sift_up(h, i));
-}
-
-/* Puts s in or out of h, or repositions it after its key changed. Never allocates: the
- * capacity was reserved when s was added. */
-static void heap_sync(Heap *h, EventSource *s, bool want) {
-        size_t *idx = heap_idx(h, s);
-
-        if (want && *idx == HEAP_NONE) {
-                assert(h->n_items < h->n_allocated);
-                heap_place(h, h->n_items++, s);
-                heap_sift_up(h, h->n_items - 1);
-        } else if (!want && *idx != HEAP_NONE) {
-                size_t i = *idx;
-
-                *idx = HEAP_NONE;
-                h->n_items--;
-                if (i != h->n_items) {
-                        heap_place(h, i, h->items[h->n_items]);
-                        heap_fix(h, i);
-                }
-        } else if (want)
-                heap_fix(h, *idx);
-}
+/* ---- queues ------------------------------------------------------------------------------- */
 
 static int compare_u64(uint64_t a, uint64_t b) {
         return a < b ? -1 : a > b ? 1 : 0;
 }
 
-static int pending_compare(const EventSource *a, const EventSource *b) {
+static int pending_compare(const void *x, const void *y) {
+        const EventSource *a = x, *b = y;
+
         if (a->priority != b->priority)
                 return a->priority < b->priority ? -1 : 1;
         return compare_u64(a->pending_seq, b->pending_seq);
@@ -356,31 +246,41 @@ static usec_t time_latest(const EventSource *s) {
         return usec_add_sat(s->time.next, s->time.accuracy);
 }
 
-static int earliest_compare(const EventSource *a, const EventSource *b) {
+static int earliest_compare(const void *x, const void *y) {
+        const EventSource *a = x, *b = y;
         int r = compare_u64(a->time.next, b->time.next);
         return r != 0 ? r : compare_u64(a->pending_seq, b->pending_seq);
 }
 
-static int latest_compare(const EventSource *a, const EventSource *b) {
+static int latest_compare(const void *a, const void *b) {
         return compare_u64(time_latest(a), time_latest(b));
 }
 
-/* ---- queue membership --------------------------------------------------------------------- */
+/* Puts s in or out of q, or repositions it after its key changed. Never allocates: the
+ * capacity was reserved when s was added. */
+static void queue_sync(Prioq *q, EventSource *s, size_t *idx, bool want) {
+        if (!want)
+                (void) prioq_remove(q, s, idx);
+        else if (*idx != PRIOQ_IDX_NULL)
+                (void) prioq_reshuffle(q, s, idx);
+        else if (prioq_put(q, s, idx) < 0)
+                assert(!"queue capacity was reserved");
+}
 
 static void source_sync_queues(EventSource *s) {
         Event *e = s->event;
         bool on = s->enabled != EVENT_OFF;
 
         if (s->type == SOURCE_EXIT) {
-                heap_sync(&e->exits, s, on);
+                queue_sync(e->exits, s, &s->pending_idx, on);
                 return;
         }
-        heap_sync(&e->pending, s, on && s->pending);
+        queue_sync(e->pending, s, &s->pending_idx, on && s->pending);
         if (s->type == SOURCE_TIME) {
                 ClockData *d = &e->clocks[s->time.clock];
 
-                heap_sync(&d->earliest, s, on && !s->pending);
-                heap_sync(&d->latest, s, on && !s->pending);
+                queue_sync(d->earliest, s, &s->time.earliest_idx, on && !s->pending);
+                queue_sync(d->latest, s, &s->time.latest_idx, on && !s->pending);
         }
 }
 
@@ -579,7 +479,7 @@ static void source_free(EventSource *s) {
 static EventSource *source_new(Event *e, bool floating, SourceType type) {
         EventSource *s;
 
-        if (heap_reserve(&e->pending, e->n_sources + 1) < 0)
+        if (prioq_reserve(e->pending, e->n_sources + 1) < 0)
                 return NULL;
         s = new0(EventSource, 1);
         if (!s)
@@ -589,7 +489,7 @@ static EventSource *source_new(Event *e, bool floating, SourceType type) {
         s->event = e;
         s->type = type;
         s->floating = floating;
-        s->pending_idx = HEAP_NONE;
+        s->pending_idx = PRIOQ_IDX_NULL;
         LIST_PREPEND(all, e->sources, s);
         e->n_sources++;
         if (!floating)
@@ -611,8 +511,8 @@ int event_new(Event **ret) {
         e->signal.wakeup = WAKEUP_SIGNAL;
         e->signal.fd = -1;
         sigemptyset(&e->signal.mask);
-        heap_init(&e->pending, pending_compare, offsetof(EventSource, pending_idx));
-        heap_init(&e->exits, pending_compare, offsetof(EventSource, pending_idx));
+        if (prioq_new(pending_compare, &e->pending) < 0 || prioq_new(pending_compare, &e->exits) < 0)
+                return -ENOMEM;
         for (size_t i = 0; i < _CLOCK_INDEX_MAX; i++) {
                 ClockData *d = &e->clocks[i];
 
@@ -620,8 +520,9 @@ int event_new(Event **ret) {
                 d->id = clock_ids[i];
                 d->fd = -1;
                 d->armed = USEC_INFINITY;
-                heap_init(&d->earliest, earliest_compare, offsetof(EventSource, time.earliest_idx));
-                heap_init(&d->latest, latest_compare, offsetof(EventSource, time.latest_idx));
+                if (prioq_new(earliest_compare, &d->earliest) < 0 ||
+                    prioq_new(latest_compare, &d->latest) < 0)
+                        return -ENOMEM;
         }
         e->perturb = compute_perturb();
 
@@ -644,13 +545,13 @@ static void event_free(Event *e) {
         }
         for (size_t i = 0; i < _CLOCK_INDEX_MAX; i++) {
                 safe_close(e->clocks[i].fd);
-                free(e->clocks[i].earliest.items);
-                free(e->clocks[i].latest.items);
+                prioq_free(e->clocks[i].earliest);
+                prioq_free(e->clocks[i].latest);
         }
         safe_close(e->signal.fd);
         safe_close(e->epoll_fd);
-        free(e->pending.items);
-        free(e->exits.items);
+        prioq_free(e->pending);
+        prioq_free(e->exits);
         hashmap_free(e->children);
         free(e);
 }
@@ -746,14 +647,14 @@ static int clock_setup(Event *e, ClockData *d) {
 }
 
 static int clock_arm(Event *e, ClockData *d) {
-        EventSource *first = heap_peek(&d->earliest);
+        EventSource *first = prioq_peek(d->earliest);
         struct itimerspec its = {};
         usec_t t = USEC_INFINITY;
 
         if (d->fd < 0)
                 return 0;
         if (first && first->time.next != USEC_INFINITY)
-                t = coalesce(first->time.next, time_latest(heap_peek(&d->latest)), e->perturb);
+                t = coalesce(first->time.next, time_latest(prioq_peek(d->latest)), e->perturb);
         if (t != USEC_INFINITY) {
                 if (t == 0)
                         its.it_value.tv_nsec = 1; /* zero would disarm */
@@ -782,7 +683,7 @@ static void clock_process(Event *e, unsigned i) {
         EventSource *s;
 
         /* Popping by deadline makes timers due together pending in deadline order. */
-        while ((s = heap_peek(&d->earliest)) && s->time.next <= e->timestamps[i])
+        while ((s = prioq_peek(d->earliest)) && s->time.next <= e->timestamps[i])
                 source_set_pending(s, true);
 }
 
@@ -930,7 +831,7 @@ static int event_wait(Event *e, usec_t timeout) {
         int n, r;
 
         n = epoll_wait(e->epoll_fd, evs, EPOLL_BATCH,
-                       e->pending.n_items > 0 ? 0 : timeout_to_ms(timeout));
+                       prioq_size(e->pending) > 0 ? 0 : timeout_to_ms(timeout));
         if (n < 0) {
                 if (errno != EINTR)
                         return -errno;
@@ -1031,7 +932,7 @@ static int source_dispatch(EventSource *s) {
 }
 
 static int dispatch_exit(Event *e) {
-        EventSource *s = heap_peek(&e->exits);
+        EventSource *s = prioq_peek(e->exits);
 
         if (!s) {
                 e->state = EVENT_STATE_FINISHED;
@@ -1062,7 +963,7 @@ int event_run(Event *e, usec_t timeout) {
         if (r < 0)
                 return r;
 
-        s = heap_peek(&e->pending);
+        s = prioq_peek(e->pending);
         return s ? source_dispatch(s) : 0;
 }
 
@@ -1141,15 +1042,15 @@ int event_add_time(Event *e, EventSource **ret, clockid_t clock, usec_t usec, us
         r = clock_setup(e, d);
         if (r < 0)
                 return r;
-        if (heap_reserve(&d->earliest, d->n_timers + 1) < 0 ||
-            heap_reserve(&d->latest, d->n_timers + 1) < 0)
+        if (prioq_reserve(d->earliest, d->n_timers + 1) < 0 ||
+            prioq_reserve(d->latest, d->n_timers + 1) < 0)
                 return -ENOMEM;
 
         s = source_new(e, !ret, SOURCE_TIME);
         if (!s)
                 return -ENOMEM;
         s->time.clock = (unsigned) i;
-        s->time.earliest_idx = s->time.latest_idx = HEAP_NONE;
+        s->time.earliest_idx = s->time.latest_idx = PRIOQ_IDX_NULL;
         d->n_timers++;
         s->time.next = usec;
         s->time.accuracy = accuracy == 0 ? DEFAULT_ACCURACY_USEC : accuracy;
@@ -1334,7 +1235,7 @@ static int plain_add(Event *e, EventSource **ret, SourceType type, EventHandler 
         if (type == SOURCE_EXIT) {
                 if (!callback)
                         return -EINVAL;
-                if (heap_reserve(&e->exits, e->n_exits + 1) < 0)
+                if (prioq_reserve(e->exits, e->n_exits + 1) < 0)
                         return -ENOMEM;
         }
 

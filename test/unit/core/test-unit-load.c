@@ -358,6 +358,30 @@ START_TEST(test_socket_triggers_service) {
 }
 END_TEST
 
+START_TEST(test_mount_default_dependencies) {
+        unit_tree_write(t.usr, "srv-data.mount", "[Mount]\nWhat=/dev/sdb1\nWhere=/srv/data\nType=ext4\n");
+        unit_tree_write(t.usr, "srv-net.mount", "[Mount]\nWhat=host:/x\nWhere=/srv/net\nType=nfs\nOptions=nofail\n");
+        unit_tree_write(t.usr, "dev-x.mount", "[Mount]\nWhat=tmpfs\nWhere=/dev/x\nType=tmpfs\n");
+        m = unit_tree_manager(&t);
+        _cleanup_free_ char *before = unit_tree_show(m, "srv-data.mount", "Before");
+        _cleanup_free_ char *after = unit_tree_show(m, "srv-data.mount", "After");
+        _cleanup_free_ char *desc = unit_tree_show(m, "srv-data.mount", "Description");
+        _cleanup_free_ char *nbefore = unit_tree_show(m, "srv-net.mount", "Before");
+        _cleanup_free_ char *nwants = unit_tree_show(m, "srv-net.mount", "Wants");
+        _cleanup_free_ char *xslice = unit_tree_show(m, "dev-x.mount", "Slice");
+        _cleanup_free_ char *xbefore = unit_tree_show(m, "dev-x.mount", "Before");
+        ck_assert(words_contain(before, "local-fs.target"));
+        ck_assert(words_contain(before, "umount.target"));
+        ck_assert(words_contain(after, "local-fs-pre.target"));
+        ck_assert(words_contain(after, "systemd-journald.socket"));
+        ck_assert_str_eq(desc, "/srv/data");
+        ck_assert(!words_contain(nbefore, "remote-fs.target")); /* nofail */
+        ck_assert(words_contain(nwants, "network-online.target"));
+        ck_assert_str_eq(xslice, "-.slice");                     /* API file systems are extrinsic */
+        ck_assert(!words_contain(xbefore, "local-fs.target"));
+}
+END_TEST
+
 static Suite *make_suite(void) {
         Suite *s = suite_create("unit-load");
         TCase *tc = tcase_create("core");
@@ -388,6 +412,7 @@ static Suite *make_suite(void) {
         tcase_add_test(tc, test_continuation_comments_and_bom);
         tcase_add_test(tc, test_slice_defaults);
         tcase_add_test(tc, test_socket_triggers_service);
+        tcase_add_test(tc, test_mount_default_dependencies);
         suite_add_tcase(s, tc);
         return s;
 }

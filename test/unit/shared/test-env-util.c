@@ -340,6 +340,36 @@ START_TEST(test_env_file_invalid) {
 }
 END_TEST
 
+/* Without ENV_FILE_DROP_INVALID (the os-release / machine-info reading) keys stay as written. */
+START_TEST(test_env_file_keep_invalid) {
+        const char *text = "GOOD=1\n"
+                           "export FOO=bar\n"
+                           "1BAD=x\n"
+                           "  SPACED KEY  = y \n"
+                           "GOOD=2\n";
+        _cleanup_fclose_ FILE *f = fmemopen((void *) text, strlen(text), "r");
+        _cleanup_strv_free_ char **l = NULL;
+        const char *s;
+
+        ck_assert_ptr_nonnull(f);
+        ck_assert_int_eq(load_env_file_full(f, "/etc/os-release", 0, &l), 0);
+        assert_strv(l, "GOOD=2|export FOO=bar|1BAD=x|SPACED KEY=y");
+        ck_assert_str_eq(strv_env_get(l, "GOOD"), "2");
+        ck_assert_str_eq(strv_env_get(l, "export FOO"), "bar");
+        ck_assert_ptr_null(strv_env_get(l, "FOO"));
+
+        /* Bad UTF-8 still spoils the whole file. */
+        FOREACH_STRING(s, "A=\xef\xbf\xbe", "A=ok\nB=\xff\n") {
+                _cleanup_fclose_ FILE *g = fmemopen((void *) s, strlen(s), "r");
+                char **m = NULL;
+
+                ck_assert_ptr_nonnull(g);
+                ck_assert_int_eq(load_env_file_full(g, NULL, 0, &m), -EINVAL);
+                ck_assert_ptr_null(m);
+        }
+}
+END_TEST
+
 START_TEST(test_env_file_from_path) {
         char path[] = "/tmp/test-env-util.XXXXXX";
         _cleanup_strv_free_ char **l = NULL;
@@ -372,6 +402,7 @@ static Suite *make_suite(void) {
         tcase_add_test(tc, test_env_file_basics);
         tcase_add_test(tc, test_env_file_quotes_and_escapes);
         tcase_add_test(tc, test_env_file_invalid);
+        tcase_add_test(tc, test_env_file_keep_invalid);
         tcase_add_test(tc, test_env_file_from_path);
         suite_add_tcase(s, tc);
         return s;

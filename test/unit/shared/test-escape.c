@@ -322,6 +322,16 @@ START_TEST(test_unichar) {
         ck_assert_int_eq(utf8_encoded_valid_unichar("\xc3\xa9", 2), 2);
         ck_assert_int_eq(utf8_encoded_valid_unichar("\xc3", 1), -EINVAL);
         ck_assert_int_eq(utf8_encoded_valid_unichar("\xef\xbf\xbe", 3), -EINVAL); /* U+FFFE */
+
+        /* Whole strings, as systemd's utf8_is_valid() judges them. */
+        ck_assert(utf8_is_valid_strict(""));
+        ck_assert(utf8_is_valid_strict("plain \x01 ascii"));
+        ck_assert(utf8_is_valid_strict("\xc3\xa4\xe2\x82\xac\xf0\x9f\x98\x80"));
+        ck_assert(!utf8_is_valid_strict("a\xef\xbf\xbe")); /* U+FFFE */
+        ck_assert(!utf8_is_valid_strict("\xef\xb7\x90" "b")); /* U+FDD0 */
+        ck_assert(!utf8_is_valid_strict("ab\xc3"));           /* truncated */
+        ck_assert(!utf8_is_valid_strict("\xed\xa0\x80"));    /* surrogate */
+        ck_assert(!utf8_is_valid_strict("\xc0\xaf"));         /* overlong */
 }
 END_TEST
 

@@ -296,6 +296,8 @@ START_TEST(test_mode_pid_uid) {
         ck_assert_int_eq(parse_uid_range("200-100", &lo, &hi), -EINVAL);
         ck_assert_int_eq(parse_uid_range("100-", &lo, &hi), -EINVAL);
         ck_assert_int_eq(parse_uid_range("-100", &lo, &hi), -EINVAL);
+        ck_assert_int_eq(parse_uid_range("100-x", &lo, &hi), -EINVAL);
+        ck_assert_int_eq(parse_uid_range("65535-70000", &lo, &hi), -ENXIO);
 }
 END_TEST
 
@@ -339,6 +341,12 @@ START_TEST(test_misc) {
         ck_assert_int_eq(parse_range("5-", &lo, &hi), -EINVAL);
         ck_assert_int_eq(parse_range("-5", &lo, &hi), -EINVAL);
         ck_assert_int_eq(parse_range("a-5", &lo, &hi), -EINVAL);
+        ck_assert_int_eq(parse_range("5-6-7", &lo, &hi), -EINVAL);
+        /* The lower bound has no length limit of its own (systemd extracts it as a word). */
+        ck_assert_int_eq(parse_range("0000000000000000000000000000000000000000000000000000000000000000"
+                                     "0000000005-10", &lo, &hi), 0);
+        ck_assert_uint_eq(lo, 5);
+        ck_assert_uint_eq(hi, 10);
 }
 END_TEST
 

@@ -371,6 +371,8 @@ START_TEST(test_pretty_hostname) {
         /* Invalid UTF-8 anywhere spoils the file. */
         assert_call(specifier_pretty_hostname, fixture("mi5", "PRETTY_HOSTNAME=ok\nX=\xff\n"),
                     short_name);
+        assert_call(specifier_pretty_hostname,
+                    fixture("mi6", "PRETTY_HOSTNAME=ok\nX=\xef\xb7\x90\n"), short_name);
 }
 END_TEST
 
@@ -430,6 +432,9 @@ START_TEST(test_os_release_fields) {
         assert_call_fails(specifier_os_release_field, "ID", -EUNATCH);
         use_os_release("ID=x\nBAD=\xc3\x28\n");
         assert_call_fails(specifier_os_release_field, "ID", -EINVAL);
+        /* Noncharacters are invalid UTF-8 for systemd too. */
+        use_os_release("ID=x\nBAD=\xef\xbf\xbe\n");
+        assert_call_fails(specifier_os_release_field, "ID", -EINVAL);
 }
 END_TEST
 
@@ -465,6 +470,8 @@ START_TEST(test_os_release_syntax) {
                 { "ID= trailing\t \n", "trailing" },
                 { "ID=\xc3\xa4\n", "\xc3\xa4" },
                 { "XID=no\nIDX=no\n", "" },
+                { "export ID=no\n", "" },
+                { "ID=yes\nexport ID=no\n", "yes" },
         };
 
         setup_tmpdir();
