@@ -19,7 +19,12 @@
 #include "strv.h"
 #include "unit-printf.h"
 
-static const char *const known_keys[] = {
+typedef struct KnownKey {
+        const char *section_key; /* "Service.ExecStart" */
+        const char *type;        /* what systemd documents: "BOOLEAN", "SECONDS", "UNIT [...]", … */
+} KnownKey;
+
+static const KnownKey known_keys[] = {
 #include "unit-keys.inc"
 };
 
@@ -33,15 +38,24 @@ static const char *const legacy_keys[] = {
 
 static Hashmap *known_key_map;
 
-bool load_fragment_key_is_known(const char *section_key) {
+static const KnownKey *known_key(const char *section_key) {
         if (!known_key_map) {
                 known_key_map = hashmap_new(&string_hash_ops);
                 if (!known_key_map)
-                        return true; /* do not warn wrongly when out of memory */
+                        return NULL;
                 for (size_t i = 0; i < ELEMENTSOF(known_keys); i++)
-                        (void) hashmap_put(known_key_map, known_keys[i], (void *) known_keys[i]);
+                        (void) hashmap_put(known_key_map, known_keys[i].section_key, (void *) &known_keys[i]);
         }
-        return hashmap_contains(known_key_map, section_key);
+        return hashmap_get(known_key_map, section_key);
+}
+
+bool load_fragment_key_is_known(const char *section_key) {
+        return known_key(section_key) || !known_key_map; /* do not warn wrongly when out of memory */
+}
+
+const char *load_fragment_key_type(const char *section_key) {
+        const KnownKey *k = known_key(section_key);
+        return k ? k->type : NULL;
 }
 
 static bool key_is_legacy(const char *section_key) {
@@ -626,6 +640,11 @@ int load_fragment_assignment(const char *unit, const char *filename, unsigned li
                 r = apply_exec_keys(&a);
                 if (r == 1)
                         r = apply_type_keys(&a);
+                /* Interpreted values of the type's section are kept as written too, so that
+                 * the dump shows every setting (Exec*= and Environment*= have their own
+                 * properties). */
+                if (r == 0 && exec_kind_from_key(key) < 0 && !startswith(key, "Environment"))
+                        r = 1;
         }
         if (r == 1)
                 r = store_raw(&a);

@@ -21,6 +21,9 @@ int load_fragment_assignment(const char *unit, const char *filename, unsigned li
 const char *const *load_fragment_sections(UnitType t);
 /* Whether "Section.Key" is a key systemd 252 knows. */
 bool load_fragment_key_is_known(const char *section_key);
+/* The value type systemd documents for a known key ("BOOLEAN", "SECONDS", "UNIT [...]", …), or
+ * NULL for an unknown key. */
+const char *load_fragment_key_type(const char *section_key);
 /* Parses a whole file into u (fragment or drop-in). Returns 0, or a negative errno: -ENOEXEC for
  * a fatal setting, -EBADMSG for a fatal syntax error, an I/O error. */
 int load_fragment_parse_file(Unit *u, const char *path);

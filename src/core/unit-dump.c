@@ -7,6 +7,8 @@
 
 #include "escape.h"
 #include "exec-command.h"
+#include "load-fragment.h"
+#include "parse-util.h"
 #include "manager.h"
 #include "string-util.h"
 #include "strv.h"
@@ -350,6 +352,68 @@ static const Property *property_at(size_t i) {
         return NULL;
 }
 
+/* The property name and value systemctl would show for a value kept in the settings store:
+ * time spans "FooSec" are the property "FooUSec" printed as a span, booleans yes/no, lists
+ * space-separated in order, anything else the last value as written. */
+static int other_setting(const char *section_key, char *const *values, char **ret_name, char **ret_value) {
+        const char *key = strchr(section_key, '.') + 1, *type = load_fragment_key_type(section_key);
+        const char *last = values[strv_length(values) - 1];
+        char buf[FORMAT_TIMESPAN_MAX];
+        usec_t t;
+        int b;
+
+        if (type && streq(type, "SECONDS") && endswith(key, "Sec") && parse_sec(last, &t) >= 0) {
+                *ret_name = strjoin(key, "");
+                if (*ret_name)
+                        strcpy(endswith(*ret_name, "Sec"), "USec");
+                *ret_value = strdup(format_timespan(buf, sizeof buf, t, 0));
+        } else if (type && streq(type, "BOOLEAN") && (b = parse_boolean(last)) >= 0) {
+                *ret_name = strdup(key);
+                *ret_value = strdup(yes_no(b));
+        } else if (type && endswith(type, "[...]")) {
+                *ret_name = strdup(key);
+                *ret_value = strv_join(values, " ");
+        } else {
+                *ret_name = strdup(key);
+                *ret_value = strdup(last);
+        }
+        if (!*ret_name || !*ret_value) {
+                *ret_name = mfree(*ret_name);
+                *ret_value = mfree(*ret_value);
+                return -ENOMEM;
+        }
+        return 0;
+}
+
+/* Every other setting the unit files made, after the table's properties, so that nothing set
+ * is missing from the dump. */
+static int dump_other_settings(Unit *u, char *const *properties, UnitDumpFlags flags, FILE *f) {
+        _cleanup_strv_free_ char **known = NULL;
+        const char *section_key;
+        char **values;
+        int r;
+
+        r = unit_dump_property_names(u->type, &known);
+        if (r < 0)
+                return r;
+        HASHMAP_FOREACH_KEY(values, section_key, u->settings) {
+                _cleanup_free_ char *name = NULL, *value = NULL;
+
+                if (startswith(section_key, "Install.") || strv_isempty(values))
+                        continue;
+                r = other_setting(section_key, values, &name, &value);
+                if (r < 0)
+                        return r;
+                if (strv_contains(known, name) || (properties && !strv_contains(properties, name)))
+                        continue;
+                if (flags & UNIT_DUMP_VALUE_ONLY)
+                        fprintf(f, "%s\n", value);
+                else
+                        fprintf(f, "%s=%s\n", name, value);
+        }
+        return 0;
+}
+
 int unit_dump(Unit *u, char *const *properties, UnitDumpFlags flags, FILE *f) {
         u = unit_follow_merge(u);
         for (size_t i = 0; i < ELEMENTSOF(unit_properties); i++) {
@@ -382,7 +446,7 @@ int unit_dump(Unit *u, char *const *properties, UnitDumpFlags flags, FILE *f) {
                 else
                         fprintf(f, "%s=%s\n", name, value);
         }
-        return 0;
+        return dump_other_settings(u, properties, flags, f);
 }
 
 int unit_dump_property_names(UnitType t, char ***ret) {

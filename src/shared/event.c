@@ -508,22 +508,20 @@ int event_new(Event **ret) {
         if (!e)
                 return -ENOMEM;
         e->n_ref = 1;
+        e->epoll_fd = -1;
         e->signal.wakeup = WAKEUP_SIGNAL;
         e->signal.fd = -1;
         sigemptyset(&e->signal.mask);
+        for (size_t i = 0; i < _CLOCK_INDEX_MAX; i++)
+                e->clocks[i] = (ClockData) { .wakeup = WAKEUP_CLOCK, .id = clock_ids[i], .fd = -1,
+                                             .armed = USEC_INFINITY };
+        /* Only now may event_free() run: every fd above is -1, not 0. */
         if (prioq_new(pending_compare, &e->pending) < 0 || prioq_new(pending_compare, &e->exits) < 0)
                 return -ENOMEM;
-        for (size_t i = 0; i < _CLOCK_INDEX_MAX; i++) {
-                ClockData *d = &e->clocks[i];
-
-                d->wakeup = WAKEUP_CLOCK;
-                d->id = clock_ids[i];
-                d->fd = -1;
-                d->armed = USEC_INFINITY;
-                if (prioq_new(earliest_compare, &d->earliest) < 0 ||
-                    prioq_new(latest_compare, &d->latest) < 0)
+        for (size_t i = 0; i < _CLOCK_INDEX_MAX; i++)
+                if (prioq_new(earliest_compare, &e->clocks[i].earliest) < 0 ||
+                    prioq_new(latest_compare, &e->clocks[i].latest) < 0)
                         return -ENOMEM;
-        }
         e->perturb = compute_perturb();
 
         e->epoll_fd = epoll_create1(EPOLL_CLOEXEC);

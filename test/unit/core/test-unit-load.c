@@ -382,6 +382,28 @@ START_TEST(test_mount_default_dependencies) {
 }
 END_TEST
 
+START_TEST(test_dump_shows_every_setting) {
+        unit_tree_write(t.usr, "s.service",
+                        "[Service]\nExecStart=/bin/true\nTimeoutStartSec=90\nPrivateTmp=true\n"
+                        "RuntimeDirectory=a b\nRuntimeDirectory=c\nNice=5\n[Install]\nWantedBy=multi-user.target\n");
+        unit_tree_write(t.usr, "s.service.d/x.conf", "[Service]\nRuntimeDirectory=\nRuntimeDirectory=d\n");
+        m = unit_tree_manager(&t);
+        _cleanup_free_ char *timeout = unit_tree_show(m, "s.service", "TimeoutStartUSec");
+        _cleanup_free_ char *tmp = unit_tree_show(m, "s.service", "PrivateTmp");
+        _cleanup_free_ char *dirs = unit_tree_show(m, "s.service", "RuntimeDirectory");
+        _cleanup_free_ char *nice = unit_tree_show(m, "s.service", "Nice");
+        _cleanup_free_ char *wanted = unit_tree_show(m, "s.service", "WantedBy");
+        _cleanup_free_ char *after = unit_tree_show(m, "s.service", "After");
+        ck_assert_str_eq(timeout, "1min 30s");
+        ck_assert_str_eq(tmp, "yes");
+        ck_assert_str_eq(dirs, "d");
+        ck_assert_str_eq(nice, "5");
+        ck_assert_str_eq(wanted, "");                  /* [Install] is for systemctl enable only */
+        ck_assert(words_contain(after, "systemd-tmpfiles-setup.service")); /* PrivateTmp= */
+        ck_assert(words_contain(after, "tmp.mount"));
+}
+END_TEST
+
 static Suite *make_suite(void) {
         Suite *s = suite_create("unit-load");
         TCase *tc = tcase_create("core");
@@ -413,6 +435,7 @@ static Suite *make_suite(void) {
         tcase_add_test(tc, test_slice_defaults);
         tcase_add_test(tc, test_socket_triggers_service);
         tcase_add_test(tc, test_mount_default_dependencies);
+        tcase_add_test(tc, test_dump_shows_every_setting);
         suite_add_tcase(s, tc);
         return s;
 }
