@@ -363,9 +363,8 @@ static int other_setting(const char *section_key, char *const *values, char **re
         int b;
 
         if (type && streq(type, "SECONDS") && endswith(key, "Sec") && parse_sec(last, &t) >= 0) {
-                *ret_name = strjoin(key, "");
-                if (*ret_name)
-                        strcpy(endswith(*ret_name, "Sec"), "USec");
+                _cleanup_free_ char *stem = strndup(key, strlen(key) - STRLEN("Sec"));
+                *ret_name = stem ? strjoin(stem, "USec") : NULL;
                 *ret_value = strdup(format_timespan(buf, sizeof buf, t, 0));
         } else if (type && streq(type, "BOOLEAN") && (b = parse_boolean(last)) >= 0) {
                 *ret_name = strdup(key);

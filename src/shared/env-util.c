@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * env-util.c: environment blocks, the EnvironmentFile= reader and Exec*= variable expansion,
- * reproducing systemd 252's behaviour (see systemd.exec(5) and docs spec §8.5, §9).
+ * env-util.c: environment blocks, the environment-file reader (EnvironmentFile=, os-release,
+ * machine-info) and Exec*= variable expansion, reproducing systemd 252's behaviour (see
+ * systemd.exec(5) and docs spec §8.5, §9).
  */
 
 #include <assert.h>

@@ -4,7 +4,8 @@
 /*
  * env-util.h: environment blocks ("NAME=value" strvs) with systemd 252's rules: which names and
  * values are valid, replacing and merging assignments (a later assignment of a name wins), the
- * EnvironmentFile= reader and the $NAME / ${NAME} expansion of Exec*= arguments.
+ * reader of environment files (EnvironmentFile=, os-release, machine-info) and the $NAME /
+ * ${NAME} expansion of Exec*= arguments.
  *
  * A strv passed as char *** is modified in place and stays owned by the caller; returned strings
  * and strvs are owned by the caller. Nothing here logs above debug.

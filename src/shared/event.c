@@ -1,19 +1,20 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * event.c: the epoll event loop of event.h.
+ * event.c: the epoll event loop of event.h. The types are in event-internal.h, the
+ * event_source_* getters and setters in event-source.c.
  *
  * Every kernel object the loop watches is registered in one epoll instance; epoll's data.ptr
  * points at a struct whose first member is a WakeupKind, which says what woke us: a source
  * (io fd, child pidfd), a clock (its timerfd) or the signalfd.
  *
- * Queues (prioq.h heaps with the position stored in the source, so removal is O(log n)):
+ * Queues (prioq.h heaps; the source keeps its position in each, so removal is O(log n)):
  *   pending      sources with pending && enabled, by (priority, pending_seq)
  *   exits        enabled exit sources, by (priority, pending_seq)
  *   per clock    enabled timers that are not pending, by deadline ("earliest") and by
  *                deadline + accuracy ("latest"); the timerfd is armed between the two.
- * A source's queue membership is always recomputed from its flags by source_sync_queues(),
- * so that no path can leave a stale entry behind. Heap capacity is reserved when a source is
- * added, which keeps marking and dispatching allocation-free.
+ * A source's queue membership is always recomputed from its flags by
+ * event_source_sync_queues(), so that no path can leave a stale entry behind. Queue capacity is
+ * reserved when a source is added, which keeps marking and dispatching allocation-free.
  *
  * Lifetime: a source holds a reference on its Event unless it is floating. When the last
  * reference of a source goes while its callback runs ("dispatching"), the source is
@@ -29,7 +30,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "event.h"
+#include "event-internal.h"
 #include "fd-util.h"
 #include "hashmap.h"
 #include "list.h"
@@ -39,24 +40,10 @@
 #include "string-util.h"
 
 #define EPOLL_BATCH 64
-#define DEFAULT_ACCURACY_USEC (250 * USEC_PER_MSEC)
-#define IO_EVENTS_ALLOWED \
-        (EPOLLIN | EPOLLOUT | EPOLLPRI | EPOLLRDHUP | EPOLLERR | EPOLLHUP | EPOLLET)
 #define CHILD_OPTIONS_ALLOWED (WEXITED | WSTOPPED | WCONTINUED)
 
 #define PTR_TO_INT(p) ((int) (intptr_t) (p))
 #define PID_TO_PTR(p) ((void *) (intptr_t) (p))
-
-typedef enum SourceType {
-        SOURCE_IO,
-        SOURCE_TIME,
-        SOURCE_SIGNAL,
-        SOURCE_CHILD,
-        SOURCE_DEFER,
-        SOURCE_POST,
-        SOURCE_EXIT,
-        _SOURCE_TYPE_MAX,
-} SourceType;
 
 static const char *const source_type_table[_SOURCE_TYPE_MAX] = {
         [SOURCE_IO] = "io",         [SOURCE_TIME] = "time",   [SOURCE_SIGNAL] = "signal",
@@ -64,124 +51,9 @@ static const char *const source_type_table[_SOURCE_TYPE_MAX] = {
         [SOURCE_EXIT] = "exit",
 };
 
-typedef enum WakeupKind {
-        WAKEUP_SOURCE,
-        WAKEUP_CLOCK,
-        WAKEUP_SIGNAL,
-} WakeupKind;
-
-typedef enum EventState {
-        EVENT_STATE_INITIAL,
-        EVENT_STATE_RUNNING,
-        EVENT_STATE_FINISHED,
-} EventState;
-
-enum {
-        CLOCK_INDEX_MONOTONIC,
-        CLOCK_INDEX_REALTIME,
-        CLOCK_INDEX_BOOTTIME,
-        _CLOCK_INDEX_MAX,
-};
-
-typedef struct ClockData {
-        WakeupKind wakeup; /* first: epoll data points here */
-        clockid_t id;
-        int fd;            /* timerfd, -1 until the first timer of this clock */
-        usec_t armed;      /* programmed expiry, USEC_INFINITY when disarmed */
-        size_t n_timers;
-        Prioq *earliest, *latest;
-} ClockData;
-
-typedef struct SignalData {
-        WakeupKind wakeup; /* first: epoll data points here */
-        int fd;
-        sigset_t mask;
-        EventSource *sources[_NSIG];
-} SignalData;
-
-struct EventSource {
-        WakeupKind wakeup; /* first: epoll data of io fds and pidfds points here */
-        unsigned n_ref;
-        Event *event; /* NULL once disconnected */
-        SourceType type;
-        EventEnabled enabled;
-        bool pending, floating, dispatching, exit_on_failure;
-        int64_t priority;
-        uint64_t pending_seq; /* order within a priority */
-        size_t pending_idx;   /* in Event.pending, or Event.exits for exit sources */
-        void *userdata;
-        char *description;
-        EventDestroyHandler destroy;
-        EventSource *all_prev, *all_next;
-        EventSource *kind_prev, *kind_next; /* post sources; children watched for stops */
-        union {
-                struct {
-                        EventIoHandler callback;
-                        int fd;
-                        uint32_t events, revents;
-                        bool registered, owned;
-                } io;
-                struct {
-                        EventTimeHandler callback;
-                        usec_t next, accuracy;
-                        unsigned clock;
-                        size_t earliest_idx, latest_idx;
-                } time;
-                struct {
-                        EventSignalHandler callback;
-                        int sig;
-                        struct signalfd_siginfo siginfo;
-                } signal;
-                struct {
-                        EventChildHandler callback;
-                        pid_t pid;
-                        int pidfd;
-                        int options;
-                        siginfo_t siginfo;
-                        bool registered; /* pidfd in epoll */
-                        bool counted;    /* in Event.n_stop_watchers */
-                        bool exited;     /* the exit was seen (zombie) */
-                        bool waited;     /* and reaped */
-                        bool owned;
-                } child;
-                struct {
-                        EventHandler callback;
-                } plain; /* defer, post, exit */
-        };
-};
-
-struct Event {
-        unsigned n_ref;
-        int epoll_fd;
-        EventState state;
-        bool exit_requested, need_child_scan, timestamps_valid;
-        int exit_code;
-        uint64_t seq;
-        usec_t perturb;
-        usec_t timestamps[_CLOCK_INDEX_MAX];
-        ClockData clocks[_CLOCK_INDEX_MAX];
-        SignalData signal;
-        Prioq *pending, *exits;
-        size_t n_sources, n_exits;
-        unsigned n_stop_watchers; /* enabled child sources with WSTOPPED|WCONTINUED */
-        EventSource *sources;     /* all of them */
-        EventSource *post_sources;
-        EventSource *stop_children; /* child sources with WSTOPPED|WCONTINUED */
-        Hashmap *children;          /* pid → child source */
-};
-
-/* epoll's data.ptr is read as a WakeupKind before we know which struct it points to. */
-_Static_assert(offsetof(EventSource, wakeup) == 0, "wakeup must come first");
-_Static_assert(offsetof(ClockData, wakeup) == 0, "wakeup must come first");
-_Static_assert(offsetof(SignalData, wakeup) == 0, "wakeup must come first");
-
 /* ---- helpers ------------------------------------------------------------------------------ */
 
-static usec_t usec_add_sat(usec_t a, usec_t b) {
-        return a > USEC_INFINITY - b ? USEC_INFINITY : a + b;
-}
-
-static const clockid_t clock_ids[_CLOCK_INDEX_MAX] = {
+const clockid_t event_clock_ids[_CLOCK_INDEX_MAX] = {
         [CLOCK_INDEX_MONOTONIC] = CLOCK_MONOTONIC,
         [CLOCK_INDEX_REALTIME] = CLOCK_REALTIME,
         [CLOCK_INDEX_BOOTTIME] = CLOCK_BOOTTIME,
@@ -189,7 +61,7 @@ static const clockid_t clock_ids[_CLOCK_INDEX_MAX] = {
 
 static int clock_to_index(clockid_t clock) {
         for (unsigned i = 0; i < _CLOCK_INDEX_MAX; i++)
-                if (clock_ids[i] == clock)
+                if (event_clock_ids[i] == clock)
                         return (int) i;
         return -EOPNOTSUPP;
 }
@@ -267,7 +139,7 @@ static void queue_sync(Prioq *q, EventSource *s, size_t *idx, bool want) {
                 assert(!"queue capacity was reserved");
 }
 
-static void source_sync_queues(EventSource *s) {
+void event_source_sync_queues(EventSource *s) {
         Event *e = s->event;
         bool on = s->enabled != EVENT_OFF;
 
@@ -286,7 +158,7 @@ static void source_sync_queues(EventSource *s) {
 
 static int signal_update_mask(Event *e);
 
-static void source_set_pending(EventSource *s, bool b) {
+void event_source_mark_pending(EventSource *s, bool b) {
         Event *e = s->event;
 
         if (s->pending == b)
@@ -294,14 +166,14 @@ static void source_set_pending(EventSource *s, bool b) {
         s->pending = b;
         if (b)
                 s->pending_seq = ++e->seq;
-        source_sync_queues(s);
+        event_source_sync_queues(s);
         if (s->type == SOURCE_SIGNAL)
                 (void) signal_update_mask(e);
 }
 
 /* ---- kernel registrations ----------------------------------------------------------------- */
 
-static int epoll_watch(Event *e, int op, int fd, uint32_t events, void *ptr) {
+int event_epoll_watch(Event *e, int op, int fd, uint32_t events, void *ptr) {
         struct epoll_event ev = { .events = events, .data.ptr = ptr };
 
         return epoll_ctl(e->epoll_fd, op, fd, &ev) < 0 ? -errno : 0;
@@ -314,7 +186,7 @@ static int epoll_toggle(EventSource *s, int fd, uint32_t events, bool *registere
         if (want == *registered)
                 return 0;
         if (want) {
-                r = epoll_watch(s->event, EPOLL_CTL_ADD, fd, events, s);
+                r = event_epoll_watch(s->event, EPOLL_CTL_ADD, fd, events, s);
                 if (r < 0)
                         return r;
         } else
@@ -346,7 +218,7 @@ static int signal_update_mask(Event *e) {
                 d->fd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
                 if (d->fd < 0)
                         return -errno;
-                r = epoll_watch(e, EPOLL_CTL_ADD, d->fd, EPOLLIN, d);
+                r = event_epoll_watch(e, EPOLL_CTL_ADD, d->fd, EPOLLIN, d);
                 if (r < 0) {
                         d->fd = safe_close(d->fd);
                         return r;
@@ -383,7 +255,7 @@ static int child_sync(EventSource *s) {
 }
 
 /* Brings epoll, signalfd and the queues in line with s's flags. */
-static int source_sync(EventSource *s) {
+int event_source_sync(EventSource *s) {
         int r = 0;
 
         switch (s->type) {
@@ -400,7 +272,7 @@ static int source_sync(EventSource *s) {
         default:
                 break;
         }
-        source_sync_queues(s);
+        event_source_sync_queues(s);
         return r;
 }
 
@@ -423,7 +295,7 @@ static void source_disconnect(EventSource *s) {
 
         s->enabled = EVENT_OFF;
         s->pending = false;
-        (void) source_sync(s);
+        (void) event_source_sync(s);
 
         switch (s->type) {
         case SOURCE_IO:
@@ -513,10 +385,11 @@ int event_new(Event **ret) {
         e->signal.fd = -1;
         sigemptyset(&e->signal.mask);
         for (size_t i = 0; i < _CLOCK_INDEX_MAX; i++)
-                e->clocks[i] = (ClockData) { .wakeup = WAKEUP_CLOCK, .id = clock_ids[i], .fd = -1,
-                                             .armed = USEC_INFINITY };
-        /* Only now may event_free() run: every fd above is -1, not 0. */
-        if (prioq_new(pending_compare, &e->pending) < 0 || prioq_new(pending_compare, &e->exits) < 0)
+                e->clocks[i] = (ClockData) { .wakeup = WAKEUP_CLOCK, .id = event_clock_ids[i],
+                                             .fd = -1, .armed = USEC_INFINITY };
+        /* From here on a failure frees e, which closes every fd above: they are -1, not 0. */
+        if (prioq_new(pending_compare, &e->pending) < 0 ||
+            prioq_new(pending_compare, &e->exits) < 0)
                 return -ENOMEM;
         for (size_t i = 0; i < _CLOCK_INDEX_MAX; i++)
                 if (prioq_new(earliest_compare, &e->clocks[i].earliest) < 0 ||
@@ -638,7 +511,7 @@ static int clock_setup(Event *e, ClockData *d) {
         d->fd = timerfd_create(d->id, TFD_NONBLOCK | TFD_CLOEXEC);
         if (d->fd < 0)
                 return -errno;
-        r = epoll_watch(e, EPOLL_CTL_ADD, d->fd, EPOLLIN, d);
+        r = event_epoll_watch(e, EPOLL_CTL_ADD, d->fd, EPOLLIN, d);
         if (r < 0)
                 d->fd = safe_close(d->fd);
         return r;
@@ -682,7 +555,7 @@ static void clock_process(Event *e, unsigned i) {
 
         /* Popping by deadline makes timers due together pending in deadline order. */
         while ((s = prioq_peek(d->earliest)) && s->time.next <= e->timestamps[i])
-                source_set_pending(s, true);
+                event_source_mark_pending(s, true);
 }
 
 /* ---- children ----------------------------------------------------------------------------- */
@@ -694,7 +567,7 @@ static void child_lost(EventSource *s, int error) {
                         (int) s->child.pid, strna(s->description));
         s->child.exited = s->child.waited = true;
         s->enabled = EVENT_OFF;
-        (void) source_sync(s);
+        (void) event_source_sync(s);
 }
 
 static void child_deliver(EventSource *s, const siginfo_t *si) {
@@ -703,7 +576,7 @@ static void child_deliver(EventSource *s, const siginfo_t *si) {
                 s->child.exited = true;
                 (void) child_sync(s); /* nothing more to watch */
         }
-        source_set_pending(s, true);
+        event_source_mark_pending(s, true);
 }
 
 static void child_process_pidfd(EventSource *s) {
@@ -774,7 +647,7 @@ static int signal_process(Event *e) {
                 if (!s || s->enabled == EVENT_OFF || s->pending)
                         continue; /* e.g. SIGCHLD taken for child_scan() only */
                 s->signal.siginfo = si;
-                source_set_pending(s, true);
+                event_source_mark_pending(s, true);
         }
 }
 
@@ -812,7 +685,7 @@ static int process_wakeup(Event *e, void *ptr, uint32_t events) {
                         child_process_pidfd(s);
                 else if (s->enabled != EVENT_OFF) {
                         s->io.revents = events;
-                        source_set_pending(s, true);
+                        event_source_mark_pending(s, true);
                 }
                 return 0;
         case WAKEUP_CLOCK:
@@ -886,7 +759,7 @@ static void mark_post_sources(Event *e) {
 
         LIST_FOREACH(kind, z, e->post_sources)
                 if (z->enabled != EVENT_OFF)
-                        source_set_pending(z, true);
+                        event_source_mark_pending(z, true);
 }
 
 static int source_dispatch(EventSource *s) {
@@ -898,12 +771,12 @@ static int source_dispatch(EventSource *s) {
         if (type == SOURCE_DEFER)
                 s->pending_seq = ++e->seq; /* stays pending: to the back of its priority */
         else if (type != SOURCE_EXIT)
-                source_set_pending(s, false);
+                event_source_mark_pending(s, false);
         if (type != SOURCE_POST)
                 mark_post_sources(e);
         if (s->enabled == EVENT_ONESHOT || type == SOURCE_EXIT || zombie)
                 s->enabled = EVENT_OFF;
-        (void) source_sync(s);
+        (void) event_source_sync(s);
 
         e->state = EVENT_STATE_RUNNING;
         s->dispatching = true;
@@ -924,7 +797,7 @@ static int source_dispatch(EventSource *s) {
                 source_free(s); /* its last reference went during the callback */
         else if (r < 0 && s->event) {
                 s->enabled = EVENT_OFF;
-                (void) source_sync(s);
+                (void) event_source_sync(s);
         }
         return 1;
 }
@@ -1017,7 +890,7 @@ int event_add_io(Event *e, EventSource **ret, int fd, uint32_t events, EventIoHa
         s->io.callback = callback;
         s->userdata = userdata;
         s->enabled = EVENT_ON;
-        r = source_sync(s);
+        r = event_source_sync(s);
         if (r < 0)
                 return r;
 
@@ -1056,7 +929,7 @@ int event_add_time(Event *e, EventSource **ret, clockid_t clock, usec_t usec, us
         s->userdata = userdata;
         s->pending_seq = ++e->seq;
         s->enabled = EVENT_ONESHOT;
-        source_sync_queues(s);
+        event_source_sync_queues(s);
 
         return source_publish(TAKE_PTR(s), ret);
 }
@@ -1097,7 +970,7 @@ int event_add_signal(Event *e, EventSource **ret, int sig, EventSignalHandler ca
         s->userdata = userdata;
         s->enabled = EVENT_ON;
         e->signal.sources[sig] = s;
-        r = source_sync(s);
+        r = event_source_sync(s);
         if (r < 0)
                 return r;
 
@@ -1154,7 +1027,7 @@ static int child_add(Event *e, EventSource **ret, pid_t pid, int pidfd, bool own
         if (r < 0)
                 return r;
         s->enabled = EVENT_ONESHOT;
-        r = source_sync(s);
+        r = event_source_sync(s);
         if (r < 0)
                 return r;
 
@@ -1257,7 +1130,7 @@ static int plain_add(Event *e, EventSource **ret, SourceType type, EventHandler 
                 s->enabled = EVENT_ONESHOT;
                 break;
         }
-        source_sync_queues(s);
+        event_source_sync_queues(s);
 
         if (ret)
                 *ret = s;
@@ -1276,7 +1149,7 @@ int event_add_exit(Event *e, EventSource **ret, EventHandler callback, void *use
         return plain_add(e, ret, SOURCE_EXIT, callback, userdata);
 }
 
-/* ---- sources: common ---------------------------------------------------------------------- */
+/* ---- sources: references ------------------------------------------------------------------ */
 
 EventSource *event_source_ref(EventSource *s) {
         if (s) {
@@ -1303,273 +1176,4 @@ EventSource *event_source_disable_unref(EventSource *s) {
         if (s)
                 (void) event_source_set_enabled(s, EVENT_OFF);
         return event_source_unref(s);
-}
-
-Event *event_source_get_event(EventSource *s) {
-        assert(s);
-        return s->event;
-}
-
-void *event_source_get_userdata(EventSource *s) {
-        assert(s);
-        return s->userdata;
-}
-
-void *event_source_set_userdata(EventSource *s, void *userdata) {
-        void *old;
-
-        assert(s);
-        old = s->userdata;
-        s->userdata = userdata;
-        return old;
-}
-
-int event_source_set_description(EventSource *s, const char *description) {
-        char *d = NULL;
-
-        assert(s);
-        if (description) {
-                d = strdup(description);
-                if (!d)
-                        return -ENOMEM;
-        }
-        free(s->description);
-        s->description = d;
-        return 0;
-}
-
-const char *event_source_get_description(EventSource *s) {
-        assert(s);
-        return s->description;
-}
-
-int event_source_set_destroy_callback(EventSource *s, EventDestroyHandler callback) {
-        assert(s);
-        s->destroy = callback;
-        return 0;
-}
-
-int event_source_set_enabled(EventSource *s, EventEnabled enabled) {
-        EventEnabled old;
-        int r;
-
-        assert(s);
-        if (enabled < 0 || enabled >= _EVENT_ENABLED_MAX)
-                return -EINVAL;
-        if (!s->event || s->event->state == EVENT_STATE_FINISHED)
-                return enabled == EVENT_OFF ? 0 : -ESTALE;
-        if (s->enabled == enabled)
-                return 0;
-        if (enabled != EVENT_OFF && s->enabled != EVENT_OFF) {
-                s->enabled = enabled; /* ON <-> ONESHOT: nothing else changes */
-                return 0;
-        }
-        if (enabled != EVENT_OFF && s->type == SOURCE_CHILD && s->child.waited)
-                return -ESTALE;
-
-        old = s->enabled;
-        s->enabled = enabled;
-        if (enabled != EVENT_OFF)
-                s->pending_seq = ++s->event->seq; /* back in line behind what is pending */
-        r = source_sync(s);
-        if (r < 0) {
-                s->enabled = old;
-                (void) source_sync(s);
-        }
-        return r;
-}
-
-int event_source_get_enabled(EventSource *s, EventEnabled *ret) {
-        assert(s);
-        if (ret)
-                *ret = s->enabled;
-        return s->enabled != EVENT_OFF;
-}
-
-int event_source_set_priority(EventSource *s, int64_t priority) {
-        assert(s);
-        if (!s->event)
-                return -ESTALE;
-        s->priority = priority;
-        source_sync_queues(s);
-        return 0;
-}
-
-int event_source_get_pending(EventSource *s) {
-        assert(s);
-        return s->type == SOURCE_EXIT ? -EDOM : s->pending;
-}
-
-int event_source_set_floating(EventSource *s, bool floating) {
-        assert(s);
-        if (s->floating == floating)
-                return 0;
-        if (!s->event)
-                return -ESTALE;
-        s->floating = floating;
-        if (floating) {
-                event_source_ref(s); /* now held by the loop */
-                event_unref(s->event);
-        } else {
-                event_ref(s->event);
-                event_source_unref(s); /* the caller's reference from now on */
-        }
-        return 1;
-}
-
-/* The simple getters and setters: -EDOM when s is of another kind (kind -1: any kind). */
-#define SOURCE_GETTER(name, T, kind, expr)                                 \
-        int event_source_get_##name(EventSource *s, T *ret) {              \
-                assert(s);                                                 \
-                assert(ret);                                               \
-                if ((int) (kind) >= 0 && s->type != (SourceType) (kind))   \
-                        return -EDOM;                                      \
-                *ret = (expr);                                             \
-                return 0;                                                  \
-        }
-#define SOURCE_SETTER(name, T, kind, field)                                \
-        int event_source_set_##name(EventSource *s, T value) {             \
-                assert(s);                                                 \
-                if ((int) (kind) >= 0 && s->type != (SourceType) (kind))   \
-                        return -EDOM;                                      \
-                s->field = value;                                          \
-                return 0;                                                  \
-        }
-
-SOURCE_GETTER(priority, int64_t, -1, s->priority)
-SOURCE_GETTER(io_events, uint32_t, SOURCE_IO, s->io.events)
-SOURCE_GETTER(time, usec_t, SOURCE_TIME, s->time.next)
-SOURCE_GETTER(time_accuracy, usec_t, SOURCE_TIME, s->time.accuracy)
-SOURCE_GETTER(time_clock, clockid_t, SOURCE_TIME, clock_ids[s->time.clock])
-SOURCE_GETTER(child_pid, pid_t, SOURCE_CHILD, s->child.pid)
-SOURCE_SETTER(exit_on_failure, bool, -1, exit_on_failure)
-SOURCE_SETTER(io_fd_own, bool, SOURCE_IO, io.owned)
-SOURCE_SETTER(child_pidfd_own, bool, SOURCE_CHILD, child.owned)
-
-int event_source_get_io_revents(EventSource *s, uint32_t *ret) {
-        assert(s);
-        assert(ret);
-        if (s->type != SOURCE_IO)
-                return -EDOM;
-        if (!s->pending)
-                return -ENODATA;
-        *ret = s->io.revents;
-        return 0;
-}
-
-int event_source_get_io_fd(EventSource *s) {
-        assert(s);
-        return s->type == SOURCE_IO ? s->io.fd : -EDOM;
-}
-
-int event_source_get_signal(EventSource *s) {
-        assert(s);
-        return s->type == SOURCE_SIGNAL ? s->signal.sig : -EDOM;
-}
-
-int event_source_get_child_pidfd(EventSource *s) {
-        assert(s);
-        return s->type == SOURCE_CHILD ? s->child.pidfd : -EDOM;
-}
-
-/* ---- sources: changing io and time sources ------------------------------------------------ */
-
-static int source_check_kind(EventSource *s, SourceType kind) {
-        assert(s);
-        if (s->type != kind)
-                return -EDOM;
-        return s->event ? 0 : -ESTALE;
-}
-
-int event_source_set_io_fd(EventSource *s, int fd) {
-        int saved, r;
-
-        r = source_check_kind(s, SOURCE_IO);
-        if (r < 0)
-                return r;
-        if (fd < 0)
-                return -EBADF;
-        if (fd == s->io.fd)
-                return 0;
-
-        saved = s->io.fd;
-        if (s->io.registered) {
-                /* Add the new fd first, so that a failure leaves everything as it was. */
-                r = epoll_watch(s->event, EPOLL_CTL_ADD, fd, s->io.events, s);
-                if (r < 0)
-                        return r;
-                (void) epoll_ctl(s->event->epoll_fd, EPOLL_CTL_DEL, saved, NULL);
-        }
-        s->io.fd = fd;
-        source_set_pending(s, false);
-        if (s->io.owned)
-                safe_close(saved);
-        return 0;
-}
-
-int event_source_set_io_events(EventSource *s, uint32_t events) {
-        int r;
-
-        r = source_check_kind(s, SOURCE_IO);
-        if (r < 0)
-                return r;
-        if ((events & ~IO_EVENTS_ALLOWED) != 0)
-                return -EINVAL;
-        if (events == s->io.events)
-                return 0;
-        if (s->io.registered) {
-                r = epoll_watch(s->event, EPOLL_CTL_MOD, s->io.fd, events, s);
-                if (r < 0)
-                        return r;
-        }
-        s->io.events = events;
-        source_set_pending(s, false);
-        return 0;
-}
-
-/* A new deadline or accuracy drops a pending expiry and requeues the timer. */
-static int time_change(EventSource *s, usec_t next, usec_t accuracy) {
-        int r = source_check_kind(s, SOURCE_TIME);
-
-        if (r < 0)
-                return r;
-        s->time.next = next;
-        s->time.accuracy = accuracy == 0 ? DEFAULT_ACCURACY_USEC : accuracy;
-        source_set_pending(s, false);
-        source_sync_queues(s);
-        return 0;
-}
-
-int event_source_set_time(EventSource *s, usec_t usec) {
-        assert(s);
-        return time_change(s, usec, s->time.accuracy);
-}
-
-int event_source_set_time_relative(EventSource *s, usec_t usec) {
-        usec_t t;
-        int r;
-
-        r = source_check_kind(s, SOURCE_TIME);
-        if (r < 0)
-                return r;
-        r = event_now(s->event, clock_ids[s->time.clock], &t);
-        if (r < 0)
-                return r;
-        return time_change(s, usec_add_sat(t, usec), s->time.accuracy);
-}
-
-int event_source_set_time_accuracy(EventSource *s, usec_t usec) {
-        assert(s);
-        return time_change(s, s->time.next, usec);
-}
-
-int event_source_send_child_signal(EventSource *s, int sig) {
-        assert(s);
-        if (s->type != SOURCE_CHILD)
-                return -EDOM;
-        if (s->child.waited || s->child.pidfd < 0)
-                return -ESRCH;
-        if (syscall(SYS_pidfd_send_signal, s->child.pidfd, sig, NULL, 0) < 0)
-                return -errno;
-        return 0;
 }
