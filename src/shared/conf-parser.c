@@ -306,7 +306,7 @@ static int parser_line(ConfigParser *p, char *l) {
         if (isempty(l))
                 return 0;
 
-        if (!utf8_is_valid_strict(l))
+        if (!utf8_is_valid(l))
                 return parser_invalid_utf8(p, l);
 
         if (l[0] == '[')

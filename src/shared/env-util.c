@@ -48,7 +48,7 @@ bool env_name_is_valid(const char *e) {
 bool env_value_is_valid(const char *e) {
         if (!e)
                 return false;
-        if (!utf8_is_valid_strict(e))
+        if (!utf8_is_valid(e))
                 return false;
         /* Control characters are allowed in values; only the size is bounded. */
         return strlen(e) <= arg_max() - 3;
@@ -419,7 +419,7 @@ static int env_parser_push(EnvFileParser *p, bool trim_value) {
         key = strempty(p->key);
         value = strempty(p->value);
 
-        if (!utf8_is_valid_strict(key) || !utf8_is_valid_strict(value))
+        if (!utf8_is_valid(key) || !utf8_is_valid(value))
                 return log_debug_errno(-EINVAL, "%s:%u: invalid UTF-8 in environment file, refusing.",
                                        strna(p->fname), p->key_line);
 

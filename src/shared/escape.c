@@ -12,47 +12,6 @@
 #include "string-util.h"
 #include "strv.h"
 
-bool unichar_is_valid(uint32_t c) {
-        if (c >= 0x110000)
-                return false;
-        if (c >= 0xD800 && c <= 0xDFFF) /* UTF-16 surrogates */
-                return false;
-        if (c >= 0xFDD0 && c <= 0xFDEF) /* noncharacters */
-                return false;
-        if ((c & 0xFFFE) == 0xFFFE) /* U+xFFFE and U+xFFFF in every plane */
-                return false;
-        return true;
-}
-
-int utf8_encoded_valid_unichar(const char *s, size_t n) {
-        uint32_t c;
-        int k;
-
-        k = utf8_decode_one(s, n, &c);
-        if (k < 0)
-                return k;
-        if (!unichar_is_valid(c))
-                return -EINVAL;
-        return k;
-}
-
-bool utf8_is_valid_strict(const char *s) {
-        size_t n;
-
-        assert(s);
-
-        n = strlen(s);
-        while (n > 0) {
-                int k = utf8_encoded_valid_unichar(s, n);
-
-                if (k < 0)
-                        return false;
-                s += k;
-                n -= (size_t) k;
-        }
-        return true;
-}
-
 static int unoctchar(char c) {
         return c >= '0' && c <= '7' ? c - '0' : -EINVAL;
 }

@@ -80,10 +80,3 @@ char *shell_escape(const char *s, const char *bad);
 /* Joins argv with spaces, each word through shell_maybe_quote_full(). */
 char *quote_command_line(char *const *argv, ShellEscapeFlags flags);
 
-/* Whether c is a Unicode scalar value that is not a noncharacter (as systemd checks). */
-bool unichar_is_valid(uint32_t c) _const_;
-/* Length of the valid UTF-8 character at s (1..4, reading at most n bytes), -EINVAL if invalid. */
-int utf8_encoded_valid_unichar(const char *s, size_t n);
-/* Whether all of s is valid UTF-8 by utf8_encoded_valid_unichar(), i.e. as systemd's
- * utf8_is_valid() checks (noncharacters refused, unlike string-util's utf8_is_valid()). */
-bool utf8_is_valid_strict(const char *s) _pure_;

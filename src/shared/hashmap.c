@@ -277,30 +277,28 @@ void *hashmap_first_key(const Hashmap *h) {
         return h && h->head ? (void *) h->head->key : NULL;
 }
 
-void *hashmap_steal_first(Hashmap *h) {
+/* Removes the oldest entry, handing its key and value to the caller. */
+static bool steal_first(Hashmap *h, void **ret_key, void **ret_value) {
         HashmapEntry *e;
-        void *v;
 
         if (!h || !h->head)
-                return NULL;
+                return false;
         e = h->head;
         unlink_entry(h, e);
-        v = e->value;
+        *ret_key = (void *) e->key;
+        *ret_value = e->value;
         free(e);
-        return v;
+        return true;
+}
+
+void *hashmap_steal_first(Hashmap *h) {
+        void *k, *v;
+        return steal_first(h, &k, &v) ? v : NULL;
 }
 
 void *hashmap_steal_first_key(Hashmap *h) {
-        HashmapEntry *e;
-        void *k;
-
-        if (!h || !h->head)
-                return NULL;
-        e = h->head;
-        unlink_entry(h, e);
-        k = (void *) e->key;
-        free(e);
-        return k;
+        void *k, *v;
+        return steal_first(h, &k, &v) ? k : NULL;
 }
 
 bool hashmap_iterate(const Hashmap *h, Iterator *i, void **ret_value, const void **ret_key) {

@@ -216,10 +216,26 @@ size_t utf8_encode_one(char *out, uint32_t c) {
         return 4;
 }
 
+bool unichar_is_valid(uint32_t c) {
+        if (c >= 0x110000 || (c >= 0xD800 && c <= 0xDFFF)) /* beyond Unicode, UTF-16 surrogates */
+                return false;
+        if (c >= 0xFDD0 && c <= 0xFDEF) /* noncharacters */
+                return false;
+        return (c & 0xFFFE) != 0xFFFE;  /* U+xFFFE and U+xFFFF in every plane */
+}
+
+int utf8_encoded_valid_unichar(const char *s, size_t n) {
+        uint32_t c;
+        int k = utf8_decode_one(s, n, &c);
+
+        if (k < 0)
+                return k;
+        return unichar_is_valid(c) ? k : -EINVAL;
+}
+
 bool utf8_is_valid_n(const char *s, size_t n) {
         while (n > 0) {
-                uint32_t c;
-                int k = utf8_decode_one(s, n, &c);
+                int k = utf8_encoded_valid_unichar(s, n);
                 if (k < 0)
                         return false;
                 s += k;

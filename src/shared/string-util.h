@@ -68,7 +68,14 @@ void free_and_replace_str(char **p, char *s);
 
 bool string_has_cc(const char *s, const char *ok) _pure_;
 bool ascii_is_valid(const char *s) _pure_;
-/* Whether s is valid UTF-8 (no overlongs, no surrogates, max U+10FFFF). */
+/* Whether c is a Unicode scalar value that is not a noncharacter (U+FDD0..U+FDEF, U+xFFFE,
+ * U+xFFFF), as systemd checks. */
+bool unichar_is_valid(uint32_t c) _const_;
+/* Length of the valid UTF-8 character at s (1..4, reading at most n bytes), -EINVAL if the
+ * bytes are not UTF-8 or the character fails unichar_is_valid(). */
+int utf8_encoded_valid_unichar(const char *s, size_t n);
+/* Whether s is valid UTF-8 as systemd's utf8_is_valid() checks: no overlongs, no surrogates,
+ * nothing above U+10FFFF, no noncharacters. */
 bool utf8_is_valid(const char *s) _pure_;
 bool utf8_is_valid_n(const char *s, size_t n) _pure_;
 /* Decodes one UTF-8 character at s; returns its length (1..4) and the code point, or -EINVAL. */

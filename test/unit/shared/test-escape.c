@@ -324,14 +324,14 @@ START_TEST(test_unichar) {
         ck_assert_int_eq(utf8_encoded_valid_unichar("\xef\xbf\xbe", 3), -EINVAL); /* U+FFFE */
 
         /* Whole strings, as systemd's utf8_is_valid() judges them. */
-        ck_assert(utf8_is_valid_strict(""));
-        ck_assert(utf8_is_valid_strict("plain \x01 ascii"));
-        ck_assert(utf8_is_valid_strict("\xc3\xa4\xe2\x82\xac\xf0\x9f\x98\x80"));
-        ck_assert(!utf8_is_valid_strict("a\xef\xbf\xbe")); /* U+FFFE */
-        ck_assert(!utf8_is_valid_strict("\xef\xb7\x90" "b")); /* U+FDD0 */
-        ck_assert(!utf8_is_valid_strict("ab\xc3"));           /* truncated */
-        ck_assert(!utf8_is_valid_strict("\xed\xa0\x80"));    /* surrogate */
-        ck_assert(!utf8_is_valid_strict("\xc0\xaf"));         /* overlong */
+        ck_assert(utf8_is_valid(""));
+        ck_assert(utf8_is_valid("plain \x01 ascii"));
+        ck_assert(utf8_is_valid("\xc3\xa4\xe2\x82\xac\xf0\x9f\x98\x80"));
+        ck_assert(!utf8_is_valid("a\xef\xbf\xbe")); /* U+FFFE */
+        ck_assert(!utf8_is_valid("\xef\xb7\x90" "b")); /* U+FDD0 */
+        ck_assert(!utf8_is_valid("ab\xc3"));           /* truncated */
+        ck_assert(!utf8_is_valid("\xed\xa0\x80"));    /* surrogate */
+        ck_assert(!utf8_is_valid("\xc0\xaf"));         /* overlong */
 }
 END_TEST
 

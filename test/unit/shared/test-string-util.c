@@ -235,10 +235,10 @@ START_TEST(test_utf8_valid_strings) {
                 "\xc3\xbc",                 /* U+00FC */
                 "\xe2\x82\xac",             /* U+20AC */
                 "\xf0\x9f\x98\x80",         /* U+1F600 */
-                "\xf4\x8f\xbf\xbf",         /* U+10FFFF, the last code point */
+                "\xf4\x8f\xbf\xbd",         /* U+10FFFD, the last valid character */
                 "\xed\x9f\xbf",             /* U+D7FF, just below the surrogates */
                 "\xee\x80\x80",             /* U+E000, just above them */
-                "\xef\xbf\xbf",             /* U+FFFF */
+                "\xef\xbf\xbd",             /* U+FFFD */
                 "a\xc2\x80z",               /* U+0080 */
         };
         static const char *const bad[] = {
@@ -262,6 +262,9 @@ START_TEST(test_utf8_valid_strings) {
                 "\xfe",
                 "\xff",
                 "\xc3\x28",                 /* bad continuation */
+                "\xef\xbf\xbf",             /* U+FFFF, a noncharacter (systemd refuses them) */
+                "\xf4\x8f\xbf\xbf",         /* U+10FFFF, a noncharacter */
+                "\xef\xb7\x90",             /* U+FDD0, a noncharacter */
                 "ok\xe2\x28\xa1",
         };
 
