@@ -90,26 +90,52 @@ typedef struct Assignment {
 
 #define WARN(a, r, ...) log_syntax((a)->u->id, LOG_WARNING, (a)->filename, (a)->line, (r), __VA_ARGS__)
 
+typedef int (*UnitPrintf)(const Unit *u, const char *text, char **ret);
+
+/* Expands a->value with printf into *ret; logs and returns 0 with *ret NULL on failure. */
+static int expand(const Assignment *a, UnitPrintf printf_fn, char **ret) {
+        int r = printf_fn(a->u, a->value, ret);
+        if (r < 0) {
+                *ret = NULL;
+                WARN(a, r, "Failed to resolve unit specifiers in '%s', ignoring: %m", a->value);
+        }
+        return r;
+}
+
+/* Takes the next word of a list value and expands its specifiers with printf_fn. Returns 1 and
+ * the word, 0 at the end (also after a syntax error, which is logged: the rest of the value is
+ * dropped, as systemd does), -EAGAIN when this word cannot be expanded (logged; the caller goes
+ * on with the next word), or -ENOMEM. */
+static int next_word(const Assignment *a, const char **p, ExtractFlags flags, UnitPrintf printf_fn,
+                     char **ret) {
+        _cleanup_free_ char *word = NULL;
+        int r = extract_first_word(p, &word, NULL, flags);
+
+        if (r == -ENOMEM || r == 0)
+                return r;
+        if (r < 0) {
+                WARN(a, r, "Invalid syntax, ignoring: %s", a->value);
+                return 0;
+        }
+        r = printf_fn(a->u, word, ret);
+        if (r < 0) {
+                WARN(a, r, "Failed to resolve unit specifiers in '%s', ignoring: %m", word);
+                return -EAGAIN;
+        }
+        return 1;
+}
+
 /* ---------------------------------------------------------------------------------------- */
 
 static int parse_deps(const Assignment *a, UnitDependency d) {
         for (const char *p = a->value;;) {
-                _cleanup_free_ char *word = NULL, *k = NULL;
-                int r = extract_first_word(&p, &word, NULL, EXTRACT_RETAIN_ESCAPE);
+                _cleanup_free_ char *k = NULL;
+                int r = next_word(a, &p, EXTRACT_RETAIN_ESCAPE, unit_name_printf, &k);
 
-                if (r == 0)
-                        return 0;
-                if (r == -ENOMEM)
-                        return r;
-                if (r < 0) {
-                        WARN(a, r, "Invalid syntax, ignoring: %s", a->value);
-                        return 0;
-                }
-                r = unit_name_printf(a->u, word, &k);
-                if (r < 0) {
-                        WARN(a, r, "Failed to resolve unit specifiers in '%s', ignoring: %m", word);
+                if (r == -EAGAIN)
                         continue;
-                }
+                if (r <= 0)
+                        return r;
                 r = unit_add_dependency_by_name(a->u, d, k);
                 if (r == -ENOMEM)
                         return r;
@@ -126,18 +152,6 @@ static int parse_bool_into(const Assignment *a, bool *b) {
         }
         *b = r;
         return 0;
-}
-
-typedef int (*UnitPrintf)(const Unit *u, const char *text, char **ret);
-
-/* Expands a->value with printf into *ret; logs and returns 0 with *ret NULL on failure. */
-static int expand(const Assignment *a, UnitPrintf printf_fn, char **ret) {
-        int r = printf_fn(a->u, a->value, ret);
-        if (r < 0) {
-                *ret = NULL;
-                WARN(a, r, "Failed to resolve unit specifiers in '%s', ignoring: %m", a->value);
-        }
-        return r;
 }
 
 /* A string with full specifier expansion; empty resets to NULL. */
@@ -230,15 +244,13 @@ static int parse_slice(const Assignment *a) {
 
 static int parse_names_into(const Assignment *a, char ***l, const char *suffix) {
         for (const char *p = a->value;;) {
-                _cleanup_free_ char *word = NULL, *k = NULL;
-                int r = extract_first_word(&p, &word, NULL, EXTRACT_UNQUOTE);
-                if (r <= 0)
-                        return r == -ENOMEM ? r : 0;
-                r = unit_name_printf(a->u, word, &k);
-                if (r < 0) {
-                        WARN(a, r, "Failed to resolve unit specifiers in '%s', ignoring: %m", word);
+                _cleanup_free_ char *k = NULL;
+                int r = next_word(a, &p, EXTRACT_UNQUOTE, unit_name_printf, &k);
+
+                if (r == -EAGAIN)
                         continue;
-                }
+                if (r <= 0)
+                        return r;
                 if (!endswith(k, suffix)) {
                         WARN(a, 0, "Unit must be of type %s, ignoring: %s", suffix + 1, k);
                         continue;
@@ -342,21 +354,13 @@ static int parse_environment(const Assignment *a) {
                 return 0;
         }
         for (const char *p = a->value;;) {
-                _cleanup_free_ char *word = NULL, *k = NULL;
-                int r = extract_first_word(&p, &word, NULL, EXTRACT_CUNESCAPE | EXTRACT_UNQUOTE);
-                if (r == 0)
-                        return 0;
-                if (r == -ENOMEM)
-                        return r;
-                if (r < 0) {
-                        WARN(a, r, "Invalid syntax, ignoring: %s", a->value);
-                        return 0;
-                }
-                r = unit_full_printf(a->u, word, &k);
-                if (r < 0) {
-                        WARN(a, r, "Failed to resolve unit specifiers in %s, ignoring: %m", word);
+                _cleanup_free_ char *k = NULL;
+                int r = next_word(a, &p, EXTRACT_CUNESCAPE | EXTRACT_UNQUOTE, unit_full_printf, &k);
+
+                if (r == -EAGAIN)
                         continue;
-                }
+                if (r <= 0)
+                        return r;
                 if (!env_assignment_is_valid(k)) {
                         WARN(a, 0, "Invalid environment assignment, ignoring: %s", k);
                         continue;
@@ -417,20 +421,18 @@ static int parse_exec_directories(const Assignment *a, ExecDirectoryType t) {
                 return 0;
         }
         for (const char *p = a->value;;) {
-                _cleanup_free_ char *word = NULL, *k = NULL;
-                int r = extract_first_word(&p, &word, NULL, EXTRACT_UNQUOTE);
-                if (r <= 0)
-                        return r == -ENOMEM ? r : 0;
-                r = unit_path_printf(a->u, word, &k);
-                if (r < 0) {
-                        WARN(a, r, "Failed to resolve unit specifiers in \"%s\", ignoring: %m", word);
+                _cleanup_free_ char *k = NULL;
+                int r = next_word(a, &p, EXTRACT_UNQUOTE, unit_path_printf, &k);
+
+                if (r == -EAGAIN)
                         continue;
-                }
+                if (r <= 0)
+                        return r;
                 /* "a:b" symlink syntax: the directory is the part before the colon */
                 k[strcspn(k, ":")] = 0;
                 path_simplify(k);
                 if (path_is_absolute(k) || !path_is_normalized(k)) {
-                        WARN(a, 0, "%s= path is not valid, ignoring assignment: %s", a->key, word);
+                        WARN(a, 0, "%s= path is not valid, ignoring assignment: %s", a->key, k);
                         continue;
                 }
                 if (strv_consume(l, TAKE_PTR(k)) < 0)
@@ -552,8 +554,15 @@ static int apply_type_keys(const Assignment *a) {
 
         switch (u->type) {
         case UNIT_SERVICE:
-                if (streq(a->key, "Type"))
-                        return parse_string_printf(a, &u->service_type);
+                if (streq(a->key, "Type")) {
+                        if (!strv_contains((char *const[]) { "simple", "exec", "forking", "oneshot", "dbus", "notify",
+                                                             "idle", NULL },
+                                           a->value)) {
+                                WARN(a, 0, "Failed to parse service type, ignoring: %s", a->value);
+                                return 0;
+                        }
+                        return free_and_strdup(&u->service_type, a->value) < 0 ? -ENOMEM : 0;
+                }
                 if (streq(a->key, "RemainAfterExit"))
                         return parse_bool_into(a, &u->remain_after_exit);
                 if (streq(a->key, "BusName"))

@@ -2,6 +2,7 @@
 /* unit-load.c: implementation of unit-load.h. Per-type rules follow systemd 252's
  * <type>_load()/<type>_add_extras()/<type>_verify(); see spec unit-files.md §4. */
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -227,6 +228,18 @@ static int load_fragment_and_dropin(Unit *u, bool fragment_required) {
         return unit_load_dropin(unit_follow_merge(u));
 }
 
+/* Logs why the unit cannot be used and returns -ENOEXEC, which makes it bad-setting. */
+_printf_(2, 3) static int refuse(const Unit *u, const char *format, ...) {
+        char msg[512];
+        va_list ap;
+
+        va_start(ap, format);
+        vsnprintf(msg, sizeof msg, format, ap);
+        va_end(ap);
+        log_error("%s: %s", u->id, msg);
+        return -ENOEXEC;
+}
+
 /* ---------------------------------------------------------------- implicit dependencies */
 
 /* The mount point of a mount unit: Where=, else derived from the name. */
@@ -396,30 +409,16 @@ static int service_verify(Unit *u) {
         bool oneshot = u->service_type && streq(u->service_type, "oneshot");
         bool success_action = unit_setting_last(u, "Unit.SuccessAction") != NULL;
 
-        if (!start && !u->exec_commands[EXEC_STOP] && !success_action) {
-                log_error("%s: Service has no ExecStart=, ExecStop=, or SuccessAction=. Refusing.", u->id);
-                return -ENOEXEC;
-        }
-        if (!start && u->service_type && !oneshot) {
-                log_error("%s: Service has no ExecStart= setting, which is only allowed for Type=oneshot services. Refusing.",
-                          u->id);
-                return -ENOEXEC;
-        }
-        if (!start && !u->remain_after_exit && !success_action) {
-                log_error("%s: Service has no ExecStart= and no SuccessAction= settings and does not have RemainAfterExit=yes set. Refusing.",
-                          u->id);
-                return -ENOEXEC;
-        }
-        if (start && start->next && !oneshot) {
-                log_error("%s: Service has more than one ExecStart= setting, which is only allowed for Type=oneshot services. Refusing.",
-                          u->id);
-                return -ENOEXEC;
-        }
-        if (u->service_type && streq(u->service_type, "dbus") && !u->bus_name) {
-                log_error("%s: Service is of type D-Bus but no D-Bus service name has been specified. Refusing.",
-                          u->id);
-                return -ENOEXEC;
-        }
+        if (!start && !u->exec_commands[EXEC_STOP] && !success_action)
+                return refuse(u, "Service has no ExecStart=, ExecStop=, or SuccessAction=. Refusing.");
+        if (!start && u->service_type && !oneshot)
+                return refuse(u, "Service has no ExecStart= setting, which is only allowed for Type=oneshot services. Refusing.");
+        if (!start && !u->remain_after_exit && !success_action)
+                return refuse(u, "Service has no ExecStart= and no SuccessAction= settings and does not have RemainAfterExit=yes set. Refusing.");
+        if (start && start->next && !oneshot)
+                return refuse(u, "Service has more than one ExecStart= setting, which is only allowed for Type=oneshot services. Refusing.");
+        if (u->service_type && streq(u->service_type, "dbus") && !u->bus_name)
+                return refuse(u, "Service is of type D-Bus but no D-Bus service name has been specified. Refusing.");
         return 0;
 }
 
@@ -483,11 +482,8 @@ static int socket_load(Unit *u) {
         r = add_trigger_unit_default_dependencies(u, SPECIAL_SOCKETS_TARGET, false);
         if (r < 0)
                 return r;
-        if (!u->socket_has_listen) {
-                log_error("%s: Unit has no Listen setting (ListenStream=, ListenDatagram=, ListenFIFO=, ...). Refusing.",
-                          u->id);
-                return -ENOEXEC;
-        }
+        if (!u->socket_has_listen)
+                return refuse(u, "Unit has no Listen setting (ListenStream=, ListenDatagram=, ListenFIFO=, ...). Refusing.");
         return 0;
 }
 
@@ -533,10 +529,8 @@ static int timer_load(Unit *u) {
         if (r < 0)
                 return r;
         if (!u->timer_has_value && !unit_setting_last(u, "Timer.OnClockChange") &&
-            !unit_setting_last(u, "Timer.OnTimezoneChange")) {
-                log_error("%s: Timer unit lacks value setting. Refusing.", u->id);
-                return -ENOEXEC;
-        }
+            !unit_setting_last(u, "Timer.OnTimezoneChange"))
+                return refuse(u, "Timer unit lacks value setting. Refusing.");
         return 0;
 }
 
@@ -551,10 +545,8 @@ static int path_load(Unit *u) {
         r = add_trigger_unit_default_dependencies(u, SPECIAL_PATHS_TARGET, false);
         if (r < 0)
                 return r;
-        if (!u->path_has_spec) {
-                log_error("%s: Path unit lacks path setting. Refusing.", u->id);
-                return -ENOEXEC;
-        }
+        if (!u->path_has_spec)
+                return refuse(u, "Path unit lacks path setting. Refusing.");
         return 0;
 }
 
@@ -575,10 +567,8 @@ static int slice_load(Unit *u) {
         if (special && !u->documentation)
                 (void) strv_extend(&u->documentation, "man:systemd.special(7)");
         r = slice_build_parent_slice(u->id, &parent);
-        if (r < 0) {
-                log_error("%s: Slice name %s is not valid. Refusing.", u->id, u->id);
-                return -ENOEXEC;
-        }
+        if (r < 0)
+                return refuse(u, "Slice name %s is not valid. Refusing.", u->id);
         if (parent && !u->slice)
                 u->slice = TAKE_PTR(parent);
         if (u->default_dependencies) {
