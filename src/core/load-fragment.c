@@ -555,9 +555,8 @@ static int apply_type_keys(const Assignment *a) {
         switch (u->type) {
         case UNIT_SERVICE:
                 if (streq(a->key, "Type")) {
-                        if (!strv_contains((char *const[]) { "simple", "exec", "forking", "oneshot", "dbus", "notify",
-                                                             "idle", NULL },
-                                           a->value)) {
+                        static char *const types[] = { "simple", "exec", "forking", "oneshot", "dbus", "notify", "idle", NULL };
+                        if (!strv_contains(types, a->value)) {
                                 WARN(a, 0, "Failed to parse service type, ignoring: %s", a->value);
                                 return 0;
                         }
