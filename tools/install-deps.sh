@@ -12,7 +12,7 @@ packages=(
         # clang builds, sanitizers and libFuzzer (test/fuzz/run-fuzzers.sh)
         clang libclang-rt-14-dev
         # tests: systemd 252's tools as oracles and its test data, the bus, namespaces
-        python3 python3-dbus systemd systemd-tests dbus util-linux iproute2
+        python3 python3-dbus systemd systemd-tests dbus dbus-tests util-linux iproute2
 )
 
 missing=()

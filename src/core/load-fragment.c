@@ -187,6 +187,27 @@ static int parse_path_printf(const Assignment *a, char **s) {
         return 0;
 }
 
+static int parse_requires_mounts_for(const Assignment *a) {
+        if (isempty(a->value)) {
+                a->u->requires_mounts_for = strv_free(a->u->requires_mounts_for);
+                return 0;
+        }
+        for (const char *p = a->value;;) {
+                _cleanup_free_ char *k = NULL;
+                int r = next_word(a, &p, EXTRACT_UNQUOTE, unit_path_printf, &k);
+
+                if (r == -EAGAIN)
+                        continue;
+                if (r <= 0)
+                        return r;
+                r = unit_require_mounts_for(a->u, k);
+                if (r == -ENOMEM)
+                        return r;
+                if (r < 0)
+                        WARN(a, r, "Failed to add required mount '%s', ignoring: %m", k);
+        }
+}
+
 static bool documentation_url_is_valid(const char *url) {
         const char *p;
         if (isempty(url))
@@ -500,6 +521,8 @@ static int apply_unit_section(const Assignment *a) {
                 return parse_path_printf(a, &u->source_path);
         if (streq(a->key, "DefaultDependencies"))
                 return parse_bool_into(a, &u->default_dependencies);
+        if (streq(a->key, "RequiresMountsFor"))
+                return parse_requires_mounts_for(a);
         return 1; /* not interpreted here */
 }
 

@@ -10,6 +10,7 @@
 #include "string-util.h"
 #include "strv.h"
 #include "unit-load.h"
+#include "unit-name.h"
 
 #define UNITS_MAX 131072U
 
@@ -69,6 +70,16 @@ void manager_enqueue_target_deps(Manager *m, Unit *u) {
         m->target_deps_queue = u;
 }
 
+/* u requires mounts: the mount units for its paths and their parents are loaded with the rest,
+ * and ordered before u once the load queue is empty. */
+void manager_enqueue_mount_deps(Manager *m, Unit *u) {
+        if (u->in_mount_deps_queue)
+                return;
+        u->in_mount_deps_queue = true;
+        u->mount_deps_queue_next = m->mount_deps_queue;
+        m->mount_deps_queue = u;
+}
+
 int manager_load_unit_prepare(Manager *m, const char *name, Unit **ret) {
         Unit *u;
         int r;
@@ -101,6 +112,61 @@ static void dispatch_target_deps_queue(Manager *m) {
         }
 }
 
+/* Queues the mount units for every path prefix u requires (they load with the queue). */
+static void prepare_mount_units(Manager *m, Unit *u) {
+        STRV_FOREACH(p, u->requires_mounts_for) {
+                _cleanup_free_ char *prefix = strdup(*p);
+                if (!prefix)
+                        return;
+                for (;;) {
+                        _cleanup_free_ char *name = NULL, *parent = NULL;
+                        Unit *mount;
+
+                        if (unit_name_from_path(prefix, ".mount", &name) >= 0)
+                                (void) manager_load_unit_prepare(m, name, &mount);
+                        if (path_extract_directory(prefix, &parent) < 0)
+                                break;
+                        free_and_replace_str(&prefix, TAKE_PTR(parent));
+                }
+        }
+}
+
+/* systemd's unit_add_mount_dependencies(): After= every loaded mount unit of the paths and
+ * their parents, and Requires= those that come from a unit file. */
+static void add_mount_dependencies(Manager *m, Unit *u) {
+        STRV_FOREACH(p, u->requires_mounts_for) {
+                _cleanup_free_ char *prefix = strdup(*p);
+                if (!prefix)
+                        return;
+                for (;;) {
+                        _cleanup_free_ char *name = NULL, *parent = NULL;
+                        Unit *mount;
+
+                        if (unit_name_from_path(prefix, ".mount", &name) >= 0 &&
+                            (mount = unit_follow_merge(manager_get_unit(m, name))) && mount != u &&
+                            mount->load_state == UNIT_LOADED) {
+                                (void) unit_add_dependency(u, UNIT_AFTER, mount);
+                                if (mount->fragment_path)
+                                        (void) unit_add_dependency(u, UNIT_REQUIRES, mount);
+                        }
+                        if (path_extract_directory(prefix, &parent) < 0)
+                                break;
+                        free_and_replace_str(&prefix, TAKE_PTR(parent));
+                }
+        }
+}
+
+static void dispatch_mount_deps_queue(Manager *m) {
+        Unit *u;
+
+        while ((u = m->mount_deps_queue)) {
+                m->mount_deps_queue = u->mount_deps_queue_next;
+                u->in_mount_deps_queue = false;
+                if (u->load_state == UNIT_LOADED)
+                        add_mount_dependencies(m, u);
+        }
+}
+
 void manager_dispatch_load_queue(Manager *m) {
         Unit *u;
 
@@ -115,8 +181,11 @@ void manager_dispatch_load_queue(Manager *m) {
                         continue; /* merged away meanwhile */
                 u->in_load_queue = false;
                 unit_load(u);
+                if (u->load_state == UNIT_LOADED)
+                        prepare_mount_units(m, u);
         }
         m->dispatching_load_queue = false;
+        dispatch_mount_deps_queue(m);
         dispatch_target_deps_queue(m);
 }
 

@@ -21,6 +21,7 @@ struct Manager {
         OrderedSet *all_units;   /* Unit*, owned: every unit once, in creation order */
         Unit *load_queue, *load_queue_tail;
         Unit *target_deps_queue;
+        Unit *mount_deps_queue;
         bool dispatching_load_queue;
         ExecOutput default_std_output, default_std_error;
         unsigned n_units_max;    /* a limit on what unit files can make us allocate */
@@ -47,3 +48,4 @@ int manager_list_unit_file_names(Manager *m, char ***ret);
 /* Internal: called by units. */
 void manager_enqueue_load(Manager *m, Unit *u);
 void manager_enqueue_target_deps(Manager *m, Unit *u);
+void manager_enqueue_mount_deps(Manager *m, Unit *u);

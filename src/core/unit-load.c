@@ -314,12 +314,45 @@ static bool output_is_logging(ExecOutput o) {
                       EXEC_OUTPUT_KMSG_AND_CONSOLE);
 }
 
+/* The directories the execution settings need mounted (systemd's unit_add_exec_dependencies()). */
+static int add_exec_mount_requirements(Unit *u) {
+        static const char *const prefix[_EXEC_DIRECTORY_TYPE_MAX] = {
+                [EXEC_DIRECTORY_RUNTIME] = "/run",     [EXEC_DIRECTORY_STATE] = "/var/lib",
+                [EXEC_DIRECTORY_CACHE] = "/var/cache", [EXEC_DIRECTORY_LOGS] = "/var/log",
+                [EXEC_DIRECTORY_CONFIGURATION] = "/etc",
+        };
+        ExecSettings *c = &u->exec;
+        int r = 0;
+
+        if (c->working_directory && !c->working_directory_missing_ok)
+                r = unit_require_mounts_for(u, c->working_directory);
+        if (r >= 0 && c->root_directory)
+                r = unit_require_mounts_for(u, c->root_directory);
+        if (r >= 0 && c->root_image)
+                r = unit_require_mounts_for(u, c->root_image);
+        for (size_t t = 0; r >= 0 && t < _EXEC_DIRECTORY_TYPE_MAX; t++)
+                STRV_FOREACH(d, c->directories[t]) {
+                        _cleanup_free_ char *p = path_join(prefix[t], *d);
+                        if (!p)
+                                return -ENOMEM;
+                        r = unit_require_mounts_for(u, p);
+                        if (r < 0)
+                                break;
+                }
+        if (r >= 0 && c->private_tmp)
+                r = unit_require_mounts_for(u, "/var/tmp");
+        return r == -ENOMEM ? r : 0;
+}
+
 static int add_exec_dependencies(Unit *u) {
         ExecSettings *c = &u->exec;
         int r;
 
         if (c->dynamic_user)
                 c->private_tmp = true;
+        r = add_exec_mount_requirements(u);
+        if (r < 0)
+                return r;
         if (!strv_isempty(c->directories[EXEC_DIRECTORY_STATE]) ||
             !strv_isempty(c->directories[EXEC_DIRECTORY_CACHE]) ||
             !strv_isempty(c->directories[EXEC_DIRECTORY_LOGS])) {

@@ -4,6 +4,7 @@
 #include "exec-command.h"
 #include "log.h"
 #include "manager.h"
+#include "path-util.h"
 #include "string-util.h"
 #include "strv.h"
 #include "unit.h"
@@ -62,8 +63,11 @@ int unit_new(Manager *m, const char *name, Unit **ret) {
         u->default_dependencies = true;
         u->has_exec = unit_type_has_exec(u->type);
         exec_settings_init(&u->exec);
-        if (IN_SET(u->type, UNIT_MOUNT, UNIT_SWAP))
-                u->exec.std_output = m->default_std_output; /* as systemd's mount_init()/swap_init() */
+        if (IN_SET(u->type, UNIT_SOCKET, UNIT_MOUNT, UNIT_SWAP)) {
+                /* as systemd's socket_init(), mount_init(), swap_init() */
+                u->exec.std_output = m->default_std_output;
+                u->exec.std_error = m->default_std_error;
+        }
         r = ordered_set_ensure_put(&m->all_units, &trivial_hash_ops, u);
         if (r < 0) {
                 free(u);
@@ -292,6 +296,24 @@ int unit_merge(Unit *u, Unit *other) {
         if (other->in_load_queue)
                 other->in_load_queue = false; /* the queue skips it when it comes up */
         return 0;
+}
+
+int unit_require_mounts_for(Unit *u, const char *path) {
+        _cleanup_free_ char *p = NULL;
+        int r;
+
+        if (!path_is_absolute(path))
+                return -EINVAL;
+        p = strdup(path);
+        if (!p)
+                return -ENOMEM;
+        path_simplify(p);
+        if (!path_is_normalized(p))
+                return -EPERM;
+        r = strv_extend_uniq(&u->requires_mounts_for, p);
+        if (r > 0)
+                manager_enqueue_mount_deps(u->manager, u);
+        return r < 0 ? r : 0;
 }
 
 char *const *unit_setting_get(const Unit *u, const char *key) {

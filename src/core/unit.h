@@ -106,12 +106,12 @@ typedef struct Unit {
 
         bool perpetual;
         bool default_dependencies;
-        bool in_load_queue, in_target_deps_queue;
-        Unit *load_queue_next, *target_deps_queue_next;
+        bool in_load_queue, in_target_deps_queue, in_mount_deps_queue;
+        Unit *load_queue_next, *target_deps_queue_next, *mount_deps_queue_next;
 
         OrderedSet *dependencies[_UNIT_DEPENDENCY_MAX]; /* Unit* */
         char *slice;                /* Slice= (name), NULL = the default */
-        char **requires_mounts_for;
+        char **requires_mounts_for; /* RequiresMountsFor= and paths the execution settings need */
 
         /* [Unit] */
         char *description;
@@ -161,6 +161,10 @@ bool unit_has_dependency(const Unit *u, UnitDependency d, const Unit *other);
 
 /* Moves everything of other into u (other must be an unloaded stub) and marks other merged. */
 int unit_merge(Unit *u, Unit *other);
+
+/* Records that u needs path (and every parent) mounted; the mount units are ordered before u
+ * once loaded. -EINVAL for a relative path, -EPERM for one that is not normalized. */
+int unit_require_mounts_for(Unit *u, const char *path);
 
 /* The settings store (see Unit.settings). */
 char *const *unit_setting_get(const Unit *u, const char *section_key);

@@ -1,0 +1,1375 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * bus-message.c: the message object, its writer, sealing, the reader and the validating parser,
+ * see bus-message.h. Layout: a sealed message is one buffer `wire` (fixed header, header-field
+ * array, padding, body); while it is being written the body grows in `body` and the header is
+ * laid out at sealing. Every offset inside the body is also its offset modulo 8 in the message,
+ * because the body starts 8-aligned, so alignment is computed on body offsets.
+ */
+
+#include <assert.h>
+#include <endian.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bus/bus-message.h"
+#include "bus/bus-names.h"
+#include "bus/bus-signature.h"
+#include "string-util.h"
+
+typedef struct Buf {
+        uint8_t *p;
+        size_t size, alloc;
+} Buf;
+
+/* A container being written: sig is its contents signature (owned), index the position of the
+ * next expected type in it (arrays wrap to 0 after each element). */
+typedef struct WContainer {
+        char type;
+        char *sig;
+        size_t sig_len, index;
+        size_t len_offset, start; /* arrays: offset of the length word, of the first element */
+        unsigned arrays, structs, total;
+} WContainer;
+
+/* A container being read: sig points into the message (not NUL-terminated). */
+typedef struct RContainer {
+        char type;
+        const char *sig;
+        size_t sig_len, index;
+        size_t end; /* arrays: body offset of the end */
+} RContainer;
+
+struct BusMessage {
+        char endian;
+        uint8_t type, flags, version;
+        uint32_t serial, reply_serial, unix_fds;
+        char *fields[_BUS_FIELD_MAX]; /* string-valued fields by code */
+
+        /* writer */
+        Buf body;
+        char wsig[BUS_SIGNATURE_MAX + 1];
+        size_t wsig_len;
+        WContainer *wstack;
+        size_t n_wstack, n_wstack_alloc;
+        uint64_t fd_index_end; /* highest appended fd index + 1 */
+
+        /* sealed */
+        bool sealed;
+        uint8_t *wire;
+        size_t wire_size, body_offset, body_size;
+
+        /* reader */
+        size_t rpos;
+        RContainer *rstack;
+        size_t n_rstack, n_rstack_alloc;
+        char peek_buf[BUS_SIGNATURE_MAX + 1];
+};
+
+static const char field_types[_BUS_FIELD_MAX] = {
+        [BUS_FIELD_PATH] = 'o',         [BUS_FIELD_INTERFACE] = 's', [BUS_FIELD_MEMBER] = 's',
+        [BUS_FIELD_ERROR_NAME] = 's',   [BUS_FIELD_REPLY_SERIAL] = 'u',
+        [BUS_FIELD_DESTINATION] = 's',  [BUS_FIELD_SENDER] = 's',    [BUS_FIELD_SIGNATURE] = 'g',
+        [BUS_FIELD_UNIX_FDS] = 'u',
+};
+
+#define LOCAL_PATH "/org/freedesktop/DBus/Local"
+#define LOCAL_INTERFACE "org.freedesktop.DBus.Local"
+
+/* ---- byte order ---- */
+
+static bool is_big(char endian) {
+        return endian == 'B';
+}
+
+static uint16_t get16(bool big, const uint8_t *p) {
+        uint16_t v;
+        memcpy(&v, p, 2);
+        return big ? be16toh(v) : le16toh(v);
+}
+
+static uint32_t get32(bool big, const uint8_t *p) {
+        uint32_t v;
+        memcpy(&v, p, 4);
+        return big ? be32toh(v) : le32toh(v);
+}
+
+static uint64_t get64(bool big, const uint8_t *p) {
+        uint64_t v;
+        memcpy(&v, p, 8);
+        return big ? be64toh(v) : le64toh(v);
+}
+
+static void put_n(bool big, uint8_t *p, uint64_t v, size_t n) {
+        uint16_t v16;
+        uint32_t v32;
+
+        switch (n) {
+        case 1:
+                *p = (uint8_t) v;
+                break;
+        case 2:
+                v16 = big ? htobe16((uint16_t) v) : htole16((uint16_t) v);
+                memcpy(p, &v16, 2);
+                break;
+        case 4:
+                v32 = big ? htobe32((uint32_t) v) : htole32((uint32_t) v);
+                memcpy(p, &v32, 4);
+                break;
+        default:
+                v = big ? htobe64(v) : htole64(v);
+                memcpy(p, &v, 8);
+        }
+}
+
+/* ---- growable buffer ---- */
+
+/* Pads b with zeros to align, then reserves n bytes at *ret. */
+static int buf_reserve(Buf *b, size_t align, size_t n, uint8_t **ret) {
+        size_t start = ALIGN_TO(b->size, align);
+
+        if (start + n > BUS_MESSAGE_SIZE_MAX)
+                return -E2BIG;
+        if (!GREEDY_REALLOC(b->p, b->alloc, start + n))
+                return -ENOMEM;
+        memset(b->p + b->size, 0, start - b->size);
+        b->size = start + n;
+        if (ret)
+                *ret = b->p + start;
+        return 0;
+}
+
+static int buf_put(Buf *b, bool big, size_t size, uint64_t v) {
+        uint8_t *p;
+        int r = buf_reserve(b, size, size, &p);
+        if (r < 0)
+                return r;
+        put_n(big, p, v, size);
+        return 0;
+}
+
+/* A string (s, o: 4-byte length; g: 1-byte length) with its NUL. */
+static int buf_put_string(Buf *b, bool big, char type, const char *s) {
+        size_t len = strlen(s);
+        uint8_t *p;
+        int r;
+
+        if (type == 'g')
+                r = buf_put(b, big, 1, len);
+        else
+                r = buf_put(b, big, 4, len);
+        if (r < 0)
+                return r;
+        r = buf_reserve(b, 1, len + 1, &p);
+        if (r < 0)
+                return r;
+        memcpy(p, s, len + 1);
+        return 0;
+}
+
+/* ---- object ---- */
+
+static int message_alloc(uint8_t type, char endian, BusMessage **ret) {
+        BusMessage *m;
+
+        if (endian == 0)
+                endian = __BYTE_ORDER == __BIG_ENDIAN ? 'B' : 'l';
+        if (type == 0 || !IN_SET(endian, 'l', 'B'))
+                return -EINVAL;
+        m = new0(BusMessage, 1);
+        if (!m)
+                return -ENOMEM;
+        m->endian = endian;
+        m->type = type;
+        m->version = 1;
+        *ret = m;
+        return 0;
+}
+
+int bus_message_new(uint8_t type, char endian, BusMessage **ret) {
+        assert(ret);
+        return message_alloc(type, endian, ret);
+}
+
+BusMessage *bus_message_free(BusMessage *m) {
+        if (!m)
+                return NULL;
+        for (size_t i = 0; i < _BUS_FIELD_MAX; i++)
+                free(m->fields[i]);
+        for (size_t i = 0; i < m->n_wstack; i++)
+                free(m->wstack[i].sig);
+        free(m->wstack);
+        free(m->body.p);
+        free(m->wire);
+        free(m->rstack);
+        return mfree(m);
+}
+
+static bool string_field_is_valid(BusHeaderField field, const char *v) {
+        switch (field) {
+        case BUS_FIELD_PATH:
+                return bus_object_path_is_valid(v);
+        case BUS_FIELD_INTERFACE:
+                return bus_interface_name_is_valid(v);
+        case BUS_FIELD_MEMBER:
+                return bus_member_name_is_valid(v);
+        case BUS_FIELD_ERROR_NAME:
+                return bus_error_name_is_valid(v);
+        case BUS_FIELD_DESTINATION:
+        case BUS_FIELD_SENDER:
+                return bus_name_is_valid(v);
+        default:
+                return false;
+        }
+}
+
+int bus_message_set_string_field(BusMessage *m, BusHeaderField field, const char *value) {
+        char *copy = NULL;
+
+        assert(m);
+        if (m->sealed)
+                return -EPERM;
+        if (field <= 0 || field >= _BUS_FIELD_MAX || !IN_SET(field_types[field], 's', 'o') ||
+            (value && !string_field_is_valid(field, value)))
+                return -EINVAL;
+        if (value) {
+                copy = strdup(value);
+                if (!copy)
+                        return -ENOMEM;
+        }
+        free(m->fields[field]);
+        m->fields[field] = copy;
+        return 0;
+}
+
+int bus_message_set_reply_serial(BusMessage *m, uint32_t serial) {
+        assert(m);
+        if (m->sealed)
+                return -EPERM;
+        m->reply_serial = serial;
+        return 0;
+}
+
+int bus_message_set_flags(BusMessage *m, uint8_t flags) {
+        assert(m);
+        if (m->sealed)
+                return -EPERM;
+        m->flags = flags; /* unknown bits are carried as they are, receivers ignore them */
+        return 0;
+}
+
+int bus_message_set_unix_fds(BusMessage *m, uint32_t n) {
+        assert(m);
+        if (m->sealed)
+                return -EPERM;
+        m->unix_fds = n;
+        return 0;
+}
+
+uint8_t bus_message_get_type(const BusMessage *m) {
+        return m->type;
+}
+
+uint8_t bus_message_get_flags(const BusMessage *m) {
+        return m->flags;
+}
+
+char bus_message_get_endian(const BusMessage *m) {
+        return m->endian;
+}
+
+uint32_t bus_message_get_serial(const BusMessage *m) {
+        return m->serial;
+}
+
+const char *bus_message_get_string_field(const BusMessage *m, BusHeaderField field) {
+        if (field <= 0 || field >= _BUS_FIELD_MAX)
+                return NULL;
+        if (field == BUS_FIELD_SIGNATURE && !m->fields[field])
+                return m->sealed ? "" : NULL;
+        return m->fields[field];
+}
+
+uint32_t bus_message_get_reply_serial(const BusMessage *m) {
+        return m->reply_serial;
+}
+
+uint32_t bus_message_get_unix_fds(const BusMessage *m) {
+        return m->unix_fds;
+}
+
+size_t bus_message_get_body_size(const BusMessage *m) {
+        return m->sealed ? m->body_size : m->body.size;
+}
+
+bool bus_message_is_sealed(const BusMessage *m) {
+        return m->sealed;
+}
+
+/* ---- writer ---- */
+
+/* Checks that the current container expects the complete type t (n bytes) next and moves past
+ * it; at the top level the body signature grows. */
+static int w_expect(BusMessage *m, const char *t, size_t n) {
+        WContainer *c;
+
+        if (m->sealed)
+                return -EPERM;
+        if (m->n_wstack == 0) {
+                if (m->wsig_len + n > BUS_SIGNATURE_MAX)
+                        return -E2BIG;
+                memcpy(m->wsig + m->wsig_len, t, n);
+                m->wsig_len += n;
+                m->wsig[m->wsig_len] = 0;
+                return 0;
+        }
+        c = &m->wstack[m->n_wstack - 1];
+        if (c->index + n > c->sig_len || memcmp(c->sig + c->index, t, n) != 0)
+                return -EINVAL;
+        c->index += n;
+        if (c->type == 'a' && c->index == c->sig_len)
+                c->index = 0;
+        return 0;
+}
+
+/* Undoes the last w_expect() when writing the value failed. */
+static void w_unexpect(BusMessage *m, size_t n) {
+        WContainer *c;
+
+        if (m->n_wstack == 0) {
+                m->wsig_len -= n;
+                m->wsig[m->wsig_len] = 0;
+                return;
+        }
+        c = &m->wstack[m->n_wstack - 1];
+        if (c->type == 'a' && c->index == 0)
+                c->index = c->sig_len;
+        c->index -= n;
+}
+
+static int basic_value_check(char type, const void *p) {
+        switch (type) {
+        case 's':
+                return utf8_is_valid(p) ? 0 : -EINVAL;
+        case 'o':
+                return bus_object_path_is_valid(p) ? 0 : -EINVAL;
+        case 'g':
+                return bus_signature_is_valid(p) ? 0 : -EINVAL;
+        default:
+                return 0;
+        }
+}
+
+static int w_basic(BusMessage *m, char type, const void *p) {
+        bool big = is_big(m->endian);
+        uint64_t v;
+
+        switch (type) {
+        case 'y':
+                v = *(const uint8_t *) p;
+                break;
+        case 'b':
+                v = *(const int *) p ? 1 : 0;
+                break;
+        case 'n':
+        case 'q':
+                v = *(const uint16_t *) p;
+                break;
+        case 'i':
+        case 'u':
+                v = *(const uint32_t *) p;
+                break;
+        case 'h':
+                v = *(const uint32_t *) p;
+                m->fd_index_end = MAX(m->fd_index_end, v + 1);
+                break;
+        case 'x':
+        case 't':
+        case 'd':
+                memcpy(&v, p, 8);
+                break;
+        default:
+                return buf_put_string(&m->body, big, type, p);
+        }
+        return buf_put(&m->body, big, bus_type_fixed_size(type), v);
+}
+
+int bus_message_append_basic(BusMessage *m, char type, const void *p) {
+        int r;
+
+        assert(m);
+        if (!bus_type_is_basic(type) || !p || basic_value_check(type, p) < 0)
+                return -EINVAL;
+        r = w_expect(m, &type, 1);
+        if (r < 0)
+                return r;
+        r = w_basic(m, type, p);
+        if (r < 0)
+                w_unexpect(m, 1);
+        return r;
+}
+
+/* The full type of the container to open ("a" + contents, "(" + contents + ")", …) in t, checked
+ * against the nesting limits from the parent's depth. A dict entry is checked by w_expect()
+ * against its array's element type, which was validated when the array was opened. */
+static int container_type(char type, const char *contents, const WContainer *parent, char *t,
+                          size_t *ret_n) {
+        size_t n = contents ? strlen(contents) : 0;
+        unsigned arrays = parent ? parent->arrays : 0, structs = parent ? parent->structs : 0;
+        int k;
+
+        if (n == 0 || n > BUS_SIGNATURE_MAX)
+                return -EINVAL;
+        switch (type) {
+        case 'a':
+                t[0] = 'a';
+                memcpy(t + 1, contents, n);
+                *ret_n = n + 1;
+                break;
+        case '(':
+        case '{':
+                t[0] = type;
+                memcpy(t + 1, contents, n);
+                t[n + 1] = type == '(' ? ')' : '}';
+                *ret_n = n + 2;
+                if (type == '{')
+                        return parent && parent->type == 'a' ? 0 : -EINVAL;
+                break;
+        case 'v':
+                k = bus_signature_complete_type_length(contents, n, arrays, structs);
+                if (k < 0 || (size_t) k != n)
+                        return -EINVAL;
+                t[0] = 'v';
+                *ret_n = 1;
+                return 0;
+        default:
+                return -EINVAL;
+        }
+        if (*ret_n > BUS_SIGNATURE_MAX)
+                return -E2BIG;
+        k = bus_signature_complete_type_length(t, *ret_n, arrays, structs);
+        return k < 0 || (size_t) k != *ret_n ? -EINVAL : 0;
+}
+
+/* Writes the start of the container and pushes it. */
+static int w_push(BusMessage *m, char type, const char *contents, const WContainer *parent) {
+        bool big = is_big(m->endian);
+        WContainer c = {
+                .type = type,
+                .arrays = (parent ? parent->arrays : 0) + (type == 'a'),
+                .structs = (parent ? parent->structs : 0) + IN_SET(type, '(', '{'),
+                .total = (parent ? parent->total : 0) + 1,
+        };
+        int r;
+
+        if (c.total > BUS_TOTAL_DEPTH_MAX)
+                return -E2BIG;
+        if (!GREEDY_REALLOC(m->wstack, m->n_wstack_alloc, m->n_wstack + 1))
+                return -ENOMEM;
+        c.sig = strdup(contents);
+        if (!c.sig)
+                return -ENOMEM;
+        c.sig_len = strlen(contents);
+        if (type == 'a') {
+                r = buf_put(&m->body, big, 4, 0);
+                c.len_offset = m->body.size - 4;
+                if (r >= 0)
+                        r = buf_reserve(&m->body, bus_type_alignment(contents[0]), 0, NULL);
+                c.start = m->body.size;
+        } else if (type == 'v')
+                r = buf_put_string(&m->body, big, 'g', contents);
+        else
+                r = buf_reserve(&m->body, 8, 0, NULL);
+        if (r < 0) {
+                free(c.sig);
+                return r;
+        }
+        m->wstack[m->n_wstack++] = c;
+        return 0;
+}
+
+int bus_message_open_container(BusMessage *m, char type, const char *contents) {
+        WContainer *parent;
+        char t[BUS_SIGNATURE_MAX + 3];
+        size_t n, saved_size;
+        int r;
+
+        assert(m);
+        if (m->sealed)
+                return -EPERM;
+        parent = m->n_wstack > 0 ? &m->wstack[m->n_wstack - 1] : NULL;
+        r = container_type(type, contents, parent, t, &n);
+        if (r < 0)
+                return r;
+        r = w_expect(m, t, n);
+        if (r < 0)
+                return r;
+        saved_size = m->body.size;
+        r = w_push(m, type, contents, parent);
+        if (r < 0) {
+                m->body.size = saved_size;
+                w_unexpect(m, n);
+        }
+        return r;
+}
+
+int bus_message_close_container(BusMessage *m) {
+        WContainer *c;
+
+        assert(m);
+        if (m->sealed)
+                return -EPERM;
+        if (m->n_wstack == 0)
+                return -ENXIO;
+        c = &m->wstack[m->n_wstack - 1];
+        if (c->type == 'a') {
+                size_t len = m->body.size - c->start;
+                if (len > BUS_ARRAY_SIZE_MAX)
+                        return -E2BIG;
+                put_n(is_big(m->endian), m->body.p + c->len_offset, len, 4);
+        } else if (c->index != c->sig_len)
+                return -EINVAL;
+        free(c->sig);
+        m->n_wstack--;
+        return 0;
+}
+
+/* ---- sealing ---- */
+
+static bool has_required_fields(const BusMessage *m) {
+        switch (m->type) {
+        case BUS_MESSAGE_METHOD_CALL:
+                return m->fields[BUS_FIELD_PATH] && m->fields[BUS_FIELD_MEMBER];
+        case BUS_MESSAGE_SIGNAL:
+                return m->fields[BUS_FIELD_PATH] && m->fields[BUS_FIELD_INTERFACE] &&
+                       m->fields[BUS_FIELD_MEMBER];
+        case BUS_MESSAGE_ERROR:
+                return m->fields[BUS_FIELD_ERROR_NAME] && m->reply_serial != 0;
+        case BUS_MESSAGE_METHOD_RETURN:
+                return m->reply_serial != 0;
+        default:
+                return true; /* unknown types carry whatever they like */
+        }
+}
+
+static int put_header_field(Buf *h, bool big, BusHeaderField f, const char *s, uint32_t u) {
+        char sig[2] = { field_types[f], 0 };
+        int r;
+
+        r = buf_reserve(h, 8, 0, NULL);
+        if (r >= 0)
+                r = buf_put(h, big, 1, f);
+        if (r >= 0)
+                r = buf_put_string(h, big, 'g', sig);
+        if (r < 0)
+                return r;
+        if (sig[0] == 'u')
+                return buf_put(h, big, 4, u);
+        return buf_put_string(h, big, sig[0], s);
+}
+
+/* Lays out the wire bytes from the header values and m->body, then frees m->body. */
+static int message_build_wire(BusMessage *m) {
+        bool big = is_big(m->endian);
+        _cleanup_free_ uint8_t *wire = NULL;
+        Buf h = {};
+        size_t fields_len, body_offset;
+        uint64_t total;
+        int r = 0;
+
+        r = buf_reserve(&h, 1, BUS_MESSAGE_FIXED_HEADER_SIZE, NULL);
+        for (BusHeaderField f = 1; r >= 0 && f < _BUS_FIELD_MAX; f++) {
+                if (field_types[f] == 'u') {
+                        uint32_t u = f == BUS_FIELD_UNIX_FDS ? m->unix_fds : m->reply_serial;
+                        if (u != 0)
+                                r = put_header_field(&h, big, f, NULL, u);
+                } else if (m->fields[f] && m->fields[f][0])
+                        r = put_header_field(&h, big, f, m->fields[f], 0);
+        }
+        if (r < 0) {
+                free(h.p);
+                return r;
+        }
+        fields_len = h.size - BUS_MESSAGE_FIXED_HEADER_SIZE;
+        body_offset = ALIGN_TO(h.size, 8);
+        total = (uint64_t) body_offset + m->body.size;
+        if (total > BUS_MESSAGE_SIZE_MAX || fields_len > BUS_ARRAY_SIZE_MAX) {
+                free(h.p);
+                return -E2BIG;
+        }
+        wire = calloc(1, total ? total : 1);
+        if (!wire) {
+                free(h.p);
+                return -ENOMEM;
+        }
+        memcpy(wire, h.p, h.size);
+        free(h.p);
+        if (m->body.size > 0)
+                memcpy(wire + body_offset, m->body.p, m->body.size);
+        wire[0] = m->endian;
+        wire[1] = m->type;
+        wire[2] = m->flags;
+        wire[3] = m->version;
+        put_n(big, wire + 4, m->body.size, 4);
+        put_n(big, wire + 8, m->serial, 4);
+        put_n(big, wire + 12, fields_len, 4);
+
+        m->wire = TAKE_PTR(wire);
+        m->wire_size = total;
+        m->body_offset = body_offset;
+        m->body_size = m->body.size;
+        m->body.p = mfree(m->body.p);
+        m->body.size = m->body.alloc = 0;
+        m->sealed = true;
+        bus_message_rewind(m);
+        return 0;
+}
+
+int bus_message_seal(BusMessage *m, uint32_t serial) {
+        int r;
+
+        assert(m);
+        if (m->sealed)
+                return -EPERM;
+        if (serial == 0 || m->n_wstack > 0 || !has_required_fields(m) ||
+            m->fd_index_end > m->unix_fds)
+                return -EINVAL;
+        if (m->wsig_len > 0) {
+                free(m->fields[BUS_FIELD_SIGNATURE]);
+                m->fields[BUS_FIELD_SIGNATURE] = strdup(m->wsig);
+                if (!m->fields[BUS_FIELD_SIGNATURE])
+                        return -ENOMEM;
+        }
+        m->serial = serial;
+        r = message_build_wire(m);
+        if (r < 0)
+                m->serial = 0;
+        return r;
+}
+
+int bus_message_get_wire(const BusMessage *m, const void **ret, size_t *ret_size) {
+        assert(m);
+        if (!m->sealed)
+                return -EBUSY;
+        if (ret)
+                *ret = m->wire;
+        if (ret_size)
+                *ret_size = m->wire_size;
+        return 0;
+}
+
+/* ---- reader ---- */
+
+static const uint8_t *body_of(const BusMessage *m) {
+        return m->wire + m->body_offset;
+}
+
+void bus_message_rewind(BusMessage *m) {
+        const char *sig = bus_message_get_string_field(m, BUS_FIELD_SIGNATURE);
+
+        assert(m);
+        if (!m->sealed)
+                return;
+        m->rpos = 0;
+        m->n_rstack = 0;
+        if (!GREEDY_REALLOC(m->rstack, m->n_rstack_alloc, 1)) {
+                /* cannot happen after the first rewind; readers then report -ENOMEM */
+                return;
+        }
+        m->rstack[0] = (RContainer) {
+                .sig = sig,
+                .sig_len = strlen(sig),
+                .end = m->body_size,
+        };
+        m->n_rstack = 1;
+}
+
+static RContainer *r_top(BusMessage *m) {
+        return m->n_rstack > 0 ? &m->rstack[m->n_rstack - 1] : NULL;
+}
+
+static void r_advance(RContainer *c, size_t n) {
+        c->index += n;
+        if (c->type == 'a' && c->index >= c->sig_len)
+                c->index = 0;
+}
+
+/* Aligns the read position and makes sure n bytes follow; returns a pointer to them. */
+static const uint8_t *r_get(BusMessage *m, size_t align, size_t n) {
+        size_t pos = ALIGN_TO(m->rpos, align);
+
+        if (pos > m->body_size || m->body_size - pos < n)
+                return NULL;
+        m->rpos = pos + n;
+        return body_of(m) + pos;
+}
+
+/* The next type in c: returns its length in the signature, 0 at the end, -errno. */
+static int r_next(BusMessage *m, RContainer *c) {
+        int k;
+
+        if (!m->sealed)
+                return -EBUSY;
+        if (!c)
+                return -ENOMEM;
+        if (c->type == 'a' ? m->rpos >= c->end : c->index >= c->sig_len)
+                return 0;
+        if (c->sig[c->index] == '{') {
+                /* a dict entry, the element of the array being read: '{', key, value, '}' */
+                if (c->sig_len - c->index < 4)
+                        return -EBADMSG;
+                k = bus_signature_complete_type_length(c->sig + c->index + 2,
+                                                       c->sig_len - c->index - 2, 0, 0);
+                return k < 0 ? -EBADMSG : k + 3;
+        }
+        k = bus_signature_complete_type_length(c->sig + c->index, c->sig_len - c->index, 0, 0);
+        return k < 0 ? -EBADMSG : k;
+}
+
+/* Reads a signature ('g') value in place: *ret points at it in the body, NUL-terminated. */
+static int r_signature(BusMessage *m, const char **ret, size_t *ret_len) {
+        const uint8_t *p = r_get(m, 1, 1);
+        size_t len;
+
+        if (!p)
+                return -EBADMSG;
+        len = *p;
+        p = r_get(m, 1, len + 1);
+        if (!p)
+                return -EBADMSG;
+        *ret = (const char *) p;
+        *ret_len = len;
+        return 0;
+}
+
+int bus_message_peek_type(BusMessage *m, char *ret_type, const char **ret_contents) {
+        RContainer *c;
+        const char *contents = NULL;
+        size_t n = 0;
+        int k;
+
+        assert(m);
+        c = r_top(m);
+        k = r_next(m, c);
+        if (k <= 0)
+                return k;
+        switch (c->sig[c->index]) {
+        case 'a':
+                contents = c->sig + c->index + 1;
+                n = k - 1;
+                break;
+        case '(':
+        case '{':
+                contents = c->sig + c->index + 1;
+                n = k - 2;
+                break;
+        case 'v': {
+                size_t saved = m->rpos;
+                int r = r_signature(m, &contents, &n);
+                m->rpos = saved;
+                if (r < 0)
+                        return r;
+                break;
+        }
+        }
+        if (ret_type)
+                *ret_type = c->sig[c->index];
+        if (ret_contents) {
+                memcpy(m->peek_buf, contents ?: "", n);
+                m->peek_buf[n] = 0;
+                *ret_contents = contents ? m->peek_buf : NULL;
+        }
+        return 1;
+}
+
+static int r_basic(BusMessage *m, char type, void *ret) {
+        bool big = is_big(m->endian);
+        RContainer *c;
+        const uint8_t *p;
+        size_t size;
+        int k;
+
+        assert(m);
+        c = r_top(m);
+        k = r_next(m, c);
+        if (k <= 0)
+                return k;
+        if (c->sig[c->index] != type || !bus_type_is_basic(type))
+                return -ENXIO;
+        size = bus_type_fixed_size(type);
+        if (size > 0) {
+                p = r_get(m, size, size);
+                if (!p)
+                        return -EBADMSG;
+                if (type == 'h' && ret && get32(big, p) >= m->unix_fds)
+                        return -EBADMSG;
+                if (ret) {
+                        if (type == 'b')
+                                *(int *) ret = get32(big, p) != 0;
+                        else if (size == 1)
+                                *(uint8_t *) ret = *p;
+                        else if (size == 2)
+                                *(uint16_t *) ret = get16(big, p);
+                        else if (size == 4)
+                                *(uint32_t *) ret = get32(big, p);
+                        else {
+                                uint64_t v = get64(big, p);
+                                memcpy(ret, &v, 8);
+                        }
+                }
+        } else {
+                const char *s;
+                size_t len;
+
+                if (type == 'g') {
+                        if (r_signature(m, &s, &len) < 0)
+                                return -EBADMSG;
+                } else {
+                        p = r_get(m, 4, 4);
+                        if (!p)
+                                return -EBADMSG;
+                        len = get32(big, p);
+                        s = (const char *) r_get(m, 1, (size_t) len + 1);
+                        if (!s)
+                                return -EBADMSG;
+                }
+                if (ret)
+                        *(const char **) ret = s;
+        }
+        r_advance(c, 1);
+        return 1;
+}
+
+static int r_enter(BusMessage *m, char type, const char *contents) {
+        bool big = is_big(m->endian);
+        RContainer n = { .type = type }, *c;
+        const uint8_t *p;
+        int k;
+
+        assert(m);
+        c = r_top(m);
+        k = r_next(m, c);
+        if (k <= 0)
+                return k;
+        if (c->sig[c->index] != type || !IN_SET(type, 'a', '(', '{', 'v'))
+                return -ENXIO;
+        if (m->n_rstack > BUS_TOTAL_DEPTH_MAX)
+                return -E2BIG;
+        if (type == 'v') {
+                if (r_signature(m, &n.sig, &n.sig_len) < 0)
+                        return -EBADMSG;
+        } else {
+                n.sig = c->sig + c->index + 1;
+                n.sig_len = type == 'a' ? (size_t) k - 1 : (size_t) k - 2;
+        }
+        if (contents && (strlen(contents) != n.sig_len || memcmp(contents, n.sig, n.sig_len) != 0))
+                return -ENXIO;
+        if (type == 'a') {
+                size_t len;
+
+                p = r_get(m, 4, 4);
+                if (!p)
+                        return -EBADMSG;
+                len = get32(big, p);
+                if (!r_get(m, bus_type_alignment(n.sig[0]), 0) || m->body_size - m->rpos < len)
+                        return -EBADMSG;
+                n.end = m->rpos + len;
+        } else if (type != 'v' && !r_get(m, 8, 0))
+                return -EBADMSG;
+        if (!GREEDY_REALLOC(m->rstack, m->n_rstack_alloc, m->n_rstack + 1))
+                return -ENOMEM;
+        c = r_top(m); /* the stack may have moved */
+        r_advance(c, type == 'v' ? 1 : (size_t) k);
+        m->rstack[m->n_rstack++] = n;
+        return 1;
+}
+
+/* On failure the read position is left where it was. */
+int bus_message_read_basic(BusMessage *m, char type, void *ret) {
+        size_t saved = m->rpos;
+        int r;
+
+        r = r_basic(m, type, ret);
+        if (r <= 0)
+                m->rpos = saved;
+        return r;
+}
+
+int bus_message_enter_container(BusMessage *m, char type, const char *contents) {
+        size_t saved = m->rpos;
+        int r;
+
+        r = r_enter(m, type, contents);
+        if (r <= 0)
+                m->rpos = saved;
+        return r;
+}
+
+int bus_message_skip(BusMessage *m) {
+        char type;
+        int r;
+
+        r = bus_message_peek_type(m, &type, NULL);
+        if (r <= 0)
+                return r;
+        if (bus_type_is_basic(type))
+                return bus_message_read_basic(m, type, NULL);
+        r = bus_message_enter_container(m, type, NULL);
+        if (r <= 0)
+                return r < 0 ? r : -EBADMSG;
+        r = bus_message_exit_container(m);
+        return r < 0 ? r : 1;
+}
+
+int bus_message_exit_container(BusMessage *m) {
+        RContainer *c;
+        int r = 0;
+
+        assert(m);
+        if (m->n_rstack <= 1)
+                return -ENXIO;
+        c = r_top(m);
+        if (c->type == 'a')
+                m->rpos = c->end;
+        else
+                while ((r = bus_message_skip(m)) > 0)
+                        ;
+        if (c->type != 'a' && r < 0)
+                return r;
+        m->n_rstack--;
+        return 0;
+}
+
+/* ---- parser ---- */
+
+/* Validation state: positions are offsets in the whole message, so alignment is absolute. */
+typedef struct Validator {
+        const uint8_t *d;
+        size_t size, pos; /* size: end of the region being validated */
+        bool big, lax_fds;
+        uint32_t n_fds;
+        unsigned arrays, structs, total;
+        const char *reason;
+} Validator;
+
+static int v_fail(Validator *v, const char *reason) {
+        v->reason = reason;
+        return -EBADMSG;
+}
+
+static int v_align(Validator *v, size_t align) {
+        size_t end = ALIGN_TO(v->pos, align);
+
+        if (end > v->size)
+                return v_fail(v, "message truncated inside alignment padding");
+        for (; v->pos < end; v->pos++)
+                if (v->d[v->pos] != 0)
+                        return v_fail(v, "alignment padding is not zero");
+        return 0;
+}
+
+static int v_get(Validator *v, size_t align, size_t n, const uint8_t **ret) {
+        int r = v_align(v, align);
+        if (r < 0)
+                return r;
+        if (v->size - v->pos < n)
+                return v_fail(v, "message truncated inside a value");
+        *ret = v->d + v->pos;
+        v->pos += n;
+        return 0;
+}
+
+static int v_fixed(Validator *v, char type) {
+        size_t size = bus_type_fixed_size(type);
+        const uint8_t *p;
+        int r;
+
+        r = v_get(v, size, size, &p);
+        if (r < 0)
+                return r;
+        if (type == 'b' && get32(v->big, p) > 1)
+                return v_fail(v, "boolean value is not 0 or 1");
+        if (type == 'h' && !v->lax_fds && get32(v->big, p) >= v->n_fds)
+                return v_fail(v, "unix fd index is not below the UNIX_FDS header field");
+        return 0;
+}
+
+/* A 'g' value: *ret points at it (NUL-terminated in the message). */
+static int v_signature(Validator *v, const char **ret, size_t *ret_len) {
+        const uint8_t *p;
+        size_t len;
+        int r;
+
+        r = v_get(v, 1, 1, &p);
+        if (r < 0)
+                return r;
+        len = *p;
+        r = v_get(v, 1, len + 1, &p);
+        if (r < 0)
+                return r;
+        if (p[len] != 0 || memchr(p, 0, len))
+                return v_fail(v, "signature is not NUL-terminated or contains a NUL");
+        if (!bus_signature_is_valid_n((const char *) p, len))
+                return v_fail(v, "invalid type signature");
+        *ret = (const char *) p;
+        *ret_len = len;
+        return 0;
+}
+
+static int v_string(Validator *v, char type) {
+        const uint8_t *p;
+        size_t len;
+        int r;
+
+        r = v_get(v, 4, 4, &p);
+        if (r < 0)
+                return r;
+        len = get32(v->big, p);
+        if (len >= BUS_MESSAGE_SIZE_MAX)
+                return v_fail(v, "message truncated inside a value");
+        r = v_get(v, 1, len + 1, &p);
+        if (r < 0)
+                return r;
+        if (p[len] != 0 || memchr(p, 0, len))
+                return v_fail(v, "string is not NUL-terminated or contains a NUL");
+        if (!utf8_is_valid_n((const char *) p, len))
+                return v_fail(v, "string is not valid UTF-8");
+        if (type == 'o' && !bus_object_path_is_valid((const char *) p))
+                return v_fail(v, "invalid object path");
+        return 0;
+}
+
+static int v_value(Validator *v, const char *sig, size_t n, size_t *ret_k);
+
+static int v_enter(Validator *v, char type) {
+        v->arrays += type == 'a';
+        v->structs += IN_SET(type, '(', '{');
+        if (++v->total > BUS_TOTAL_DEPTH_MAX || v->arrays > BUS_ARRAY_DEPTH_MAX ||
+            v->structs > BUS_STRUCT_DEPTH_MAX)
+                return v_fail(v, "containers nested too deeply");
+        return 0;
+}
+
+static void v_leave(Validator *v, char type) {
+        v->arrays -= type == 'a';
+        v->structs -= IN_SET(type, '(', '{');
+        v->total--;
+}
+
+static int v_variant(Validator *v) {
+        const char *sig;
+        size_t len, k;
+        int r;
+
+        r = v_signature(v, &sig, &len);
+        if (r < 0)
+                return r;
+        if (len == 0 || bus_signature_complete_type_length(sig, len, v->arrays, v->structs) !=
+                                (int) len)
+                return v_fail(v, "variant signature is not a single complete type");
+        r = v_enter(v, 'v');
+        if (r < 0)
+                return r;
+        r = v_value(v, sig, len, &k);
+        v_leave(v, 'v');
+        return r;
+}
+
+static int v_array(Validator *v, const char *elem, size_t elen) {
+        const uint8_t *p;
+        size_t len, end, k, fixed = bus_type_fixed_size(elem[0]);
+        int r;
+
+        r = v_get(v, 4, 4, &p);
+        if (r < 0)
+                return r;
+        len = get32(v->big, p);
+        if (len > BUS_ARRAY_SIZE_MAX)
+                return v_fail(v, "array is longer than 64 MiB");
+        r = v_align(v, bus_type_alignment(elem[0]));
+        if (r < 0)
+                return r;
+        if (v->size - v->pos < len)
+                return v_fail(v, "message truncated inside an array");
+        end = v->pos + len;
+        if (fixed > 0 && len % fixed != 0)
+                return v_fail(v, "array length is not a multiple of its element size");
+        r = v_enter(v, 'a');
+        if (r < 0)
+                return r;
+        if (fixed > 0 && !IN_SET(elem[0], 'b', 'h'))
+                v->pos = end; /* every bit pattern is a valid value */
+        while (r >= 0 && v->pos < end)
+                r = v_value(v, elem, elen, &k);
+        v_leave(v, 'a');
+        if (r >= 0 && v->pos != end)
+                return v_fail(v, "array element runs past the end of the array");
+        return r;
+}
+
+static int v_struct(Validator *v, const char *sig, size_t n, size_t *ret_k) {
+        char close = sig[0] == '(' ? ')' : '}';
+        size_t i = 1, k;
+        int r;
+
+        r = v_align(v, 8);
+        if (r >= 0)
+                r = v_enter(v, sig[0]);
+        if (r < 0)
+                return r;
+        while (r >= 0 && i < n && sig[i] != close) {
+                r = v_value(v, sig + i, n - i, &k);
+                i += k;
+        }
+        v_leave(v, sig[0]);
+        *ret_k = i + 1;
+        return r;
+}
+
+/* Validates one value of the complete type at sig (already a valid signature); *ret_k is the
+ * length of that type. */
+static int v_value(Validator *v, const char *sig, size_t n, size_t *ret_k) {
+        int k;
+
+        *ret_k = 1;
+        if (bus_type_is_fixed(sig[0]))
+                return v_fixed(v, sig[0]);
+        switch (sig[0]) {
+        case 's':
+        case 'o':
+                return v_string(v, sig[0]);
+        case 'g': {
+                const char *s;
+                size_t len;
+                return v_signature(v, &s, &len);
+        }
+        case 'v':
+                return v_variant(v);
+        case 'a':
+                k = bus_signature_complete_type_length(sig, n, 0, 0);
+                if (k < 2)
+                        return v_fail(v, "invalid type signature");
+                *ret_k = k;
+                return v_array(v, sig + 1, k - 1);
+        case '(':
+        case '{':
+                return v_struct(v, sig, n, ret_k);
+        default:
+                return v_fail(v, "invalid type signature");
+        }
+}
+
+int bus_message_size_needed(const void *data, size_t n, size_t *ret_size) {
+        const uint8_t *d = data;
+        uint64_t total;
+        bool big;
+
+        assert(ret_size);
+        if (n < BUS_MESSAGE_FIXED_HEADER_SIZE) {
+                *ret_size = 0;
+                return 0;
+        }
+        if (!IN_SET(d[0], 'l', 'B') || d[3] != 1)
+                return -EBADMSG;
+        big = is_big(d[0]);
+        total = BUS_MESSAGE_FIXED_HEADER_SIZE + ALIGN_TO((uint64_t) get32(big, d + 12), 8) +
+                get32(big, d + 4);
+        if (total > BUS_MESSAGE_SIZE_MAX)
+                return -EMSGSIZE;
+        *ret_size = total;
+        return 0;
+}
+
+/* Checks the value of a known header field and stores it in m. pos is where the value starts. */
+static int v_store_field(Validator *v, BusMessage *m, uint8_t code, size_t pos) {
+        const uint8_t *p = v->d + pos;
+        const char *s;
+
+        if (field_types[code] == 'u') {
+                uint32_t u = get32(v->big, v->d + ALIGN_TO(pos, 4));
+                if (code == BUS_FIELD_REPLY_SERIAL) {
+                        if (u == 0)
+                                return v_fail(v, "REPLY_SERIAL header field is 0");
+                        m->reply_serial = u;
+                } else
+                        m->unix_fds = u;
+                return 0;
+        }
+        s = field_types[code] == 'g' ? (const char *) p + 1 :
+                                       (const char *) v->d + ALIGN_TO(pos, 4) + 4;
+        if (code == BUS_FIELD_PATH && streq(s, LOCAL_PATH))
+                return v_fail(v, "PATH header field uses the reserved local path");
+        if (code == BUS_FIELD_INTERFACE && streq(s, LOCAL_INTERFACE))
+                return v_fail(v, "INTERFACE header field uses the reserved local interface");
+        if (code != BUS_FIELD_SIGNATURE && !string_field_is_valid(code, s)) {
+                static const char *const reasons[_BUS_FIELD_MAX] = {
+                        [BUS_FIELD_PATH] = "invalid object path in the PATH header field",
+                        [BUS_FIELD_INTERFACE] = "invalid interface name in the INTERFACE field",
+                        [BUS_FIELD_MEMBER] = "invalid member name in the MEMBER header field",
+                        [BUS_FIELD_ERROR_NAME] = "invalid error name in the ERROR_NAME field",
+                        [BUS_FIELD_DESTINATION] = "invalid bus name in the DESTINATION field",
+                        [BUS_FIELD_SENDER] = "invalid bus name in the SENDER header field",
+                };
+                return v_fail(v, reasons[code]);
+        }
+        m->fields[code] = strdup(s);
+        return m->fields[code] ? 0 : -ENOMEM;
+}
+
+/* The header-field array a(yv), from offset 16 to v->size. */
+static int v_header_fields(Validator *v, BusMessage *m) {
+        bool seen[_BUS_FIELD_MAX] = {};
+
+        while (v->pos < v->size) {
+                const uint8_t *code;
+                const char *sig;
+                size_t len, k, value_pos;
+                int r;
+
+                r = v_get(v, 8, 1, &code);
+                if (r >= 0)
+                        r = v_signature(v, &sig, &len);
+                if (r < 0)
+                        return r;
+                if (*code == 0)
+                        return v_fail(v, "header field code 0 is invalid");
+                if (len == 0 || bus_signature_complete_type_length(sig, len, 0, 0) != (int) len)
+                        return v_fail(v, "variant signature is not a single complete type");
+                value_pos = v->pos;
+                v->total = 1; /* inside the array's struct's variant */
+                r = v_value(v, sig, len, &k);
+                v->total = 0;
+                if (r < 0)
+                        return r;
+                if (*code >= _BUS_FIELD_MAX)
+                        continue; /* unknown fields are accepted and dropped */
+                if (seen[*code])
+                        return v_fail(v, "duplicate header field");
+                seen[*code] = true;
+                if (len != 1 || sig[0] != field_types[*code])
+                        return v_fail(v, "header field has the wrong type for its code");
+                r = v_store_field(v, m, *code, value_pos);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+static int v_fixed_header(Validator *v, size_t *ret_fields_end) {
+        const uint8_t *d = v->d;
+        uint64_t total;
+        size_t fields_len;
+
+        if (v->size < BUS_MESSAGE_FIXED_HEADER_SIZE)
+                return v_fail(v, "message is shorter than the fixed header");
+        if (!IN_SET(d[0], 'l', 'B'))
+                return v_fail(v, "invalid byte-order mark");
+        if (d[1] == 0)
+                return v_fail(v, "message type 0 is invalid");
+        if (d[3] != 1)
+                return v_fail(v, "unsupported protocol version");
+        v->big = is_big(d[0]);
+        if (get32(v->big, d + 8) == 0)
+                return v_fail(v, "serial is 0");
+        fields_len = get32(v->big, d + 12);
+        if (fields_len > BUS_ARRAY_SIZE_MAX)
+                return v_fail(v, "header field array is longer than 64 MiB");
+        total = BUS_MESSAGE_FIXED_HEADER_SIZE + ALIGN_TO((uint64_t) fields_len, 8) +
+                get32(v->big, d + 4);
+        if (total > BUS_MESSAGE_SIZE_MAX) {
+                v->reason = "message is larger than 128 MiB";
+                return -EMSGSIZE;
+        }
+        if (v->size < total)
+                return v_fail(v, "message is truncated");
+        if (v->size > total)
+                return v_fail(v, "trailing bytes after the message");
+        *ret_fields_end = BUS_MESSAGE_FIXED_HEADER_SIZE + fields_len;
+        return 0;
+}
+
+static int v_body(Validator *v, const BusMessage *m) {
+        const char *sig = m->fields[BUS_FIELD_SIGNATURE] ?: "";
+        size_t n = strlen(sig), i = 0, k;
+        int r;
+
+        while (i < n) {
+                r = v_value(v, sig + i, n - i, &k);
+                if (r < 0)
+                        return r;
+                i += k;
+        }
+        if (v->pos != v->size)
+                return v_fail(v, "body is longer than its signature describes");
+        return 0;
+}
+
+static int message_parse(Validator *v, BusMessage *m) {
+        size_t fields_end, saved_size = v->size;
+        int r;
+
+        r = v_fixed_header(v, &fields_end);
+        if (r < 0)
+                return r;
+        v->pos = BUS_MESSAGE_FIXED_HEADER_SIZE;
+        v->size = fields_end;
+        r = v_header_fields(v, m);
+        v->size = saved_size;
+        if (r < 0)
+                return r;
+        r = v_align(v, 8);
+        if (r < 0)
+                return r;
+        if (!has_required_fields(m))
+                return v_fail(v, "a header field required by the message type is missing");
+        if (m->unix_fds != v->n_fds)
+                return v_fail(v, "UNIX_FDS header field does not match the fds received");
+        v->n_fds = m->unix_fds;
+        m->body.size = v->size - v->pos;
+        if (m->body.size > 0) {
+                m->body.p = malloc(m->body.size);
+                if (!m->body.p)
+                        return -ENOMEM;
+                memcpy(m->body.p, v->d + v->pos, m->body.size);
+                m->body.alloc = m->body.size;
+        }
+        r = v_body(v, m);
+        if (r < 0)
+                return r;
+        m->flags = v->d[2];
+        m->serial = get32(v->big, v->d + 8);
+        return message_build_wire(m);
+}
+
+int bus_message_from_wire(const void *data, size_t size, uint32_t n_fds, BusParseFlags flags,
+                          BusMessage **ret, const char **ret_reason) {
+        _cleanup_(bus_message_freep) BusMessage *m = NULL;
+        Validator v = {
+                .d = data,
+                .size = size,
+                .n_fds = n_fds,
+                .lax_fds = flags & BUS_PARSE_LAX_FD_INDEX,
+        };
+        int r;
+
+        assert(data || size == 0);
+        assert(ret);
+        if (size < BUS_MESSAGE_FIXED_HEADER_SIZE || !IN_SET(v.d[0], 'l', 'B') || v.d[1] == 0) {
+                r = v_fixed_header(&v, &(size_t) { 0 });
+                if (ret_reason)
+                        *ret_reason = v.reason;
+                return r;
+        }
+        r = message_alloc(v.d[1], v.d[0], &m);
+        if (r < 0)
+                return r;
+        r = message_parse(&v, m);
+        if (r < 0) {
+                if (ret_reason)
+                        *ret_reason = r == -ENOMEM ? "out of memory" : v.reason;
+                return r;
+        }
+        *ret = TAKE_PTR(m);
+        return 0;
+}
