@@ -726,8 +726,49 @@ static int mount_swap_load(Unit *u) {
         return r;
 }
 
-/* Device and automount units: unit files are read and drop-ins applied; their implicit
- * dependencies come with those unit types. */
+/* Automount units from unit files: they trigger the mount unit of the same name, need the
+ * parent directory mounted, and are ordered like local mounts (systemd's automount_load()). */
+static int automount_load(Unit *u) {
+        _cleanup_free_ char *where = NULL, *name = NULL, *mount = NULL, *parent = NULL;
+        const char *w = NULL;
+        int r = load_fragment_and_dropin(u, true);
+
+        if (r < 0 || u->load_state != UNIT_LOADED)
+                return r;
+        w = unit_setting_last(u, "Automount.Where");
+        if (w)
+                where = strdup(w);
+        else
+                (void) unit_name_to_path(u->id, &where);
+        if (!where)
+                return -ENOMEM;
+        path_simplify(where);
+        r = unit_name_change_suffix(u->id, ".mount", &mount);
+        if (r < 0)
+                return r;
+        r = unit_add_two_dependencies_by_name(u, UNIT_BEFORE, UNIT_TRIGGERS, mount);
+        if (r < 0)
+                return r;
+        if (path_extract_directory(where, &parent) >= 0 && unit_require_mounts_for(u, parent) == -ENOMEM)
+                return -ENOMEM;
+        if (u->default_dependencies) {
+                r = unit_add_dependency_by_name(u, UNIT_BEFORE, "local-fs.target");
+                if (r >= 0)
+                        r = unit_add_dependency_by_name(u, UNIT_AFTER, "local-fs-pre.target");
+                if (r >= 0)
+                        r = unit_add_two_dependencies_by_name(u, UNIT_BEFORE, UNIT_CONFLICTS, "umount.target");
+                if (r < 0)
+                        return r;
+        }
+        if (path_equal(where, "/"))
+                return refuse(u, "Cannot have an automount unit for the root directory. Refusing.");
+        if (unit_name_from_path(where, ".automount", &name) < 0 || !unit_has_name(u, name))
+                return refuse(u, "Where= setting doesn't match unit name. Refusing.");
+        return 0;
+}
+
+/* Device units: unit files are read and drop-ins applied; their implicit dependencies come with
+ * the device unit type. */
 static int generic_load(Unit *u, bool fragment_required) {
         return load_fragment_and_dropin(u, fragment_required);
 }
@@ -751,7 +792,9 @@ static int type_load(Unit *u) {
         case UNIT_MOUNT:
         case UNIT_SWAP:
                 return mount_swap_load(u);
-        default: /* device, automount */
+        case UNIT_AUTOMOUNT:
+                return automount_load(u);
+        default: /* device */
                 return generic_load(u, true);
         }
 }

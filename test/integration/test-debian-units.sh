@@ -70,10 +70,13 @@ cached_deb() { # DEB= the cached .deb of package $1 (package names never contain
         done
         return 1
 }
-has_candidate() {
-        local c
-        c=$(apt-cache policy "$1" 2> /dev/null | awk '$1 == "Candidate:" { print $2 }')
-        [ -n "$c" ] && [ "$c" != "(none)" ]
+declare -A candidate=()
+read_candidates() { # candidate[P]=1 for each package P of "$@" apt can download (one apt-cache)
+        local p
+        candidate=()
+        while IFS= read -r p; do candidate[$p]=1; done < <(apt-cache policy "$@" 2> /dev/null |
+                awk '/^[^ \t].*:$/ { p = substr($0, 1, length($0) - 1); next }
+                     $1 == "Candidate:" && $2 != "(none)" && p != "" { print p }')
 }
 updated=0
 apt_update() {
@@ -95,18 +98,27 @@ for p in "${PACKAGES[@]}"; do
 done
 unavailable=()
 if [ ${#missing[@]} -gt 0 ]; then
+        read_candidates "${missing[@]}"
         for p in "${missing[@]}"; do
-                has_candidate "$p" || { apt_update; break; }
+                [ -n "${candidate[$p]:-}" ] || { apt_update; read_candidates "${missing[@]}"; break; }
         done
         fetch=()
         for p in "${missing[@]}"; do
-                if has_candidate "$p"; then fetch+=("$p"); else unavailable+=("$p"); fi
+                if [ -n "${candidate[$p]:-}" ]; then fetch+=("$p"); else unavailable+=("$p"); fi
         done
         if [ ${#fetch[@]} -gt 0 ]; then
                 echo "downloading ${#fetch[@]} packages into $CACHE/debs ..."
                 # A failure with fresh lists is the network's; with old lists the mirror may
                 # have moved on (404): refresh them once and retry.
-                dl() { (cd "$CACHE/debs" && timeout 900 apt-get -q download "${fetch[@]}") >> "$OUT/apt.log" 2>&1; }
+                # Into a fresh directory: only a complete download enters the cache.
+                dl() {
+                        rm -rf "$CACHE/dl.tmp"
+                        mkdir "$CACHE/dl.tmp"
+                        (cd "$CACHE/dl.tmp" && timeout 900 apt-get -q download "${fetch[@]}") >> "$OUT/apt.log" 2>&1 ||
+                                { rm -rf "$CACHE/dl.tmp"; return 1; }
+                        mv "$CACHE/dl.tmp/"*.deb "$CACHE/debs/"
+                        rmdir "$CACHE/dl.tmp"
+                }
                 if ! dl; then
                         if [ $updated = 1 ]; then
                                 nsb_skip "apt-get download failed: the Debian mirror is unreachable (see $OUT/apt.log)"
@@ -119,29 +131,37 @@ fi
 [ ${#unavailable[@]} -eq 0 ] || echo "note: not in the apt lists, left out: ${unavailable[*]}"
 
 # --- Extraction of each .deb's systemd files (cached too) and its postinst. -------------
-UNIT_DIRS_RE='^\./(usr/)?lib/systemd/system/|^\./etc/systemd/system/'
+# shellcheck disable=SC2317 # run by xargs
+extract_deb() { # DEB DIR: DIR/root (the deb's systemd files), DIR/postinst, DIR/control
+        local deb=$1 x=$2
+        rm -rf "$x" "$x.tmp"
+        mkdir -p "$x.tmp/root"
+        dpkg-deb --fsys-tarfile "$deb" > "$x.tmp/data.tar" || return 1
+        tar -tf "$x.tmp/data.tar" |
+                grep -E '^\./(usr/)?lib/systemd/system/|^\./etc/systemd/system/' > "$x.tmp/members" || true
+        if [ -s "$x.tmp/members" ]; then
+                tar -xf "$x.tmp/data.tar" -C "$x.tmp/root" --no-recursion -T "$x.tmp/members" || return 1
+        fi
+        rm -f "$x.tmp/data.tar"
+        dpkg-deb -I "$deb" postinst > "$x.tmp/postinst" 2> /dev/null || : > "$x.tmp/postinst"
+        dpkg-deb -f "$deb" Package Version > "$x.tmp/control" || return 1
+        touch "$x.tmp/.done"
+        mv "$x.tmp" "$x"
+}
+export -f extract_deb
 used=()
+todo=()
 for p in "${PACKAGES[@]}"; do
         cached_deb "$p" || continue
-        deb=$DEB
-        x=${deb##*/}
+        x=${DEB##*/}
         x=$CACHE/x/${x%.deb}
-        if [ ! -f "$x/.done" ]; then
-                rm -rf "$x" "$x.tmp"
-                mkdir -p "$x.tmp/root"
-                dpkg-deb --fsys-tarfile "$deb" > "$x.tmp/data.tar"
-                tar -tf "$x.tmp/data.tar" | grep -E "$UNIT_DIRS_RE" > "$x.tmp/members" || true
-                if [ -s "$x.tmp/members" ]; then
-                        tar -xf "$x.tmp/data.tar" -C "$x.tmp/root" --no-recursion -T "$x.tmp/members"
-                fi
-                rm -f "$x.tmp/data.tar"
-                dpkg-deb -I "$deb" postinst > "$x.tmp/postinst" 2> /dev/null || : > "$x.tmp/postinst"
-                dpkg-deb -f "$deb" Package Version > "$x.tmp/control"
-                touch "$x.tmp/.done"
-                mv "$x.tmp" "$x"
-        fi
+        [ -f "$x/.done" ] || todo+=("$DEB" "$x")
         used+=("$p:$x")
 done
+if [ ${#todo[@]} -gt 0 ]; then # decompressing is the slow part: one job per CPU
+        printf '%s\0' "${todo[@]}" | xargs -0 -n 2 -P "$(nproc)" bash -c 'extract_deb "$1" "$2"' extract ||
+                { echo "could not extract the packages"; exit 99; }
+fi
 [ ${#used[@]} -gt 0 ] || nsb_skip "none of the packages is in the apt lists (not Debian 12?)"
 
 # --- The scratch root: the host's tree, then the packages' files (in list order). -------
