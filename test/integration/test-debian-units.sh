@@ -312,66 +312,25 @@ printf '%s\n' "${all[@]}" > "$OUT/tree-names.txt"
         done
 } > "$OUT/names.txt"
 
-cat > "$OUT/setup.sh" << 'EOF'
-# Inside the namespace, before systemd starts: the scratch tree into the (tmpfs) unit
-# directories, then the hold target, After= every unit.
-set -eu
-[ "$NS_TREE" = controlled ] || { echo "the unit directories are not controlled" >&2; exit 1; }
-cp -a "$NS_OUT/root/usr/lib/systemd/system/." /usr/lib/systemd/system/
-cp -a "$NS_OUT/root/etc/systemd/system/." /etc/systemd/system/
 {
-        echo '[Unit]'
-        echo 'Description=sysmaster unit tree hold target'
-        echo 'DefaultDependencies=no'
-        while IFS= read -r n; do
-                printf 'After=%s\n' "$(printf '%s' "$n" | sed 's/%/%%/g')"
-        done < "$NS_OUT/tree-names.txt"
-} > /run/systemd/system/sysmaster-hold.target
-EOF
+        echo '# Inside the namespace, before systemd starts: the scratch tree into the (tmpfs) unit'
+        echo '# directories, then the hold target, After= every unit.'
+        echo 'set -eu'
+        echo '[ "$NS_TREE" = controlled ] || { echo "the unit directories are not controlled" >&2; exit 1; }'
+        echo 'cp -a "$NS_OUT/root/usr/lib/systemd/system/." /usr/lib/systemd/system/'
+        echo 'cp -a "$NS_OUT/root/etc/systemd/system/." /etc/systemd/system/'
+        nsb_hold_target_lines
+} > "$OUT/setup.sh"
 
-cat > "$OUT/run.sh" << 'EOF'
-# Inside the namespace, systemd answering: capture both sides.
-set -u
-mapfile -t names < "$NS_OUT/names.txt"
-t0=$(date +%s.%N)
-systemctl show -p "$PROPS" "${names[@]}" > "$NS_OUT/systemd.txt" 2> "$NS_OUT/systemd.err"
-echo $? > "$NS_OUT/systemd.rc"
-t1=$(date +%s.%N)
-"$ANALYZER" dump -p "$PROPS" "${names[@]}" > "$NS_OUT/analyzer.txt" 2> "$NS_OUT/analyzer.err"
-echo $? > "$NS_OUT/analyzer.rc"
-t2=$(date +%s.%N)
-awk -v a="$t0" -v b="$t1" -v c="$t2" 'BEGIN { printf "systemctl_show_s=%.2f analyzer_s=%.2f\n", b - a, c - b }' > "$NS_OUT/run-times.txt"
-systemctl list-units --all --no-legend --plain | wc -l > "$NS_OUT/loaded-units.txt"
-EOF
-
-rc=0
-"$NSB_LIB/ns-boot.sh" -o "$OUT" -t controlled -s "$OUT/setup.sh" -r "$OUT/run.sh" -R 900 \
-        -E "PROPS=$NSB_PROPS" -E "ANALYZER=$(nsb_inside "$NSB_ANALYZER")" || rc=$?
-if [ $rc -ne 0 ]; then
-        echo "ns-boot failed (rc=$rc); see $OUT/ns-boot.log and $OUT/console.log"
-        exit 99
-fi
-
-for side in systemd analyzer; do
-        if [ "$(cat "$OUT/$side.rc")" != 0 ] || [ -s "$OUT/$side.err" ]; then
-                echo "$side: exit status $(cat "$OUT/$side.rc"); stderr:"
-                head -n 20 "$OUT/$side.err" | sed '$a\'
-        fi
-done
-[ "$(cat "$OUT/systemd.rc")" = 0 ] || { echo "systemctl show failed"; exit 99; }
-
-order=()
-[ "${COMPARE_IGNORE_ORDER:-0}" != 1 ] || order=(--no-order)
+nsb_boot_and_capture controlled 900
 crc=0
-python3 "$NSB_LIB/compare-show.py" "${order[@]}" --label-a systemd --label-b sysmaster-analyze \
-        "$OUT/names.txt" "$OUT/systemd.txt" "$OUT/analyzer.txt" > "$OUT/diff.txt" || crc=$?
+nsb_compare_capture || crc=$?
 # Each differing unit with the package that ships its file.
 awk 'NR == FNR { own[$1] = $2; next }
      /^--- / { n = $2; o = own["usr/lib/systemd/system/" n]; e = own["etc/systemd/system/" n]
                if (e != "") o = (o != "" ? o "+" : "") e "(etc)"
                print $0 "   [" (o != "" ? o : "?") "]"; next }
      { print }' "$OUT/owners.txt" "$OUT/diff.txt"
-[ "$(cat "$OUT/analyzer.rc")" = 0 ] || { echo "sysmaster-analyze dump exited with $(cat "$OUT/analyzer.rc")"; [ "$crc" -ne 0 ] || crc=1; }
 
 echo "packages: ${#used[@]} (${pkg_files} files; unavailable: ${#unavailable[@]}), enable ($ENABLE): $enabled" \
         "units, $enable_failed failed (see $OUT/enable.log), conflicting files: $(wc -l < "$OUT/conflicts.txt")"

@@ -46,57 +46,16 @@ printf '%s\n' "${all[@]}" > "$OUT/tree-names.txt"
         done
 } > "$OUT/names.txt"
 
-cat > "$OUT/setup.sh" << 'EOF'
-# Inside the namespace, before systemd starts: the hold target, After= every unit.
-set -eu
 {
-        echo '[Unit]'
-        echo 'Description=sysmaster unit tree hold target'
-        echo 'DefaultDependencies=no'
-        while IFS= read -r n; do
-                printf 'After=%s\n' "$(printf '%s' "$n" | sed 's/%/%%/g')"
-        done < "$NS_OUT/tree-names.txt"
-} > /run/systemd/system/sysmaster-hold.target
-EOF
+        echo '# Inside the namespace, before systemd starts: the hold target, After= every unit.'
+        echo 'set -eu'
+        nsb_hold_target_lines
+} > "$OUT/setup.sh"
 
-cat > "$OUT/run.sh" << 'EOF'
-# Inside the namespace, systemd answering: capture both sides.
-set -u
-mapfile -t names < "$NS_OUT/names.txt"
-t0=$(date +%s.%N)
-systemctl show -p "$PROPS" "${names[@]}" > "$NS_OUT/systemd.txt" 2> "$NS_OUT/systemd.err"
-echo $? > "$NS_OUT/systemd.rc"
-t1=$(date +%s.%N)
-"$ANALYZER" dump -p "$PROPS" "${names[@]}" > "$NS_OUT/analyzer.txt" 2> "$NS_OUT/analyzer.err"
-echo $? > "$NS_OUT/analyzer.rc"
-t2=$(date +%s.%N)
-awk -v a="$t0" -v b="$t1" -v c="$t2" 'BEGIN { printf "systemctl_show_s=%.2f analyzer_s=%.2f\n", b - a, c - b }' > "$NS_OUT/run-times.txt"
-# The loaded-unit count, for the record.
-systemctl list-units --all --no-legend --plain | wc -l > "$NS_OUT/loaded-units.txt"
-EOF
-
-rc=0
-"$NSB_LIB/ns-boot.sh" -o "$OUT" -t host -s "$OUT/setup.sh" -r "$OUT/run.sh" -R 600 \
-        -E "PROPS=$NSB_PROPS" -E "ANALYZER=$(nsb_inside "$NSB_ANALYZER")" || rc=$?
-if [ $rc -ne 0 ]; then
-        echo "ns-boot failed (rc=$rc); see $OUT/ns-boot.log and $OUT/console.log"
-        exit 99
-fi
-
-for side in systemd analyzer; do
-        if [ "$(cat "$OUT/$side.rc")" != 0 ] || [ -s "$OUT/$side.err" ]; then
-                echo "$side: exit status $(cat "$OUT/$side.rc"); stderr:"
-                head -n 20 "$OUT/$side.err" | sed '$a\'
-        fi
-done
-[ "$(cat "$OUT/systemd.rc")" = 0 ] || { echo "systemctl show failed"; exit 99; }
-
-order=()
-[ "${COMPARE_IGNORE_ORDER:-0}" != 1 ] || order=(--no-order)
+nsb_boot_and_capture host 600
 crc=0
-python3 "$NSB_LIB/compare-show.py" "${order[@]}" --label-a systemd --label-b sysmaster-analyze \
-        "$OUT/names.txt" "$OUT/systemd.txt" "$OUT/analyzer.txt" | tee "$OUT/diff.txt" || crc=${PIPESTATUS[0]}
-[ "$(cat "$OUT/analyzer.rc")" = 0 ] || { echo "sysmaster-analyze dump exited with $(cat "$OUT/analyzer.rc")"; [ "$crc" -ne 0 ] || crc=1; }
+nsb_compare_capture || crc=$?
+cat "$OUT/diff.txt"
 
 echo "unit names in the tree: ${#all[@]} (left out, types '$SKIP_TYPES': $skipped)," \
         "loaded in systemd: $(cat "$OUT/loaded-units.txt")"

@@ -78,3 +78,75 @@ nsb_valid_unit_name() {
 nsb_is_template() {
         case "$1" in *@.*) [ "${1%%@*}@.${1##*.}" = "$1" ] ;; *) return 1 ;; esac
 }
+
+# --- The unit-tree comparisons (test-unit-tree.sh, test-debian-units.sh) -----------------------
+
+# Prints the shell lines, for a setup hook, that write /run/systemd/system/sysmaster-hold.target:
+# After= every name in $NS_OUT/tree-names.txt, which keeps every unit loaded without starting any.
+nsb_hold_target_lines() {
+        cat << 'EOF_HOLD'
+{
+        echo '[Unit]'
+        echo 'Description=sysmaster unit tree hold target'
+        echo 'DefaultDependencies=no'
+        while IFS= read -r n; do
+                printf 'After=%s\n' "$(printf '%s' "$n" | sed 's/%/%%/g')"
+        done < "$NS_OUT/tree-names.txt"
+} > /run/systemd/system/sysmaster-hold.target
+EOF_HOLD
+}
+
+# Writes $NSB_OUT/run.sh: inside the namespace, `systemctl show -p $PROPS` and
+# `$ANALYZER dump -p $PROPS` over $NS_OUT/names.txt, with their exit codes, stderr and times.
+nsb_write_capture_script() {
+        cat > "$NSB_OUT/run.sh" << 'EOF_RUN'
+# Inside the namespace, systemd answering: capture both sides.
+set -u
+mapfile -t names < "$NS_OUT/names.txt"
+t0=$(date +%s.%N)
+systemctl show -p "$PROPS" "${names[@]}" > "$NS_OUT/systemd.txt" 2> "$NS_OUT/systemd.err"
+echo $? > "$NS_OUT/systemd.rc"
+t1=$(date +%s.%N)
+"$ANALYZER" dump -p "$PROPS" "${names[@]}" > "$NS_OUT/analyzer.txt" 2> "$NS_OUT/analyzer.err"
+echo $? > "$NS_OUT/analyzer.rc"
+t2=$(date +%s.%N)
+awk -v a="$t0" -v b="$t1" -v c="$t2" 'BEGIN { printf "systemctl_show_s=%.2f analyzer_s=%.2f\n", b - a, c - b }' > "$NS_OUT/run-times.txt"
+# The loaded-unit count, for the record.
+systemctl list-units --all --no-legend --plain | wc -l > "$NS_OUT/loaded-units.txt"
+EOF_RUN
+}
+
+# Boots systemd over the tree (TREE: host|controlled, TIMEOUT in s) with $NSB_OUT/setup.sh and
+# the capture script, then reports what either side wrote to stderr. Exits 99 when the boot or
+# systemctl show failed (a harness problem, not a difference).
+nsb_boot_and_capture() {
+        local tree=$1 timeout=$2 rc=0 side
+        nsb_write_capture_script
+        "$NSB_LIB/ns-boot.sh" -o "$NSB_OUT" -t "$tree" -s "$NSB_OUT/setup.sh" -r "$NSB_OUT/run.sh" \
+                -R "$timeout" -E "PROPS=$NSB_PROPS" -E "ANALYZER=$(nsb_inside "$NSB_ANALYZER")" || rc=$?
+        if [ $rc -ne 0 ]; then
+                echo "ns-boot failed (rc=$rc); see $NSB_OUT/ns-boot.log and $NSB_OUT/console.log"
+                exit 99
+        fi
+        for side in systemd analyzer; do
+                if [ "$(cat "$NSB_OUT/$side.rc")" != 0 ] || [ -s "$NSB_OUT/$side.err" ]; then
+                        echo "$side: exit status $(cat "$NSB_OUT/$side.rc"); stderr:"
+                        head -n 20 "$NSB_OUT/$side.err" | sed '$a\'
+                fi
+        done
+        [ "$(cat "$NSB_OUT/systemd.rc")" = 0 ] || { echo "systemctl show failed"; exit 99; }
+}
+
+# Compares the two captures into $NSB_OUT/diff.txt; prints nothing. Returns 0 equal,
+# 1 differences (or the analyser failed), >1 comparator error.
+nsb_compare_capture() {
+        local order=() crc=0
+        [ "${COMPARE_IGNORE_ORDER:-0}" != 1 ] || order=(--no-order)
+        python3 "$NSB_LIB/compare-show.py" "${order[@]}" --label-a systemd --label-b sysmaster-analyze \
+                "$NSB_OUT/names.txt" "$NSB_OUT/systemd.txt" "$NSB_OUT/analyzer.txt" > "$NSB_OUT/diff.txt" || crc=$?
+        if [ "$(cat "$NSB_OUT/analyzer.rc")" != 0 ]; then
+                echo "sysmaster-analyze dump exited with $(cat "$NSB_OUT/analyzer.rc")" >> "$NSB_OUT/diff.txt"
+                [ "$crc" -ne 0 ] || crc=1
+        fi
+        return "$crc"
+}
