@@ -30,8 +30,6 @@
 #define SPECIAL_SYSTEM_SLICE "system.slice"
 #define SPECIAL_INIT_SCOPE "init.scope"
 
-#define log_unit_debug(u, ...) log_debug(__VA_ARGS__)
-
 /* ---------------------------------------------------------------- fragment and names */
 
 /* Merges every name into u; if a name belongs to a unit that cannot be merged into u, u is
@@ -161,8 +159,8 @@ static void process_deps(Unit *u, const OrderedSet *aliases, UnitDependency d, c
                 int r;
 
                 if (null_or_empty_path(*p) > 0) {
-                        log_unit_debug(u, "%s dependency on %s is masked by %s, ignoring.",
-                                       unit_dependency_to_string(d), entry, *p);
+                        log_debug("%s: %s dependency on %s is masked by %s, ignoring.", u->id,
+                                  unit_dependency_to_string(d), entry, *p);
                         continue;
                 }
                 if (lstat(*p, &st) < 0) {
