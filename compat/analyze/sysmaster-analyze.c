@@ -146,20 +146,35 @@ static int cmd_dump(Manager *m, char **args) {
         return fflush(stdout) == 0 ? 0 : -errno;
 }
 
-static int cat_file(const char *path, bool first) {
+/* Prints "# PATH" and the file line by line, as systemctl cat does (a line ends at "\n", "\r",
+ * "\r\n" or NUL; a last line without one gets a newline). */
+static int cat_file(const char *path, bool newline) {
         _cleanup_free_ char *data = NULL;
-        int r = read_full_file(path, 64U * 1024U * 1024U, &data, NULL);
+        size_t size, start = 0;
+        int r = read_full_file(path, 64U * 1024U * 1024U, &data, &size);
 
         if (r < 0)
-                return log_error_errno(r, "Failed to read \"%s\": %m", path);
-        printf("%s# %s\n%s", first ? "" : "\n", path, data);
-        if (*data && !endswith(data, "\n"))
-                fputc('\n', stdout);
+                return log_warning_errno(r, "Failed to cat %s: %m", path);
+        printf("%s# %s\n", newline ? "\n" : "", path);
+        for (size_t i = 0; i < size; i++) {
+                if (!IN_SET(data[i], '\n', '\r', '\0'))
+                        continue;
+                printf("%.*s\n", (int) (i - start), data + start);
+                if (data[i] == '\r' && i + 1 < size && data[i + 1] == '\n')
+                        i++;
+                start = i + 1;
+        }
+        if (start < size)
+                printf("%.*s\n", (int) (size - start), data + start);
         return 0;
 }
 
+/* Like systemctl cat: masked units and units that failed to load get a comment line, units
+ * without files an error (and exit status 1); the others their fragment and drop-ins, one
+ * empty line between units. */
 static int cmd_cat(Manager *m, char **args) {
         _cleanup_free_ Unit **units = NULL;
+        bool first = true;
         int r, ret = 0;
 
         r = load_units(m, args, &units);
@@ -167,25 +182,31 @@ static int cmd_cat(Manager *m, char **args) {
                 return r;
         for (size_t i = 0; units[i]; i++) {
                 Unit *u = unit_follow_merge(units[i]);
-                bool first = i == 0;
+                const char *name = units[i]->id;
 
+                if (u->load_state == UNIT_MASKED) {
+                        printf("# Unit %s is masked.\n", name);
+                        continue;
+                }
+                if (!IN_SET(u->load_state, UNIT_LOADED, UNIT_BAD_SETTING)) {
+                        if (u->load_state == UNIT_NOT_FOUND)
+                                ret = log_error_errno(-ENOENT, "No files found for %s.", name);
+                        else
+                                printf("# Unit %s could not be loaded.\n", name);
+                        continue;
+                }
                 if (!u->fragment_path && strv_isempty(u->dropin_paths)) {
-                        ret = log_error_errno(-ENOENT, "No files found for %s.", u->id);
+                        ret = log_error_errno(-ENOENT, "No files found for %s.", name);
                         continue;
                 }
                 if (!first)
                         fputc('\n', stdout);
-                if (u->fragment_path) {
-                        r = cat_file(u->fragment_path, true);
-                        if (r < 0)
-                                ret = r;
-                        first = false;
-                }
-                STRV_FOREACH(d, u->dropin_paths) {
-                        r = cat_file(*d, !u->fragment_path && d == u->dropin_paths);
-                        if (r < 0)
-                                ret = r;
-                }
+                first = false;
+                if (u->fragment_path && cat_file(u->fragment_path, false) < 0)
+                        return -EIO;
+                STRV_FOREACH(d, u->dropin_paths)
+                        if (cat_file(*d, u->fragment_path || d != u->dropin_paths) < 0)
+                                return -EIO;
         }
         return ret;
 }

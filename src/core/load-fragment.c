@@ -154,38 +154,30 @@ static int parse_bool_into(const Assignment *a, bool *b) {
         return 0;
 }
 
-/* A string with full specifier expansion; empty resets to NULL. */
-static int parse_string_printf(const Assignment *a, char **s) {
+/* A string with specifier expansion (for a path: the path variant, and it must be absolute);
+ * an empty value resets it to NULL. */
+static int parse_printf_value(const Assignment *a, bool path, char **s) {
         _cleanup_free_ char *k = NULL;
 
         if (isempty(a->value)) {
                 *s = mfree(*s);
                 return 0;
         }
-        if (expand(a, unit_full_printf, &k) < 0)
+        if (expand(a, path ? unit_path_printf : unit_full_printf, &k) < 0)
                 return 0;
+        if (path) {
+                if (!path_is_absolute(k) || !path_is_valid(k)) {
+                        WARN(a, 0, "%s= path is not absolute, ignoring: %s", a->key, k);
+                        return 0;
+                }
+                path_simplify(k);
+        }
         free_and_replace_str(s, TAKE_PTR(k));
         return 0;
 }
 
-/* An absolute path with specifier expansion; empty resets to NULL. */
-static int parse_path_printf(const Assignment *a, char **s) {
-        _cleanup_free_ char *k = NULL;
-
-        if (isempty(a->value)) {
-                *s = mfree(*s);
-                return 0;
-        }
-        if (expand(a, unit_path_printf, &k) < 0)
-                return 0;
-        if (!path_is_absolute(k) || !path_is_valid(k)) {
-                WARN(a, 0, "%s= path is not absolute, ignoring: %s", a->key, k);
-                return 0;
-        }
-        path_simplify(k);
-        free_and_replace_str(s, TAKE_PTR(k));
-        return 0;
-}
+#define parse_string_printf(a, s) parse_printf_value((a), false, (s))
+#define parse_path_printf(a, s) parse_printf_value((a), true, (s))
 
 static int parse_requires_mounts_for(const Assignment *a) {
         if (isempty(a->value)) {
@@ -572,6 +564,43 @@ static int apply_exec_keys(const Assignment *a) {
         return 1;
 }
 
+const char *const load_fragment_socket_listen_keys[] = {
+        "Socket.ListenStream",  "Socket.ListenDatagram",     "Socket.ListenSequentialPacket",
+        "Socket.ListenFIFO",    "Socket.ListenNetlink",      "Socket.ListenSpecial",
+        "Socket.ListenMessageQueue", "Socket.ListenUSBFunction", NULL,
+};
+const char *const load_fragment_timer_value_keys[] = {
+        "Timer.OnCalendar",       "Timer.OnActiveSec",       "Timer.OnBootSec",
+        "Timer.OnStartupSec",     "Timer.OnUnitActiveSec",   "Timer.OnUnitInactiveSec", NULL,
+};
+const char *const load_fragment_path_spec_keys[] = {
+        "Path.PathExists", "Path.PathExistsGlob", "Path.PathChanged", "Path.PathModified",
+        "Path.DirectoryNotEmpty", NULL,
+};
+
+/* Listen*=, the timer's On*= and the path's Path*= each form one list in systemd: an empty
+ * assignment to any of them empties all of them. Returns 0 after such a reset, else 1 (the
+ * value is kept as written). */
+static int reset_group(const Assignment *a, const char *const *group) {
+        _cleanup_free_ char *sk = strjoin(a->section, ".", a->key);
+
+        if (!sk)
+                return -ENOMEM;
+        if (!isempty(a->value) || !strv_contains((char **) group, sk))
+                return 1;
+        for (const char *const *k = group; *k; k++)
+                unit_setting_reset(a->u, *k);
+        return 0;
+}
+
+/* Whether any key of the group has a value. */
+bool load_fragment_group_is_set(const Unit *u, const char *const *group) {
+        for (const char *const *k = group; *k; k++)
+                if (unit_setting_last(u, *k))
+                        return true;
+        return false;
+}
+
 static int apply_type_keys(const Assignment *a) {
         Unit *u = a->u;
 
@@ -595,11 +624,9 @@ static int apply_type_keys(const Assignment *a) {
                         u->start_timeout_defined = true;
                 return 1;
         case UNIT_SOCKET:
-                if (startswith(a->key, "Listen"))
-                        u->socket_has_listen = u->socket_has_listen || !isempty(a->value);
-                else if (streq(a->key, "Accept"))
+                if (streq(a->key, "Accept"))
                         return parse_bool_into(a, &u->socket_accept);
-                else if (streq(a->key, "Service")) {
+                if (streq(a->key, "Service")) {
                         _cleanup_free_ char *k = NULL;
                         int r = unit_name_printf(u, a->value, &k);
                         if (r < 0 || !endswith(k, ".service") ||
@@ -610,22 +637,15 @@ static int apply_type_keys(const Assignment *a) {
                         free_and_replace_str(&u->trigger_unit, TAKE_PTR(k));
                         return 0;
                 }
-                return 1;
+                return reset_group(a, load_fragment_socket_listen_keys);
         case UNIT_TIMER:
                 if (streq(a->key, "Unit"))
                         return parse_trigger_unit(a);
-                if (streq(a->key, "OnCalendar"))
-                        u->timer_has_calendar = u->timer_has_calendar || !isempty(a->value);
-                if (startswith(a->key, "On") && !isempty(a->value))
-                        u->timer_has_value = true;
-                return 1;
+                return reset_group(a, load_fragment_timer_value_keys);
         case UNIT_PATH:
                 if (streq(a->key, "Unit"))
                         return parse_trigger_unit(a);
-                if (IN_SET(a->key[0], 'P', 'D') && (startswith(a->key, "Path") ||
-                                                    streq(a->key, "DirectoryNotEmpty")))
-                        u->path_has_spec = u->path_has_spec || !isempty(a->value);
-                return 1;
+                return reset_group(a, load_fragment_path_spec_keys);
         default:
                 return 1;
         }

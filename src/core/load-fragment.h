@@ -24,6 +24,13 @@ bool load_fragment_key_is_known(const char *section_key);
 /* The value type systemd documents for a known key ("BOOLEAN", "SECONDS", "UNIT [...]", …), or
  * NULL for an unknown key. */
 const char *load_fragment_key_type(const char *section_key);
+/* Keys that systemd keeps in one list per unit (an empty assignment to one resets all). */
+extern const char *const load_fragment_socket_listen_keys[];
+extern const char *const load_fragment_timer_value_keys[];
+extern const char *const load_fragment_path_spec_keys[];
+/* Whether any key of such a group has a value in u. */
+bool load_fragment_group_is_set(const Unit *u, const char *const *group);
+
 /* Parses a whole file into u (fragment or drop-in). Returns 0, or a negative errno: -ENOEXEC for
  * a fatal setting, -EBADMSG for a fatal syntax error, an I/O error. */
 int load_fragment_parse_file(Unit *u, const char *path);

@@ -112,47 +112,51 @@ static void dispatch_target_deps_queue(Manager *m) {
         }
 }
 
-/* Queues the mount units for every path prefix u requires (they load with the queue). */
-static void prepare_mount_units(Manager *m, Unit *u) {
+/* The mount unit names for every path u requires and each of its parents, "/" included. */
+static char **required_mount_names(const Unit *u) {
+        char **names = NULL;
+
         STRV_FOREACH(p, u->requires_mounts_for) {
                 _cleanup_free_ char *prefix = strdup(*p);
+
                 if (!prefix)
-                        return;
+                        return strv_free(names);
                 for (;;) {
                         _cleanup_free_ char *name = NULL, *parent = NULL;
-                        Unit *mount;
 
-                        if (unit_name_from_path(prefix, ".mount", &name) >= 0)
-                                (void) manager_load_unit_prepare(m, name, &mount);
+                        if (unit_name_from_path(prefix, ".mount", &name) >= 0 &&
+                            strv_extend_uniq(&names, name) < 0)
+                                return strv_free(names);
                         if (path_extract_directory(prefix, &parent) < 0)
                                 break;
                         free_and_replace_str(&prefix, TAKE_PTR(parent));
                 }
         }
+        return names;
+}
+
+/* Queues those mount units, so that they load with the rest of the queue. */
+static void prepare_mount_units(Manager *m, Unit *u) {
+        _cleanup_strv_free_ char **names = required_mount_names(u);
+        Unit *mount;
+
+        STRV_FOREACH(n, names)
+                (void) manager_load_unit_prepare(m, *n, &mount);
 }
 
 /* systemd's unit_add_mount_dependencies(): After= every loaded mount unit of the paths and
  * their parents, and Requires= those that come from a unit file. */
 static void add_mount_dependencies(Manager *m, Unit *u) {
-        STRV_FOREACH(p, u->requires_mounts_for) {
-                _cleanup_free_ char *prefix = strdup(*p);
-                if (!prefix)
-                        return;
-                for (;;) {
-                        _cleanup_free_ char *name = NULL, *parent = NULL;
-                        Unit *mount;
+        _cleanup_strv_free_ char **names = required_mount_names(u);
 
-                        if (unit_name_from_path(prefix, ".mount", &name) >= 0 &&
-                            (mount = unit_follow_merge(manager_get_unit(m, name))) && mount != u &&
-                            mount->load_state == UNIT_LOADED) {
-                                (void) unit_add_dependency(u, UNIT_AFTER, mount);
-                                if (mount->fragment_path)
-                                        (void) unit_add_dependency(u, UNIT_REQUIRES, mount);
-                        }
-                        if (path_extract_directory(prefix, &parent) < 0)
-                                break;
-                        free_and_replace_str(&prefix, TAKE_PTR(parent));
-                }
+        STRV_FOREACH(n, names) {
+                Unit *mount = unit_follow_merge(manager_get_unit(m, *n));
+
+                if (!mount || mount == u || mount->load_state != UNIT_LOADED)
+                        continue;
+                (void) unit_add_dependency(u, UNIT_AFTER, mount);
+                if (mount->fragment_path)
+                        (void) unit_add_dependency(u, UNIT_REQUIRES, mount);
         }
 }
 

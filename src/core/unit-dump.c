@@ -102,12 +102,7 @@ static int get_bool_field(Unit *u, const void *data, char ***w) {
 
 /* A boolean kept in the settings store ("Section.Key"), default no. */
 static int get_setting_bool(Unit *u, const void *data, char ***w) {
-        const char *v = unit_setting_last(u, data);
-        bool b = false;
-        if (v)
-                b = streq(v, "1") || streq(v, "yes") || streq(v, "y") || streq(v, "true") ||
-                    streq(v, "t") || streq(v, "on");
-        return add(w, yes_no(b));
+        return add(w, yes_no(unit_setting_is_true(u, data)));
 }
 
 /* The last value of a setting, or a default given after a '|' in data ("Unit.X|default"). */

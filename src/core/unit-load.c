@@ -14,6 +14,7 @@
 #include "load-fragment.h"
 #include "log.h"
 #include "manager.h"
+#include "parse-util.h"
 #include "path-util.h"
 #include "string-util.h"
 #include "strv.h"
@@ -513,7 +514,7 @@ static int socket_load(Unit *u) {
         r = add_trigger_unit_default_dependencies(u, SPECIAL_SOCKETS_TARGET, false);
         if (r < 0)
                 return r;
-        if (!u->socket_has_listen)
+        if (!load_fragment_group_is_set(u, load_fragment_socket_listen_keys))
                 return refuse(u, "Unit has no Listen setting (ListenStream=, ListenDatagram=, ListenFIFO=, ...). Refusing.");
         return 0;
 }
@@ -548,7 +549,10 @@ static int add_trigger_dependencies(Unit *u) {
         return unit_add_two_dependencies_by_name(u, UNIT_BEFORE, UNIT_TRIGGERS, name);
 }
 
-static int timer_load(Unit *u) {
+/* Timers and paths: they trigger Unit= or the service of the same name, are collected by their
+ * target, and need at least one trigger setting. */
+static int timer_path_load(Unit *u) {
+        bool timer = u->type == UNIT_TIMER;
         int r = load_fragment_and_dropin(u, true);
 
         if (r < 0 || u->load_state != UNIT_LOADED)
@@ -556,27 +560,15 @@ static int timer_load(Unit *u) {
         r = add_trigger_dependencies(u);
         if (r < 0)
                 return r;
-        r = add_trigger_unit_default_dependencies(u, SPECIAL_TIMERS_TARGET, u->timer_has_calendar);
+        r = add_trigger_unit_default_dependencies(u, timer ? SPECIAL_TIMERS_TARGET : SPECIAL_PATHS_TARGET,
+                                                  timer && unit_setting_last(u, "Timer.OnCalendar"));
         if (r < 0)
                 return r;
-        if (!u->timer_has_value && !unit_setting_last(u, "Timer.OnClockChange") &&
-            !unit_setting_last(u, "Timer.OnTimezoneChange"))
+        if (timer && !load_fragment_group_is_set(u, load_fragment_timer_value_keys) &&
+            !unit_setting_is_true(u, "Timer.OnClockChange") &&
+            !unit_setting_is_true(u, "Timer.OnTimezoneChange"))
                 return refuse(u, "Timer unit lacks value setting. Refusing.");
-        return 0;
-}
-
-static int path_load(Unit *u) {
-        int r = load_fragment_and_dropin(u, true);
-
-        if (r < 0 || u->load_state != UNIT_LOADED)
-                return r;
-        r = add_trigger_dependencies(u);
-        if (r < 0)
-                return r;
-        r = add_trigger_unit_default_dependencies(u, SPECIAL_PATHS_TARGET, false);
-        if (r < 0)
-                return r;
-        if (!u->path_has_spec)
+        if (!timer && !load_fragment_group_is_set(u, load_fragment_path_spec_keys))
                 return refuse(u, "Path unit lacks path setting. Refusing.");
         return 0;
 }
@@ -780,9 +772,8 @@ static int type_load(Unit *u) {
         case UNIT_TARGET:
                 return target_load(u);
         case UNIT_TIMER:
-                return timer_load(u);
         case UNIT_PATH:
-                return path_load(u);
+                return timer_path_load(u);
         case UNIT_SLICE:
                 return slice_load(u);
         case UNIT_SCOPE:

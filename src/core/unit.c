@@ -4,6 +4,7 @@
 #include "exec-command.h"
 #include "log.h"
 #include "manager.h"
+#include "parse-util.h"
 #include "path-util.h"
 #include "string-util.h"
 #include "strv.h"
@@ -324,6 +325,11 @@ const char *unit_setting_last(const Unit *u, const char *key) {
         char *const *l = unit_setting_get(u, key);
         size_t n = strv_length(l);
         return n > 0 ? l[n - 1] : NULL;
+}
+
+bool unit_setting_is_true(const Unit *u, const char *key) {
+        const char *v = unit_setting_last(u, key);
+        return v && parse_boolean(v) > 0;
 }
 
 int unit_setting_append(Unit *u, const char *key, const char *value) {

@@ -133,9 +133,6 @@ typedef struct Unit {
         char **sockets;             /* Sockets= names */
         char *trigger_unit;         /* Unit= of socket/timer/path */
         bool socket_accept;
-        bool socket_has_listen;
-        bool timer_has_calendar, timer_has_value;
-        bool path_has_spec;
 } Unit;
 
 /* Creates a stub unit named name (valid unit name required), registered with m.*/
@@ -169,6 +166,8 @@ int unit_require_mounts_for(Unit *u, const char *path);
 /* The settings store (see Unit.settings). */
 char *const *unit_setting_get(const Unit *u, const char *section_key);
 const char *unit_setting_last(const Unit *u, const char *section_key);
+/* Whether the last value of a boolean setting is true (unset or unparsable: false). */
+bool unit_setting_is_true(const Unit *u, const char *section_key);
 int unit_setting_append(Unit *u, const char *section_key, const char *value);
 void unit_setting_reset(Unit *u, const char *section_key);
 

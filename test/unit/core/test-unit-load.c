@@ -404,6 +404,32 @@ START_TEST(test_dump_shows_every_setting) {
 }
 END_TEST
 
+START_TEST(test_trigger_settings_reset_as_one_list) {
+        unit_tree_write(t.usr, "clock.timer", "[Timer]\nOnClockChange=yes\n");
+        unit_tree_write(t.usr, "noclock.timer", "[Timer]\nOnClockChange=no\n");
+        unit_tree_write(t.usr, "reset.timer", "[Timer]\nOnBootSec=5\nOnCalendar=\n");
+        unit_tree_write(t.usr, "cal.timer", "[Timer]\nOnCalendar=daily\n");
+        unit_tree_write(t.usr, "reset.socket", "[Socket]\nListenStream=/run/x\nListenFIFO=\n");
+        unit_tree_write(t.usr, "reset.path", "[Path]\nPathExists=/x\nDirectoryNotEmpty=\n");
+        m = unit_tree_manager(&t);
+        _cleanup_free_ char *a = unit_tree_show(m, "clock.timer", "LoadState");
+        _cleanup_free_ char *b = unit_tree_show(m, "noclock.timer", "LoadState");
+        _cleanup_free_ char *c = unit_tree_show(m, "reset.timer", "LoadState");
+        _cleanup_free_ char *d = unit_tree_show(m, "reset.socket", "LoadState");
+        _cleanup_free_ char *e = unit_tree_show(m, "reset.path", "LoadState");
+        _cleanup_free_ char *after = unit_tree_show(m, "cal.timer", "After");
+        _cleanup_free_ char *trig = unit_tree_show(m, "cal.timer", "Triggers");
+        ck_assert_str_eq(a, "loaded");
+        ck_assert_str_eq(b, "bad-setting");
+        ck_assert_str_eq(c, "bad-setting"); /* an empty On*= empties every timer value */
+        ck_assert_str_eq(d, "bad-setting");
+        ck_assert_str_eq(e, "bad-setting");
+        ck_assert(words_contain(after, "time-set.target"));
+        ck_assert(words_contain(after, "time-sync.target"));
+        ck_assert_str_eq(trig, "cal.service");
+}
+END_TEST
+
 static Suite *make_suite(void) {
         Suite *s = suite_create("unit-load");
         TCase *tc = tcase_create("core");
@@ -436,6 +462,7 @@ static Suite *make_suite(void) {
         tcase_add_test(tc, test_socket_triggers_service);
         tcase_add_test(tc, test_mount_default_dependencies);
         tcase_add_test(tc, test_dump_shows_every_setting);
+        tcase_add_test(tc, test_trigger_settings_reset_as_one_list);
         suite_add_tcase(s, tc);
         return s;
 }
