@@ -13,6 +13,12 @@ packages=(
         clang libclang-rt-14-dev
         # tests: systemd 252's tools as oracles and its test data, the bus, namespaces
         python3 python3-dbus systemd systemd-tests dbus dbus-tests util-linux iproute2
+        # D-Bus clients nobody here wrote: gdbus, and GDBus services written in Python
+        libglib2.0-bin python3-gi gir1.2-glib-2.0
+        # bench/: sd-bus as the reference for the wire-format benchmark
+        libsystemd-dev
+        # devmaster: module loading and block-device probing (builtins kmod and blkid)
+        libkmod-dev libblkid-dev
 )
 
 missing=()
