@@ -660,6 +660,10 @@ static int store_raw(const Assignment *a) {
                 return -ENOMEM;
         if (isempty(a->value)) {
                 unit_setting_reset(a->u, k);
+                /* For these an empty assignment is a value of its own, not "the default":
+                 * CapabilityBoundingSet= is the empty set (the default is all capabilities). */
+                if (STR_IN_SET(a->key, "CapabilityBoundingSet", "AmbientCapabilities"))
+                        return unit_setting_append(a->u, k, "");
                 return 0;
         }
         return unit_setting_append(a->u, k, a->value);

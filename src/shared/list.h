@@ -10,6 +10,9 @@
 
 #include <stddef.h>
 
+/* Declares the two link fields of list `name` inside a struct of type t. */
+#define LIST_FIELDS(t, name) t *name##_prev, *name##_next
+
 /* Links item in front of head; item must not be in this list already. */
 #define LIST_PREPEND(name, head, item)                          \
         do {                                                    \

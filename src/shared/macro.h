@@ -107,3 +107,7 @@ static inline int negative_errno(void) {
 /* Loops over a NULL-free fixed list of strings. */
 #define FOREACH_STRING(x, ...) \
         for (const char *const *_fs_l_ = (const char *const[]) { __VA_ARGS__, NULL }; ((x) = *_fs_l_); _fs_l_++)
+
+/* "no user" / "no group" (as the kernel and libc use (uid_t) -1). */
+#define UID_INVALID ((uid_t) -1)
+#define GID_INVALID ((gid_t) -1)

@@ -244,6 +244,19 @@ bool utf8_is_valid_n(const char *s, size_t n) {
         return true;
 }
 
+bool utf8_is_valid_n_allow_noncharacters(const char *s, size_t n) {
+        while (n > 0) {
+                uint32_t c;
+                int k = utf8_decode_one(s, n, &c);
+
+                if (k < 0)
+                        return false;
+                s += k;
+                n -= (size_t) k;
+        }
+        return true;
+}
+
 bool utf8_is_valid(const char *s) {
         return utf8_is_valid_n(s, strlen(s));
 }

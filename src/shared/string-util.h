@@ -25,6 +25,18 @@ static inline bool streq(const char *a, const char *b) {
 }
 /* NULL-safe: two NULLs are equal. */
 bool streq_ptr(const char *a, const char *b);
+/* STR_IN_SET(x, "a", "b"): x (not NULL) equals one of the listed strings. */
+#define STR_IN_SET(x, ...)                                      \
+        ({                                                      \
+                const char *_sis_s_, *_sis_x_ = (x);            \
+                bool _sis_r_ = false;                           \
+                FOREACH_STRING(_sis_s_, __VA_ARGS__)            \
+                        if (streq(_sis_s_, _sis_x_)) {          \
+                                _sis_r_ = true;                 \
+                                break;                          \
+                        }                                       \
+                _sis_r_;                                        \
+        })
 static inline bool isempty(const char *s) {
         return !s || !*s;
 }
@@ -78,6 +90,9 @@ int utf8_encoded_valid_unichar(const char *s, size_t n);
  * nothing above U+10FFFF, no noncharacters. */
 bool utf8_is_valid(const char *s) _pure_;
 bool utf8_is_valid_n(const char *s, size_t n) _pure_;
+/* The same, but noncharacters are allowed: what the D-Bus specification (since 0.21, after
+ * Unicode Corrigendum #9) requires of strings, and what libdbus accepts. */
+bool utf8_is_valid_n_allow_noncharacters(const char *s, size_t n) _pure_;
 /* Decodes one UTF-8 character at s; returns its length (1..4) and the code point, or -EINVAL. */
 int utf8_decode_one(const char *s, size_t n, uint32_t *ret);
 /* Encodes code point c into out (at least 4 bytes); returns the number of bytes. */

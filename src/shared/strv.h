@@ -51,3 +51,6 @@ char *strv_join(char *const *l, const char *separator);
 #define STRV_FOREACH(s, l) for (char **s = (l); s && *s; s++)
 #define STRV_FOREACH_BACKWARDS(s, l) \
         for (char **s = (l) ? (l) + strv_length(l) - 1 : NULL; (l) && s >= (l); s--)
+
+/* A NULL-terminated string array literal: STRV_MAKE("a", "b"). */
+#define STRV_MAKE(...) ((char **) ((const char *[]) { __VA_ARGS__, NULL }))

@@ -10,12 +10,15 @@
 #include <assert.h>
 #include <endian.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "bus/bus-message.h"
 #include "bus/bus-names.h"
 #include "bus/bus-signature.h"
+#include "fd-util.h"
 #include "string-util.h"
 
 typedef struct Buf {
@@ -23,15 +26,21 @@ typedef struct Buf {
         size_t size, alloc;
 } Buf;
 
-/* A container being written: sig is its contents signature (owned), index the position of the
- * next expected type in it (arrays wrap to 0 after each element). */
+/* A container being written: its contents signature (in small, or in sig, owned, when it does
+ * not fit), index the position of the next expected type in it (arrays wrap to 0 after each
+ * element). */
 typedef struct WContainer {
         char type;
         char *sig;
+        char small[32];
         size_t sig_len, index;
         size_t len_offset, start; /* arrays: offset of the length word, of the first element */
         unsigned arrays, structs, total;
 } WContainer;
+
+static const char *wcontainer_sig(const WContainer *c) {
+        return c->sig ?: c->small;
+}
 
 /* A container being read: sig points into the message (not NUL-terminated). */
 typedef struct RContainer {
@@ -42,18 +51,23 @@ typedef struct RContainer {
 } RContainer;
 
 struct BusMessage {
+        unsigned n_ref;
         char endian;
         uint8_t type, flags, version;
         uint32_t serial, reply_serial, unix_fds;
         char *fields[_BUS_FIELD_MAX]; /* string-valued fields by code */
+        bool fields_borrowed; /* they point into the wire bytes (or, while parsing, the input) */
 
         /* writer */
         Buf body;
-        char wsig[BUS_SIGNATURE_MAX + 1];
         size_t wsig_len;
         WContainer *wstack;
         size_t n_wstack, n_wstack_alloc;
         uint64_t fd_index_end; /* highest appended fd index + 1 */
+
+        /* the fds that travel with the message, owned */
+        int *fds;
+        size_t n_fds;
 
         /* sealed */
         bool sealed;
@@ -64,6 +78,10 @@ struct BusMessage {
         size_t rpos;
         RContainer *rstack;
         size_t n_rstack, n_rstack_alloc;
+
+        /* last: message_alloc() does not zero them (wsig is NUL-terminated at wsig_len, peek_buf
+         * is written before it is read) */
+        char wsig[BUS_SIGNATURE_MAX + 1]; /* the body signature being written */
         char peek_buf[BUS_SIGNATURE_MAX + 1];
 };
 
@@ -73,6 +91,60 @@ static const char field_types[_BUS_FIELD_MAX] = {
         [BUS_FIELD_DESTINATION] = 's',  [BUS_FIELD_SENDER] = 's',    [BUS_FIELD_SIGNATURE] = 'g',
         [BUS_FIELD_UNIX_FDS] = 'u',
 };
+
+/* Per type code: the size of a fixed basic type (1, 2, 4, 8), TYPE_STRING for s, o and g, 0 for
+ * anything else. A table, because the writer, the reader and the validator ask for every value. */
+#define TYPE_STRING 0x80
+static const uint8_t type_class[256] = {
+        ['y'] = 1, ['n'] = 2, ['q'] = 2, ['b'] = 4, ['i'] = 4, ['u'] = 4, ['h'] = 4,
+        ['x'] = 8, ['t'] = 8, ['d'] = 8, ['s'] = TYPE_STRING, ['o'] = TYPE_STRING,
+        ['g'] = TYPE_STRING,
+};
+
+static bool type_is_basic(char c) {
+        return type_class[(uint8_t) c] != 0;
+}
+
+static size_t type_fixed_size(char c) {
+        return type_class[(uint8_t) c] & 0x0f;
+}
+
+static bool type_is_fixed(char c) {
+        return type_fixed_size(c) > 0;
+}
+
+/* UTF-8 as D-Bus strings need it (noncharacters allowed, as libdbus does), with a fast path for
+ * ASCII, which nearly every string on a bus is: eight bytes at a time while no high bit is set,
+ * then the full decoder from the first non-ASCII byte on (a character boundary, since everything
+ * before it is ASCII). */
+static bool utf8_valid(const char *s, size_t n) {
+        size_t i = 0;
+
+        for (; i + 8 <= n; i += 8) {
+                uint64_t w;
+                memcpy(&w, s + i, 8);
+                if (w & UINT64_C(0x8080808080808080))
+                        break;
+        }
+        for (; i < n; i++)
+                if ((uint8_t) s[i] >= 0x80)
+                        return utf8_is_valid_n_allow_noncharacters(s + i, n - i);
+        return true;
+}
+
+/* bus_signature_complete_type_length() and bus_signature_is_valid_n(), answering the common
+ * one-character case (every header field, most variants) without the grammar's descent. */
+static int complete_type_length(const char *s, size_t n, unsigned arrays, unsigned structs) {
+        if (n > 0 && (type_is_basic(s[0]) || s[0] == 'v'))
+                return 1;
+        return bus_signature_complete_type_length(s, n, arrays, structs);
+}
+
+static bool signature_is_valid_n(const char *s, size_t n) {
+        if (n == 1)
+                return type_is_basic(s[0]) || s[0] == 'v';
+        return bus_signature_is_valid_n(s, n);
+}
 
 #define LOCAL_PATH "/org/freedesktop/DBus/Local"
 #define LOCAL_INTERFACE "org.freedesktop.DBus.Local"
@@ -131,7 +203,7 @@ static int buf_reserve(Buf *b, size_t align, size_t n, uint8_t **ret) {
 
         if (start + n > BUS_MESSAGE_SIZE_MAX)
                 return -E2BIG;
-        if (!GREEDY_REALLOC(b->p, b->alloc, start + n))
+        if (start + n > b->alloc && !GREEDY_REALLOC(b->p, b->alloc, start + n))
                 return -ENOMEM;
         memset(b->p + b->size, 0, start - b->size);
         b->size = start + n;
@@ -151,20 +223,15 @@ static int buf_put(Buf *b, bool big, size_t size, uint64_t v) {
 
 /* A string (s, o: 4-byte length; g: 1-byte length) with its NUL. */
 static int buf_put_string(Buf *b, bool big, char type, const char *s) {
-        size_t len = strlen(s);
+        size_t len = strlen(s), n = type == 'g' ? 1 : 4;
         uint8_t *p;
         int r;
 
-        if (type == 'g')
-                r = buf_put(b, big, 1, len);
-        else
-                r = buf_put(b, big, 4, len);
+        r = buf_reserve(b, n, n + len + 1, &p);
         if (r < 0)
                 return r;
-        r = buf_reserve(b, 1, len + 1, &p);
-        if (r < 0)
-                return r;
-        memcpy(p, s, len + 1);
+        put_n(big, p, len, n);
+        memcpy(p + n, s, len + 1);
         return 0;
 }
 
@@ -177,9 +244,12 @@ static int message_alloc(uint8_t type, char endian, BusMessage **ret) {
                 endian = __BYTE_ORDER == __BIG_ENDIAN ? 'B' : 'l';
         if (type == 0 || !IN_SET(endian, 'l', 'B'))
                 return -EINVAL;
-        m = new0(BusMessage, 1);
+        m = malloc(sizeof(BusMessage));
         if (!m)
                 return -ENOMEM;
+        memset(m, 0, offsetof(BusMessage, wsig));
+        m->wsig[0] = 0;
+        m->n_ref = 1;
         m->endian = endian;
         m->type = type;
         m->version = 1;
@@ -192,10 +262,19 @@ int bus_message_new(uint8_t type, char endian, BusMessage **ret) {
         return message_alloc(type, endian, ret);
 }
 
-BusMessage *bus_message_free(BusMessage *m) {
+BusMessage *bus_message_ref(BusMessage *m) {
+        assert(m);
+        m->n_ref++;
+        return m;
+}
+
+BusMessage *bus_message_unref(BusMessage *m) {
         if (!m)
                 return NULL;
-        for (size_t i = 0; i < _BUS_FIELD_MAX; i++)
+        assert(m->n_ref > 0);
+        if (--m->n_ref > 0)
+                return NULL;
+        for (size_t i = 0; i < _BUS_FIELD_MAX && !m->fields_borrowed; i++)
                 free(m->fields[i]);
         for (size_t i = 0; i < m->n_wstack; i++)
                 free(m->wstack[i].sig);
@@ -203,6 +282,9 @@ BusMessage *bus_message_free(BusMessage *m) {
         free(m->body.p);
         free(m->wire);
         free(m->rstack);
+        for (size_t i = 0; i < m->n_fds; i++)
+                safe_close(m->fds[i]);
+        free(m->fds);
         return mfree(m);
 }
 
@@ -267,6 +349,73 @@ int bus_message_set_unix_fds(BusMessage *m, uint32_t n) {
         return 0;
 }
 
+int bus_message_append_fd(BusMessage *m, int fd) {
+        _cleanup_close_ int copy = -EBADF;
+        uint32_t index;
+        int *a;
+        int r;
+
+        assert(m);
+        if (m->sealed)
+                return -EPERM;
+        if (fd < 0)
+                return -EBADF;
+        if (m->n_fds >= BUS_MESSAGE_FDS_MAX)
+                return -E2BIG;
+        copy = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+        if (copy < 0)
+                return -errno;
+        a = reallocarray(m->fds, m->n_fds + 1, sizeof(int));
+        if (!a)
+                return -ENOMEM;
+        m->fds = a;
+        index = (uint32_t) m->n_fds;
+        if (m->unix_fds < index + 1)
+                m->unix_fds = index + 1;
+        r = bus_message_append_basic(m, 'h', &index);
+        if (r < 0)
+                return r;
+        m->fds[m->n_fds++] = TAKE_FD(copy);
+        return 0;
+}
+
+int bus_message_attach_fds(BusMessage *m, int *fds, size_t n) {
+        assert(m);
+        assert(fds || n == 0);
+        if (m->n_fds > 0 || n != m->unix_fds)
+                return -EINVAL;
+        if (n == 0)
+                return 0;
+        m->fds = new(int, n);
+        if (!m->fds)
+                return -ENOMEM;
+        memcpy(m->fds, fds, n * sizeof(int));
+        m->n_fds = n;
+        return 0;
+}
+
+const int *bus_message_get_fds(const BusMessage *m, size_t *ret_n) {
+        assert(m);
+        if (ret_n)
+                *ret_n = m->n_fds;
+        return m->fds;
+}
+
+int bus_message_read_fd(BusMessage *m, int *ret) {
+        uint32_t index;
+        int r;
+
+        assert(m);
+        r = bus_message_read_basic(m, 'h', &index);
+        if (r <= 0)
+                return r;
+        if (index >= m->n_fds)
+                return -EBADMSG;
+        if (ret)
+                *ret = m->fds[index];
+        return 1;
+}
+
 uint8_t bus_message_get_type(const BusMessage *m) {
         return m->type;
 }
@@ -325,7 +474,7 @@ static int w_expect(BusMessage *m, const char *t, size_t n) {
                 return 0;
         }
         c = &m->wstack[m->n_wstack - 1];
-        if (c->index + n > c->sig_len || memcmp(c->sig + c->index, t, n) != 0)
+        if (c->index + n > c->sig_len || memcmp(wcontainer_sig(c) + c->index, t, n) != 0)
                 return -EINVAL;
         c->index += n;
         if (c->type == 'a' && c->index == c->sig_len)
@@ -351,7 +500,7 @@ static void w_unexpect(BusMessage *m, size_t n) {
 static int basic_value_check(char type, const void *p) {
         switch (type) {
         case 's':
-                return utf8_is_valid(p) ? 0 : -EINVAL;
+                return utf8_valid(p, strlen(p)) ? 0 : -EINVAL;
         case 'o':
                 return bus_object_path_is_valid(p) ? 0 : -EINVAL;
         case 'g':
@@ -392,14 +541,14 @@ static int w_basic(BusMessage *m, char type, const void *p) {
         default:
                 return buf_put_string(&m->body, big, type, p);
         }
-        return buf_put(&m->body, big, bus_type_fixed_size(type), v);
+        return buf_put(&m->body, big, type_fixed_size(type), v);
 }
 
 int bus_message_append_basic(BusMessage *m, char type, const void *p) {
         int r;
 
         assert(m);
-        if (!bus_type_is_basic(type) || !p || basic_value_check(type, p) < 0)
+        if (!type_is_basic(type) || !p || basic_value_check(type, p) < 0)
                 return -EINVAL;
         r = w_expect(m, &type, 1);
         if (r < 0)
@@ -437,7 +586,7 @@ static int container_type(char type, const char *contents, const WContainer *par
                         return parent && parent->type == 'a' ? 0 : -EINVAL;
                 break;
         case 'v':
-                k = bus_signature_complete_type_length(contents, n, arrays, structs);
+                k = complete_type_length(contents, n, arrays, structs);
                 if (k < 0 || (size_t) k != n)
                         return -EINVAL;
                 t[0] = 'v';
@@ -448,7 +597,12 @@ static int container_type(char type, const char *contents, const WContainer *par
         }
         if (*ret_n > BUS_SIGNATURE_MAX)
                 return -E2BIG;
-        k = bus_signature_complete_type_length(t, *ret_n, arrays, structs);
+        /* the whole element type of the parent array or the whole contents of the parent
+         * variant: validated, at this depth, when the parent was opened */
+        if (parent && IN_SET(parent->type, 'a', 'v') && parent->index == 0 &&
+            parent->sig_len == *ret_n && memcmp(wcontainer_sig(parent), t, *ret_n) == 0)
+                return 0;
+        k = complete_type_length(t, *ret_n, arrays, structs);
         return k < 0 || (size_t) k != *ret_n ? -EINVAL : 0;
 }
 
@@ -467,10 +621,14 @@ static int w_push(BusMessage *m, char type, const char *contents, const WContain
                 return -E2BIG;
         if (!GREEDY_REALLOC(m->wstack, m->n_wstack_alloc, m->n_wstack + 1))
                 return -ENOMEM;
-        c.sig = strdup(contents);
-        if (!c.sig)
-                return -ENOMEM;
         c.sig_len = strlen(contents);
+        if (c.sig_len < sizeof(c.small))
+                memcpy(c.small, contents, c.sig_len + 1);
+        else {
+                c.sig = strdup(contents);
+                if (!c.sig)
+                        return -ENOMEM;
+        }
         if (type == 'a') {
                 r = buf_put(&m->body, big, 4, 0);
                 c.len_offset = m->body.size - 4;
@@ -553,58 +711,81 @@ static bool has_required_fields(const BusMessage *m) {
         }
 }
 
-static int put_header_field(Buf *h, bool big, BusHeaderField f, const char *s, uint32_t u) {
-        char sig[2] = { field_types[f], 0 };
-        int r;
+/* Writes header field f (the string s or the number u) at the next 8-aligned offset from pos,
+ * zeroing the padding before it; returns the offset after it. w has room (see header_end()). */
+static size_t put_header_field(uint8_t *w, size_t pos, bool big, BusHeaderField f, const char *s,
+                               uint32_t u) {
+        size_t start = ALIGN_TO(pos, 8), len;
 
-        r = buf_reserve(h, 8, 0, NULL);
-        if (r >= 0)
-                r = buf_put(h, big, 1, f);
-        if (r >= 0)
-                r = buf_put_string(h, big, 'g', sig);
-        if (r < 0)
-                return r;
-        if (sig[0] == 'u')
-                return buf_put(h, big, 4, u);
-        return buf_put_string(h, big, sig[0], s);
+        memset(w + pos, 0, start - pos);
+        w[start] = f;
+        w[start + 1] = 1; /* the variant's signature: one type code */
+        w[start + 2] = field_types[f];
+        w[start + 3] = 0;
+        pos = start + 4;
+        if (field_types[f] == 'u') {
+                put_n(big, w + pos, u, 4);
+                return pos + 4;
+        }
+        len = strlen(s);
+        if (field_types[f] == 'g')
+                w[pos++] = (uint8_t) len;
+        else {
+                put_n(big, w + pos, len, 4);
+                pos += 4;
+        }
+        memcpy(w + pos, s, len + 1);
+        return pos + len + 1;
+}
+
+/* At the start of the body with no container open: the reader's stack is set up by the first
+ * reader call (r_top()), so that a message that is only sent never allocates it. */
+static void message_reset_reader(BusMessage *m) {
+        m->rpos = 0;
+        m->n_rstack = 0;
+}
+
+/* Where the header-field array of m ends, laid out as message_build_wire() does. */
+static size_t header_end(const BusMessage *m) {
+        size_t n = BUS_MESSAGE_FIXED_HEADER_SIZE;
+
+        for (BusHeaderField f = 1; f < _BUS_FIELD_MAX; f++) {
+                if (field_types[f] == 'u') {
+                        uint32_t u = f == BUS_FIELD_UNIX_FDS ? m->unix_fds : m->reply_serial;
+                        if (u != 0)
+                                n = ALIGN_TO(n, 8) + 8;
+                } else if (m->fields[f] && m->fields[f][0])
+                        /* code, signature, then a 1-byte (g) or 4-byte length, string, NUL */
+                        n = ALIGN_TO(n, 8) + 4 + (field_types[f] == 'g' ? 1 : 4) +
+                            strlen(m->fields[f]) + 1;
+        }
+        return n;
 }
 
 /* Lays out the wire bytes from the header values and m->body, then frees m->body. */
 static int message_build_wire(BusMessage *m) {
         bool big = is_big(m->endian);
-        _cleanup_free_ uint8_t *wire = NULL;
-        Buf h = {};
-        size_t fields_len, body_offset;
-        uint64_t total;
-        int r = 0;
+        size_t end = header_end(m), body_offset = ALIGN_TO(end, 8);
+        uint64_t total = (uint64_t) body_offset + m->body.size;
+        size_t pos = BUS_MESSAGE_FIXED_HEADER_SIZE;
+        uint8_t *wire;
 
-        r = buf_reserve(&h, 1, BUS_MESSAGE_FIXED_HEADER_SIZE, NULL);
-        for (BusHeaderField f = 1; r >= 0 && f < _BUS_FIELD_MAX; f++) {
+        if (total > BUS_MESSAGE_SIZE_MAX ||
+            end - BUS_MESSAGE_FIXED_HEADER_SIZE > BUS_ARRAY_SIZE_MAX)
+                return -E2BIG;
+        wire = malloc(total); /* the exact size: header_end() measured what is written below */
+        if (!wire)
+                return -ENOMEM;
+        for (BusHeaderField f = 1; f < _BUS_FIELD_MAX; f++) {
                 if (field_types[f] == 'u') {
                         uint32_t u = f == BUS_FIELD_UNIX_FDS ? m->unix_fds : m->reply_serial;
                         if (u != 0)
-                                r = put_header_field(&h, big, f, NULL, u);
+                                pos = put_header_field(wire, pos, big, f, NULL, u);
                 } else if (m->fields[f] && m->fields[f][0])
-                        r = put_header_field(&h, big, f, m->fields[f], 0);
+                        pos = put_header_field(wire, pos, big, f, m->fields[f], 0);
         }
-        if (r < 0) {
-                free(h.p);
-                return r;
-        }
-        fields_len = h.size - BUS_MESSAGE_FIXED_HEADER_SIZE;
-        body_offset = ALIGN_TO(h.size, 8);
-        total = (uint64_t) body_offset + m->body.size;
-        if (total > BUS_MESSAGE_SIZE_MAX || fields_len > BUS_ARRAY_SIZE_MAX) {
-                free(h.p);
-                return -E2BIG;
-        }
-        wire = calloc(1, total ? total : 1);
-        if (!wire) {
-                free(h.p);
-                return -ENOMEM;
-        }
-        memcpy(wire, h.p, h.size);
-        free(h.p);
+        assert(pos == end);
+        memset(wire + end, 0, body_offset - end);
         if (m->body.size > 0)
                 memcpy(wire + body_offset, m->body.p, m->body.size);
         wire[0] = m->endian;
@@ -613,16 +794,16 @@ static int message_build_wire(BusMessage *m) {
         wire[3] = m->version;
         put_n(big, wire + 4, m->body.size, 4);
         put_n(big, wire + 8, m->serial, 4);
-        put_n(big, wire + 12, fields_len, 4);
+        put_n(big, wire + 12, end - BUS_MESSAGE_FIXED_HEADER_SIZE, 4);
 
-        m->wire = TAKE_PTR(wire);
+        m->wire = wire;
         m->wire_size = total;
         m->body_offset = body_offset;
         m->body_size = m->body.size;
         m->body.p = mfree(m->body.p);
         m->body.size = m->body.alloc = 0;
         m->sealed = true;
-        bus_message_rewind(m);
+        message_reset_reader(m);
         return 0;
 }
 
@@ -686,6 +867,8 @@ void bus_message_rewind(BusMessage *m) {
 }
 
 static RContainer *r_top(BusMessage *m) {
+        if (m->n_rstack == 0 && m->sealed)
+                bus_message_rewind(m); /* the first read after sealing */
         return m->n_rstack > 0 ? &m->rstack[m->n_rstack - 1] : NULL;
 }
 
@@ -715,15 +898,17 @@ static int r_next(BusMessage *m, RContainer *c) {
                 return -ENOMEM;
         if (c->type == 'a' ? m->rpos >= c->end : c->index >= c->sig_len)
                 return 0;
+        if (type_is_basic(c->sig[c->index]) || c->sig[c->index] == 'v')
+                return 1;
         if (c->sig[c->index] == '{') {
                 /* a dict entry, the element of the array being read: '{', key, value, '}' */
                 if (c->sig_len - c->index < 4)
                         return -EBADMSG;
-                k = bus_signature_complete_type_length(c->sig + c->index + 2,
+                k = complete_type_length(c->sig + c->index + 2,
                                                        c->sig_len - c->index - 2, 0, 0);
                 return k < 0 ? -EBADMSG : k + 3;
         }
-        k = bus_signature_complete_type_length(c->sig + c->index, c->sig_len - c->index, 0, 0);
+        k = complete_type_length(c->sig + c->index, c->sig_len - c->index, 0, 0);
         return k < 0 ? -EBADMSG : k;
 }
 
@@ -795,9 +980,9 @@ static int r_basic(BusMessage *m, char type, void *ret) {
         k = r_next(m, c);
         if (k <= 0)
                 return k;
-        if (c->sig[c->index] != type || !bus_type_is_basic(type))
+        if (c->sig[c->index] != type || !type_is_basic(type))
                 return -ENXIO;
-        size = bus_type_fixed_size(type);
+        size = type_fixed_size(type);
         if (size > 0) {
                 p = r_get(m, size, size);
                 if (!p)
@@ -913,7 +1098,7 @@ int bus_message_skip(BusMessage *m) {
         r = bus_message_peek_type(m, &type, NULL);
         if (r <= 0)
                 return r;
-        if (bus_type_is_basic(type))
+        if (type_is_basic(type))
                 return bus_message_read_basic(m, type, NULL);
         r = bus_message_enter_container(m, type, NULL);
         if (r <= 0)
@@ -947,7 +1132,8 @@ int bus_message_exit_container(BusMessage *m) {
 typedef struct Validator {
         const uint8_t *d;
         size_t size, pos; /* size: end of the region being validated */
-        bool big, lax_fds;
+        bool big, lax_fds, fds_up_to;
+        bool canonical; /* the header is as message_build_wire() would lay it out */
         uint32_t n_fds;
         unsigned arrays, structs, total;
         const char *reason;
@@ -981,7 +1167,7 @@ static int v_get(Validator *v, size_t align, size_t n, const uint8_t **ret) {
 }
 
 static int v_fixed(Validator *v, char type) {
-        size_t size = bus_type_fixed_size(type);
+        size_t size = type_fixed_size(type);
         const uint8_t *p;
         int r;
 
@@ -1010,7 +1196,7 @@ static int v_signature(Validator *v, const char **ret, size_t *ret_len) {
                 return r;
         if (p[len] != 0 || memchr(p, 0, len))
                 return v_fail(v, "signature is not NUL-terminated or contains a NUL");
-        if (!bus_signature_is_valid_n((const char *) p, len))
+        if (!signature_is_valid_n((const char *) p, len))
                 return v_fail(v, "invalid type signature");
         *ret = (const char *) p;
         *ret_len = len;
@@ -1033,7 +1219,7 @@ static int v_string(Validator *v, char type) {
                 return r;
         if (p[len] != 0 || memchr(p, 0, len))
                 return v_fail(v, "string is not NUL-terminated or contains a NUL");
-        if (!utf8_is_valid_n((const char *) p, len))
+        if (!utf8_valid((const char *) p, len))
                 return v_fail(v, "string is not valid UTF-8");
         if (type == 'o' && !bus_object_path_is_valid((const char *) p))
                 return v_fail(v, "invalid object path");
@@ -1065,7 +1251,7 @@ static int v_variant(Validator *v) {
         r = v_signature(v, &sig, &len);
         if (r < 0)
                 return r;
-        if (len == 0 || bus_signature_complete_type_length(sig, len, v->arrays, v->structs) !=
+        if (len == 0 || complete_type_length(sig, len, v->arrays, v->structs) !=
                                 (int) len)
                 return v_fail(v, "variant signature is not a single complete type");
         r = v_enter(v, 'v');
@@ -1078,7 +1264,7 @@ static int v_variant(Validator *v) {
 
 static int v_array(Validator *v, const char *elem, size_t elen) {
         const uint8_t *p;
-        size_t len, end, k, fixed = bus_type_fixed_size(elem[0]);
+        size_t len, end, k, fixed = type_fixed_size(elem[0]);
         int r;
 
         r = v_get(v, 4, 4, &p);
@@ -1133,7 +1319,7 @@ static int v_value(Validator *v, const char *sig, size_t n, size_t *ret_k) {
         int k;
 
         *ret_k = 1;
-        if (bus_type_is_fixed(sig[0]))
+        if (type_is_fixed(sig[0]))
                 return v_fixed(v, sig[0]);
         switch (sig[0]) {
         case 's':
@@ -1147,7 +1333,7 @@ static int v_value(Validator *v, const char *sig, size_t n, size_t *ret_k) {
         case 'v':
                 return v_variant(v);
         case 'a':
-                k = bus_signature_complete_type_length(sig, n, 0, 0);
+                k = complete_type_length(sig, n, 0, 0);
                 if (k < 2)
                         return v_fail(v, "invalid type signature");
                 *ret_k = k;
@@ -1194,6 +1380,8 @@ static int v_store_field(Validator *v, BusMessage *m, uint8_t code, size_t pos) 
                         m->reply_serial = u;
                 } else
                         m->unix_fds = u;
+                if (u == 0)
+                        v->canonical = false; /* a rebuilt header leaves it out */
                 return 0;
         }
         s = field_types[code] == 'g' ? (const char *) p + 1 :
@@ -1213,13 +1401,16 @@ static int v_store_field(Validator *v, BusMessage *m, uint8_t code, size_t pos) 
                 };
                 return v_fail(v, reasons[code]);
         }
-        m->fields[code] = strdup(s);
-        return m->fields[code] ? 0 : -ENOMEM;
+        if (s[0] == 0)
+                v->canonical = false; /* an empty signature: a rebuilt header leaves it out */
+        m->fields[code] = (char *) s; /* borrowed from the input until message_parse() ends */
+        return 0;
 }
 
 /* The header-field array a(yv), from offset 16 to v->size. */
 static int v_header_fields(Validator *v, BusMessage *m) {
         bool seen[_BUS_FIELD_MAX] = {};
+        uint8_t last = 0;
 
         while (v->pos < v->size) {
                 const uint8_t *code;
@@ -1234,7 +1425,7 @@ static int v_header_fields(Validator *v, BusMessage *m) {
                         return r;
                 if (*code == 0)
                         return v_fail(v, "header field code 0 is invalid");
-                if (len == 0 || bus_signature_complete_type_length(sig, len, 0, 0) != (int) len)
+                if (len == 0 || complete_type_length(sig, len, 0, 0) != (int) len)
                         return v_fail(v, "variant signature is not a single complete type");
                 value_pos = v->pos;
                 v->total = 1; /* inside the array's struct's variant */
@@ -1242,11 +1433,16 @@ static int v_header_fields(Validator *v, BusMessage *m) {
                 v->total = 0;
                 if (r < 0)
                         return r;
-                if (*code >= _BUS_FIELD_MAX)
+                if (*code >= _BUS_FIELD_MAX) {
+                        v->canonical = false;
                         continue; /* unknown fields are accepted and dropped */
+                }
                 if (seen[*code])
                         return v_fail(v, "duplicate header field");
                 seen[*code] = true;
+                if (*code < last)
+                        v->canonical = false;
+                last = *code;
                 if (len != 1 || sig[0] != field_types[*code])
                         return v_fail(v, "header field has the wrong type for its code");
                 r = v_store_field(v, m, *code, value_pos);
@@ -1305,8 +1501,51 @@ static int v_body(Validator *v, const BusMessage *m) {
         return 0;
 }
 
+/* The input is what message_build_wire() would lay out (known fields only, in ascending order,
+ * none empty): one copy of it is the message, and the fields point into that copy. */
+static int message_keep_wire(BusMessage *m, const uint8_t *d, size_t size, size_t body_offset) {
+        uint8_t *wire = malloc(size);
+
+        if (!wire)
+                return -ENOMEM;
+        memcpy(wire, d, size);
+        for (size_t i = 0; i < _BUS_FIELD_MAX; i++)
+                if (m->fields[i])
+                        m->fields[i] = (char *) wire + ((const uint8_t *) m->fields[i] - d);
+        m->wire = wire;
+        m->wire_size = size;
+        m->body_offset = body_offset;
+        m->body_size = size - body_offset;
+        m->sealed = true;
+        message_reset_reader(m);
+        return 0;
+}
+
+/* Otherwise the message owns copies of the fields and the wire bytes are laid out anew, without
+ * the unknown fields and in the canonical order. */
+static int message_rebuild_wire(BusMessage *m, const uint8_t *body, size_t body_size) {
+        char *copies[_BUS_FIELD_MAX] = {};
+
+        for (size_t i = 0; i < _BUS_FIELD_MAX; i++)
+                if (m->fields[i] && !(copies[i] = strdup(m->fields[i]))) {
+                        for (size_t j = 0; j < i; j++)
+                                free(copies[j]);
+                        return -ENOMEM;
+                }
+        memcpy(m->fields, copies, sizeof(copies));
+        m->fields_borrowed = false;
+        if (body_size > 0) {
+                m->body.p = malloc(body_size);
+                if (!m->body.p)
+                        return -ENOMEM;
+                memcpy(m->body.p, body, body_size);
+                m->body.size = m->body.alloc = body_size;
+        }
+        return message_build_wire(m);
+}
+
 static int message_parse(Validator *v, BusMessage *m) {
-        size_t fields_end, saved_size = v->size;
+        size_t fields_end, saved_size = v->size, body_offset;
         int r;
 
         r = v_fixed_header(v, &fields_end);
@@ -1323,23 +1562,22 @@ static int message_parse(Validator *v, BusMessage *m) {
                 return r;
         if (!has_required_fields(m))
                 return v_fail(v, "a header field required by the message type is missing");
-        if (m->unix_fds != v->n_fds)
+        if (v->fds_up_to && m->unix_fds > v->n_fds) {
+                v->reason = "UNIX_FDS header field names more fds than were received";
+                return -ENOBUFS;
+        }
+        if (!v->fds_up_to && m->unix_fds != v->n_fds)
                 return v_fail(v, "UNIX_FDS header field does not match the fds received");
         v->n_fds = m->unix_fds;
-        m->body.size = v->size - v->pos;
-        if (m->body.size > 0) {
-                m->body.p = malloc(m->body.size);
-                if (!m->body.p)
-                        return -ENOMEM;
-                memcpy(m->body.p, v->d + v->pos, m->body.size);
-                m->body.alloc = m->body.size;
-        }
+        body_offset = v->pos;
         r = v_body(v, m);
         if (r < 0)
                 return r;
         m->flags = v->d[2];
         m->serial = get32(v->big, v->d + 8);
-        return message_build_wire(m);
+        if (v->canonical)
+                return message_keep_wire(m, v->d, v->size, body_offset);
+        return message_rebuild_wire(m, v->d + body_offset, v->size - body_offset);
 }
 
 int bus_message_from_wire(const void *data, size_t size, uint32_t n_fds, BusParseFlags flags,
@@ -1350,6 +1588,8 @@ int bus_message_from_wire(const void *data, size_t size, uint32_t n_fds, BusPars
                 .size = size,
                 .n_fds = n_fds,
                 .lax_fds = flags & BUS_PARSE_LAX_FD_INDEX,
+                .fds_up_to = flags & BUS_PARSE_FDS_UP_TO,
+                .canonical = true,
         };
         int r;
 
@@ -1364,6 +1604,7 @@ int bus_message_from_wire(const void *data, size_t size, uint32_t n_fds, BusPars
         r = message_alloc(v.d[1], v.d[0], &m);
         if (r < 0)
                 return r;
+        m->fields_borrowed = true;
         r = message_parse(&v, m);
         if (r < 0) {
                 if (ret_reason)

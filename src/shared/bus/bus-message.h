@@ -12,8 +12,10 @@
  * fields are accepted and dropped. Sealed and received messages are read with the reader
  * (bus_message_peek_type(), read_basic(), enter_container()/exit_container(), skip()), which
  * handles both byte orders. The message owns all its memory; strings returned by getters and
- * the reader point into it and live as long as it does. Fds are not held here: 'h' values are
- * indexes into the fd array the transport carries next to the message.
+ * the reader point into it and live as long as it does. The message also owns the fds that go
+ * with it: bus_message_append_fd() duplicates one and writes its index ('h'), a transport hands
+ * the fds it received to bus_message_attach_fds(), and bus_message_read_fd() gives the fd an
+ * 'h' value names. They are closed with the message.
  */
 
 #include <stdbool.h>
@@ -25,6 +27,7 @@
 #define BUS_MESSAGE_SIZE_MAX (UINT32_C(1) << 27)  /* 128 MiB, header + padding + body */
 #define BUS_ARRAY_SIZE_MAX (UINT32_C(1) << 26)    /* 64 MiB of array data */
 #define BUS_MESSAGE_FIXED_HEADER_SIZE 16U
+#define BUS_MESSAGE_FDS_MAX 253U                  /* the kernel's SCM_RIGHTS limit per sendmsg */
 
 typedef enum BusMessageType {
         BUS_MESSAGE_METHOD_CALL = 1,
@@ -56,6 +59,10 @@ typedef enum BusParseFlags {
         /* Accept 'h' values >= UNIX_FDS in the body, as libdbus's dbus_message_demarshal()
          * does (the reader then refuses them). Without it they are rejected. */
         BUS_PARSE_LAX_FD_INDEX = 1 << 0,
+        /* n_fds is the number of fds available, of which the message takes the first UNIX_FDS
+         * (a stream transport: fds of several messages may arrive together). A message that
+         * names more fds than available fails with -ENOBUFS (wait for more fds). */
+        BUS_PARSE_FDS_UP_TO = 1 << 1,
 } BusParseFlags;
 
 typedef struct BusMessage BusMessage;
@@ -63,8 +70,16 @@ typedef struct BusMessage BusMessage;
 /* A new empty message of the given type (1..4) in byte order endian ('l', 'B', or 0 for the
  * host's). Returns 0, -EINVAL for a bad type or byte order, -ENOMEM. */
 int bus_message_new(uint8_t type, char endian, BusMessage **ret);
-/* Frees m (NULL is fine); returns NULL. */
-BusMessage *bus_message_free(BusMessage *m);
+/* Messages are reference counted: a sealed message is immutable on the wire and may be queued
+ * on several connections at once (a broadcast). The reader position is shared by all holders. */
+BusMessage *bus_message_ref(BusMessage *m);
+/* Drops a reference (NULL is fine); the last one frees m. Returns NULL. */
+BusMessage *bus_message_unref(BusMessage *m);
+DEFINE_TRIVIAL_CLEANUP_FUNC(BusMessage *, bus_message_unref);
+/* The same as bus_message_unref() (the name of the first API, before messages were shared). */
+static inline BusMessage *bus_message_free(BusMessage *m) {
+        return bus_message_unref(m);
+}
 DEFINE_TRIVIAL_CLEANUP_FUNC(BusMessage *, bus_message_free);
 
 /* Header setters, before sealing. String fields are validated for their kind (path, interface,
@@ -75,6 +90,20 @@ int bus_message_set_reply_serial(BusMessage *m, uint32_t serial);
 int bus_message_set_flags(BusMessage *m, uint8_t flags);
 /* Number of fds that go with the message (the UNIX_FDS field; 0 omits it). */
 int bus_message_set_unix_fds(BusMessage *m, uint32_t n);
+
+/* Writer: duplicates fd (O_CLOEXEC), keeps the copy and appends its index as an 'h' value,
+ * raising UNIX_FDS as needed. Returns 0, -EBADF, -E2BIG past BUS_MESSAGE_FDS_MAX, -errno of
+ * the dup, or the errors of bus_message_append_basic(). */
+int bus_message_append_fd(BusMessage *m, int fd);
+/* Hands the n fds received with m over to it (it closes them from now on; on failure the
+ * caller still owns them). n must equal UNIX_FDS. Returns 0, -EINVAL, -ENOMEM. */
+int bus_message_attach_fds(BusMessage *m, int *fds, size_t n);
+/* The fds of m (owned by m) and their number. */
+const int *bus_message_get_fds(const BusMessage *m, size_t *ret_n);
+/* Reader: the next value is an 'h'; *ret gets the fd it names (owned by m, dup it to keep it).
+ * Returns 1, 0 at the end of the container, -ENXIO for another type, -EBADMSG if the index
+ * names no attached fd. */
+int bus_message_read_fd(BusMessage *m, int *ret);
 
 uint8_t bus_message_get_type(const BusMessage *m);
 uint8_t bus_message_get_flags(const BusMessage *m);

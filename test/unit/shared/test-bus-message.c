@@ -404,6 +404,14 @@ START_TEST(test_body_rules) {
         raw_call(&r, "s");
         raw_body(&r, BODY(3, 0, 0, 0, 'a', 0, 'b', 0));
         expect(&r, 0, -EBADMSG, "contains a NUL");
+        /* noncharacters U+FDD0 and U+FFFE are valid in D-Bus strings (spec 0.21, libdbus) */
+        raw_call(&r, "s");
+        raw_body(&r, BODY(6, 0, 0, 0, 0xef, 0xb7, 0x90, 0xef, 0xbf, 0xbe, 0));
+        expect(&r, 0, 0, NULL);
+        /* surrogates are not */
+        raw_call(&r, "s");
+        raw_body(&r, BODY(3, 0, 0, 0, 0xed, 0xa0, 0x80, 0));
+        expect(&r, 0, -EBADMSG, "not valid UTF-8");
         raw_call(&r, "s");
         raw_body(&r, BODY(2, 0, 0, 0, 'a', 'b', 'c'));
         expect(&r, 0, -EBADMSG, "NUL");

@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* exec-context.c: the ExecContext value and its small queries (see exec-context.h). Building one
+ * from a unit lives in exec-context-load.c, so that the exec helper links only this part. */
+
+#include <sched.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "exec-caps.h"
+#include "exec-context.h"
+#include "strv.h"
+
+void exec_context_init(ExecContext *c) {
+        *c = (ExecContext) {
+                .umask = 0022,
+                .ioprio = EXEC_IOPRIO_DEFAULT,
+                .cpu_sched_policy = SCHED_OTHER,
+                .timer_slack_nsec = NSEC_INFINITY,
+                .personality = EXEC_PERSONALITY_INVALID,
+                .ignore_sigpipe = true,
+                .std_input = EXEC_INPUT_NULL,
+                .std_output = EXEC_OUTPUT_INHERIT,
+                .std_error = EXEC_OUTPUT_INHERIT,
+                .syslog_priority = LOG_DAEMON | LOG_INFO,
+                .syslog_level_prefix = true,
+                .capability_bounding_set = EXEC_CAP_ALL,
+                .keyring_mode = EXEC_KEYRING_INHERIT,
+        };
+        for (size_t t = 0; t < _EXEC_DIRECTORY_TYPE_MAX; t++)
+                c->directory_modes[t] = 0755;
+}
+
+void exec_context_done(ExecContext *c) {
+        if (!c)
+                return;
+        strv_free(c->environment);
+        strv_free(c->environment_files);
+        strv_free(c->pass_environment);
+        strv_free(c->unset_environment);
+        free(c->user);
+        free(c->group);
+        strv_free(c->supplementary_groups);
+        strv_free(c->exec_search_path);
+        free(c->working_directory);
+        free(c->root_directory);
+        exec_cpu_set_done(&c->cpu_affinity);
+        for (size_t i = 0; i < 3; i++) {
+                free(c->stdio_file[i]);
+                free(c->stdio_fdname[i]);
+        }
+        free(c->stdin_data);
+        free(c->tty_path);
+        free(c->syslog_identifier);
+        free(c->log_namespace);
+        free(c->selinux_context);
+        for (size_t t = 0; t < _EXEC_DIRECTORY_TYPE_MAX; t++)
+                strv_free(c->directories[t]);
+        exec_context_init(c);
+}
+
+static bool is_terminal_input(ExecInput i) {
+        return IN_SET(i, EXEC_INPUT_TTY, EXEC_INPUT_TTY_FORCE, EXEC_INPUT_TTY_FAIL);
+}
+
+static bool is_terminal_output(ExecOutput o) {
+        return IN_SET(o, EXEC_OUTPUT_TTY, EXEC_OUTPUT_KMSG_AND_CONSOLE, EXEC_OUTPUT_JOURNAL_AND_CONSOLE);
+}
+
+bool exec_context_needs_term(const ExecContext *c) {
+        return is_terminal_input(c->std_input) || is_terminal_output(c->std_output) ||
+               is_terminal_output(c->std_error) || c->tty_path;
+}
+
+const char *exec_context_tty_path(const ExecContext *c) {
+        return c->tty_path ? c->tty_path : "/dev/console";
+}
+
+const char *exec_context_fdname(const ExecContext *c, int fd) {
+        static const char *const defaults[3] = { "stdin", "stdout", "stderr" };
+        bool named;
+
+        if (fd < 0 || fd > 2)
+                return NULL;
+        named = fd == STDIN_FILENO ? c->std_input == EXEC_INPUT_NAMED_FD
+                : (fd == STDOUT_FILENO ? c->std_output : c->std_error) == EXEC_OUTPUT_NAMED_FD;
+        if (!named)
+                return NULL;
+        return c->stdio_fdname[fd] ? c->stdio_fdname[fd] : defaults[fd];
+}
+
+void exec_context_default_rlimit(ExecContext *c, int resource, const struct rlimit *rl) {
+        if (resource < 0 || resource >= EXEC_RLIMIT_MAX || (c->rlimit_set & (1U << resource)))
+                return;
+        c->rlimit[resource] = *rl;
+        c->rlimit_set |= 1U << resource;
+}

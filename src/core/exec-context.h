@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+#pragma once
+
+/*
+ * exec-context.h: the execution context of a unit (systemd.exec(5)): every setting that says how
+ * a process of the unit is set up, resolved from the unit's settings into values ready to apply
+ * (specifiers expanded, names looked up in tables, limits and capability sets computed). User
+ * and group names stay names: they are looked up by the exec helper, never by the manager.
+ *
+ * The manager builds one ExecContext per unit after loading (exec_context_from_unit()) and hands
+ * it to exec_spawn() for every process it starts; the exec helper receives a copy through the
+ * wire format (exec-wire.h). An ExecContext owns all its strings.
+ */
+
+#include <sys/resource.h>
+#include <sys/types.h>
+
+#include "exec-proc.h"
+#include "exec-rlimit.h"
+#include "time-base.h"
+#include "unit.h"
+
+/* StandardInputText=/StandardInputData= may add up to this many bytes. */
+#define EXEC_STDIN_DATA_MAX (64U * 1024U * 1024U)
+
+typedef struct ExecContext {
+        /* Environment */
+        char **environment;        /* Environment=: NAME=VALUE, later wins */
+        char **environment_files;  /* EnvironmentFile=: absolute globs, "-" prefix = optional */
+        char **pass_environment;   /* PassEnvironment=: names */
+        char **unset_environment;  /* UnsetEnvironment=: NAME or NAME=VALUE */
+
+        /* Credentials (looked up by the exec helper) */
+        char *user, *group;        /* NULL: keep the manager's */
+        char **supplementary_groups;
+
+        /* Paths */
+        char **exec_search_path;   /* ExecSearchPath=: NULL = the default PATH */
+        char *working_directory;   /* NULL: "/" (or the root directory) */
+        bool working_directory_missing_ok, working_directory_home;
+        char *root_directory;
+        mode_t umask;
+
+        /* Process attributes; the *_set flags say whether to touch them at all */
+        int nice;
+        bool nice_set;
+        int oom_score_adjust;
+        bool oom_score_adjust_set;
+        int ioprio;                /* kernel encoding, see exec-proc.h */
+        bool ioprio_set;
+        int cpu_sched_policy, cpu_sched_priority;
+        bool cpu_sched_reset_on_fork, cpu_sched_set;
+        ExecCpuSet cpu_affinity;   /* empty: leave alone */
+        struct rlimit rlimit[EXEC_RLIMIT_MAX];
+        uint32_t rlimit_set;       /* bit N: rlimit[N] is set */
+        nsec_t timer_slack_nsec;   /* NSEC_INFINITY: leave alone */
+        unsigned long personality; /* PERSONALITY_INVALID: leave alone */
+        bool ignore_sigpipe, non_blocking, same_pgrp;
+
+        /* Standard input/output */
+        ExecInput std_input;
+        ExecOutput std_output, std_error;
+        char *stdio_file[3];       /* file:/append:/truncate: paths per fd */
+        char *stdio_fdname[3];     /* fd:NAME (NULL: "stdin"/"stdout"/"stderr") */
+        void *stdin_data;          /* StandardInputText=/StandardInputData= */
+        size_t stdin_data_size;
+        char *tty_path;            /* NULL: /dev/console */
+        bool tty_reset, tty_vhangup;
+        char *syslog_identifier;   /* for the journal stream; NULL: the executable's name */
+        int syslog_priority;       /* SyslogFacility= | SyslogLevel= */
+        bool syslog_level_prefix;
+        char *log_namespace;
+
+        /* Security */
+        bool no_new_privileges;
+        uint64_t capability_bounding_set; /* EXEC_CAP_ALL: leave alone */
+        uint64_t capability_ambient_set;
+        int secure_bits;
+        ExecKeyringMode keyring_mode;
+        char *selinux_context;     /* SELinuxContext= without the "-" */
+        bool selinux_context_ignore;
+
+        /* RuntimeDirectory=, StateDirectory=, CacheDirectory=, LogsDirectory=,
+         * ConfigurationDirectory=: paths relative to the manager's prefix for each type, and
+         * their *DirectoryMode= */
+        char **directories[_EXEC_DIRECTORY_TYPE_MAX];
+        mode_t directory_modes[_EXEC_DIRECTORY_TYPE_MAX];
+
+        /* Mount namespace */
+        bool private_tmp;
+} ExecContext;
+
+#define EXEC_PERSONALITY_INVALID 0xffffffffUL
+
+/* Defaults as systemd's exec_context_init() (umask 0022, ioprio best-effort/4, SIGPIPE ignored,
+ * all capabilities bounded, stdin null, stdout/stderr inherit, keyring inherit). */
+void exec_context_init(ExecContext *c);
+/* Frees everything c owns and leaves it initialised. NULL-safe. */
+void exec_context_done(ExecContext *c);
+
+/* Whether the context asks for a terminal (stdin/stdout/stderr on a tty, or TTYPath= set). */
+bool exec_context_needs_term(const ExecContext *c) _pure_;
+/* The terminal that tty settings refer to: TTYPath= or /dev/console. */
+const char *exec_context_tty_path(const ExecContext *c) _pure_;
+/* The fd name fd:… of stdin/stdout/stderr (with systemd's defaults), or NULL if that stream is
+ * not fd:. */
+const char *exec_context_fdname(const ExecContext *c, int fd) _pure_;
+/* Sets resource's limit unless the unit set one (the manager's DefaultLimit*=). */
+void exec_context_default_rlimit(ExecContext *c, int resource, const struct rlimit *rl);
+
+/* Builds *ret (initialised here; the caller calls exec_context_done()) from u's execution
+ * settings as they were loaded: u->exec for what loading interprets, the settings store for the
+ * rest, specifiers expanded where systemd expands them. A bad value is logged as a warning naming
+ * the unit and the setting and ignored, as systemd does at load time; the settings that are not
+ * implemented yet get one warning each. Returns 0; -ENOEXEC after logging an error for a value
+ * that makes systemd refuse the unit (an invalid User=, Group= or SupplementaryGroups= name);
+ * -EOPNOTSUPP after logging an error for DynamicUser=yes and PAMName=, which are not supported
+ * yet; -ENOMEM. */
+int exec_context_from_unit(Unit *u, ExecContext *ret);
