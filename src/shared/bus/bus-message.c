@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * bus-message.c: the message object, its writer, sealing, the reader and the validating parser,
- * see bus-message.h. Layout: a sealed message is one buffer `wire` (fixed header, header-field
+ * bus-message.c: the message object, its writer, sealing and the reader, see bus-message.h
+ * (the validating parser is bus-message-parse.c). Layout: a sealed message is one buffer `wire` (fixed header, header-field
  * array, padding, body); while it is being written the body grows in `body` and the header is
  * laid out at sealing. Every offset inside the body is also its offset modulo 8 in the message,
  * because the body starts 8-aligned, so alignment is computed on body offsets.
@@ -15,185 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bus/bus-message-internal.h"
 #include "bus/bus-message.h"
 #include "bus/bus-names.h"
 #include "bus/bus-signature.h"
 #include "fd-util.h"
 #include "string-util.h"
-
-typedef struct Buf {
-        uint8_t *p;
-        size_t size, alloc;
-} Buf;
-
-/* A container being written: its contents signature (in small, or in sig, owned, when it does
- * not fit), index the position of the next expected type in it (arrays wrap to 0 after each
- * element). */
-typedef struct WContainer {
-        char type;
-        char *sig;
-        char small[32];
-        size_t sig_len, index;
-        size_t len_offset, start; /* arrays: offset of the length word, of the first element */
-        unsigned arrays, structs, total;
-} WContainer;
-
-static const char *wcontainer_sig(const WContainer *c) {
-        return c->sig ?: c->small;
-}
-
-/* A container being read: sig points into the message (not NUL-terminated). */
-typedef struct RContainer {
-        char type;
-        const char *sig;
-        size_t sig_len, index;
-        size_t end; /* arrays: body offset of the end */
-} RContainer;
-
-struct BusMessage {
-        unsigned n_ref;
-        char endian;
-        uint8_t type, flags, version;
-        uint32_t serial, reply_serial, unix_fds;
-        char *fields[_BUS_FIELD_MAX]; /* string-valued fields by code */
-        bool fields_borrowed; /* they point into the wire bytes (or, while parsing, the input) */
-
-        /* writer */
-        Buf body;
-        size_t wsig_len;
-        WContainer *wstack;
-        size_t n_wstack, n_wstack_alloc;
-        uint64_t fd_index_end; /* highest appended fd index + 1 */
-
-        /* the fds that travel with the message, owned */
-        int *fds;
-        size_t n_fds;
-
-        /* sealed */
-        bool sealed;
-        uint8_t *wire;
-        size_t wire_size, body_offset, body_size;
-
-        /* reader */
-        size_t rpos;
-        RContainer *rstack;
-        size_t n_rstack, n_rstack_alloc;
-
-        /* last: message_alloc() does not zero them (wsig is NUL-terminated at wsig_len, peek_buf
-         * is written before it is read) */
-        char wsig[BUS_SIGNATURE_MAX + 1]; /* the body signature being written */
-        char peek_buf[BUS_SIGNATURE_MAX + 1];
-};
-
-static const char field_types[_BUS_FIELD_MAX] = {
-        [BUS_FIELD_PATH] = 'o',         [BUS_FIELD_INTERFACE] = 's', [BUS_FIELD_MEMBER] = 's',
-        [BUS_FIELD_ERROR_NAME] = 's',   [BUS_FIELD_REPLY_SERIAL] = 'u',
-        [BUS_FIELD_DESTINATION] = 's',  [BUS_FIELD_SENDER] = 's',    [BUS_FIELD_SIGNATURE] = 'g',
-        [BUS_FIELD_UNIX_FDS] = 'u',
-};
-
-/* Per type code: the size of a fixed basic type (1, 2, 4, 8), TYPE_STRING for s, o and g, 0 for
- * anything else. A table, because the writer, the reader and the validator ask for every value. */
-#define TYPE_STRING 0x80
-static const uint8_t type_class[256] = {
-        ['y'] = 1, ['n'] = 2, ['q'] = 2, ['b'] = 4, ['i'] = 4, ['u'] = 4, ['h'] = 4,
-        ['x'] = 8, ['t'] = 8, ['d'] = 8, ['s'] = TYPE_STRING, ['o'] = TYPE_STRING,
-        ['g'] = TYPE_STRING,
-};
-
-static bool type_is_basic(char c) {
-        return type_class[(uint8_t) c] != 0;
-}
-
-static size_t type_fixed_size(char c) {
-        return type_class[(uint8_t) c] & 0x0f;
-}
-
-static bool type_is_fixed(char c) {
-        return type_fixed_size(c) > 0;
-}
-
-/* UTF-8 as D-Bus strings need it (noncharacters allowed, as libdbus does), with a fast path for
- * ASCII, which nearly every string on a bus is: eight bytes at a time while no high bit is set,
- * then the full decoder from the first non-ASCII byte on (a character boundary, since everything
- * before it is ASCII). */
-static bool utf8_valid(const char *s, size_t n) {
-        size_t i = 0;
-
-        for (; i + 8 <= n; i += 8) {
-                uint64_t w;
-                memcpy(&w, s + i, 8);
-                if (w & UINT64_C(0x8080808080808080))
-                        break;
-        }
-        for (; i < n; i++)
-                if ((uint8_t) s[i] >= 0x80)
-                        return utf8_is_valid_n_allow_noncharacters(s + i, n - i);
-        return true;
-}
-
-/* bus_signature_complete_type_length() and bus_signature_is_valid_n(), answering the common
- * one-character case (every header field, most variants) without the grammar's descent. */
-static int complete_type_length(const char *s, size_t n, unsigned arrays, unsigned structs) {
-        if (n > 0 && (type_is_basic(s[0]) || s[0] == 'v'))
-                return 1;
-        return bus_signature_complete_type_length(s, n, arrays, structs);
-}
-
-static bool signature_is_valid_n(const char *s, size_t n) {
-        if (n == 1)
-                return type_is_basic(s[0]) || s[0] == 'v';
-        return bus_signature_is_valid_n(s, n);
-}
-
-#define LOCAL_PATH "/org/freedesktop/DBus/Local"
-#define LOCAL_INTERFACE "org.freedesktop.DBus.Local"
-
-/* ---- byte order ---- */
-
-static bool is_big(char endian) {
-        return endian == 'B';
-}
-
-static uint16_t get16(bool big, const uint8_t *p) {
-        uint16_t v;
-        memcpy(&v, p, 2);
-        return big ? be16toh(v) : le16toh(v);
-}
-
-static uint32_t get32(bool big, const uint8_t *p) {
-        uint32_t v;
-        memcpy(&v, p, 4);
-        return big ? be32toh(v) : le32toh(v);
-}
-
-static uint64_t get64(bool big, const uint8_t *p) {
-        uint64_t v;
-        memcpy(&v, p, 8);
-        return big ? be64toh(v) : le64toh(v);
-}
-
-static void put_n(bool big, uint8_t *p, uint64_t v, size_t n) {
-        uint16_t v16;
-        uint32_t v32;
-
-        switch (n) {
-        case 1:
-                *p = (uint8_t) v;
-                break;
-        case 2:
-                v16 = big ? htobe16((uint16_t) v) : htole16((uint16_t) v);
-                memcpy(p, &v16, 2);
-                break;
-        case 4:
-                v32 = big ? htobe32((uint32_t) v) : htole32((uint32_t) v);
-                memcpy(p, &v32, 4);
-                break;
-        default:
-                v = big ? htobe64(v) : htole64(v);
-                memcpy(p, &v, 8);
-        }
-}
 
 /* ---- growable buffer ---- */
 
@@ -237,7 +64,7 @@ static int buf_put_string(Buf *b, bool big, char type, const char *s) {
 
 /* ---- object ---- */
 
-static int message_alloc(uint8_t type, char endian, BusMessage **ret) {
+int message_alloc(uint8_t type, char endian, BusMessage **ret) {
         BusMessage *m;
 
         if (endian == 0)
@@ -288,7 +115,7 @@ BusMessage *bus_message_unref(BusMessage *m) {
         return mfree(m);
 }
 
-static bool string_field_is_valid(BusHeaderField field, const char *v) {
+bool message_string_field_is_valid(BusHeaderField field, const char *v) {
         switch (field) {
         case BUS_FIELD_PATH:
                 return bus_object_path_is_valid(v);
@@ -313,7 +140,7 @@ int bus_message_set_string_field(BusMessage *m, BusHeaderField field, const char
         if (m->sealed)
                 return -EPERM;
         if (field <= 0 || field >= _BUS_FIELD_MAX || !IN_SET(field_types[field], 's', 'o') ||
-            (value && !string_field_is_valid(field, value)))
+            (value && !message_string_field_is_valid(field, value)))
                 return -EINVAL;
         if (value) {
                 copy = strdup(value);
@@ -695,7 +522,7 @@ int bus_message_close_container(BusMessage *m) {
 
 /* ---- sealing ---- */
 
-static bool has_required_fields(const BusMessage *m) {
+bool message_has_required_fields(const BusMessage *m) {
         switch (m->type) {
         case BUS_MESSAGE_METHOD_CALL:
                 return m->fields[BUS_FIELD_PATH] && m->fields[BUS_FIELD_MEMBER];
@@ -712,7 +539,7 @@ static bool has_required_fields(const BusMessage *m) {
 }
 
 /* Writes header field f (the string s or the number u) at the next 8-aligned offset from pos,
- * zeroing the padding before it; returns the offset after it. w has room (see header_end()). */
+ * zeroing the padding before it; returns the offset after it. w has room (see message_header_end()). */
 static size_t put_header_field(uint8_t *w, size_t pos, bool big, BusHeaderField f, const char *s,
                                uint32_t u) {
         size_t start = ALIGN_TO(pos, 8), len;
@@ -740,13 +567,13 @@ static size_t put_header_field(uint8_t *w, size_t pos, bool big, BusHeaderField 
 
 /* At the start of the body with no container open: the reader's stack is set up by the first
  * reader call (r_top()), so that a message that is only sent never allocates it. */
-static void message_reset_reader(BusMessage *m) {
+void message_reset_reader(BusMessage *m) {
         m->rpos = 0;
         m->n_rstack = 0;
 }
 
 /* Where the header-field array of m ends, laid out as message_build_wire() does. */
-static size_t header_end(const BusMessage *m) {
+size_t message_header_end(const BusMessage *m) {
         size_t n = BUS_MESSAGE_FIXED_HEADER_SIZE;
 
         for (BusHeaderField f = 1; f < _BUS_FIELD_MAX; f++) {
@@ -763,9 +590,9 @@ static size_t header_end(const BusMessage *m) {
 }
 
 /* Lays out the wire bytes from the header values and m->body, then frees m->body. */
-static int message_build_wire(BusMessage *m) {
+int message_build_wire(BusMessage *m) {
         bool big = is_big(m->endian);
-        size_t end = header_end(m), body_offset = ALIGN_TO(end, 8);
+        size_t end = message_header_end(m), body_offset = ALIGN_TO(end, 8);
         uint64_t total = (uint64_t) body_offset + m->body.size;
         size_t pos = BUS_MESSAGE_FIXED_HEADER_SIZE;
         uint8_t *wire;
@@ -773,7 +600,7 @@ static int message_build_wire(BusMessage *m) {
         if (total > BUS_MESSAGE_SIZE_MAX ||
             end - BUS_MESSAGE_FIXED_HEADER_SIZE > BUS_ARRAY_SIZE_MAX)
                 return -E2BIG;
-        wire = malloc(total); /* the exact size: header_end() measured what is written below */
+        wire = malloc(total); /* the exact size: message_header_end() measured what is written below */
         if (!wire)
                 return -ENOMEM;
         for (BusHeaderField f = 1; f < _BUS_FIELD_MAX; f++) {
@@ -813,7 +640,7 @@ int bus_message_seal(BusMessage *m, uint32_t serial) {
         assert(m);
         if (m->sealed)
                 return -EPERM;
-        if (serial == 0 || m->n_wstack > 0 || !has_required_fields(m) ||
+        if (serial == 0 || m->n_wstack > 0 || !message_has_required_fields(m) ||
             m->fd_index_end > m->unix_fds)
                 return -EINVAL;
         if (m->wsig_len > 0) {
@@ -1123,494 +950,5 @@ int bus_message_exit_container(BusMessage *m) {
         if (c->type != 'a' && r < 0)
                 return r;
         m->n_rstack--;
-        return 0;
-}
-
-/* ---- parser ---- */
-
-/* Validation state: positions are offsets in the whole message, so alignment is absolute. */
-typedef struct Validator {
-        const uint8_t *d;
-        size_t size, pos; /* size: end of the region being validated */
-        bool big, lax_fds, fds_up_to;
-        bool canonical; /* the header is as message_build_wire() would lay it out */
-        uint32_t n_fds;
-        unsigned arrays, structs, total;
-        const char *reason;
-} Validator;
-
-static int v_fail(Validator *v, const char *reason) {
-        v->reason = reason;
-        return -EBADMSG;
-}
-
-static int v_align(Validator *v, size_t align) {
-        size_t end = ALIGN_TO(v->pos, align);
-
-        if (end > v->size)
-                return v_fail(v, "message truncated inside alignment padding");
-        for (; v->pos < end; v->pos++)
-                if (v->d[v->pos] != 0)
-                        return v_fail(v, "alignment padding is not zero");
-        return 0;
-}
-
-static int v_get(Validator *v, size_t align, size_t n, const uint8_t **ret) {
-        int r = v_align(v, align);
-        if (r < 0)
-                return r;
-        if (v->size - v->pos < n)
-                return v_fail(v, "message truncated inside a value");
-        *ret = v->d + v->pos;
-        v->pos += n;
-        return 0;
-}
-
-static int v_fixed(Validator *v, char type) {
-        size_t size = type_fixed_size(type);
-        const uint8_t *p;
-        int r;
-
-        r = v_get(v, size, size, &p);
-        if (r < 0)
-                return r;
-        if (type == 'b' && get32(v->big, p) > 1)
-                return v_fail(v, "boolean value is not 0 or 1");
-        if (type == 'h' && !v->lax_fds && get32(v->big, p) >= v->n_fds)
-                return v_fail(v, "unix fd index is not below the UNIX_FDS header field");
-        return 0;
-}
-
-/* A 'g' value: *ret points at it (NUL-terminated in the message). */
-static int v_signature(Validator *v, const char **ret, size_t *ret_len) {
-        const uint8_t *p;
-        size_t len;
-        int r;
-
-        r = v_get(v, 1, 1, &p);
-        if (r < 0)
-                return r;
-        len = *p;
-        r = v_get(v, 1, len + 1, &p);
-        if (r < 0)
-                return r;
-        if (p[len] != 0 || memchr(p, 0, len))
-                return v_fail(v, "signature is not NUL-terminated or contains a NUL");
-        if (!signature_is_valid_n((const char *) p, len))
-                return v_fail(v, "invalid type signature");
-        *ret = (const char *) p;
-        *ret_len = len;
-        return 0;
-}
-
-static int v_string(Validator *v, char type) {
-        const uint8_t *p;
-        size_t len;
-        int r;
-
-        r = v_get(v, 4, 4, &p);
-        if (r < 0)
-                return r;
-        len = get32(v->big, p);
-        if (len >= BUS_MESSAGE_SIZE_MAX)
-                return v_fail(v, "message truncated inside a value");
-        r = v_get(v, 1, len + 1, &p);
-        if (r < 0)
-                return r;
-        if (p[len] != 0 || memchr(p, 0, len))
-                return v_fail(v, "string is not NUL-terminated or contains a NUL");
-        if (!utf8_valid((const char *) p, len))
-                return v_fail(v, "string is not valid UTF-8");
-        if (type == 'o' && !bus_object_path_is_valid((const char *) p))
-                return v_fail(v, "invalid object path");
-        return 0;
-}
-
-static int v_value(Validator *v, const char *sig, size_t n, size_t *ret_k);
-
-static int v_enter(Validator *v, char type) {
-        v->arrays += type == 'a';
-        v->structs += IN_SET(type, '(', '{');
-        if (++v->total > BUS_TOTAL_DEPTH_MAX || v->arrays > BUS_ARRAY_DEPTH_MAX ||
-            v->structs > BUS_STRUCT_DEPTH_MAX)
-                return v_fail(v, "containers nested too deeply");
-        return 0;
-}
-
-static void v_leave(Validator *v, char type) {
-        v->arrays -= type == 'a';
-        v->structs -= IN_SET(type, '(', '{');
-        v->total--;
-}
-
-static int v_variant(Validator *v) {
-        const char *sig;
-        size_t len, k;
-        int r;
-
-        r = v_signature(v, &sig, &len);
-        if (r < 0)
-                return r;
-        if (len == 0 || complete_type_length(sig, len, v->arrays, v->structs) !=
-                                (int) len)
-                return v_fail(v, "variant signature is not a single complete type");
-        r = v_enter(v, 'v');
-        if (r < 0)
-                return r;
-        r = v_value(v, sig, len, &k);
-        v_leave(v, 'v');
-        return r;
-}
-
-static int v_array(Validator *v, const char *elem, size_t elen) {
-        const uint8_t *p;
-        size_t len, end, k, fixed = type_fixed_size(elem[0]);
-        int r;
-
-        r = v_get(v, 4, 4, &p);
-        if (r < 0)
-                return r;
-        len = get32(v->big, p);
-        if (len > BUS_ARRAY_SIZE_MAX)
-                return v_fail(v, "array is longer than 64 MiB");
-        r = v_align(v, bus_type_alignment(elem[0]));
-        if (r < 0)
-                return r;
-        if (v->size - v->pos < len)
-                return v_fail(v, "message truncated inside an array");
-        end = v->pos + len;
-        if (fixed > 0 && len % fixed != 0)
-                return v_fail(v, "array length is not a multiple of its element size");
-        r = v_enter(v, 'a');
-        if (r < 0)
-                return r;
-        if (fixed > 0 && !IN_SET(elem[0], 'b', 'h'))
-                v->pos = end; /* every bit pattern is a valid value */
-        while (r >= 0 && v->pos < end)
-                r = v_value(v, elem, elen, &k);
-        v_leave(v, 'a');
-        if (r >= 0 && v->pos != end)
-                return v_fail(v, "array element runs past the end of the array");
-        return r;
-}
-
-static int v_struct(Validator *v, const char *sig, size_t n, size_t *ret_k) {
-        char close = sig[0] == '(' ? ')' : '}';
-        size_t i = 1, k;
-        int r;
-
-        r = v_align(v, 8);
-        if (r >= 0)
-                r = v_enter(v, sig[0]);
-        if (r < 0)
-                return r;
-        while (r >= 0 && i < n && sig[i] != close) {
-                r = v_value(v, sig + i, n - i, &k);
-                i += k;
-        }
-        v_leave(v, sig[0]);
-        *ret_k = i + 1;
-        return r;
-}
-
-/* Validates one value of the complete type at sig (already a valid signature); *ret_k is the
- * length of that type. */
-static int v_value(Validator *v, const char *sig, size_t n, size_t *ret_k) {
-        int k;
-
-        *ret_k = 1;
-        if (type_is_fixed(sig[0]))
-                return v_fixed(v, sig[0]);
-        switch (sig[0]) {
-        case 's':
-        case 'o':
-                return v_string(v, sig[0]);
-        case 'g': {
-                const char *s;
-                size_t len;
-                return v_signature(v, &s, &len);
-        }
-        case 'v':
-                return v_variant(v);
-        case 'a':
-                k = complete_type_length(sig, n, 0, 0);
-                if (k < 2)
-                        return v_fail(v, "invalid type signature");
-                *ret_k = k;
-                return v_array(v, sig + 1, k - 1);
-        case '(':
-        case '{':
-                return v_struct(v, sig, n, ret_k);
-        default:
-                return v_fail(v, "invalid type signature");
-        }
-}
-
-int bus_message_size_needed(const void *data, size_t n, size_t *ret_size) {
-        const uint8_t *d = data;
-        uint64_t total;
-        bool big;
-
-        assert(ret_size);
-        if (n < BUS_MESSAGE_FIXED_HEADER_SIZE) {
-                *ret_size = 0;
-                return 0;
-        }
-        if (!IN_SET(d[0], 'l', 'B') || d[3] != 1)
-                return -EBADMSG;
-        big = is_big(d[0]);
-        total = BUS_MESSAGE_FIXED_HEADER_SIZE + ALIGN_TO((uint64_t) get32(big, d + 12), 8) +
-                get32(big, d + 4);
-        if (total > BUS_MESSAGE_SIZE_MAX)
-                return -EMSGSIZE;
-        *ret_size = total;
-        return 0;
-}
-
-/* Checks the value of a known header field and stores it in m. pos is where the value starts. */
-static int v_store_field(Validator *v, BusMessage *m, uint8_t code, size_t pos) {
-        const uint8_t *p = v->d + pos;
-        const char *s;
-
-        if (field_types[code] == 'u') {
-                uint32_t u = get32(v->big, v->d + ALIGN_TO(pos, 4));
-                if (code == BUS_FIELD_REPLY_SERIAL) {
-                        if (u == 0)
-                                return v_fail(v, "REPLY_SERIAL header field is 0");
-                        m->reply_serial = u;
-                } else
-                        m->unix_fds = u;
-                if (u == 0)
-                        v->canonical = false; /* a rebuilt header leaves it out */
-                return 0;
-        }
-        s = field_types[code] == 'g' ? (const char *) p + 1 :
-                                       (const char *) v->d + ALIGN_TO(pos, 4) + 4;
-        if (code == BUS_FIELD_PATH && streq(s, LOCAL_PATH))
-                return v_fail(v, "PATH header field uses the reserved local path");
-        if (code == BUS_FIELD_INTERFACE && streq(s, LOCAL_INTERFACE))
-                return v_fail(v, "INTERFACE header field uses the reserved local interface");
-        if (code != BUS_FIELD_SIGNATURE && !string_field_is_valid(code, s)) {
-                static const char *const reasons[_BUS_FIELD_MAX] = {
-                        [BUS_FIELD_PATH] = "invalid object path in the PATH header field",
-                        [BUS_FIELD_INTERFACE] = "invalid interface name in the INTERFACE field",
-                        [BUS_FIELD_MEMBER] = "invalid member name in the MEMBER header field",
-                        [BUS_FIELD_ERROR_NAME] = "invalid error name in the ERROR_NAME field",
-                        [BUS_FIELD_DESTINATION] = "invalid bus name in the DESTINATION field",
-                        [BUS_FIELD_SENDER] = "invalid bus name in the SENDER header field",
-                };
-                return v_fail(v, reasons[code]);
-        }
-        if (s[0] == 0)
-                v->canonical = false; /* an empty signature: a rebuilt header leaves it out */
-        m->fields[code] = (char *) s; /* borrowed from the input until message_parse() ends */
-        return 0;
-}
-
-/* The header-field array a(yv), from offset 16 to v->size. */
-static int v_header_fields(Validator *v, BusMessage *m) {
-        bool seen[_BUS_FIELD_MAX] = {};
-        uint8_t last = 0;
-
-        while (v->pos < v->size) {
-                const uint8_t *code;
-                const char *sig;
-                size_t len, k, value_pos;
-                int r;
-
-                r = v_get(v, 8, 1, &code);
-                if (r >= 0)
-                        r = v_signature(v, &sig, &len);
-                if (r < 0)
-                        return r;
-                if (*code == 0)
-                        return v_fail(v, "header field code 0 is invalid");
-                if (len == 0 || complete_type_length(sig, len, 0, 0) != (int) len)
-                        return v_fail(v, "variant signature is not a single complete type");
-                value_pos = v->pos;
-                v->total = 1; /* inside the array's struct's variant */
-                r = v_value(v, sig, len, &k);
-                v->total = 0;
-                if (r < 0)
-                        return r;
-                if (*code >= _BUS_FIELD_MAX) {
-                        v->canonical = false;
-                        continue; /* unknown fields are accepted and dropped */
-                }
-                if (seen[*code])
-                        return v_fail(v, "duplicate header field");
-                seen[*code] = true;
-                if (*code < last)
-                        v->canonical = false;
-                last = *code;
-                if (len != 1 || sig[0] != field_types[*code])
-                        return v_fail(v, "header field has the wrong type for its code");
-                r = v_store_field(v, m, *code, value_pos);
-                if (r < 0)
-                        return r;
-        }
-        return 0;
-}
-
-static int v_fixed_header(Validator *v, size_t *ret_fields_end) {
-        const uint8_t *d = v->d;
-        uint64_t total;
-        size_t fields_len;
-
-        if (v->size < BUS_MESSAGE_FIXED_HEADER_SIZE)
-                return v_fail(v, "message is shorter than the fixed header");
-        if (!IN_SET(d[0], 'l', 'B'))
-                return v_fail(v, "invalid byte-order mark");
-        if (d[1] == 0)
-                return v_fail(v, "message type 0 is invalid");
-        if (d[3] != 1)
-                return v_fail(v, "unsupported protocol version");
-        v->big = is_big(d[0]);
-        if (get32(v->big, d + 8) == 0)
-                return v_fail(v, "serial is 0");
-        fields_len = get32(v->big, d + 12);
-        if (fields_len > BUS_ARRAY_SIZE_MAX)
-                return v_fail(v, "header field array is longer than 64 MiB");
-        total = BUS_MESSAGE_FIXED_HEADER_SIZE + ALIGN_TO((uint64_t) fields_len, 8) +
-                get32(v->big, d + 4);
-        if (total > BUS_MESSAGE_SIZE_MAX) {
-                v->reason = "message is larger than 128 MiB";
-                return -EMSGSIZE;
-        }
-        if (v->size < total)
-                return v_fail(v, "message is truncated");
-        if (v->size > total)
-                return v_fail(v, "trailing bytes after the message");
-        *ret_fields_end = BUS_MESSAGE_FIXED_HEADER_SIZE + fields_len;
-        return 0;
-}
-
-static int v_body(Validator *v, const BusMessage *m) {
-        const char *sig = m->fields[BUS_FIELD_SIGNATURE] ?: "";
-        size_t n = strlen(sig), i = 0, k;
-        int r;
-
-        while (i < n) {
-                r = v_value(v, sig + i, n - i, &k);
-                if (r < 0)
-                        return r;
-                i += k;
-        }
-        if (v->pos != v->size)
-                return v_fail(v, "body is longer than its signature describes");
-        return 0;
-}
-
-/* The input is what message_build_wire() would lay out (known fields only, in ascending order,
- * none empty): one copy of it is the message, and the fields point into that copy. */
-static int message_keep_wire(BusMessage *m, const uint8_t *d, size_t size, size_t body_offset) {
-        uint8_t *wire = malloc(size);
-
-        if (!wire)
-                return -ENOMEM;
-        memcpy(wire, d, size);
-        for (size_t i = 0; i < _BUS_FIELD_MAX; i++)
-                if (m->fields[i])
-                        m->fields[i] = (char *) wire + ((const uint8_t *) m->fields[i] - d);
-        m->wire = wire;
-        m->wire_size = size;
-        m->body_offset = body_offset;
-        m->body_size = size - body_offset;
-        m->sealed = true;
-        message_reset_reader(m);
-        return 0;
-}
-
-/* Otherwise the message owns copies of the fields and the wire bytes are laid out anew, without
- * the unknown fields and in the canonical order. */
-static int message_rebuild_wire(BusMessage *m, const uint8_t *body, size_t body_size) {
-        char *copies[_BUS_FIELD_MAX] = {};
-
-        for (size_t i = 0; i < _BUS_FIELD_MAX; i++)
-                if (m->fields[i] && !(copies[i] = strdup(m->fields[i]))) {
-                        for (size_t j = 0; j < i; j++)
-                                free(copies[j]);
-                        return -ENOMEM;
-                }
-        memcpy(m->fields, copies, sizeof(copies));
-        m->fields_borrowed = false;
-        if (body_size > 0) {
-                m->body.p = malloc(body_size);
-                if (!m->body.p)
-                        return -ENOMEM;
-                memcpy(m->body.p, body, body_size);
-                m->body.size = m->body.alloc = body_size;
-        }
-        return message_build_wire(m);
-}
-
-static int message_parse(Validator *v, BusMessage *m) {
-        size_t fields_end, saved_size = v->size, body_offset;
-        int r;
-
-        r = v_fixed_header(v, &fields_end);
-        if (r < 0)
-                return r;
-        v->pos = BUS_MESSAGE_FIXED_HEADER_SIZE;
-        v->size = fields_end;
-        r = v_header_fields(v, m);
-        v->size = saved_size;
-        if (r < 0)
-                return r;
-        r = v_align(v, 8);
-        if (r < 0)
-                return r;
-        if (!has_required_fields(m))
-                return v_fail(v, "a header field required by the message type is missing");
-        if (v->fds_up_to && m->unix_fds > v->n_fds) {
-                v->reason = "UNIX_FDS header field names more fds than were received";
-                return -ENOBUFS;
-        }
-        if (!v->fds_up_to && m->unix_fds != v->n_fds)
-                return v_fail(v, "UNIX_FDS header field does not match the fds received");
-        v->n_fds = m->unix_fds;
-        body_offset = v->pos;
-        r = v_body(v, m);
-        if (r < 0)
-                return r;
-        m->flags = v->d[2];
-        m->serial = get32(v->big, v->d + 8);
-        if (v->canonical)
-                return message_keep_wire(m, v->d, v->size, body_offset);
-        return message_rebuild_wire(m, v->d + body_offset, v->size - body_offset);
-}
-
-int bus_message_from_wire(const void *data, size_t size, uint32_t n_fds, BusParseFlags flags,
-                          BusMessage **ret, const char **ret_reason) {
-        _cleanup_(bus_message_freep) BusMessage *m = NULL;
-        Validator v = {
-                .d = data,
-                .size = size,
-                .n_fds = n_fds,
-                .lax_fds = flags & BUS_PARSE_LAX_FD_INDEX,
-                .fds_up_to = flags & BUS_PARSE_FDS_UP_TO,
-                .canonical = true,
-        };
-        int r;
-
-        assert(data || size == 0);
-        assert(ret);
-        if (size < BUS_MESSAGE_FIXED_HEADER_SIZE || !IN_SET(v.d[0], 'l', 'B') || v.d[1] == 0) {
-                r = v_fixed_header(&v, &(size_t) { 0 });
-                if (ret_reason)
-                        *ret_reason = v.reason;
-                return r;
-        }
-        r = message_alloc(v.d[1], v.d[0], &m);
-        if (r < 0)
-                return r;
-        m->fields_borrowed = true;
-        r = message_parse(&v, m);
-        if (r < 0) {
-                if (ret_reason)
-                        *ret_reason = r == -ENOMEM ? "out of memory" : v.reason;
-                return r;
-        }
-        *ret = TAKE_PTR(m);
         return 0;
 }
