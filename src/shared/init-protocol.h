@@ -37,7 +37,8 @@
  *   - init sends nothing before the manager's HELLO. A HELLO on a channel that already said
  *     HELLO (the manager re-executed itself in place, same PID and fd) is answered again and
  *     restarts step 2: the whole store and every unacknowledged record are pushed again.
- *     Records carry serials, so the manager drops the ones it has seen.
+ *     Records carry serials, so the manager drops the ones it has seen. The manager puts fds
+ *     only after FDSTORE_END (an entry put while init pushes the store may come back to it).
  *   - Liveness: the heartbeat clock starts when init forks the manager; HELLO and HEARTBEAT
  *     reset it. heartbeat_usec 0 (SYSMASTER_HEARTBEAT_USEC=0) disables the check.
  *   - Forwarded signals that arrive while no manager said HELLO are kept (coalesced, as the
@@ -45,10 +46,11 @@
  *   - A payload may be longer than the struct the receiver knows (a newer peer appended
  *     fields); the receiver reads its prefix. A shorter one is refused with EBADMSG.
  *   - Errors init reports: EBADMSG (malformed), EOPNOTSUPP (unknown type or wrong direction),
- *     EINVAL (bad name, bad action, no fds or more than INIT_FDS_PER_MESSAGE_MAX), ENOSPC
- *     (store full: INIT_FDSTORE_ENTRIES_MAX entries or INIT_FDSTORE_FDS_MAX fds), ENOENT
- *     (FDSTORE_REMOVE of an unknown name), EMFILE (fds lost in transit: MSG_CTRUNC). An ERROR
- *     answering FDSTORE_PUT or FDSTORE_REMOVE carries the entry's name after the
+ *     EINVAL (bad name, bad action, a PUT without fds, a REMOVE with fds), ENOSPC (store full:
+ *     INIT_FDSTORE_ENTRIES_MAX entries or INIT_FDSTORE_FDS_MAX fds), ENOENT (FDSTORE_REMOVE of
+ *     an unknown name), EMFILE (fds lost in transit, MSG_CTRUNC: more than
+ *     INIT_FDS_PER_MESSAGE_MAX, or init's fd limit). The fds of a refused message are closed.
+ *     An ERROR answering FDSTORE_PUT or FDSTORE_REMOVE carries the entry's name after the
  *     InitErrorPayload (NUL-terminated), so the manager knows which one failed. Success is
  *     not acknowledged.
  *   - SHUTDOWN is not answered: init stops restarting managers, sends SIGTERM (then SIGKILL)
