@@ -87,26 +87,6 @@ static const char field_types[_BUS_FIELD_MAX] = {
         [BUS_FIELD_UNIX_FDS] = 'u',
 };
 
-/* Per type code: the size of a fixed basic type (1, 2, 4, 8), TYPE_STRING for s, o and g, 0 for
- * anything else. A table, because the writer, the reader and the validator ask for every value. */
-#define TYPE_STRING 0x80
-static const uint8_t type_class[256] = {
-        ['y'] = 1, ['n'] = 2, ['q'] = 2, ['b'] = 4, ['i'] = 4, ['u'] = 4, ['h'] = 4,
-        ['x'] = 8, ['t'] = 8, ['d'] = 8, ['s'] = TYPE_STRING, ['o'] = TYPE_STRING,
-        ['g'] = TYPE_STRING,
-};
-
-static inline bool type_is_basic(char c) {
-        return type_class[(uint8_t) c] != 0;
-}
-
-static inline size_t type_fixed_size(char c) {
-        return type_class[(uint8_t) c] & 0x0f;
-}
-
-static inline bool type_is_fixed(char c) {
-        return type_fixed_size(c) > 0;
-}
 
 /* UTF-8 as D-Bus strings need it (noncharacters allowed, as libdbus does), with a fast path for
  * ASCII, which nearly every string on a bus is: eight bytes at a time while no high bit is set,
@@ -130,14 +110,14 @@ static inline bool utf8_valid(const char *s, size_t n) {
 /* bus_signature_complete_type_length() and bus_signature_is_valid_n(), answering the common
  * one-character case (every header field, most variants) without the grammar's descent. */
 static inline int complete_type_length(const char *s, size_t n, unsigned arrays, unsigned structs) {
-        if (n > 0 && (type_is_basic(s[0]) || s[0] == 'v'))
+        if (n > 0 && (bus_type_is_basic(s[0]) || s[0] == 'v'))
                 return 1;
         return bus_signature_complete_type_length(s, n, arrays, structs);
 }
 
 static inline bool signature_is_valid_n(const char *s, size_t n) {
         if (n == 1)
-                return type_is_basic(s[0]) || s[0] == 'v';
+                return bus_type_is_basic(s[0]) || s[0] == 'v';
         return bus_signature_is_valid_n(s, n);
 }
 

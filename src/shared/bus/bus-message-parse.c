@@ -55,7 +55,7 @@ static int v_get(Validator *v, size_t align, size_t n, const uint8_t **ret) {
 }
 
 static int v_fixed(Validator *v, char type) {
-        size_t size = type_fixed_size(type);
+        size_t size = bus_type_fixed_size(type);
         const uint8_t *p;
         int r;
 
@@ -152,7 +152,7 @@ static int v_variant(Validator *v) {
 
 static int v_array(Validator *v, const char *elem, size_t elen) {
         const uint8_t *p;
-        size_t len, end, k, fixed = type_fixed_size(elem[0]);
+        size_t len, end, k, fixed = bus_type_fixed_size(elem[0]);
         int r;
 
         r = v_get(v, 4, 4, &p);
@@ -207,7 +207,7 @@ static int v_value(Validator *v, const char *sig, size_t n, size_t *ret_k) {
         int k;
 
         *ret_k = 1;
-        if (type_is_fixed(sig[0]))
+        if (bus_type_is_fixed(sig[0]))
                 return v_fixed(v, sig[0]);
         switch (sig[0]) {
         case 's':

@@ -368,14 +368,14 @@ static int w_basic(BusMessage *m, char type, const void *p) {
         default:
                 return buf_put_string(&m->body, big, type, p);
         }
-        return buf_put(&m->body, big, type_fixed_size(type), v);
+        return buf_put(&m->body, big, bus_type_fixed_size(type), v);
 }
 
 int bus_message_append_basic(BusMessage *m, char type, const void *p) {
         int r;
 
         assert(m);
-        if (!type_is_basic(type) || !p || basic_value_check(type, p) < 0)
+        if (!bus_type_is_basic(type) || !p || basic_value_check(type, p) < 0)
                 return -EINVAL;
         r = w_expect(m, &type, 1);
         if (r < 0)
@@ -725,7 +725,7 @@ static int r_next(BusMessage *m, RContainer *c) {
                 return -ENOMEM;
         if (c->type == 'a' ? m->rpos >= c->end : c->index >= c->sig_len)
                 return 0;
-        if (type_is_basic(c->sig[c->index]) || c->sig[c->index] == 'v')
+        if (bus_type_is_basic(c->sig[c->index]) || c->sig[c->index] == 'v')
                 return 1;
         if (c->sig[c->index] == '{') {
                 /* a dict entry, the element of the array being read: '{', key, value, '}' */
@@ -807,9 +807,9 @@ static int r_basic(BusMessage *m, char type, void *ret) {
         k = r_next(m, c);
         if (k <= 0)
                 return k;
-        if (c->sig[c->index] != type || !type_is_basic(type))
+        if (c->sig[c->index] != type || !bus_type_is_basic(type))
                 return -ENXIO;
-        size = type_fixed_size(type);
+        size = bus_type_fixed_size(type);
         if (size > 0) {
                 p = r_get(m, size, size);
                 if (!p)
@@ -925,7 +925,7 @@ int bus_message_skip(BusMessage *m) {
         r = bus_message_peek_type(m, &type, NULL);
         if (r <= 0)
                 return r;
-        if (type_is_basic(type))
+        if (bus_type_is_basic(type))
                 return bus_message_read_basic(m, type, NULL);
         r = bus_message_enter_container(m, type, NULL);
         if (r <= 0)

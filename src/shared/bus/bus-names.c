@@ -1,19 +1,44 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * bus-names.c: name and path validation, see bus-names.h. The dotted names share one scanner
- * parameterised by which characters elements may hold and start with.
+ * parameterised by which characters elements may hold and start with. Characters are
+ * classified by a table: every header field of every message passes through here.
  */
 
+#include <stdint.h>
 #include <string.h>
 
 #include "bus/bus-names.h"
 
-static bool is_alpha_(char c) {
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+#define C_WORD 1U  /* [A-Za-z0-9_] */
+#define C_DIGIT 2U /* [0-9] */
+#define C_DASH 4U  /* - */
+
+#define W C_WORD
+#define D (C_WORD | C_DIGIT)
+static const uint8_t char_class[256] = {
+        ['-'] = C_DASH,
+        ['0'] = D, ['1'] = D, ['2'] = D, ['3'] = D, ['4'] = D,
+        ['5'] = D, ['6'] = D, ['7'] = D, ['8'] = D, ['9'] = D,
+        ['_'] = W,
+        ['A'] = W, ['B'] = W, ['C'] = W, ['D'] = W, ['E'] = W, ['F'] = W, ['G'] = W, ['H'] = W,
+        ['I'] = W, ['J'] = W, ['K'] = W, ['L'] = W, ['M'] = W, ['N'] = W, ['O'] = W, ['P'] = W,
+        ['Q'] = W, ['R'] = W, ['S'] = W, ['T'] = W, ['U'] = W, ['V'] = W, ['W'] = W, ['X'] = W,
+        ['Y'] = W, ['Z'] = W,
+        ['a'] = W, ['b'] = W, ['c'] = W, ['d'] = W, ['e'] = W, ['f'] = W, ['g'] = W, ['h'] = W,
+        ['i'] = W, ['j'] = W, ['k'] = W, ['l'] = W, ['m'] = W, ['n'] = W, ['o'] = W, ['p'] = W,
+        ['q'] = W, ['r'] = W, ['s'] = W, ['t'] = W, ['u'] = W, ['v'] = W, ['w'] = W, ['x'] = W,
+        ['y'] = W, ['z'] = W,
+};
+#undef W
+#undef D
+
+static bool is_word(char c) {
+        return char_class[(uint8_t) c] & C_WORD;
 }
 
 static bool is_digit(char c) {
-        return c >= '0' && c <= '9';
+        return char_class[(uint8_t) c] & C_DIGIT;
 }
 
 bool bus_object_path_is_valid(const char *p) {
@@ -29,7 +54,7 @@ bool bus_object_path_is_valid(const char *p) {
                                 return false;
                         if (*e == 0)
                                 return true;
-                } else if (!is_alpha_(*e) && !is_digit(*e))
+                } else if (!is_word(*e))
                         return false;
         }
 }
@@ -37,6 +62,7 @@ bool bus_object_path_is_valid(const char *p) {
 /* Two or more dot-separated non-empty elements; dash allows '-', digit_first allows elements
  * starting with a digit. */
 static bool dotted_name_is_valid(const char *p, bool dash, bool digit_first) {
+        uint8_t allowed = C_WORD | (dash ? C_DASH : 0);
         size_t elements = 0, n = 0;
         bool start = true;
 
@@ -49,7 +75,7 @@ static bool dotted_name_is_valid(const char *p, bool dash, bool digit_first) {
                         start = true;
                         continue;
                 }
-                if (!is_alpha_(*c) && !is_digit(*c) && !(dash && *c == '-'))
+                if (!(char_class[(uint8_t) *c] & allowed))
                         return false;
                 if (start && is_digit(*c) && !digit_first)
                         return false;
@@ -74,7 +100,7 @@ bool bus_member_name_is_valid(const char *p) {
         if (!p || !*p || is_digit(*p))
                 return false;
         for (n = 0; p[n]; n++)
-                if (!is_alpha_(p[n]) && !is_digit(p[n]))
+                if (!is_word(p[n]))
                         return false;
         return n <= BUS_NAME_MAX;
 }

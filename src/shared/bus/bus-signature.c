@@ -10,34 +10,11 @@
 #include "macro.h"
 #include "bus/bus-signature.h"
 
-bool bus_type_is_basic(char c) {
-        return c != 0 && strchr("ybnqiuxtdhsog", c);
-}
-
-bool bus_type_is_fixed(char c) {
-        return c != 0 && strchr("ybnqiuxtdh", c);
-}
-
-size_t bus_type_fixed_size(char c) {
-        switch (c) {
-        case 'y':
-                return 1;
-        case 'n':
-        case 'q':
-                return 2;
-        case 'b':
-        case 'i':
-        case 'u':
-        case 'h':
-                return 4;
-        case 'x':
-        case 't':
-        case 'd':
-                return 8;
-        default:
-                return 0;
-        }
-}
+const uint8_t bus_type_class[256] = {
+        ['y'] = 1, ['n'] = 2, ['q'] = 2, ['b'] = 4, ['i'] = 4, ['u'] = 4, ['h'] = 4,
+        ['x'] = 8, ['t'] = 8, ['d'] = 8, ['s'] = BUS_TYPE_CLASS_STRING,
+        ['o'] = BUS_TYPE_CLASS_STRING, ['g'] = BUS_TYPE_CLASS_STRING,
+};
 
 size_t bus_type_alignment(char c) {
         switch (c) {

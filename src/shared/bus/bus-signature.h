@@ -10,6 +10,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "macro.h"
 
@@ -19,12 +20,24 @@
 /* arrays + structs + variants together, in a message body */
 #define BUS_TOTAL_DEPTH_MAX 64U
 
+/* Per type code: the size of a fixed basic type (1, 2, 4, 8), BUS_TYPE_CLASS_STRING for s, o
+ * and g, 0 for anything else. A table, because the writer, the reader and the validator ask
+ * for every value. */
+#define BUS_TYPE_CLASS_STRING 0x80U
+extern const uint8_t bus_type_class[256];
+
 /* Whether c is a basic type code (y b n q i u x t d h s o g). */
-bool bus_type_is_basic(char c) _const_;
-/* Whether c is a basic type of fixed size (all basic types but s, o, g). */
-bool bus_type_is_fixed(char c) _const_;
+static inline bool bus_type_is_basic(char c) {
+        return bus_type_class[(uint8_t) c] != 0;
+}
 /* Size in bytes of the fixed basic type c, 0 for anything else. */
-size_t bus_type_fixed_size(char c) _const_;
+static inline size_t bus_type_fixed_size(char c) {
+        return bus_type_class[(uint8_t) c] & 0x0fU;
+}
+/* Whether c is a basic type of fixed size (all basic types but s, o, g). */
+static inline bool bus_type_is_fixed(char c) {
+        return bus_type_fixed_size(c) > 0;
+}
 /* Alignment in bytes of a value whose signature starts with c (1, 2, 4 or 8); 0 if c starts no
  * type ('(' and '{' give 8, 'a' 4, 'v' and 'g' 1). */
 size_t bus_type_alignment(char c) _const_;
