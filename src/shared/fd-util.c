@@ -2,6 +2,7 @@
 /* fd-util.c: implementation of fd-util.h. */
 
 #include <fcntl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 
 #include "fd-util.h"
@@ -111,4 +112,16 @@ int fd_move_above_stdio(int fd) {
                 return -errno;
         close(fd);
         return n;
+}
+
+void msghdr_put_fds(struct msghdr *mh, void *control, const int *fds, size_t n) {
+        struct cmsghdr *c;
+
+        mh->msg_control = control;
+        mh->msg_controllen = CMSG_SPACE(sizeof(int) * n);
+        c = CMSG_FIRSTHDR(mh);
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN(sizeof(int) * n);
+        memcpy(CMSG_DATA(c), fds, sizeof(int) * n);
 }

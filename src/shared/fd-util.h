@@ -38,3 +38,8 @@ int readlink_malloc(const char *path, char **ret);
 int write_string_file(const char *path, const char *s);
 /* Moves fd to >= 3 with O_CLOEXEC (closing the original). Returns the new fd or -errno. */
 int fd_move_above_stdio(int fd);
+
+struct msghdr;
+/* Attaches the n fds to mh as one SCM_RIGHTS control message built in control, which must hold
+ * CMSG_SPACE(sizeof(int) * n) bytes and be aligned for struct cmsghdr. */
+void msghdr_put_fds(struct msghdr *mh, void *control, const int *fds, size_t n);

@@ -146,17 +146,8 @@ static int write_messages(BusTransport *t) {
                         };
                 }
                 fds = bus_message_get_fds(out_at(t, 0), &n_fds);
-                if (n_fds > 0 && t->out_offset == 0) {
-                        struct cmsghdr *c;
-
-                        mh.msg_control = control.buf;
-                        mh.msg_controllen = CMSG_SPACE(sizeof(int) * n_fds);
-                        c = CMSG_FIRSTHDR(&mh);
-                        c->cmsg_level = SOL_SOCKET;
-                        c->cmsg_type = SCM_RIGHTS;
-                        c->cmsg_len = CMSG_LEN(sizeof(int) * n_fds);
-                        memcpy(CMSG_DATA(c), fds, sizeof(int) * n_fds);
-                }
+                if (n_fds > 0 && t->out_offset == 0)
+                        msghdr_put_fds(&mh, control.buf, fds, n_fds);
                 n = sendmsg(t->fd, &mh, MSG_DONTWAIT | MSG_NOSIGNAL);
                 if (n < 0)
                         return errno == EAGAIN ? 0 : -errno;
