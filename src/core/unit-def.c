@@ -79,21 +79,12 @@ static const UnitDependency inverse_table[_UNIT_DEPENDENCY_MAX] = {
         [UNIT_SLICE_OF] = UNIT_IN_SLICE,
 };
 
-static int lookup(const char *const *table, size_t n, const char *s) {
-        if (!s)
-                return -EINVAL;
-        for (size_t i = 0; i < n; i++)
-                if (table[i] && streq(table[i], s))
-                        return (int) i;
-        return -EINVAL;
-}
-
 const char *unit_load_state_to_string(UnitLoadState s) {
         return s >= 0 && s < _UNIT_LOAD_STATE_MAX ? load_state_table[s] : NULL;
 }
 
 UnitLoadState unit_load_state_from_string(const char *s) {
-        return (UnitLoadState) lookup(load_state_table, _UNIT_LOAD_STATE_MAX, s);
+        return (UnitLoadState) string_table_lookup(load_state_table, _UNIT_LOAD_STATE_MAX, s);
 }
 
 const char *unit_dependency_to_string(UnitDependency d) {
@@ -101,7 +92,7 @@ const char *unit_dependency_to_string(UnitDependency d) {
 }
 
 UnitDependency unit_dependency_from_string(const char *s) {
-        return (UnitDependency) lookup(dependency_table, _UNIT_DEPENDENCY_MAX, s);
+        return (UnitDependency) string_table_lookup(dependency_table, _UNIT_DEPENDENCY_MAX, s);
 }
 
 UnitDependency unit_dependency_inverse(UnitDependency d) {

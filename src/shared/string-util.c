@@ -278,3 +278,12 @@ int unhexchar(char c) {
                 return c - 'A' + 10;
         return -EINVAL;
 }
+
+int string_table_lookup(const char *const *table, size_t n, const char *s) {
+        if (!s)
+                return -EINVAL;
+        for (size_t i = 0; i < n; i++)
+                if (table[i] && streq(table[i], s))
+                        return (int) i;
+        return -EINVAL;
+}

@@ -112,3 +112,7 @@ static inline int hexchar(int x) {
         return "0123456789abcdef"[x & 15];
 }
 int unhexchar(char c) _const_;
+
+/* The index of s in table (n entries, NULL entries skipped), -EINVAL if absent or s is NULL:
+ * the *_from_string() of enum name tables. */
+int string_table_lookup(const char *const *table, size_t n, const char *s) _pure_;
