@@ -29,6 +29,7 @@ struct BusTransport {
         unsigned n_ref;
         Event *event;
         EventSource *io;
+        EventSource *resume; /* processes buffered input after reading was turned back on */
         int fd;
         BusTransportConfig config;
         char *config_guid, *config_expected_guid;
@@ -420,7 +421,9 @@ static int process_messages(BusTransport *t, size_t *ret_want, const char **reas
         size_t max_size = t->config.max_message_size ? t->config.max_message_size
                                                      : BUS_MESSAGE_SIZE_MAX;
 
-        while (t->state == BUS_TRANSPORT_RUNNING) {
+        /* Stops when the owner turns reading off from its message callback (flow control);
+         * bus_transport_set_reading() resumes with what is left in the buffer. */
+        while (t->state == BUS_TRANSPORT_RUNNING && t->reading) {
                 size_t avail = t->in_end - t->in_start, size;
                 BusMessage *m = NULL;
                 uint32_t n_fds;
@@ -565,6 +568,7 @@ static void transport_disconnect(BusTransport *t, int error, const char *reason)
                 return;
         t->state = BUS_TRANSPORT_CLOSED;
         t->io = event_source_disable_unref(t->io);
+        t->resume = event_source_disable_unref(t->resume);
         t->fd = safe_close(t->fd);
         while (t->n_out > 0)
                 out_pop(t);
@@ -667,6 +671,7 @@ BusTransport *bus_transport_unref(BusTransport *t) {
         if (--t->n_ref > 0)
                 return NULL;
         t->io = event_source_disable_unref(t->io);
+        t->resume = event_source_disable_unref(t->resume);
         safe_close(t->fd);
         while (t->n_out > 0)
                 out_pop(t);
@@ -735,9 +740,43 @@ int bus_transport_flush(BusTransport *t) {
         return update_events(t);
 }
 
+static int resume_handler(EventSource *s, void *userdata) {
+        BusTransport *t = userdata;
+        const char *reason = NULL;
+        size_t want;
+        int r;
+
+        if (t->state != BUS_TRANSPORT_RUNNING || !t->reading)
+                return 0;
+        bus_transport_ref(t);
+        r = process_messages(t, &want, &reason);
+        if (r < 0)
+                transport_disconnect(t, r, reason);
+        else if (t->state != BUS_TRANSPORT_CLOSED) {
+                (void) do_write(t);
+                (void) update_events(t);
+        }
+        bus_transport_unref(t);
+        return 0;
+}
+
 int bus_transport_set_reading(BusTransport *t, bool on) {
+        int r;
+
         assert(t);
         t->reading = on;
+        if (on && t->state == BUS_TRANSPORT_RUNNING && t->in_end > t->in_start) {
+                /* complete messages may wait in the buffer: no EPOLLIN will announce them */
+                if (!t->resume) {
+                        r = event_add_defer(t->event, &t->resume, resume_handler, t);
+                        if (r < 0)
+                                return r;
+                } else {
+                        r = event_source_set_enabled(t->resume, EVENT_ONESHOT);
+                        if (r < 0)
+                                return r;
+                }
+        }
         return update_events(t);
 }
 

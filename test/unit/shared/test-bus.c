@@ -374,6 +374,7 @@ END_TEST
 typedef struct Peer {
         BusTransport *t;
         bool ready, gone;
+        bool pause_after_first; /* turn reading off from the first message's callback */
         int error;
         const char *reason;
         unsigned messages;
@@ -383,6 +384,8 @@ static int peer_message(BusTransport *t, BusMessage *m, void *userdata) {
         Peer *p = userdata;
 
         p->messages++;
+        if (p->pause_after_first && p->messages == 1)
+                (void) bus_transport_set_reading(t, false);
         bus_message_unref(m);
         return 0;
 }
@@ -431,6 +434,40 @@ static int raw_client(Event *e, Peer *server, size_t max_out) {
         ck_assert(startswith(buf, "OK " GUID "\r\n"));
         return sv[1];
 }
+
+static BusMessage *make_signal(size_t payload);
+
+/* Flow control: a receiver that stops reading in its callback gets no further message, even
+ * ones already in the buffer, until it turns reading back on. */
+START_TEST(test_reading_paused_and_resumed) {
+        _cleanup_(event_unrefp) Event *e = NULL;
+        _cleanup_(bus_message_unrefp) BusMessage *m = make_signal(100);
+        Peer a = { .pause_after_first = true };
+        const void *wire;
+        size_t size;
+        uint8_t *three;
+        int fa;
+
+        ck_assert_int_eq(event_new(&e), 0);
+        fa = raw_client(e, &a, 0);
+        ck_assert_int_eq(bus_message_get_wire(m, &wire, &size), 0);
+        three = malloc(3 * size);
+        for (int i = 0; i < 3; i++)
+                memcpy(three + i * size, wire, size);
+        ck_assert_int_eq(write(fa, three, 3 * size), (ssize_t) (3 * size));
+        for (int i = 0; i < 20; i++)
+                ck_assert_int_ge(event_run(e, 10 * USEC_PER_MSEC), 0);
+        ck_assert_uint_eq(a.messages, 1);
+        ck_assert_int_eq(bus_transport_set_reading(a.t, true), 0);
+        for (int i = 0; i < 20 && a.messages < 3; i++)
+                ck_assert_int_ge(event_run(e, 10 * USEC_PER_MSEC), 0);
+        ck_assert_uint_eq(a.messages, 3);
+        ck_assert(!a.gone);
+        free(three);
+        close(fa);
+        bus_transport_unref(a.t);
+}
+END_TEST
 
 START_TEST(test_peer_credentials) {
         _cleanup_(event_unrefp) Event *e = NULL;
@@ -618,6 +655,7 @@ static Suite *make_suite(void) {
         tcase_add_test(tc, test_invalid_message_disconnects_only_its_sender);
         tcase_add_test(tc, test_messages_split_and_pipelined);
         tcase_add_test(tc, test_peer_credentials);
+        tcase_add_test(tc, test_reading_paused_and_resumed);
         suite_add_tcase(s, tc);
         return s;
 }
