@@ -1,0 +1,548 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * busmaster: sysmaster's message bus, a drop-in for dbus-daemon 1.14. This file is the
+ * command line of dbus-daemon(1), the listening sockets (unix:path=, unix:dir=, unix:tmpdir=,
+ * unix:abstract=, systemd: socket activation), --print-address/--print-pid, --fork, the
+ * readiness notification to $NOTIFY_SOCKET, and the signal handling; the bus is bus-broker.c.
+ *
+ * Until the configuration reader is wired in, only --address gives listening addresses: a
+ * --session/--system/--config-file without --address is refused with a message saying so.
+ */
+
+#include <assert.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "bus-broker.h"
+#include "bus-driver.h"
+#include "event.h"
+#include "fd-util.h"
+#include "log.h"
+#include "string-util.h"
+#include "strv.h"
+
+#define LISTEN_BACKLOG 30
+
+typedef struct Options {
+        const char *config_file;
+        const char *address;
+        bool print_address, print_pid;
+        int print_address_fd, print_pid_fd;
+        int fork_mode; /* -1 --nofork, 0 the config decides (no fork for now), 1 --fork */
+        bool nopidfile, systemd_activation, introspect, version;
+} Options;
+
+typedef struct Listener {
+        int fd;
+        char *address; /* for --print-address, without the guid */
+        char *unlink_path; /* a path socket we created: removed on exit */
+} Listener;
+
+static Listener listeners[16];
+static size_t n_listeners;
+
+static void usage(void) {
+        fprintf(stderr, "busmaster [--version] [--session] [--system] [--config-file=FILE] "
+                        "[--print-address[=DESCRIPTOR]] [--print-pid[=DESCRIPTOR]] [--introspect] "
+                        "[--address=ADDRESS] [--nopidfile] [--nosyslog] [--syslog] [--syslog-only] "
+                        "[--nofork] [--fork] [--systemd-activation]\n");
+        exit(EXIT_FAILURE);
+}
+
+static bool is_fd_number(const char *s, int *ret) {
+        char *end;
+        long v;
+
+        if (!s || !*s)
+                return false;
+        errno = 0;
+        v = strtol(s, &end, 10);
+        if (errno || *end || v < 0 || v > INT32_MAX)
+                return false;
+        *ret = (int) v;
+        return true;
+}
+
+/* dbus-daemon's parser: "--opt=value" and "--opt value" both work; --print-address and
+ * --print-pid take the next argument only if it is a number. */
+static void parse_argv(int argc, char **argv, Options *o) {
+        const char *pending = NULL;
+
+        for (int i = 1; i < argc; i++) {
+                const char *a = argv[i], *v;
+
+                if (pending) {
+                        const char *p = pending;
+
+                        pending = NULL;
+                        if (streq(p, "--config-file")) {
+                                o->config_file = a;
+                                continue;
+                        }
+                        if (streq(p, "--address")) {
+                                o->address = a;
+                                continue;
+                        }
+                        if (streq(p, "--print-address") && is_fd_number(a, &o->print_address_fd))
+                                continue;
+                        if (streq(p, "--print-pid") && is_fd_number(a, &o->print_pid_fd))
+                                continue;
+                }
+                if (streq(a, "--help"))
+                        usage();
+                else if (streq(a, "--version"))
+                        o->version = true;
+                else if (streq(a, "--introspect"))
+                        o->introspect = true;
+                else if (streq(a, "--session"))
+                        o->config_file = "/usr/share/dbus-1/session.conf";
+                else if (streq(a, "--system"))
+                        o->config_file = "/usr/share/dbus-1/system.conf";
+                else if ((v = startswith(a, "--config-file=")))
+                        o->config_file = v;
+                else if ((v = startswith(a, "--address=")))
+                        o->address = v;
+                else if ((v = startswith(a, "--print-address="))) {
+                        o->print_address = true;
+                        if (!is_fd_number(v, &o->print_address_fd))
+                                usage();
+                } else if ((v = startswith(a, "--print-pid="))) {
+                        o->print_pid = true;
+                        if (!is_fd_number(v, &o->print_pid_fd))
+                                usage();
+                } else if (STR_IN_SET(a, "--config-file", "--address", "--print-address", "--print-pid")) {
+                        if (streq(a, "--print-address"))
+                                o->print_address = true;
+                        if (streq(a, "--print-pid"))
+                                o->print_pid = true;
+                        pending = a;
+                } else if (streq(a, "--nofork"))
+                        o->fork_mode = -1;
+                else if (streq(a, "--fork"))
+                        o->fork_mode = 1;
+                else if (streq(a, "--nopidfile"))
+                        o->nopidfile = true;
+                else if (streq(a, "--systemd-activation"))
+                        o->systemd_activation = true;
+                else if (STR_IN_SET(a, "--syslog", "--syslog-only", "--nosyslog"))
+                        ; /* logging goes to stderr (SYSMASTER_LOG_TARGET) for now */
+                else
+                        usage();
+        }
+        if (pending && STR_IN_SET(pending, "--config-file", "--address"))
+                usage();
+}
+
+/* ---- addresses ---- */
+
+/* D-Bus address escaping: [-0-9A-Za-z_/.\*] stay, everything else becomes %xx. */
+static char *address_escape(const char *s) {
+        char *e = malloc(strlen(s) * 3 + 1), *p = e;
+
+        if (!e)
+                return NULL;
+        for (; *s; s++) {
+                if (strchr("-_/.\\*", *s) || (*s >= '0' && *s <= '9') || (*s >= 'a' && *s <= 'z') ||
+                    (*s >= 'A' && *s <= 'Z'))
+                        *p++ = *s;
+                else
+                        p += sprintf(p, "%%%02x", (unsigned char) *s);
+        }
+        *p = 0;
+        return e;
+}
+
+static int address_unescape(const char *s, char **ret) {
+        char *u = malloc(strlen(s) + 1), *p = u;
+
+        if (!u)
+                return -ENOMEM;
+        for (; *s; s++) {
+                if (*s == '%') {
+                        int hi = unhexchar(s[1]), lo = hi >= 0 ? unhexchar(s[2]) : -1;
+
+                        if (hi < 0 || lo < 0) {
+                                free(u);
+                                return -EINVAL;
+                        }
+                        *p++ = (char) (hi << 4 | lo);
+                        s += 2;
+                } else
+                        *p++ = *s;
+        }
+        *p = 0;
+        *ret = u;
+        return 0;
+}
+
+static int bind_unix(const char *path, bool abstract, int *ret) {
+        struct sockaddr_un sa = { .sun_family = AF_UNIX };
+        size_t len = strlen(path);
+        socklen_t salen;
+        int fd;
+
+        if (len + (abstract ? 1 : 0) >= sizeof sa.sun_path)
+                return -ENAMETOOLONG;
+        memcpy(sa.sun_path + (abstract ? 1 : 0), path, len);
+        salen = offsetof(struct sockaddr_un, sun_path) + len + (abstract ? 1 : 1);
+        fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+        if (fd < 0)
+                return -errno;
+        if (bind(fd, (struct sockaddr *) &sa, salen) < 0 || listen(fd, LISTEN_BACKLOG) < 0) {
+                int r = -errno;
+                safe_close(fd);
+                return r;
+        }
+        *ret = fd;
+        return 0;
+}
+
+static int add_listener(int fd, const char *kind, const char *value, const char *unlink_path) {
+        _cleanup_free_ char *esc = address_escape(value);
+
+        if (n_listeners >= ELEMENTSOF(listeners)) {
+                safe_close(fd);
+                return log_error_errno(-E2BIG, "Too many listening addresses");
+        }
+        listeners[n_listeners] = (Listener) { .fd = fd };
+        if (!esc || asprintf(&listeners[n_listeners].address, "unix:%s=%s", kind, esc) < 0 ||
+            (unlink_path && !(listeners[n_listeners].unlink_path = strdup(unlink_path)))) {
+                safe_close(fd);
+                return log_oom();
+        }
+        n_listeners++;
+        return 0;
+}
+
+static int listen_path(const char *path) {
+        struct stat st;
+        int fd, r;
+
+        /* a stale socket from an earlier run is replaced; any other file is not touched */
+        if (lstat(path, &st) >= 0 && S_ISSOCK(st.st_mode))
+                (void) unlink(path);
+        r = bind_unix(path, false, &fd);
+        if (r < 0)
+                return log_error_errno(r, "Failed to bind socket \"%s\": %m", path);
+        return add_listener(fd, "path", path, path);
+}
+
+/* unix:dir= and unix:tmpdir=: a path socket "DIR/dbus-XXXXXXXXXX", as dbus-daemon makes it. */
+static int listen_dir(const char *dir) {
+        static const char chars[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        int fd, r = -EADDRINUSE;
+
+        for (int attempt = 0; attempt < 32 && r == -EADDRINUSE; attempt++) {
+                _cleanup_free_ char *path = NULL;
+                char name[11];
+                uint8_t rnd[10];
+                int ufd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
+
+                if (ufd < 0 || read(ufd, rnd, sizeof rnd) != (ssize_t) sizeof rnd) {
+                        safe_close(ufd);
+                        return log_error_errno(-EIO, "Failed to read random bytes");
+                }
+                safe_close(ufd);
+                for (size_t i = 0; i < 10; i++)
+                        name[i] = chars[rnd[i] % (sizeof chars - 1)];
+                name[10] = 0;
+                if (asprintf(&path, "%s/dbus-%s", dir, name) < 0)
+                        return log_oom();
+                r = bind_unix(path, false, &fd);
+                if (r >= 0)
+                        return add_listener(fd, "path", path, path);
+        }
+        return log_error_errno(r, "Failed to create a socket in \"%s\": %m", dir);
+}
+
+/* Socket activation: LISTEN_PID must be us; the fds start at 3. */
+static int listen_systemd(void) {
+        const char *e = getenv("LISTEN_PID"), *n = getenv("LISTEN_FDS");
+        int pid, nfds;
+
+        if (!is_fd_number(e, &pid) || pid != getpid() || !is_fd_number(n, &nfds) || nfds < 1)
+                return log_error_errno(-EINVAL, "Failed to listen on systemd: no sockets were passed "
+                                                "(LISTEN_PID/LISTEN_FDS)");
+        for (int fd = 3; fd < 3 + nfds; fd++) {
+                struct sockaddr_un sa = {};
+                socklen_t len = sizeof sa;
+                const char *kind = "path", *value = sa.sun_path;
+                int r;
+
+                (void) fcntl(fd, F_SETFD, FD_CLOEXEC);
+                (void) fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
+                if (getsockname(fd, (struct sockaddr *) &sa, &len) < 0 || sa.sun_family != AF_UNIX)
+                        return log_error_errno(-EINVAL, "Socket-activation fd %d is not a unix socket", fd);
+                if (len > offsetof(struct sockaddr_un, sun_path) && sa.sun_path[0] == 0) {
+                        kind = "abstract";
+                        value = sa.sun_path + 1;
+                }
+                r = add_listener(fd, kind, value, NULL);
+                if (r < 0)
+                        return r;
+        }
+        unsetenv("LISTEN_PID");
+        unsetenv("LISTEN_FDS");
+        unsetenv("LISTEN_FDNAMES");
+        return 0;
+}
+
+/* One address: "unix:path=…", "unix:dir=…", "unix:tmpdir=…", "unix:abstract=…", "systemd:". */
+static int listen_one(const char *address) {
+        _cleanup_strv_free_ char **kv = NULL;
+        const char *params;
+        int r = -EINVAL;
+
+        if (streq(address, "systemd:"))
+                return listen_systemd();
+        params = startswith(address, "unix:");
+        if (!params)
+                return log_error_errno(-EINVAL, "Unsupported listen address \"%s\"", address);
+        if (strv_split(params, ",", &kv) < 0)
+                return log_oom();
+        STRV_FOREACH(p, kv) {
+                _cleanup_free_ char *value = NULL;
+                const char *v;
+
+                if ((v = startswith(*p, "path=")) || (v = startswith(*p, "dir=")) ||
+                    (v = startswith(*p, "tmpdir=")) || (v = startswith(*p, "abstract="))) {
+                        if (address_unescape(v, &value) < 0)
+                                return log_error_errno(-EINVAL, "Bad escape in address \"%s\"", address);
+                        if (startswith(*p, "path="))
+                                r = listen_path(value);
+                        else if (startswith(*p, "abstract=")) {
+                                int fd;
+
+                                r = bind_unix(value, true, &fd);
+                                if (r < 0)
+                                        return log_error_errno(r, "Failed to bind abstract socket \"%s\": %m", value);
+                                r = add_listener(fd, "abstract", value, NULL);
+                        } else
+                                r = listen_dir(value);
+                        return r;
+                }
+        }
+        return log_error_errno(-EINVAL, "Unsupported listen address \"%s\"", address);
+}
+
+static int listen_all(const char *addresses) {
+        _cleanup_strv_free_ char **l = NULL;
+        int r;
+
+        if (strv_split(addresses, ";", &l) < 0)
+                return log_oom();
+        STRV_FOREACH(a, l) {
+                if (isempty(*a))
+                        continue;
+                r = listen_one(*a);
+                if (r < 0)
+                        return r;
+        }
+        if (n_listeners == 0)
+                return log_error_errno(-EINVAL, "No listen address given");
+        return 0;
+}
+
+static void unlink_sockets(void) {
+        for (size_t i = 0; i < n_listeners; i++) {
+                if (listeners[i].unlink_path)
+                        (void) unlink(listeners[i].unlink_path);
+                free(listeners[i].unlink_path);
+                free(listeners[i].address);
+        }
+        n_listeners = 0;
+}
+
+/* ---- start-up output ---- */
+
+static int write_line(int fd, const char *s) {
+        size_t n = strlen(s);
+
+        while (n > 0) {
+                ssize_t k = write(fd, s, n);
+
+                if (k < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return -errno;
+                }
+                s += k;
+                n -= (size_t) k;
+        }
+        return 0;
+}
+
+static int print_startup(const Options *o, const char *guid) {
+        _cleanup_free_ char *line = NULL, *pid = NULL;
+        int r;
+
+        if (o->print_address) {
+                for (size_t i = 0; i < n_listeners; i++)
+                        if (strextend(&line, i > 0 ? ";" : "", listeners[i].address, ",guid=", guid) < 0)
+                                return log_oom();
+                if (strextend(&line, "\n") < 0)
+                        return log_oom();
+                r = write_line(o->print_address_fd, line);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to print the address: %m");
+        }
+        if (o->print_pid) {
+                if (asprintf(&pid, "%ld\n", (long) getpid()) < 0)
+                        return log_oom();
+                r = write_line(o->print_pid_fd, pid);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to print the PID: %m");
+        }
+        return 0;
+}
+
+static void notify_ready(void) {
+        const char *e = getenv("NOTIFY_SOCKET");
+        struct sockaddr_un sa = { .sun_family = AF_UNIX };
+        size_t len;
+        int fd;
+
+        if (!e || (e[0] != '/' && e[0] != '@') || (len = strlen(e)) >= sizeof sa.sun_path)
+                return;
+        memcpy(sa.sun_path, e, len);
+        if (e[0] == '@')
+                sa.sun_path[0] = 0;
+        fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        if (fd < 0)
+                return;
+        if (sendto(fd, "READY=1", 7, MSG_NOSIGNAL, (struct sockaddr *) &sa,
+                   (socklen_t) (offsetof(struct sockaddr_un, sun_path) + len)) < 0)
+                log_warning_errno(errno, "Failed to notify readiness: %m");
+        safe_close(fd);
+}
+
+/* --fork: the child runs the bus; the parent waits until the child printed what it had to
+ * print, so that whoever started us can read the address once we exited. */
+static int daemonize(int *ret_ready_fd) {
+        int p[2];
+        pid_t pid;
+        char c;
+
+        if (pipe2(p, O_CLOEXEC) < 0)
+                return log_error_errno(errno, "Failed to create a pipe: %m");
+        pid = fork();
+        if (pid < 0)
+                return log_error_errno(errno, "Failed to fork: %m");
+        if (pid > 0) {
+                safe_close(p[1]);
+                _exit(read(p[0], &c, 1) == 1 ? EXIT_SUCCESS : EXIT_FAILURE);
+        }
+        safe_close(p[0]);
+        (void) setsid();
+        *ret_ready_fd = p[1];
+        return 0;
+}
+
+static int run(const Options *o) {
+        _cleanup_(event_unrefp) Event *e = NULL;
+        _cleanup_(broker_freep) Broker *b = NULL;
+        sigset_t mask;
+        int ready_fd = -EBADF, r;
+
+        if (!o->address) {
+                if (o->config_file)
+                        log_error("The listen addresses of %s are not read yet (the configuration "
+                                  "file reader is not wired in): pass --address=ADDRESS.", o->config_file);
+                else
+                        log_error("No listen address: pass --address=ADDRESS.");
+                return -EINVAL;
+        }
+        if (o->config_file && access(o->config_file, R_OK) < 0)
+                return log_error_errno(errno, "Failed to open \"%s\": %m", o->config_file);
+        if (o->systemd_activation)
+                log_debug("--systemd-activation: activation is not implemented yet");
+
+        (void) signal(SIGPIPE, SIG_IGN);
+        sigemptyset(&mask);
+        sigaddset(&mask, SIGTERM);
+        sigaddset(&mask, SIGINT);
+        sigaddset(&mask, SIGHUP);
+        (void) sigprocmask(SIG_BLOCK, &mask, NULL);
+
+        r = listen_all(o->address);
+        if (r < 0)
+                return r;
+        if (o->fork_mode > 0) {
+                r = daemonize(&ready_fd);
+                if (r < 0)
+                        return r;
+        }
+        r = event_new(&e);
+        if (r >= 0)
+                r = broker_new(e, &b);
+        if (r < 0)
+                return log_error_errno(r, "Failed to set up the bus: %m");
+        for (size_t i = 0; i < n_listeners; i++) {
+                r = broker_add_listener(b, listeners[i].fd);
+                listeners[i].fd = -EBADF;
+                if (r < 0)
+                        return log_error_errno(r, "Failed to listen: %m");
+        }
+        r = event_add_signal(e, NULL, SIGTERM, NULL, NULL);
+        if (r >= 0)
+                r = event_add_signal(e, NULL, SIGINT, NULL, NULL);
+        if (r < 0)
+                return log_error_errno(r, "Failed to watch signals: %m");
+        (void) event_add_signal(e, NULL, SIGHUP, NULL, NULL); /* reload: not yet */
+
+        r = print_startup(o, b->guid);
+        if (r < 0)
+                return r;
+        if (ready_fd >= 0) {
+                (void) write_line(ready_fd, "R");
+                ready_fd = safe_close(ready_fd);
+        }
+        notify_ready();
+        return event_loop(e);
+}
+
+/* With stdin, stdout or stderr closed (test-dbus-daemon-fork.sh does that), sockets must not
+ * land on fds 0-2, where a log line would corrupt them: park /dev/null there. */
+static void ensure_std_fds(void) {
+        for (int fd = 0; fd < 3; fd++)
+                if (fcntl(fd, F_GETFD) < 0 && errno == EBADF) {
+                        int n = open("/dev/null", O_RDWR); /* takes the lowest free fd: this one */
+
+                        if (n >= 0 && n != fd)
+                                safe_close(n);
+                }
+}
+
+int main(int argc, char **argv) {
+        _cleanup_free_ char *xml = NULL;
+        Options o = { .print_address_fd = STDOUT_FILENO, .print_pid_fd = STDOUT_FILENO };
+        int r;
+
+        ensure_std_fds();
+        log_parse_environment();
+        parse_argv(argc, argv, &o);
+        if (o.version) {
+                /* clients and scripts that check the version read the first line */
+                printf("D-Bus Message Bus Daemon 1.14.10\n"
+                       "busmaster (%s) %s, a drop-in for dbus-daemon\n", PACKAGE_NAME, PACKAGE_VERSION);
+                return EXIT_SUCCESS;
+        }
+        if (o.introspect) {
+                xml = bus_driver_introspect(NULL);
+                if (!xml)
+                        return EXIT_FAILURE;
+                printf("%s\n", xml); /* dbus-daemon adds a blank line */
+                return EXIT_SUCCESS;
+        }
+        r = run(&o);
+        unlink_sockets();
+        return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
+}
