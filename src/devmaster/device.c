@@ -333,7 +333,8 @@ int device_set_devnum(Device *d, const char *major, const char *minor) {
         return 0;
 }
 
-int device_set_diskseq(Device *d, const char *value) {
+/* A kernel property holding a number above 0: stored as a property and in *field. */
+static int set_positive_u64(Device *d, const char *key, const char *value, uint64_t *field) {
         uint64_t q;
         int r;
 
@@ -342,27 +343,19 @@ int device_set_diskseq(Device *d, const char *value) {
                 return r;
         if (q == 0)
                 return -EINVAL;
-        r = device_add_property_internal(d, "DISKSEQ", value);
+        r = device_add_property_internal(d, key, value);
         if (r < 0)
                 return r;
-        d->diskseq = q;
+        *field = q;
         return 0;
 }
 
-int device_set_seqnum(Device *d, const char *value) {
-        uint64_t q;
-        int r;
+int device_set_diskseq(Device *d, const char *value) {
+        return set_positive_u64(d, "DISKSEQ", value, &d->diskseq);
+}
 
-        r = safe_atou64(value, &q);
-        if (r < 0)
-                return r;
-        if (q == 0)
-                return -EINVAL;
-        r = device_add_property_internal(d, "SEQNUM", value);
-        if (r < 0)
-                return r;
-        d->seqnum = q;
-        return 0;
+int device_set_seqnum(Device *d, const char *value) {
+        return set_positive_u64(d, "SEQNUM", value, &d->seqnum);
 }
 
 int device_set_action(Device *d, DeviceAction a) {
