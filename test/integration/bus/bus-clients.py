@@ -3,6 +3,8 @@
 """Real D-Bus clients against bus-test-server (our library), peer-to-peer and through a
 private dbus-daemon, then our client (bus-test-client) against a GDBus service.
 
+Each bus part runs twice: through dbus-daemon, then through our busmaster.
+
 Usage: bus-clients.py BUILDDIR SRCDIR
 Prints one line per check and "N passed, M failed"; exits 1 on any failure.
 """
@@ -21,6 +23,7 @@ from gi.repository import GLib
 BUILD, SRC = sys.argv[1], sys.argv[2]
 SERVER = os.path.join(BUILD, "bus-test-server")
 CLIENT = os.path.join(BUILD, "bus-test-client")
+BUSMASTER = os.path.join(BUILD, "busmaster")
 GSERVICE = os.path.join(SRC, "test/integration/bus/gdbus-service.py")
 PATH = "/org/sysmaster/Test"
 IFACE = "org.sysmaster.Test1"
@@ -234,6 +237,29 @@ def python_checks(tag, conn, dest):
 
 # ---- main ----------------------------------------------------------------------------------
 
+def through_bus(tag, daemon_argv):
+    """The clients against bus-test-server through a bus daemon, then our client against a GDBus
+    service through the same daemon."""
+    daemon, line = start(daemon_argv, ready=b"unix:")
+    address = line.decode().strip()
+    srv, _ = start([SERVER, "--address=" + address])
+    busctl_checks(tag, address, "org.sysmaster.Test")
+    gdbus_checks(tag, address, "org.sysmaster.Test")
+    dbus_send_checks(tag, address, "org.sysmaster.Test", False)
+    python_checks(tag, dbus.bus.BusConnection(address), "org.sysmaster.Test")
+    stop(srv)
+
+    env = dict(os.environ, DBUS_SESSION_BUS_ADDRESS=address)
+    gsrv, _ = start([sys.executable, GSERVICE, address], env=env)
+    rc, out, err = run([CLIENT, "--address=" + address], timeout=30)
+    for l in out.splitlines():
+        if l.startswith("ok ") or l.startswith("FAIL "):
+            check(l.startswith("ok "), tag + " client→GDBus: " + l.split(" ", 1)[1])
+    check(rc == 0, tag + " client→GDBus: bus-test-client exit status", err)
+    stop(gsrv)
+    stop(daemon)
+
+
 def main():
     dbus.mainloop.glib.DBusGMainLoop(set_as_default=True)
     tmp = tempfile.mkdtemp(prefix="bus-clients.")
@@ -264,26 +290,11 @@ def main():
   </policy>
 </busconfig>
 """ % tmp)
-        daemon, line = start(["dbus-daemon", "--config-file=" + conf, "--nofork", "--nopidfile",
-                              "--print-address=1"], ready=b"unix:")
-        address = line.decode().strip()
-        srv, _ = start([SERVER, "--address=" + address])
-        busctl_checks("bus", address, "org.sysmaster.Test")
-        gdbus_checks("bus", address, "org.sysmaster.Test")
-        dbus_send_checks("bus", address, "org.sysmaster.Test", False)
-        python_checks("bus", dbus.bus.BusConnection(address), "org.sysmaster.Test")
-        stop(srv)
-
-        # 3. our client against a GDBus service through dbus-daemon
-        env = dict(os.environ, DBUS_SESSION_BUS_ADDRESS=address)
-        gsrv, _ = start([sys.executable, GSERVICE, address], env=env)
-        rc, out, err = run([CLIENT, "--address=" + address], timeout=30)
-        for l in out.splitlines():
-            if l.startswith("ok ") or l.startswith("FAIL "):
-                check(l.startswith("ok "), "client→GDBus: " + l.split(" ", 1)[1])
-        check(rc == 0, "client→GDBus: bus-test-client exit status", err)
-        stop(gsrv)
-        stop(daemon)
+        through_bus("bus", ["dbus-daemon", "--config-file=" + conf, "--nofork", "--nopidfile",
+                            "--print-address=1"])
+        # 3. the same through busmaster, our bus daemon, instead of dbus-daemon
+        through_bus("busmaster", [BUSMASTER, "--address=unix:dir=" + tmp, "--nofork", "--nopidfile",
+                                  "--print-address=1"])
     finally:
         for p in children:
             stop(p)

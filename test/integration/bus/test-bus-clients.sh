@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 # The D-Bus library judged by clients nobody here wrote: busctl (sd-bus), gdbus (GDBus),
 # dbus-send (libdbus) and python3-dbus drive bus-test-server peer-to-peer and through a
-# private dbus-daemon; bus-test-client (ours) calls a GDBus service. See bus-clients.py.
+# private dbus-daemon and then through our busmaster; bus-test-client (ours) calls a GDBus
+# service through each. See bus-clients.py.
 # Runs as any user; only processes it starts are stopped. Exit 77 if a client is missing.
 set -eu
 : "${top_srcdir:=$(cd "$(dirname "$0")/../../.." && pwd)}"
