@@ -808,6 +808,8 @@ int exec_context_from_unit(Unit *u, ExecContext *ret) {
         warn_unsupported(&l);
         if (l.result < 0)
                 return l.result;
+        exec_context_default_rlimit(&c, RLIMIT_NOFILE, &u->manager->default_rlimit_nofile);
+        exec_context_default_rlimit(&c, RLIMIT_MEMLOCK, &u->manager->default_rlimit_memlock);
         *ret = c;
         exec_context_init(&c);
         return 0;

@@ -2,6 +2,8 @@
 /* manager.c: the unit registry and load queue (see manager.h). */
 
 #include <dirent.h>
+#include <sys/resource.h>
+#include <sys/select.h>
 
 #include "fd-util.h"
 #include "log.h"
@@ -14,6 +16,30 @@
 
 #define UNITS_MAX 131072U
 
+/* What units get when they set no LimitNOFILE=/LimitMEMLOCK=, computed from the limits the
+ * manager was started with as systemd 252 does (fallback_rlimit_nofile/_memlock): the NOFILE
+ * hard limit raised to 512 Ki (at most fs.nr_open), its soft limit kept at most FD_SETSIZE so
+ * that select() users do not break; MEMLOCK at least 8 MiB. */
+static void manager_default_rlimits(Manager *m) {
+        _cleanup_free_ char *nr_open = NULL;
+        struct rlimit *n = &m->default_rlimit_nofile, *l = &m->default_rlimit_memlock;
+        rlim_t max = 1024 * 1024;
+
+        if (getrlimit(RLIMIT_NOFILE, n) < 0)
+                *n = (struct rlimit) { 1024, 4096 };
+        if (read_full_file("/proc/sys/fs/nr_open", 64, &nr_open, NULL) >= 0) {
+                unsigned long v = strtoul(nr_open, NULL, 10);
+                if (v > 0)
+                        max = (rlim_t) v;
+        }
+        n->rlim_max = MIN(max, MAX(n->rlim_max, (rlim_t) 512 * 1024));
+        n->rlim_cur = MIN(n->rlim_cur, (rlim_t) FD_SETSIZE);
+        if (getrlimit(RLIMIT_MEMLOCK, l) < 0)
+                *l = (struct rlimit) { 0, 0 };
+        l->rlim_cur = MAX(l->rlim_cur, (rlim_t) 8 * 1024 * 1024);
+        l->rlim_max = MAX(l->rlim_max, (rlim_t) 8 * 1024 * 1024);
+}
+
 int manager_new(const char *unit_path, Manager **ret) {
         Manager *m = new0(Manager, 1);
         int r;
@@ -23,8 +49,25 @@ int manager_new(const char *unit_path, Manager **ret) {
         m->default_std_output = EXEC_OUTPUT_JOURNAL;
         m->default_std_error = EXEC_OUTPUT_INHERIT;
         m->n_units_max = UNITS_MAX;
+        manager_default_rlimits(m);
+        /* systemd 252's defaults (system.conf) */
+        m->default_timeout_start_usec = 90 * USEC_PER_SEC;
+        m->default_timeout_stop_usec = 90 * USEC_PER_SEC;
+        m->default_timeout_abort_usec = 90 * USEC_PER_SEC;
+        m->default_restart_usec = 100 * USEC_PER_MSEC;
+        m->default_start_limit_interval = 10 * USEC_PER_SEC;
+        m->default_start_limit_burst = 5;
+        m->notify_fd = -1;
+        m->cgroup_inotify_fd = -1;
+        m->objective = MANAGER_OK;
+        m->environment = strv_new("PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+        if (!m->environment) {
+                free(m);
+                return -ENOMEM;
+        }
         r = unit_path_init(&m->unit_path, unit_path);
         if (r < 0) {
+                strv_free(m->environment);
                 free(m);
                 return r;
         }
@@ -33,14 +76,25 @@ int manager_new(const char *unit_path, Manager **ret) {
 }
 
 Manager *manager_free(Manager *m) {
+        Event *e;
         Unit *u;
 
         if (!m)
                 return NULL;
+        /* jobs, bus and event sources first; without m->event freeing a unit neither sends
+         * signals nor queues other units for GC */
+        manager_done_runtime(m);
+        e = TAKE_PTR(m->event);
         while ((u = ordered_set_first(m->all_units)))
                 unit_free(u);
         ordered_set_free(m->all_units);
         hashmap_free(m->units);
+        hashmap_free(m->watch_pids);
+        strv_free(m->environment);
+        free(m->default_target);
+        free(m->runtime_dir);
+        free(m->notify_socket);
+        event_unref(e);
         unit_map_done(&m->unit_map);
         unit_path_done(&m->unit_path);
         return mfree(m);
@@ -208,7 +262,7 @@ int manager_load_unit(Manager *m, const char *name, Unit **ret) {
 int manager_setup_perpetual_units(Manager *m) {
         const char *name;
 
-        FOREACH_STRING(name, "-.slice", "init.scope") {
+        FOREACH_STRING(name, "-.slice", "system.slice", "init.scope") {
                 Unit *u;
                 int r = manager_load_unit_prepare(m, name, &u);
                 if (r < 0)

@@ -5,14 +5,58 @@
  * manager.h: the unit registry of the service manager: every Unit by every one of its names,
  * the search path and name map, and the load queue. Loading a unit queues the units it depends
  * on, so dispatching the queue loads the whole closure, then adds the default target
- * dependencies (spec unit-files.md §4, §6). The Manager owns all units. Later issues grow this
- * into the running manager (jobs, D-Bus, state); today it is what the analyser drives.
+ * dependencies (spec unit-files.md §4, §6). The Manager owns all units and jobs.
+ *
+ * The analyser uses only the registry. The running manager (manager_setup_runtime()) adds the
+ * event loop, the jobs, the queues that are dispatched from it (run, dbus, gc, cleanup,
+ * stop-when-unneeded, start-when-upheld, stop-when-bound), SIGCHLD handling for watched pids,
+ * the notify socket, the cgroup tree and the D-Bus endpoints. Paths below runtime_dir ("/run"
+ * for the real thing) are under a temporary directory in unit tests.
  */
 
+#include <sys/resource.h>
+
+#include "event.h"
 #include "hashmap.h"
+#include "list.h"
 #include "unit-map.h"
 #include "unit-path.h"
 #include "unit.h"
+
+typedef struct Job Job;
+typedef struct InitLink InitLink;
+typedef struct ManagerBus ManagerBus;
+
+/* What the main loop does when it returns (manager_loop()). */
+typedef enum ManagerObjective {
+        MANAGER_OK,
+        MANAGER_EXIT,
+        MANAGER_RELOAD,
+        MANAGER_REEXECUTE,
+        MANAGER_REBOOT,
+        MANAGER_POWEROFF,
+        MANAGER_HALT,
+        MANAGER_KEXEC,
+        _MANAGER_OBJECTIVE_MAX,
+        _MANAGER_OBJECTIVE_INVALID = -EINVAL,
+} ManagerObjective;
+
+/* Timestamps of the boot as the Manager's D-Bus properties show them. */
+typedef enum ManagerTimestamp {
+        MANAGER_TIMESTAMP_FIRMWARE,
+        MANAGER_TIMESTAMP_LOADER,
+        MANAGER_TIMESTAMP_KERNEL,
+        MANAGER_TIMESTAMP_INITRD,
+        MANAGER_TIMESTAMP_USERSPACE,
+        MANAGER_TIMESTAMP_FINISH,
+        MANAGER_TIMESTAMP_SECURITY_START,
+        MANAGER_TIMESTAMP_SECURITY_FINISH,
+        MANAGER_TIMESTAMP_GENERATORS_START,
+        MANAGER_TIMESTAMP_GENERATORS_FINISH,
+        MANAGER_TIMESTAMP_UNITS_LOAD_START,
+        MANAGER_TIMESTAMP_UNITS_LOAD_FINISH,
+        _MANAGER_TIMESTAMP_MAX,
+} ManagerTimestamp;
 
 struct Manager {
         UnitPath unit_path;
@@ -25,6 +69,73 @@ struct Manager {
         bool dispatching_load_queue;
         ExecOutput default_std_output, default_std_error;
         unsigned n_units_max;    /* a limit on what unit files can make us allocate */
+
+        /* ---- Runtime (manager-runtime.c unless noted) ---- */
+        Event *event;
+        char *runtime_dir;       /* "/run"; tests use a temporary directory */
+        bool test_run;           /* unit tests: no cgroup moves of the manager, no /run/systemd/private */
+
+        /* Jobs (job.c, transaction.c) */
+        Hashmap *jobs;           /* uint32_t id → Job* */
+        uint32_t current_job_id;
+        unsigned n_running_jobs;
+        LIST_HEAD(Job, run_queue);
+        EventSource *run_queue_event_source;
+
+        /* Queues dispatched from the event loop */
+        LIST_HEAD(Unit, gc_unit_queue);
+        LIST_HEAD(Job, gc_job_queue);
+        LIST_HEAD(Unit, dbus_unit_queue);
+        LIST_HEAD(Job, dbus_job_queue);
+        LIST_HEAD(Unit, cleanup_queue);
+        LIST_HEAD(Unit, stop_when_unneeded_queue);
+        LIST_HEAD(Unit, start_when_upheld_queue);
+        LIST_HEAD(Unit, stop_when_bound_queue);
+
+        /* Processes */
+        Hashmap *watch_pids;     /* pid → Unit* */
+        EventSource *sigchld_event_source;
+
+        /* The notify socket: runtime_dir/systemd/notify, SOCK_DGRAM, SO_PASSCRED */
+        char *notify_socket;
+        int notify_fd;
+        EventSource *notify_event_source;
+
+        /* cgroup (cgroup.c) */
+        char *cgroup_mount;      /* where cgroup2 is mounted: /sys/fs/cgroup, /sys/fs/cgroup/unified; NULL: none */
+        char *cgroup_root;       /* the manager's root cgroup inside it ("" for the mount's root) */
+        Hashmap *cgroup_units;   /* relative cgroup path → Unit* */
+        int cgroup_inotify_fd;
+        EventSource *cgroup_inotify_event_source;
+        Hashmap *cgroup_inotify_wd_unit; /* inotify wd (INT_TO_PTR) → Unit*, for cgroup.events */
+
+        /* D-Bus (manager-bus.c) */
+        ManagerBus *bus;
+
+        /* The channel to sysmaster-init (main.c sets it up) */
+        InitLink *init_link;
+
+        /* Defaults (system.conf; these are systemd 252's) */
+        usec_t default_timeout_start_usec, default_timeout_stop_usec, default_timeout_abort_usec;
+        bool default_timeout_abort_set;
+        usec_t default_restart_usec;
+        usec_t default_start_limit_interval;
+        unsigned default_start_limit_burst;
+        char **environment;      /* the environment block for units (PATH=…, set-environment) */
+        struct rlimit default_rlimit_nofile, default_rlimit_memlock; /* for units without Limit*= */
+        char *default_target;    /* --unit=, systemd.unit=, or "default.target" */
+
+        ManagerObjective objective;
+        int return_value;        /* the manager's exit status for exit.target / exit-force (ExitCode) */
+
+        /* manager-runtime.c */
+        EventSource *queue_event_source; /* defer: runs manager_dispatch_queues() while work is queued */
+        EventSource *post_event_source;  /* post: the same after every other dispatched source */
+        bool dispatching_queues;
+        unsigned gc_marker;
+        DualTimestamp timestamps[_MANAGER_TIMESTAMP_MAX];
+        bool startup_finished;   /* StartupFinished was sent */
+        unsigned n_reloading;    /* > 0 while daemon-reload runs */
 };
 
 /* unit_path: like $SYSTEMD_UNIT_PATH (NULL = the environment / defaults). */
@@ -44,6 +155,26 @@ void manager_dispatch_load_queue(Manager *m);
 int manager_setup_perpetual_units(Manager *m);
 /* Every loadable name in the search path (no templates), sorted. */
 int manager_list_unit_file_names(Manager *m, char ***ret);
+
+/* ---- Runtime (manager-runtime.c) ---- */
+
+/* Turns the registry into a running manager on event loop e: the queues' defer sources, SIGCHLD
+ * (the caller has blocked it), the notify socket under runtime_dir, the cgroup tree (unless
+ * test_run), the perpetual units. 0 or -errno (logged). */
+int manager_setup_runtime(Manager *m, Event *e, const char *runtime_dir);
+/* The unit a pid belongs to: watched pids first, then its cgroup. NULL if none. */
+Unit *manager_get_unit_by_pid(Manager *m, pid_t pid);
+/* Runs the queues that are due (also run from the event loop's post source). */
+void manager_dispatch_queues(Manager *m);
+/* daemon-reload: re-reads every unit file keeping runtime state; 0 or -errno. */
+int manager_reload(Manager *m);
+/* The states of SystemState: initializing, starting, running, degraded, maintenance, stopping. */
+const char *manager_state_string(Manager *m);
+unsigned manager_n_failed_units(Manager *m);
+const char *manager_objective_to_string(ManagerObjective o) _const_;
+/* manager_free(): frees jobs, the bus, the event sources, the notify socket and the cgroup
+ * watch (before the units go). */
+void manager_done_runtime(Manager *m);
 
 /* Internal: called by units. */
 void manager_enqueue_load(Manager *m, Unit *u);

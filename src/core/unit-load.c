@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "condition.h"
 #include "conf-parser.h"
 #include "dropin.h"
 #include "exec-command.h"
@@ -19,6 +20,7 @@
 #include "string-util.h"
 #include "strv.h"
 #include "time-base.h"
+#include "time-util.h"
 #include "unit-load.h"
 
 #define SPECIAL_SYSINIT_TARGET "sysinit.target"
@@ -84,12 +86,17 @@ static int unit_load_fragment(Unit *u) {
         Unit *merged = u;
         int r;
 
-        r = unit_map_update(&m->unit_map, &m->unit_path, false);
-        if (r < 0)
-                return r;
-        r = unit_map_find_fragment(&m->unit_map, u->id, &fragment, &names);
-        if (r < 0 && r != -ENOENT)
-                return r;
+        if (u->transient && u->fragment_path) {
+                /* a transient unit being created (StartTransientUnit): its file, not the map */
+                fragment = u->fragment_path;
+        } else {
+                r = unit_map_update(&m->unit_map, &m->unit_path, false);
+                if (r < 0)
+                        return r;
+                r = unit_map_find_fragment(&m->unit_map, u->id, &fragment, &names);
+                if (r < 0 && r != -ENOENT)
+                        return r;
+        }
 
         if (fragment) {
                 _cleanup_fclose_ FILE *f = fopen(fragment, "re");
@@ -102,6 +109,8 @@ static int unit_load_fragment(Unit *u) {
                 r = free_and_strdup(&u->fragment_path, fragment);
                 if (r < 0)
                         return r;
+                if (m->unit_path.transient && path_startswith(fragment, m->unit_path.transient))
+                        u->transient = true;
                 if ((S_ISREG(st.st_mode) && st.st_size == 0) || S_ISCHR(st.st_mode)) {
                         u->load_state = u->perpetual ? UNIT_LOADED : UNIT_MASKED;
                         u->fragment_mtime = 0;
@@ -299,13 +308,18 @@ static int add_default_slice(Unit *u) {
 }
 
 static int add_slice_dependencies(Unit *u) {
+        const char *slice = u->slice ?: SPECIAL_ROOT_SLICE;
+        int r;
+
         if (!unit_type_has_cgroup(u->type))
                 return 0;
-        if (u->slice)
-                return unit_add_two_dependencies_by_name(u, UNIT_AFTER, UNIT_REQUIRES, u->slice);
-        if (unit_has_name(u, SPECIAL_ROOT_SLICE))
+        if (!u->slice && unit_has_name(u, SPECIAL_ROOT_SLICE))
                 return 0;
-        return unit_add_two_dependencies_by_name(u, UNIT_AFTER, UNIT_REQUIRES, SPECIAL_ROOT_SLICE);
+        r = unit_add_two_dependencies_by_name(u, UNIT_AFTER, UNIT_REQUIRES, slice);
+        if (r < 0)
+                return r;
+        /* InSlice/SliceOf: what the Slice property and the slice's SliceOf list show. */
+        return unit_add_dependency_by_name(u, UNIT_IN_SLICE, slice);
 }
 
 static bool output_is_logging(ExecOutput o) {
@@ -608,11 +622,24 @@ static int slice_load(Unit *u) {
 }
 
 static int scope_load(Unit *u) {
-        if (!unit_has_name(u, SPECIAL_INIT_SCOPE))
-                return -ENOENT; /* scopes exist only transiently (later issues) */
+        if (!unit_has_name(u, SPECIAL_INIT_SCOPE)) {
+                /* other scopes exist only transiently: a fragment is required (the one
+                 * StartTransientUnit wrote, or after daemon-reload the same file in the
+                 * transient directory) */
+                int r = load_fragment_and_dropin(u, true);
+                if (r < 0 || u->load_state != UNIT_LOADED)
+                        return r;
+                u->transient = true;
+                if (add_default_slice(u) < 0)
+                        return -ENOMEM;
+                return u->default_dependencies ? add_shutdown_conflict(u) : 0;
+        }
         u->perpetual = true;
+        u->transient = true; /* systemd makes init.scope a transient unit */
         u->default_dependencies = false;
         u->load_state = UNIT_LOADED;
+        if (add_default_slice(u) < 0)
+                return -ENOMEM;
         (void) unit_load_dropin(u);
         if (!u->description)
                 u->description = strdup("System and Service Manager");
@@ -788,6 +815,209 @@ static int type_load(Unit *u) {
         }
 }
 
+/* ---------------------------------------------------------------- runtime settings */
+
+/* The last value of the first of the keys that is set (newer spellings first). */
+static const char *runtime_value(const Unit *u, const char **ret_key, const char *key, ...) {
+        va_list ap;
+        const char *v = NULL;
+
+        va_start(ap, key);
+        for (const char *k = key; k && !v; k = va_arg(ap, const char *)) {
+                v = unit_setting_last(u, k);
+                if (v)
+                        *ret_key = k;
+        }
+        va_end(ap);
+        return v;
+}
+
+/* A bad value keeps the default, with a warning naming the file and the setting. */
+static void warn_bad_runtime_value(const Unit *u, const char *key, const char *value, int r) {
+        const char *file = u->fragment_path ?: (u->dropin_paths ? u->dropin_paths[0] : NULL);
+
+        log_syntax(u->id, LOG_WARNING, file ?: u->id, 0, r, "Failed to parse %s=%s, ignoring: %m",
+                   strchr(key, '.') + 1, value);
+}
+
+static void runtime_bool(Unit *u, const char *key, bool *field) {
+        const char *v = unit_setting_last(u, key);
+        int r;
+
+        if (!v)
+                return;
+        r = parse_boolean(v);
+        if (r < 0)
+                warn_bad_runtime_value(u, key, v, r);
+        else
+                *field = r;
+}
+
+static void runtime_action(Unit *u, EmergencyAction *field, const char *key, const char *legacy) {
+        const char *k = NULL, *v = runtime_value(u, &k, key, legacy, NULL);
+        EmergencyAction a;
+
+        if (!v)
+                return;
+        a = emergency_action_from_string(v);
+        if (a < 0)
+                warn_bad_runtime_value(u, k, v, -EINVAL);
+        else
+                *field = a;
+}
+
+static void runtime_job_mode(Unit *u, JobMode *field, const char *key) {
+        const char *v = unit_setting_last(u, key);
+        JobMode mode;
+
+        if (!v)
+                return;
+        mode = job_mode_from_string(v);
+        if (mode < 0)
+                warn_bad_runtime_value(u, key, v, -EINVAL);
+        else
+                *field = mode;
+}
+
+/* JobTimeoutSec= / JobRunningTimeoutSec=: 0 means no limit; JobTimeoutSec= also sets the
+ * running timeout unless that is set itself (252's compatibility rule). */
+static void runtime_job_timeouts(Unit *u) {
+        const char *v = unit_setting_last(u, "Unit.JobRunningTimeoutSec");
+        bool running_set = false;
+        usec_t t;
+        int r;
+
+        if (v) {
+                r = parse_sec_fix_0(v, &t);
+                if (r < 0)
+                        warn_bad_runtime_value(u, "Unit.JobRunningTimeoutSec", v, r);
+                else {
+                        u->rt.job_running_timeout = t;
+                        running_set = true;
+                }
+        }
+        v = unit_setting_last(u, "Unit.JobTimeoutSec");
+        if (!v)
+                return;
+        r = parse_sec_fix_0(v, &t);
+        if (r < 0) {
+                warn_bad_runtime_value(u, "Unit.JobTimeoutSec", v, r);
+                return;
+        }
+        u->rt.job_timeout = t;
+        if (!running_set)
+                u->rt.job_running_timeout = t;
+}
+
+static void runtime_start_limit(Unit *u) {
+        const char *k = NULL, *v;
+        usec_t t;
+        unsigned n;
+        int r;
+
+        v = runtime_value(u, &k, "Unit.StartLimitIntervalSec", "Unit.StartLimitInterval",
+                          "Service.StartLimitInterval", NULL);
+        if (v) {
+                r = parse_sec(v, &t);
+                if (r < 0)
+                        warn_bad_runtime_value(u, k, v, r);
+                else
+                        u->rt.start_limit_interval = t;
+        }
+        v = runtime_value(u, &k, "Unit.StartLimitBurst", "Service.StartLimitBurst", NULL);
+        if (v) {
+                r = safe_atou(v, &n);
+                if (r < 0)
+                        warn_bad_runtime_value(u, k, v, r);
+                else
+                        u->rt.start_limit_burst = n;
+        }
+}
+
+static void runtime_exit_status(Unit *u, const char *key, int *field) {
+        const char *v = unit_setting_last(u, key);
+        unsigned n;
+        int r;
+
+        if (!v)
+                return;
+        r = safe_atou(v, &n);
+        if (r >= 0 && n > 255)
+                r = -ERANGE;
+        if (r < 0)
+                warn_bad_runtime_value(u, key, v, r);
+        else
+                *field = (int) n;
+}
+
+/* Interprets the [Unit] settings the runtime acts on (u->rt), defaults as systemd 252. */
+static int unit_load_runtime_settings(Unit *u) {
+        UnitRuntimeSettings *rt = &u->rt;
+        const char *v;
+        bool isolate = false;
+        int r;
+
+        free(rt->job_timeout_reboot_argument);
+        *rt = (UnitRuntimeSettings) {
+                .on_failure_job_mode = JOB_REPLACE,
+                .on_success_job_mode = JOB_FAIL,
+                .job_timeout = USEC_INFINITY,
+                .job_running_timeout = USEC_INFINITY,
+                .start_limit_interval = u->manager->default_start_limit_interval,
+                .start_limit_burst = u->manager->default_start_limit_burst,
+                .success_action_exit_status = -1,
+                .failure_action_exit_status = -1,
+                .collect_mode = COLLECT_INACTIVE,
+        };
+        runtime_bool(u, "Unit.RefuseManualStart", &rt->refuse_manual_start);
+        runtime_bool(u, "Unit.RefuseManualStop", &rt->refuse_manual_stop);
+        runtime_bool(u, "Unit.AllowIsolate", &rt->allow_isolate);
+        runtime_bool(u, "Unit.StopWhenUnneeded", &rt->stop_when_unneeded);
+        runtime_bool(u, "Unit.IgnoreOnIsolate", &rt->ignore_on_isolate);
+        runtime_job_mode(u, &rt->on_failure_job_mode, "Unit.OnFailureJobMode");
+        runtime_bool(u, "Unit.OnFailureIsolate", &isolate);
+        if (isolate && !unit_setting_last(u, "Unit.OnFailureJobMode"))
+                rt->on_failure_job_mode = JOB_ISOLATE;
+        runtime_job_mode(u, &rt->on_success_job_mode, "Unit.OnSuccessJobMode");
+        runtime_job_timeouts(u);
+        runtime_action(u, &rt->job_timeout_action, "Unit.JobTimeoutAction", NULL);
+        v = unit_setting_last(u, "Unit.JobTimeoutRebootArgument");
+        if (v && !(rt->job_timeout_reboot_argument = strdup(v)))
+                return -ENOMEM;
+        runtime_start_limit(u);
+        runtime_action(u, &rt->start_limit_action, "Unit.StartLimitAction", "Service.StartLimitAction");
+        runtime_action(u, &rt->success_action, "Unit.SuccessAction", NULL);
+        runtime_action(u, &rt->failure_action, "Unit.FailureAction", "Service.FailureAction");
+        runtime_exit_status(u, "Unit.SuccessActionExitStatus", &rt->success_action_exit_status);
+        runtime_exit_status(u, "Unit.FailureActionExitStatus", &rt->failure_action_exit_status);
+        v = unit_setting_last(u, "Unit.CollectMode");
+        if (v) {
+                CollectMode c = collect_mode_from_string(v);
+                if (c < 0)
+                        warn_bad_runtime_value(u, "Unit.CollectMode", v, -EINVAL);
+                else
+                        rt->collect_mode = c;
+        }
+        r = condition_list_build(u, false);
+        if (r >= 0)
+                r = condition_list_build(u, true);
+        return r;
+}
+
+/* The runtime part of loading: u->rt, conditions, then the type's own load(). */
+static int unit_load_runtime(Unit *u) {
+        int r = unit_load_runtime_settings(u);
+
+        if (r < 0)
+                return r;
+        if (UNIT_VTABLE(u)->load) {
+                r = UNIT_VTABLE(u)->load(u);
+                if (r < 0)
+                        return r == -ENOMEM ? r : -ENOEXEC;
+        }
+        return 0;
+}
+
 void unit_load(Unit *u) {
         int r;
 
@@ -797,6 +1027,8 @@ void unit_load(Unit *u) {
         if (r >= 0 && u->load_state == UNIT_LOADED) {
                 manager_enqueue_target_deps(u->manager, u);
                 r = add_slice_dependencies(u);
+                if (r >= 0)
+                        r = unit_load_runtime(u);
         }
         if (r >= 0)
                 return;

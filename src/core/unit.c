@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* unit.c: the Unit object: names, merging, dependencies, the settings store (see unit.h). */
 
+#include "cgroup.h"
+#include "condition.h"
 #include "exec-command.h"
+#include "job.h"
 #include "log.h"
+#include "manager-bus.h"
 #include "manager.h"
 #include "parse-util.h"
 #include "path-util.h"
@@ -47,7 +51,34 @@ static void settings_value_free(void *p) {
 static const HashOps settings_ops = { string_hash, (int (*)(const void *, const void *)) strcmp, free,
                                       settings_value_free };
 
+/* The loaded fields as a fresh stub has them. */
+static void unit_init_loaded_data(Unit *u) {
+        Manager *m = u->manager;
+
+        u->default_dependencies = true;
+        u->has_exec = unit_type_has_exec(u->type);
+        /* what a unit that never loaded acts on (unit-load.c sets the real values) */
+        u->rt = (UnitRuntimeSettings) {
+                .on_failure_job_mode = JOB_REPLACE,
+                .on_success_job_mode = JOB_FAIL,
+                .job_timeout = USEC_INFINITY,
+                .job_running_timeout = USEC_INFINITY,
+                .start_limit_interval = m->default_start_limit_interval,
+                .start_limit_burst = m->default_start_limit_burst,
+                .success_action_exit_status = -1,
+                .failure_action_exit_status = -1,
+        };
+        exec_settings_init(&u->exec);
+        if (IN_SET(u->type, UNIT_SOCKET, UNIT_MOUNT, UNIT_SWAP)) {
+                /* as systemd's socket_init(), mount_init(), swap_init() */
+                u->exec.std_output = m->default_std_output;
+                u->exec.std_error = m->default_std_error;
+        }
+}
+
 int unit_new(Manager *m, const char *name, Unit **ret) {
+        const UnitVTable *vt;
+        UnitType type;
         Unit *u;
         int r;
 
@@ -55,20 +86,18 @@ int unit_new(Manager *m, const char *name, Unit **ret) {
                 return -EINVAL;
         if (m->n_units_max && ordered_set_size(m->all_units) >= m->n_units_max)
                 return -E2BIG;
-        u = new0(Unit, 1);
+        type = unit_name_to_type(name);
+        vt = unit_vtable[type];
+        /* the type's object embeds Unit first */
+        u = calloc(1, vt && vt->object_size > sizeof(Unit) ? vt->object_size : sizeof(Unit));
         if (!u)
                 return -ENOMEM;
         u->manager = m;
-        u->type = unit_name_to_type(name);
+        u->type = type;
         u->load_state = UNIT_STUB;
-        u->default_dependencies = true;
-        u->has_exec = unit_type_has_exec(u->type);
-        exec_settings_init(&u->exec);
-        if (IN_SET(u->type, UNIT_SOCKET, UNIT_MOUNT, UNIT_SWAP)) {
-                /* as systemd's socket_init(), mount_init(), swap_init() */
-                u->exec.std_output = m->default_std_output;
-                u->exec.std_error = m->default_std_error;
-        }
+        u->cgroup_events_wd = -1;
+        u->last_active_state = UNIT_INACTIVE;
+        unit_init_loaded_data(u);
         r = ordered_set_ensure_put(&m->all_units, &trivial_hash_ops, u);
         if (r < 0) {
                 free(u);
@@ -80,30 +109,144 @@ int unit_new(Manager *m, const char *name, Unit **ret) {
                 free(u);
                 return r;
         }
+        if (vt && vt->init)
+                vt->init(u);
         *ret = u;
         return 0;
 }
 
-static void unit_clear_dependencies(Unit *u) {
+/* Drops every dependency of u (both ends). With requeue_gc, the other units are checked for
+ * collection (they may have been kept only by u), as systemd 252's unit_clear_dependencies(). */
+static void unit_clear_dependencies(Unit *u, bool requeue_gc) {
         for (UnitDependency d = 0; d < _UNIT_DEPENDENCY_MAX; d++) {
                 Unit *other;
-                ORDERED_SET_FOREACH(other, u->dependencies[d])
+                while ((other = ordered_set_steal_first(u->dependencies[d]))) {
                         for (UnitDependency e = 0; e < _UNIT_DEPENDENCY_MAX; e++)
                                 ordered_set_remove(other->dependencies[e], u);
+                        if (requeue_gc)
+                                unit_add_to_gc_queue(other);
+                }
                 u->dependencies[d] = ordered_set_free(u->dependencies[d]);
         }
 }
 
+/* Takes u out of the manager's (singly linked) load-time queues. */
+static void unit_leave_load_queues(Unit *u) {
+        Manager *m = u->manager;
+
+        if (u->in_load_queue) {
+                Unit *prev = NULL;
+                for (Unit *i = m->load_queue; i; prev = i, i = i->load_queue_next) {
+                        if (i != u)
+                                continue;
+                        if (prev)
+                                prev->load_queue_next = u->load_queue_next;
+                        else
+                                m->load_queue = u->load_queue_next;
+                        if (m->load_queue_tail == u)
+                                m->load_queue_tail = prev;
+                        break;
+                }
+                u->in_load_queue = false;
+        }
+        if (u->in_target_deps_queue) {
+                for (Unit **i = &m->target_deps_queue; *i; i = &(*i)->target_deps_queue_next)
+                        if (*i == u) {
+                                *i = u->target_deps_queue_next;
+                                break;
+                        }
+                u->in_target_deps_queue = false;
+        }
+        if (u->in_mount_deps_queue) {
+                for (Unit **i = &m->mount_deps_queue; *i; i = &(*i)->mount_deps_queue_next)
+                        if (*i == u) {
+                                *i = u->mount_deps_queue_next;
+                                break;
+                        }
+                u->in_mount_deps_queue = false;
+        }
+}
+
+static void free_retired_exec_commands(Unit *u) {
+        for (size_t i = 0; i < u->n_retired_exec_commands; i++)
+                exec_command_free_list(u->retired_exec_commands[i]);
+        u->retired_exec_commands = mfree(u->retired_exec_commands);
+        u->n_retired_exec_commands = 0;
+}
+
+/* Drops the Exec*= lists; with keep (a command may be running) they are kept aside until the
+ * unit is freed or found inactive at the next reload. */
+static void retire_exec_commands(Unit *u, bool keep) {
+        if (!keep)
+                free_retired_exec_commands(u);
+        for (size_t i = 0; i < _EXEC_COMMAND_KIND_MAX; i++) {
+                ExecCommand **a;
+
+                if (!u->exec_commands[i])
+                        continue;
+                a = keep ? reallocarray(u->retired_exec_commands, u->n_retired_exec_commands + 1,
+                                        sizeof(ExecCommand *))
+                         : NULL;
+                if (a) {
+                        u->retired_exec_commands = a;
+                        a[u->n_retired_exec_commands++] = u->exec_commands[i];
+                } else
+                        exec_command_free_list(u->exec_commands[i]);
+                u->exec_commands[i] = NULL;
+        }
+}
+
+/* What loading produced; the names, the id and the runtime state are not touched. */
+void unit_reset_loaded_data(Unit *u) {
+        u->fragment_path = mfree(u->fragment_path);
+        u->source_path = mfree(u->source_path);
+        u->dropin_paths = strv_free(u->dropin_paths);
+        u->fragment_mtime = 0;
+        u->not_found_hash = 0;
+        u->slice = mfree(u->slice);
+        u->requires_mounts_for = strv_free(u->requires_mounts_for);
+        u->description = mfree(u->description);
+        u->documentation = strv_free(u->documentation);
+        u->settings = hashmap_free(u->settings);
+        exec_settings_done(&u->exec);
+        retire_exec_commands(u, !unit_active_state_is_inactive_or_failed(unit_active_state(u)));
+        u->service_type = mfree(u->service_type);
+        u->bus_name = mfree(u->bus_name);
+        u->remain_after_exit = u->start_timeout_defined = u->socket_accept = false;
+        u->sockets = strv_free(u->sockets);
+        u->trigger_unit = mfree(u->trigger_unit);
+        u->rt.job_timeout_reboot_argument = mfree(u->rt.job_timeout_reboot_argument);
+        condition_list_free(u->conditions, u->n_conditions);
+        condition_list_free(u->asserts, u->n_asserts);
+        u->conditions = u->asserts = NULL;
+        u->n_conditions = u->n_asserts = 0;
+        unit_clear_dependencies(u, false);
+        unit_init_loaded_data(u);
+}
+
 Unit *unit_free(Unit *u) {
+        Manager *m;
         char *n;
 
         if (!u)
                 return NULL;
-        unit_clear_dependencies(u);
+        m = u->manager;
+        if (UNIT_VTABLE(u)->done)
+                UNIT_VTABLE(u)->done(u); /* also a merged stub: it has the type's initial state */
+        if (m->event)
+                bus_unit_send_removed_signal(u);
+        job_free(u->job);
+        job_free(u->nop_job);
+        u->job = u->nop_job = NULL;
+        unit_unwatch_all_pids(u);
+        unit_leave_queues(u);
+        unit_leave_load_queues(u);
+        unit_release_cgroup(u);
+        unit_clear_dependencies(u, m->event != NULL);
         ORDERED_SET_FOREACH(n, u->names)
-                if (hashmap_get(u->manager->units, n) == u)
-                        hashmap_remove(u->manager->units, n);
-        ordered_set_remove(u->manager->all_units, u);
+                if (hashmap_get(m->units, n) == u)
+                        hashmap_remove(m->units, n);
+        ordered_set_remove(m->all_units, u);
         u->names = ordered_set_free(u->names);
         free(u->id);
         free(u->instance);
@@ -122,6 +265,10 @@ Unit *unit_free(Unit *u) {
         free(u->bus_name);
         strv_free(u->sockets);
         free(u->trigger_unit);
+        free(u->rt.job_timeout_reboot_argument);
+        condition_list_free(u->conditions, u->n_conditions);
+        condition_list_free(u->asserts, u->n_asserts);
+        free_retired_exec_commands(u);
         return mfree(u);
 }
 

@@ -72,9 +72,9 @@ static const InitExitRecord *ring_find(const InitState *s, uint64_t serial) {
         return &s->ring[(s->ring_head + (serial - oldest)) % INIT_EXIT_RECORDS_MAX];
 }
 
-static void ring_pop(InitState *s) {
-        s->ring_head = (s->ring_head + 1) % INIT_EXIT_RECORDS_MAX;
+static void ring_pop(InitState *s) { /* empty, it starts over: only its first pages are used */
         s->ring_count--;
+        s->ring_head = s->ring_count == 0 ? 0 : (s->ring_head + 1) % INIT_EXIT_RECORDS_MAX;
 }
 
 void init_channel_record(InitState *s, const siginfo_t *si) {
@@ -109,7 +109,7 @@ static int store_change(InitState *s, uint16_t type, const char *name, int *fds,
 
         if (!name || (type == INIT_MSG_FDSTORE_PUT) != (*n_fds > 0))
                 return EINVAL;
-        for (InitFdEntry *e = s->store; e < s->store + INIT_FDSTORE_ENTRIES_MAX; e++)
+        for (InitFdEntry *e = s->store; e < s->store + s->store_used; e++)
                 if (e->n_fds == 0)
                         slot = slot ?: e;
                 else if (strcmp(e->name, name) == 0)
@@ -118,6 +118,8 @@ static int store_change(InitState *s, uint16_t type, const char *name, int *fds,
                         total += e->n_fds;
         if (type == INIT_MSG_FDSTORE_REMOVE && !found)
                 return ENOENT;
+        if (!slot && s->store_used < INIT_FDSTORE_ENTRIES_MAX)
+                slot = &s->store[s->store_used]; /* taken below if nothing else is */
         if (type == INIT_MSG_FDSTORE_PUT &&
             ((!found && !slot) || total + *n_fds > INIT_FDSTORE_FDS_MAX))
                 return ENOSPC;
@@ -128,6 +130,7 @@ static int store_change(InitState *s, uint16_t type, const char *name, int *fds,
         }
         if (type == INIT_MSG_FDSTORE_PUT) {
                 memcpy(slot->fds, fds, sizeof(int) * *n_fds);
+                s->store_used += slot == &s->store[s->store_used];
                 slot->n_fds = *n_fds;
                 strcpy(slot->name, name);
                 *n_fds = 0;
@@ -244,7 +247,7 @@ void init_channel_flush(InitState *s) {
 
                 if (s->store_cursor == INIT_FDSTORE_ENTRIES_MAX)
                         r = channel_send(s, INIT_MSG_FDSTORE_END, NULL, 0, NULL, 0, NULL, 0);
-                else if (e->n_fds > 0)
+                else if (s->store_cursor < s->store_used && e->n_fds > 0)
                         r = channel_send(s, INIT_MSG_FDSTORE_ENTRY, e->name, strlen(e->name) + 1,
                                          NULL, 0, e->fds, e->n_fds);
                 if (r < 0)
@@ -289,7 +292,7 @@ void init_channel_close(InitState *s) {
 void init_channel_cloexec(InitState *s, bool on) {
         if (s->manager_fd >= 0)
                 (void) fcntl(s->manager_fd, F_SETFD, on ? FD_CLOEXEC : 0);
-        for (uint32_t i = 0; i < INIT_FDSTORE_ENTRIES_MAX; i++)
+        for (uint32_t i = 0; i < s->store_used; i++)
                 for (uint32_t j = 0; j < s->store[i].n_fds; j++)
                         (void) fcntl(s->store[i].fds[j], F_SETFD, on ? FD_CLOEXEC : 0);
 }

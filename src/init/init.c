@@ -42,7 +42,7 @@
 #define ARGS_MAX 256U
 #define ENV_MAX 1024U
 
-static InitState state;
+static InitState state __attribute__((aligned(4096))); /* in BSS pages of its own */
 static bool host_init;
 static char *manager_argv[ARGS_MAX + 1];
 static char *child_env[ENV_MAX + 3];
@@ -221,6 +221,9 @@ static void state_restore(InitState *s) {
                 goto fresh;
         n = pread(fd, s, sizeof *s, 0);
         (void) close(fd);
+        for (char *p = (char *) s; p + 4096 <= (char *) (s + 1); p += 4096)
+                if (p[0] == 0 && memcmp(p, p + 1, 4095) == 0) /* zeros: give the page back */
+                        (void) madvise(p, 4096, MADV_DONTNEED); /* private anonymous: zero */
         if (n == (ssize_t) sizeof *s && s->magic == INIT_STATE_MAGIC && s->size == sizeof *s) {
                 init_channel_cloexec(s, true); /* close_range() in main() needs Linux 5.11 */
                 s->want_write = false;
@@ -237,8 +240,8 @@ static void state_restore(InitState *s) {
                  n, pid);
         if (pid > 1)
                 (void) kill(pid, SIGKILL);
+        memset(s, 0, sizeof *s); /* not before: untouched, the zeroed state costs no memory */
 fresh:
-        memset(s, 0, sizeof *s);
         s->magic = INIT_STATE_MAGIC;
         s->size = sizeof *s;
         s->manager_fd = -1;

@@ -13,6 +13,9 @@
 /* Declares the two link fields of list `name` inside a struct of type t. */
 #define LIST_FIELDS(t, name) t *name##_prev, *name##_next
 
+/* Declares a list head (a plain pointer to the first item, NULL when empty). */
+#define LIST_HEAD(t, name) t *name
+
 /* Links item in front of head; item must not be in this list already. */
 #define LIST_PREPEND(name, head, item)                          \
         do {                                                    \

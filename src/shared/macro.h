@@ -102,6 +102,10 @@ static inline int negative_errno(void) {
 }
 #define ERRNO_VALUE(e) (abs(e))
 
+/* An int (a pid, an fd) stored as a hashmap key or value, and back. */
+#define INT_TO_PTR(i) ((void *) (intptr_t) (i))
+#define PTR_TO_INT(p) ((int) (intptr_t) (p))
+
 #define ASSERT_PTR(p) ({ __typeof__(p) _ap_ = (p); assert(_ap_); _ap_; })
 
 /* Loops over a NULL-free fixed list of strings. */

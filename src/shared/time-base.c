@@ -50,3 +50,9 @@ struct timespec *timespec_store(struct timespec *ts, usec_t u) {
         ts->tv_nsec = (long) ((u % USEC_PER_SEC) * NSEC_PER_USEC);
         return ts;
 }
+
+DualTimestamp *dual_timestamp_now(DualTimestamp *ts) {
+        ts->realtime = now(CLOCK_REALTIME);
+        ts->monotonic = now(CLOCK_MONOTONIC);
+        return ts;
+}

@@ -8,6 +8,7 @@
  */
 
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <time.h>
 
@@ -44,6 +45,18 @@ typedef uint64_t nsec_t;
 /* The current time of clock_id in microseconds. The *_ALARM clocks are read through their
  * plain counterparts. Never fails for the clocks Linux has (returns USEC_INFINITY if it does). */
 usec_t now(clockid_t clock_id);
+
+/* A moment on both clocks, as systemd keeps unit and job timestamps (0 = never). */
+typedef struct DualTimestamp {
+        usec_t realtime;
+        usec_t monotonic;
+} DualTimestamp;
+
+/* Fills *ts with the current CLOCK_REALTIME and CLOCK_MONOTONIC and returns ts. */
+DualTimestamp *dual_timestamp_now(DualTimestamp *ts);
+static inline bool dual_timestamp_is_set(const DualTimestamp *ts) {
+        return ts->realtime > 0 || ts->monotonic > 0;
+}
 
 /* A timespec as microseconds (rounded down); negative or overflowing values give USEC_INFINITY. */
 usec_t timespec_load(const struct timespec *ts);

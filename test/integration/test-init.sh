@@ -5,11 +5,17 @@
 # that init mounts cgroup2 itself), with fake-manager in place of the manager. fake-manager
 # logs what init tells it into manager.log and takes commands from a FIFO (see its header).
 #
-# Three boots: "main" (mounts, argv, reaping, restart after SIGKILL with the records of a
+# Four boots: "main" (mounts, argv, reaping, restart after SIGKILL with the records of a
 # service that died while no manager was connected, fd store, heartbeat, re-exec on SIGTERM,
 # forwarded signals, SHUTDOWN exit 3 with SIGKILL escalation), "loop" (crash-loop back-off,
 # SHUTDOWN reboot in a PID namespace exits with the status), "sub" (init not PID 1: a
-# subreaper that kills only its own descendants). Then the size and no-malloc checks.
+# subreaper that kills only its own descendants), "rss" (PID 1's resident memory, under 1 MiB
+# after boot and after a re-exec). Then the size and no-malloc checks.
+#
+# sysmaster-init is linked statically by default (its RSS); an LD_PRELOAD logger cannot enter a
+# static binary, so the "main" boot then runs sysmaster-init-dynamic, the same objects linked
+# with the shared libc, under the logger, and `nm -u` reads that twin. The other boots run the
+# real binary.
 # Outputs in $top_builddir/test/init.out. Kills only what it started (PID 1 of each namespace).
 # Exit: 0 all passed, 1 a step failed, 77 skipped (not root, missing tools).
 set -uo pipefail
@@ -29,6 +35,9 @@ SRC=$(cd "${top_srcdir:-$(dirname "$0")/../..}" && pwd)
 INIT=$B/sysmaster-init
 FAKE=$B/fake-manager
 [ -x "$INIT" ] && [ -x "$FAKE" ] || skip "build sysmaster-init and fake-manager first"
+DYN=$INIT # what imports libc's symbols: the binary itself, or its dynamic twin
+nm -u "$INIT" | grep -q . || DYN=$B/sysmaster-init-dynamic
+[ -x "$DYN" ] || skip "build sysmaster-init-dynamic (make check does) first"
 OUT=$B/test/init.out
 rm -rf "$OUT"
 mkdir -p "$OUT"
@@ -38,7 +47,7 @@ HB=500000 # heartbeat interval (µs): a hung manager is killed after 3 of them
 # malloc be interposed, its own internal calls included. Not with sanitizers (they allocate and
 # must come first), nor without a C compiler.
 PRELOAD=""
-if ! nm -u "$INIT" | grep -q __asan && command -v "${CC:-cc}" > /dev/null; then
+if ! nm -u "$DYN" | grep -q __asan && command -v "${CC:-cc}" > /dev/null; then
         cat > "$OUT/malloc-log.c" << 'EOF'
 #include <stdio.h>
 #include <unistd.h>
@@ -58,6 +67,8 @@ EOF
                 [ "$(LD_PRELOAD=$OUT/malloc-log.so sort /dev/null 2>&1 | grep -c MALLOC-LOG)" -gt 0 ] &&
                 PRELOAD=$OUT/malloc-log.so # it logs the calls of a program that allocates
 fi
+MAIN_INIT=$INIT # the binary of the "main" boot: the one the logger can enter
+[ -n "$PRELOAD" ] && MAIN_INIT=$DYN
 
 failures=0
 step() { echo "== $*"; }
@@ -84,9 +95,10 @@ field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" | head -1; }
 
 D="" NSPID="" UNSHARE=""
 # boot NAME MODE ARGS...: MODE "pid1" (exec init as PID 1) or "sub" (PID 1 is bash, init its child).
+# "main" runs $MAIN_INIT under the allocator logger if there is one.
 boot() {
-        local name=$1 mode=$2 i preload=""
-        [ "$name" = main ] && preload=$PRELOAD
+        local name=$1 mode=$2 i preload="" init=$INIT
+        [ "$name" = main ] && preload=$PRELOAD init=$MAIN_INIT
         shift 2
         D=$OUT/$name
         mkdir -p "$D"
@@ -99,7 +111,7 @@ boot() {
                 printf 'run=(env -i PATH=%q FAKE_DIR=%q SYSMASTER_CORE=%q SYSMASTER_HEARTBEAT_USEC=%q' \
                         "$PATH" "$D" "$FAKE" "$HB"
                 printf ' ASAN_OPTIONS=%q UBSAN_OPTIONS=%q LD_PRELOAD=%q %q "$@")\n' "${ASAN_OPTIONS:-}" \
-                        "${UBSAN_OPTIONS:-}" "$preload" "$INIT"
+                        "${UBSAN_OPTIONS:-}" "$preload" "$init"
                 if [ "$mode" = pid1 ]; then
                         echo 'exec "${run[@]}"'
                 else
@@ -143,7 +155,7 @@ host_run() { ls -ld /run/sysmaster /run/systemd/system 2>&1 | sed 's/ [A-Z][a-z]
 host_run_before=$(host_run)
 
 # ------------------------------------------------------------------------ boot "main"
-step "boot: sysmaster-init as PID 1, manager generation 1 says HELLO"
+step "boot: ${MAIN_INIT##*/} as PID 1, manager generation 1 says HELLO"
 boot main pid1 --unit=test.target systemd.wants=a.service "two words" ""
 M=$D/manager.log
 if l=$(wait_log "$M" "gen=1 .* hello version=1 generation=1 heartbeat_usec=$HB"); then
@@ -365,6 +377,55 @@ grep -q "sibling alive" "$D/sub.txt" 2> /dev/null && ok "a process outside init'
 grep -q "mounted" "$D/init.log" && fail "init mounted something while not PID 1"
 NSPID="" UNSHARE=""
 
+# ------------------------------------------------------------------------ boot "rss"
+# rss_check WHEN: VmRSS of PID 1 under 1 MiB (its binary's pages included), and RssAnon under
+# 256 kB: the 200 kB of InitState cost memory only where they are used (a memset of it, or a
+# re-exec restoring all of it, would show here).
+rss_check() {
+        local st rss anon
+        st=$(grep -E '^(VmRSS|RssAnon|RssFile):' "/proc/$NSPID/status" | tr -s ' \t\n' ' ')
+        st=${st% }
+        rss=$(echo "$st" | sed -n 's/.*VmRSS: \([0-9]*\) kB.*/\1/p')
+        anon=$(echo "$st" | sed -n 's/.*RssAnon: \([0-9]*\) kB.*/\1/p')
+        if nm -u "$INIT" | grep -q __asan; then
+                echo "   skipped: sanitizer build ($1: $st)"
+        elif grep -qx 'S\["STATIC_INIT_TRUE"\]="#"' "$B/config.status" 2> /dev/null; then
+                echo "   skipped: configured without a static init (--disable-static-init, no libc.a): $1: $st"
+        elif nm -u "$INIT" | grep -q .; then
+                fail "$1: configured to link sysmaster-init statically, but it is dynamic: $st"
+        elif [ -n "$rss" ] && [ -n "$anon" ] && [ "$rss" -lt 1024 ] && [ "$anon" -lt 256 ]; then
+                ok "$1: $st"
+        else
+                fail "$1: PID 1 uses too much memory (1 MiB, 256 kB anonymous at most): $st"
+        fi
+}
+step "memory: RSS of PID 1 under 1 MiB after boot and after a re-exec (with records and fd store)"
+boot rss pid1
+M=$D/manager.log
+wait_log "$M" '^gen=1 .* hello version' > /dev/null || fail "no HELLO"
+ctl "put store1 kept"
+ctl "orphans 3 8 0"
+wait_log "$M" '^gen=1 .* put name=store1 ' > /dev/null || fail "store1 not put"
+for ((i = 0; i < 100; i++)); do
+        [ "$(grep -Ec '^gen=1 .* record .* status=8 ' "$M")" -ge 3 ] && break
+        sleep 0.02
+done
+sleep 0.2
+rss_check "after boot"
+kill -TERM "$NSPID"
+wait_log "$D/init.log" "re-executed: manager PID" > /dev/null || fail "init did not re-execute"
+sleep 0.2
+rss_check "after re-exec"
+kill -KILL "$(manager_pid "$NSPID")"
+wait_log "$M" '^gen=2 .* fd name=store1 n=2 .*data=kept' > /dev/null &&
+        ok "${INIT##*/} re-executed itself with its state: generation 2 gets store1" ||
+        fail "store1 lost across the re-exec of $INIT"
+ctl "shutdown exit 0"
+finish_ns
+rc=$?
+[ "$rc" = 0 ] && ok "exit status 0" || fail "exit status $rc"
+NSPID="" UNSHARE=""
+
 # ------------------------------------------------------------------------ static checks
 step "the host's /run is untouched"
 [ "$(host_run)" = "$host_run_before" ] && ok "/run/sysmaster, /run/systemd/system as before" || fail "host /run changed"
@@ -373,12 +434,12 @@ step "size: src/init under 1000 lines"
 lines=$(cat "$SRC"/src/init/*.[ch] | wc -l)
 [ "$lines" -lt 1000 ] && ok "$lines lines" || fail "$lines lines"
 
-step "no heap: sysmaster-init imports no allocator"
-if nm -u "$INIT" | grep -q __asan; then
+step "no heap: ${DYN##*/} imports no allocator"
+if nm -u "$DYN" | grep -q __asan; then
         echo "   skipped: sanitizer build (the sanitizer runtime allocates)"
 else
         pat='malloc|calloc|realloc|reallocarray|free|strdup|strndup|asprintf|vasprintf'
-        alloc=$(nm -u "$INIT" | grep -Ew "$pat|opendir|fopen|setenv|putenv|posix_memalign|aligned_alloc")
+        alloc=$(nm -u "$DYN" | grep -Ew "$pat|opendir|fopen|setenv|putenv|posix_memalign|aligned_alloc")
         [ -z "$alloc" ] && ok "none of malloc/calloc/realloc/free/strdup/asprintf/opendir/fopen/setenv" ||
                 fail "imports: $alloc"
 fi

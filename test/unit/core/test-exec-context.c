@@ -54,7 +54,12 @@ START_TEST(test_defaults) {
         ck_assert_int_eq(load(""), 0);
         ck_assert_int_eq(c.umask, 0022);
         ck_assert(!c.nice_set && !c.oom_score_adjust_set && !c.ioprio_set && !c.cpu_sched_set);
-        ck_assert_int_eq(c.rlimit_set, 0);
+        /* Only the manager's defaults, as systemd 252 passes them on: NOFILE soft at most
+         * FD_SETSIZE with the hard limit raised to 512 Ki, MEMLOCK at least 8 MiB. */
+        ck_assert_int_eq(c.rlimit_set, (1U << RLIMIT_NOFILE) | (1U << RLIMIT_MEMLOCK));
+        ck_assert_uint_le(c.rlimit[RLIMIT_NOFILE].rlim_cur, 1024);
+        ck_assert_uint_ge(c.rlimit[RLIMIT_NOFILE].rlim_max, 4096);
+        ck_assert_uint_ge(c.rlimit[RLIMIT_MEMLOCK].rlim_cur, 8 * 1024 * 1024);
         ck_assert(c.ignore_sigpipe);
         ck_assert_int_eq(c.std_input, EXEC_INPUT_NULL);
         ck_assert_int_eq(c.std_output, EXEC_OUTPUT_JOURNAL); /* the manager's default */
@@ -108,7 +113,9 @@ START_TEST(test_bad_values_warn_and_keep_previous) {
         ck_assert_int_eq(c.nice, 3); /* the bad later value is ignored */
         ck_assert_int_eq(c.umask, 0022);
         ck_assert(!c.oom_score_adjust_set && !c.ioprio_set && !c.cpu_sched_set);
-        ck_assert_int_eq(c.rlimit_set, 0);
+        /* the bad LimitNOFILE=/LimitCORE= leave the defaults */
+        ck_assert_int_eq(c.rlimit_set, (1U << RLIMIT_NOFILE) | (1U << RLIMIT_MEMLOCK));
+        ck_assert_uint_le(c.rlimit[RLIMIT_NOFILE].rlim_cur, 1024);
         ck_assert_log_contains(&cap, "a.service: Nice priority out of range, ignoring: 99");
         ck_assert_log_contains(&cap, "a.service: Failed to parse mode value, ignoring: abc");
         ck_assert_log_contains(&cap, "a.service: OOM score adjust value out of range, ignoring: 2000");

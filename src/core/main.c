@@ -1,0 +1,434 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * main.c: the sysmaster binary, the service manager. sysmaster-init (PID 1) starts it with its
+ * own argv and the channel in $SYSMASTER_INIT_FD; it can also run without init (then it is a
+ * subreaper of what it starts). It parses its arguments and the kernel command line
+ * (main-args.h), sets up the manager on an event loop (units, jobs, notify socket, cgroups,
+ * D-Bus on /run/systemd/private), isolates the default target, and runs until an objective
+ * (exit, reboot, poweroff, halt, kexec) ends it: then it stops what is left and asks init to
+ * end the system.
+ *
+ * This file owns the process-wide things: signals, the Event, the Manager and the InitLink.
+ */
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "bus/bus-error.h"
+#include "cgroup.h"
+#include "event.h"
+#include "fd-util.h"
+#include "init-link.h"
+#include "job.h"
+#include "log.h"
+#include "main-args.h"
+#include "manager-bus.h"
+#include "manager-sysbus.h"
+#include "manager.h"
+#include "string-util.h"
+#include "strv.h"
+
+#define FINAL_KILL_TIMEOUT_USEC (10 * USEC_PER_SEC)
+
+static const int handled_signals[] = { SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2 };
+
+static void help(void) {
+        printf("%s [OPTIONS...]\n\n"
+               "Starts and supervises the system's services.\n\n"
+               "  -h --help                 Show this help\n"
+               "     --version              Show the version\n"
+               "     --unit=UNIT            Set the default unit\n"
+               "     --system               Run as the system manager (the only mode)\n"
+               "     --log-level=LEVEL      Set the log level (debug, info, notice, warning, err, …)\n"
+               "     --log-target=TARGET    Set the log target (console, kmsg, stderr, auto, null)\n"
+               "     --default-standard-output=OUTPUT\n"
+               "                            Set the default output of services (null, journal, …)\n"
+               "     --default-standard-error=OUTPUT\n"
+               "                            Set the default error output of services\n",
+               program_invocation_short_name);
+}
+
+static const char *error_text(const BusError *e, int r) {
+        return e->message ?: strerror(-r);
+}
+
+/* Starts unit with a job of type in mode, logging a failure. */
+static void start_unit(Manager *m, JobType type, const char *unit, JobMode mode) {
+        _cleanup_bus_error_ BusError error = BUS_ERROR_NULL;
+        int r;
+
+        r = manager_add_job_by_name(m, type, unit, mode, NULL, &error, NULL);
+        if (r < 0)
+                log_error("Failed to enqueue %s job for %s: %s", job_type_to_string(type), unit,
+                          error_text(&error, r));
+}
+
+static int on_signal(EventSource *s, const struct signalfd_siginfo *si, void *userdata) {
+        Manager *m = userdata;
+
+        (void) s;
+        switch (si->ssi_signo) {
+        case SIGTERM:
+                /* systemd: SIGTERM to the manager means daemon-reexec. */
+                log_info("Received SIGTERM, re-executing.");
+                m->objective = MANAGER_REEXECUTE;
+                break;
+        case SIGINT:
+                log_notice("Received SIGINT (ctrl-alt-del), starting ctrl-alt-del.target.");
+                start_unit(m, JOB_START, "ctrl-alt-del.target", JOB_REPLACE_IRREVERSIBLY);
+                break;
+        case SIGHUP:
+                log_info("Received SIGHUP, reloading.");
+                m->objective = MANAGER_RELOAD;
+                break;
+        case SIGUSR1:
+                /* as systemd: (re)connect to the system bus */
+                log_info("Received SIGUSR1, connecting to the system bus.");
+                manager_sysbus_connect_soon(m);
+                break;
+        default:
+                log_debug("Received signal %s, ignoring.", strsignal((int) si->ssi_signo));
+        }
+        return 0;
+}
+
+/* ---- the channel to sysmaster-init ------------------------------------------------------- */
+
+static void init_exit_record(InitLink *l, const InitExitRecord *rec, void *userdata) {
+        Manager *m = userdata;
+        Unit *u = hashmap_get(m->watch_pids, INT_TO_PTR(rec->pid));
+
+        /* A process of ours that init reaped while no manager ran (or that was re-parented to
+         * it): the unit learns how it ended as if we had reaped it. */
+        if (u) {
+                unit_unwatch_pid(u, rec->pid);
+                if (UNIT_VTABLE(u)->sigchld_event)
+                        UNIT_VTABLE(u)->sigchld_event(u, rec->pid, rec->code, rec->status);
+        } else
+                log_debug("init reaped PID %i which belongs to no unit.", (int) rec->pid);
+        (void) init_link_ack(l, rec->serial);
+}
+
+static void init_fdstore_entry(InitLink *l, const char *name, int *fds, size_t n, void *userdata) {
+        (void) l;
+        (void) userdata;
+        /* Taking fds back after a manager restart is the crash-recovery work; until then the
+         * entries are not ours to keep. */
+        log_debug("Ignoring fd store entry \"%s\" (%zu fds) from init.", name, n);
+        for (size_t i = 0; i < n; i++)
+                safe_close(fds[i]);
+}
+
+static void init_signal(InitLink *l, int sig, void *userdata) {
+        Manager *m = userdata;
+        struct signalfd_siginfo si = { .ssi_signo = (uint32_t) sig };
+
+        (void) l;
+        (void) on_signal(NULL, &si, m);
+}
+
+static void init_error(InitLink *l, uint16_t type, int error, const char *name, void *userdata) {
+        (void) l;
+        (void) userdata;
+        log_warning_errno(error, "sysmaster-init refused message type %u%s%s: %m", type,
+                          name ? " for " : "", strempty(name));
+}
+
+static void init_disconnected(InitLink *l, void *userdata) {
+        (void) l;
+        (void) userdata;
+        log_warning("Lost the channel to sysmaster-init.");
+}
+
+static const InitLinkCallbacks init_callbacks = {
+        .exit_record = init_exit_record,
+        .fdstore_entry = init_fdstore_entry,
+        .signal = init_signal,
+        .error = init_error,
+        .disconnected = init_disconnected,
+};
+
+/* ---- startup and the end ----------------------------------------------------------------- */
+
+/* systemd.wants=: what systemd-debug-generator does for systemd 252, a link
+ * /run/systemd/generator.early/TARGET.wants/UNIT (pointing at /lib/systemd/system/UNIT, only
+ * its name counts), so that the default target Wants= the unit for as long as the system runs:
+ * the unit is part of the boot transaction, shows in the target's Wants=, is not collected when
+ * it ends, and all that survives daemon-reload.  Written before the unit directories are read. */
+static void write_wants_links(const MainArgs *args) {
+        const char *target = args->default_unit ?: "default.target";
+        _cleanup_free_ char *dir = NULL;
+
+        if (strv_isempty(args->wants))
+                return;
+        dir = strjoin("/run/systemd/generator.early/", target, ".wants");
+        if (!dir) {
+                log_oom();
+                return;
+        }
+        (void) mkdir("/run/systemd", 0755);
+        (void) mkdir("/run/systemd/generator.early", 0755);
+        if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+                log_warning_errno(errno, "Failed to create %s, ignoring systemd.wants=: %m", dir);
+                return;
+        }
+        STRV_FOREACH(w, args->wants) {
+                _cleanup_free_ char *link = strjoin(dir, "/", *w);
+                _cleanup_free_ char *dest = strjoin("/lib/systemd/system/", *w);
+
+                if (!link || !dest) {
+                        log_oom();
+                        return;
+                }
+                if (symlink(dest, link) < 0 && errno != EEXIST)
+                        log_warning_errno(errno, "Failed to create %s: %m", link);
+        }
+}
+
+static int startup(Manager *m, const MainArgs *args) {
+        _cleanup_bus_error_ BusError error = BUS_ERROR_NULL;
+        const char *target = args->default_unit ?: "default.target";
+        Unit *u = NULL;
+        int r;
+
+        dual_timestamp_now(&m->timestamps[MANAGER_TIMESTAMP_UNITS_LOAD_START]);
+        r = manager_load_unit(m, target, &u);
+        if (r < 0 || !u || u->load_state != UNIT_LOADED) {
+                log_error("Failed to load default target %s, trying to load rescue.target instead.", target);
+                target = "rescue.target";
+                r = manager_load_unit(m, target, &u);
+                if (r < 0 || !u || u->load_state != UNIT_LOADED) {
+                        log_emergency("Failed to load rescue target: %s", u ? unit_load_state_to_string(u->load_state) : "invalid name");
+                        return -ENOENT;
+                }
+        }
+        dual_timestamp_now(&m->timestamps[MANAGER_TIMESTAMP_UNITS_LOAD_FINISH]);
+        free(m->default_target);
+        m->default_target = strdup(u->id);
+
+        r = manager_add_job(m, JOB_START, u, JOB_ISOLATE, NULL, &error, NULL);
+        if (r < 0 && bus_error_has_name(&error, "org.freedesktop.systemd1.NoIsolation")) {
+                /* As systemd: a default target without AllowIsolate= is started instead. */
+                log_debug("Default target could not be isolated, starting instead: %s", error_text(&error, r));
+                bus_error_free(&error);
+                r = manager_add_job(m, JOB_START, u, JOB_REPLACE, NULL, &error, NULL);
+        }
+        if (r < 0) {
+                log_error("Failed to start default target %s: %s", u->id, error_text(&error, r));
+                return r;
+        }
+        return 0;
+}
+
+/* Sends sig to every process we know of: the cgroups of all units, and the watched pids. */
+static unsigned signal_everything(Manager *m, int sig) {
+        unsigned n = 0;
+        Unit *u;
+        void *pid;
+
+        ORDERED_SET_FOREACH(u, m->all_units)
+                if (u->cgroup_path && !streq(u->id, "init.scope")) {
+                        int r = unit_cgroup_kill(u, sig, sig != SIGKILL, NULL, 0);
+                        if (r > 0)
+                                n += (unsigned) r;
+                }
+        HASHMAP_FOREACH_KEY(u, pid, m->watch_pids)
+                if (kill(PTR_TO_INT(pid), sig) == 0)
+                        n++;
+        return n;
+}
+
+/* Reaps children until none is left or the deadline passes; true if none is left. */
+static bool reap_until(usec_t deadline) {
+        for (;;) {
+                pid_t pid = waitpid(-1, NULL, WNOHANG);
+                if (pid < 0)
+                        return true; /* ECHILD: nothing left */
+                if (pid > 0)
+                        continue;
+                if (now(CLOCK_MONOTONIC) >= deadline)
+                        return false;
+                usleep(10 * 1000);
+        }
+}
+
+/* Without init: what systemd-shutdown does after the last unit stopped: SIGTERM to what is
+ * left, a grace period, SIGKILL. */
+static void finalize(Manager *m) {
+        unsigned n;
+
+        n = signal_everything(m, SIGTERM);
+        if (n > 0)
+                log_info("Sent SIGTERM to %u remaining processes.", n);
+        if (!reap_until(now(CLOCK_MONOTONIC) + FINAL_KILL_TIMEOUT_USEC)) {
+                n = signal_everything(m, SIGKILL);
+                log_info("Sent SIGKILL to %u remaining processes.", n);
+                (void) reap_until(now(CLOCK_MONOTONIC) + FINAL_KILL_TIMEOUT_USEC);
+        }
+}
+
+static InitShutdownAction objective_to_init_action(ManagerObjective o) {
+        switch (o) {
+        case MANAGER_REBOOT:
+                return INIT_SHUTDOWN_REBOOT;
+        case MANAGER_POWEROFF:
+                return INIT_SHUTDOWN_POWEROFF;
+        case MANAGER_HALT:
+                return INIT_SHUTDOWN_HALT;
+        case MANAGER_KEXEC:
+                return INIT_SHUTDOWN_KEXEC;
+        default:
+                return INIT_SHUTDOWN_EXIT;
+        }
+}
+
+/* Startup is finished when the first transaction has no job left. */
+static int on_post(EventSource *s, void *userdata) {
+        Manager *m = userdata;
+        usec_t total;
+
+        if (m->startup_finished || !hashmap_isempty(m->jobs))
+                return 0;
+        m->startup_finished = true;
+        dual_timestamp_now(&m->timestamps[MANAGER_TIMESTAMP_FINISH]);
+        total = m->timestamps[MANAGER_TIMESTAMP_FINISH].monotonic -
+                m->timestamps[MANAGER_TIMESTAMP_USERSPACE].monotonic;
+        log_info("Startup finished in %" PRIu64 ".%03" PRIu64 "s (userspace).", total / USEC_PER_SEC,
+                 (total % USEC_PER_SEC) / USEC_PER_MSEC);
+        bus_manager_send_finished(m, 0, 0, 0, 0, total, total);
+        (void) event_source_set_enabled(s, EVENT_OFF);
+        return 0;
+}
+
+static int run(int argc, char *argv[]) {
+        _cleanup_(main_args_done) MainArgs args = MAIN_ARGS_INIT;
+        _cleanup_(event_unrefp) Event *e = NULL;
+        _cleanup_(manager_freep) Manager *m = NULL;
+        _cleanup_free_ char *cmdline = NULL;
+        const char *runtime_dir;
+        sigset_t mask;
+        int r, exit_status = 0;
+
+        log_parse_environment();
+        /* The kernel command line is ours only on the host; in a container our argv is
+         * PID 1's. */
+        if (!getenv("container") && read_full_file("/proc/cmdline", 64 * 1024, &cmdline, NULL) >= 0) {
+                r = main_args_parse_kernel_cmdline(&args, cmdline);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to parse the kernel command line: %m");
+        }
+        r = main_args_parse_argv(&args, argc, argv);
+        if (r < 0)
+                return r;
+        if (args.show_help) {
+                help();
+                return 0;
+        }
+        if (args.show_version) {
+                printf("sysmaster %s\n", PACKAGE_VERSION);
+                return 0;
+        }
+        if (args.log_level >= 0)
+                log_set_max_level(args.log_level);
+        if (args.log_target >= 0)
+                log_set_target(args.log_target);
+
+        sigemptyset(&mask);
+        for (size_t i = 0; i < ELEMENTSOF(handled_signals); i++)
+                sigaddset(&mask, handled_signals[i]);
+        if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0)
+                return log_error_errno(errno, "Failed to block signals: %m");
+        (void) signal(SIGPIPE, SIG_IGN);
+        if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
+                log_warning_errno(errno, "Failed to become a subreaper, ignoring: %m");
+        umask(0022);
+
+        write_wants_links(&args);
+        r = event_new(&e);
+        if (r < 0)
+                return log_error_errno(r, "Failed to allocate the event loop: %m");
+        r = manager_new(NULL, &m);
+        if (r < 0)
+                return log_error_errno(r, "Failed to allocate the manager: %m");
+        dual_timestamp_now(&m->timestamps[MANAGER_TIMESTAMP_USERSPACE]);
+        if (args.default_std_output >= 0)
+                m->default_std_output = (ExecOutput) args.default_std_output;
+        if (args.default_std_error >= 0)
+                m->default_std_error = (ExecOutput) args.default_std_error;
+
+        r = init_link_new_from_env(e, &init_callbacks, m, &m->init_link);
+        if (r == -ENXIO)
+                log_info("Not started by sysmaster-init; running on my own.");
+        else if (r < 0)
+                log_warning_errno(r, "Failed to set up the channel to sysmaster-init, ignoring: %m");
+
+        runtime_dir = getenv("SYSMASTER_RUNTIME_DIR") ?: "/run";
+        r = manager_setup_runtime(m, e, runtime_dir);
+        if (r < 0)
+                return r;
+        r = manager_bus_setup(m, -1);
+        if (r < 0)
+                return r;
+        for (size_t i = 1; i < ELEMENTSOF(handled_signals); i++) {
+                r = event_add_signal(e, NULL, handled_signals[i], on_signal, m);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to watch signal %s: %m", strsignal(handled_signals[i]));
+        }
+        r = event_add_post(e, NULL, on_post, m);
+        if (r < 0)
+                return log_error_errno(r, "Failed to add the startup watch: %m");
+
+        r = startup(m, &args);
+        if (r < 0)
+                return r;
+
+        for (;;) {
+                while (m->objective == MANAGER_OK) {
+                        r = event_run(e, USEC_INFINITY);
+                        if (r < 0)
+                                return log_error_errno(r, "Event loop failed: %m");
+                }
+                if (m->objective == MANAGER_RELOAD) {
+                        m->objective = MANAGER_OK;
+                        r = manager_reload(m);
+                        if (r < 0)
+                                log_error_errno(r, "Failed to reload: %m");
+                        continue;
+                }
+                if (m->objective == MANAGER_REEXECUTE) {
+                        /* Handing the whole state to a new image is the crash-recovery work;
+                         * until then a re-execution re-reads the configuration and keeps
+                         * running. */
+                        log_warning("Re-execution is not implemented yet, reloading instead.");
+                        m->objective = MANAGER_OK;
+                        r = manager_reload(m);
+                        if (r < 0)
+                                log_error_errno(r, "Failed to reload: %m");
+                        continue;
+                }
+                break;
+        }
+
+        if (m->objective == MANAGER_EXIT)
+                exit_status = m->return_value;
+        log_info("%s requested.", manager_objective_to_string(m->objective));
+        if (m->init_link) {
+                /* init sends SIGTERM, then SIGKILL, to what is left and ends the system. */
+                r = init_link_shutdown(m->init_link, objective_to_init_action(m->objective), exit_status);
+                if (r >= 0)
+                        return exit_status;
+                log_error_errno(r, "Failed to ask sysmaster-init to end the system: %m");
+        }
+        finalize(m);
+        return exit_status;
+}
+
+int main(int argc, char *argv[]) {
+        int r = run(argc, argv);
+        return r < 0 ? EXIT_FAILURE : r;
+}
