@@ -22,16 +22,7 @@
 #include "time-util.h"
 #include "unit-printf.h"
 
-#define DEFINE_TABLE(name, type, max, ...)                                                 \
-        static const char *const name##_table[max] = { __VA_ARGS__ };                      \
-        const char *name##_to_string(type v) {                                             \
-                return v >= 0 && (int) v < (int) (max) ? name##_table[v] : NULL;           \
-        }                                                                                  \
-        type name##_from_string(const char *s) {                                           \
-                return (type) string_table_lookup(name##_table, (max), s);                 \
-        }
-
-DEFINE_TABLE(service_state, ServiceState, _SERVICE_STATE_MAX,
+DEFINE_STRING_TABLE(service_state, ServiceState, _SERVICE_STATE_MAX,
              [SERVICE_DEAD] = "dead",
              [SERVICE_CONDITION] = "condition",
              [SERVICE_START_PRE] = "start-pre",
@@ -52,7 +43,7 @@ DEFINE_TABLE(service_state, ServiceState, _SERVICE_STATE_MAX,
              [SERVICE_AUTO_RESTART] = "auto-restart",
              [SERVICE_CLEANING] = "cleaning")
 
-DEFINE_TABLE(service_type, ServiceType, _SERVICE_TYPE_MAX,
+DEFINE_STRING_TABLE(service_type, ServiceType, _SERVICE_TYPE_MAX,
              [SERVICE_SIMPLE] = "simple",
              [SERVICE_FORKING] = "forking",
              [SERVICE_ONESHOT] = "oneshot",
@@ -61,7 +52,7 @@ DEFINE_TABLE(service_type, ServiceType, _SERVICE_TYPE_MAX,
              [SERVICE_IDLE] = "idle",
              [SERVICE_EXEC] = "exec")
 
-DEFINE_TABLE(service_restart, ServiceRestart, _SERVICE_RESTART_MAX,
+DEFINE_STRING_TABLE(service_restart, ServiceRestart, _SERVICE_RESTART_MAX,
              [SERVICE_RESTART_NO] = "no",
              [SERVICE_RESTART_ON_SUCCESS] = "on-success",
              [SERVICE_RESTART_ON_FAILURE] = "on-failure",
@@ -70,7 +61,7 @@ DEFINE_TABLE(service_restart, ServiceRestart, _SERVICE_RESTART_MAX,
              [SERVICE_RESTART_ON_ABORT] = "on-abort",
              [SERVICE_RESTART_ALWAYS] = "always")
 
-DEFINE_TABLE(service_result, ServiceResult, _SERVICE_RESULT_MAX,
+DEFINE_STRING_TABLE(service_result, ServiceResult, _SERVICE_RESULT_MAX,
              [SERVICE_SUCCESS] = "success",
              [SERVICE_FAILURE_RESOURCES] = "resources",
              [SERVICE_FAILURE_PROTOCOL] = "protocol",
@@ -83,13 +74,13 @@ DEFINE_TABLE(service_result, ServiceResult, _SERVICE_RESULT_MAX,
              [SERVICE_FAILURE_OOM_KILL] = "oom-kill",
              [SERVICE_SKIP_CONDITION] = "exec-condition")
 
-DEFINE_TABLE(notify_access, NotifyAccess, _NOTIFY_ACCESS_MAX,
+DEFINE_STRING_TABLE(notify_access, NotifyAccess, _NOTIFY_ACCESS_MAX,
              [NOTIFY_NONE] = "none",
              [NOTIFY_ALL] = "all",
              [NOTIFY_MAIN] = "main",
              [NOTIFY_EXEC] = "exec")
 
-DEFINE_TABLE(service_timeout_failure_mode, ServiceTimeoutFailureMode, _SERVICE_TIMEOUT_FAILURE_MODE_MAX,
+DEFINE_STRING_TABLE(service_timeout_failure_mode, ServiceTimeoutFailureMode, _SERVICE_TIMEOUT_FAILURE_MODE_MAX,
              [SERVICE_TIMEOUT_TERMINATE] = "terminate",
              [SERVICE_TIMEOUT_ABORT] = "abort",
              [SERVICE_TIMEOUT_KILL] = "kill")

@@ -25,13 +25,7 @@
 #include "strv.h"
 #include "time-util.h"
 
-#define DEFINE_TABLE(name, type, max, ...)                                                 \
-        static const char *const name##_table[max] = { __VA_ARGS__ };                      \
-        const char *name##_to_string(type v) {                                             \
-                return v >= 0 && (int) v < (int) (max) ? name##_table[v] : NULL;           \
-        }
-
-DEFINE_TABLE(socket_state, SocketState, _SOCKET_STATE_MAX,
+DEFINE_STRING_TABLE(socket_state, SocketState, _SOCKET_STATE_MAX,
              [SOCKET_DEAD] = "dead",
              [SOCKET_START_PRE] = "start-pre",
              [SOCKET_START_CHOWN] = "start-chown",
@@ -47,7 +41,7 @@ DEFINE_TABLE(socket_state, SocketState, _SOCKET_STATE_MAX,
              [SOCKET_FAILED] = "failed",
              [SOCKET_CLEANING] = "cleaning")
 
-DEFINE_TABLE(socket_result, SocketResult, _SOCKET_RESULT_MAX,
+DEFINE_STRING_TABLE(socket_result, SocketResult, _SOCKET_RESULT_MAX,
              [SOCKET_SUCCESS] = "success",
              [SOCKET_FAILURE_RESOURCES] = "resources",
              [SOCKET_FAILURE_TIMEOUT] = "timeout",
@@ -58,18 +52,11 @@ DEFINE_TABLE(socket_result, SocketResult, _SOCKET_RESULT_MAX,
              [SOCKET_FAILURE_TRIGGER_LIMIT_HIT] = "trigger-limit-hit",
              [SOCKET_FAILURE_SERVICE_START_LIMIT_HIT] = "service-start-limit-hit")
 
-DEFINE_TABLE(socket_bind_ipv6_only, SocketBindIPv6Only, _SOCKET_BIND_MAX,
+DEFINE_STRING_TABLE(socket_bind_ipv6_only, SocketBindIPv6Only, _SOCKET_BIND_MAX,
              [SOCKET_BIND_DEFAULT] = "default",
              [SOCKET_BIND_BOTH] = "both",
              [SOCKET_BIND_IPV6_ONLY] = "ipv6-only")
 
-SocketState socket_state_from_string(const char *s) {
-        return (SocketState) string_table_lookup(socket_state_table, _SOCKET_STATE_MAX, s);
-}
-
-SocketResult socket_result_from_string(const char *s) {
-        return (SocketResult) string_table_lookup(socket_result_table, _SOCKET_RESULT_MAX, s);
-}
 
 const char *socket_timestamping_to_string(int t) {
         return t == 2 ? "ns" : t == 1 ? "us" : "off";

@@ -157,6 +157,7 @@ SocketState socket_state_from_string(const char *s) _pure_;
 const char *socket_result_to_string(SocketResult r) _const_;
 SocketResult socket_result_from_string(const char *s) _pure_;
 const char *socket_bind_ipv6_only_to_string(SocketBindIPv6Only b) _const_;
+SocketBindIPv6Only socket_bind_ipv6_only_from_string(const char *s) _pure_;
 const char *socket_timestamping_to_string(int t) _const_;
 
 /* The name passed in $LISTEN_FDNAMES for the socket's fds: FileDescriptorName= or the unit id. */

@@ -116,3 +116,15 @@ int unhexchar(char c) _const_;
 /* The index of s in table (n entries, NULL entries skipped), -EINVAL if absent or s is NULL:
  * the *_from_string() of enum name tables. */
 int string_table_lookup(const char *const *table, size_t n, const char *s) _pure_;
+
+/* Defines name_table[max] from designated initializers and the two functions
+ * `const char *name_to_string(type)` (NULL when out of range) and `type name_from_string(const char *)`
+ * (-EINVAL when unknown). */
+#define DEFINE_STRING_TABLE(name, type, max, ...)                                          \
+        static const char *const name##_table[max] = { __VA_ARGS__ };                      \
+        const char *name##_to_string(type v) {                                             \
+                return v >= 0 && (int) v < (int) (max) ? name##_table[v] : NULL;           \
+        }                                                                                  \
+        type name##_from_string(const char *s) {                                           \
+                return (type) string_table_lookup(name##_table, (max), s);                 \
+        }
