@@ -526,9 +526,22 @@ static char *section_key(const Unit *u, const char *key) {
         return strjoin(unit_type_to_capitalized_string(u->type), ".", key);
 }
 
+/* Called for every known key of every unit at load: "Section.Key" is built on the stack. */
 static char **values_of(const Unit *u, const char *key) {
-        _cleanup_free_ char *sk = section_key(u, key);
-        return sk ? (char **) unit_setting_get(u, sk) : NULL;
+        const char *section = unit_type_to_capitalized_string(u->type);
+        size_t a = section ? strlen(section) : 0, b = strlen(key);
+        char buf[128];
+
+        if (!u->settings || !section)
+                return NULL;
+        if (a + 1 + b >= sizeof buf) {
+                _cleanup_free_ char *sk = section_key(u, key);
+                return sk ? (char **) unit_setting_get(u, sk) : NULL;
+        }
+        memcpy(buf, section, a);
+        buf[a] = '.';
+        memcpy(buf + a + 1, key, b + 1);
+        return (char **) unit_setting_get(u, buf);
 }
 
 static int load_values(Loader *l) {
@@ -552,7 +565,29 @@ static int load_values(Loader *l) {
         return 0;
 }
 
+static bool has_unsupported(const Unit *u) {
+        const char *section = unit_type_to_capitalized_string(u->type);
+        const char *k;
+        char **v;
+
+        if (!section)
+                return false;
+        HASHMAP_FOREACH_KEY(v, k, u->settings) {
+                const char *p = startswith(k, section);
+
+                if (!p || *p != '.')
+                        continue;
+                for (size_t i = 0; i < ELEMENTSOF(unsupported_keys); i++)
+                        if (streq(p + 1, unsupported_keys[i]))
+                                return true;
+        }
+        return false;
+}
+
 static void warn_unsupported(const Loader *l) {
+        /* The unit's few settings are scanned first: looking up all the keys below is costly. */
+        if (!has_unsupported(l->u))
+                return;
         for (size_t i = 0; i < ELEMENTSOF(unsupported_keys); i++)
                 if (values_of(l->u, unsupported_keys[i]))
                         log_warning("%s: %s= is not supported yet, ignoring.", l->u->id, unsupported_keys[i]);

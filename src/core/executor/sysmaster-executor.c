@@ -18,6 +18,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <linux/close_range.h>
+#include <linux/magic.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -26,11 +27,9 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-#if HAVE_SELINUX
-#include <selinux/selinux.h>
-#endif
 
 #include "escape.h"
 #include "env-util.h"
@@ -403,21 +402,47 @@ static int apply_working_directory(Executor *e) {
         return 0;
 }
 
+/* SELinux without libselinux (whose start-up code costs every exec a few reads of /proc): it
+ * counts as enabled, as for is_selinux_enabled(), when selinuxfs is mounted at /sys/fs/selinux
+ * (or the old /selinux) and /etc/selinux/config exists. */
+static bool selinux_enabled(void) {
+        struct statfs sfs;
+
+        if (statfs("/sys/fs/selinux", &sfs) < 0 || (uint32_t) sfs.f_type != SELINUX_MAGIC)
+                if (statfs("/selinux", &sfs) < 0 || (uint32_t) sfs.f_type != SELINUX_MAGIC)
+                        return false;
+        return access("/etc/selinux/config", F_OK) >= 0;
+}
+
+/* The context for our next execve(), as setexeccon() sets it: the string with its NUL written to
+ * the calling thread's attr/exec. */
+static int selinux_set_exec_context(const char *context) {
+        _cleanup_close_ int fd = open("/proc/thread-self/attr/exec", O_WRONLY | O_CLOEXEC);
+        size_t n = strlen(context) + 1;
+        ssize_t k;
+
+        if (fd < 0)
+                return -errno;
+        do
+                k = write(fd, context, n);
+        while (k < 0 && errno == EINTR);
+        if (k < 0)
+                return -errno;
+        return (size_t) k == n ? 0 : -EIO;
+}
+
 static int apply_security(Executor *e) {
         int r;
 
         if (!e->sandboxing)
                 return 0;
-#if HAVE_SELINUX
-        if (e->ctx.selinux_context && is_selinux_enabled() > 0 && setexeccon(e->ctx.selinux_context) < 0) {
-                r = -errno;
+        if (e->ctx.selinux_context && selinux_enabled() && (r = selinux_set_exec_context(e->ctx.selinux_context)) < 0) {
                 if (!e->ctx.selinux_context_ignore)
                         return FAIL(e, EXIT_SELINUX_CONTEXT, r, "Failed to change SELinux context to %s: %m",
                                     e->ctx.selinux_context);
                 log_debug_errno(r, "%s: Failed to change SELinux context to %s, ignoring: %m", e->run.unit_id,
                                 e->ctx.selinux_context);
         }
-#endif
         if (prctl(PR_GET_SECUREBITS) != e->ctx.secure_bits) {
                 r = exec_cap_gain_setpcap();
                 if (r < 0)
