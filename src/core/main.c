@@ -100,17 +100,9 @@ static int on_signal(EventSource *s, const struct signalfd_siginfo *si, void *us
 /* ---- the channel to sysmaster-init ------------------------------------------------------- */
 
 static void init_exit_record(InitLink *l, const InitExitRecord *rec, void *userdata) {
-        Manager *m = userdata;
-        Unit *u = hashmap_get(m->watch_pids, INT_TO_PTR(rec->pid));
-
         /* A process of ours that init reaped while no manager ran (or that was re-parented to
          * it): the unit learns how it ended as if we had reaped it. */
-        if (u) {
-                unit_unwatch_pid(u, rec->pid);
-                if (UNIT_VTABLE(u)->sigchld_event)
-                        UNIT_VTABLE(u)->sigchld_event(u, rec->pid, rec->code, rec->status);
-        } else
-                log_debug("init reaped PID %i which belongs to no unit.", (int) rec->pid);
+        manager_dispatch_child_exit(userdata, NULL, rec->pid, rec->code, rec->status);
         (void) init_link_ack(l, rec->serial);
 }
 
@@ -238,7 +230,7 @@ static unsigned signal_everything(Manager *m, int sig) {
                                 n += (unsigned) r;
                 }
         HASHMAP_FOREACH_KEY(u, pid, m->watch_pids)
-                if (kill(PTR_TO_INT(pid), sig) == 0)
+                if (kill(PTR_TO_PID(pid), sig) == 0)
                         n++;
         return n;
 }

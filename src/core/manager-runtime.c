@@ -370,13 +370,20 @@ static bool dispatch_one_child(Manager *m) {
         }
         log_debug("Child %d (%s) died (code=%s, status=%i).", (int) pid, u ? u->id : "n/a",
                   sigchld_code_to_string(si.si_code), si.si_status);
+        if (u)
+                manager_dispatch_child_exit(m, u, pid, si.si_code, si.si_status);
+        return true;
+}
+
+void manager_dispatch_child_exit(Manager *m, Unit *u, pid_t pid, int code, int status) {
         if (!u)
-                return true;
+                u = hashmap_get(m->watch_pids, PID_TO_PTR(pid));
+        if (!u)
+                return;
         unit_unwatch_pid(u, pid);
         if (UNIT_VTABLE(u)->sigchld_event)
-                UNIT_VTABLE(u)->sigchld_event(u, pid, si.si_code, si.si_status);
+                UNIT_VTABLE(u)->sigchld_event(u, pid, code, status);
         unit_add_to_gc_queue(u);
-        return true;
 }
 
 static int on_sigchld(EventSource *s, const struct signalfd_siginfo *si, void *userdata) {

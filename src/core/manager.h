@@ -162,6 +162,9 @@ int manager_list_unit_file_names(Manager *m, char ***ret);
  * (the caller has blocked it), the notify socket under runtime_dir, the cgroup tree (unless
  * test_run), the perpetual units. 0 or -errno (logged). */
 int manager_setup_runtime(Manager *m, Event *e, const char *runtime_dir);
+/* A process of unit u (NULL: the unit watching pid, if any) ended, reaped by us or by init:
+ * tells the unit's type (code CLD_EXITED/KILLED/DUMPED and status) and queues the unit for GC. */
+void manager_dispatch_child_exit(Manager *m, Unit *u, pid_t pid, int code, int status);
 /* The unit a pid belongs to: watched pids first, then its cgroup. NULL if none. */
 Unit *manager_get_unit_by_pid(Manager *m, pid_t pid);
 /* Runs the queues that are due (also run from the event loop's post source). */

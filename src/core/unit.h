@@ -257,9 +257,6 @@ typedef struct Unit {
         size_t n_retired_exec_commands;
 } Unit;
 
-#define PID_TO_PTR(p) ((void *) (intptr_t) (p))
-#define PTR_TO_PID(p) ((pid_t) (intptr_t) (p))
-
 /* Creates a stub unit named name (valid unit name required), registered with m.*/
 int unit_new(Manager *m, const char *name, Unit **ret);
 Unit *unit_free(Unit *u);

@@ -42,9 +42,6 @@
 #define EPOLL_BATCH 64
 #define CHILD_OPTIONS_ALLOWED (WEXITED | WSTOPPED | WCONTINUED)
 
-#define PTR_TO_INT(p) ((int) (intptr_t) (p))
-#define PID_TO_PTR(p) ((void *) (intptr_t) (p))
-
 static const char *const source_type_table[_SOURCE_TYPE_MAX] = {
         [SOURCE_IO] = "io",         [SOURCE_TIME] = "time",   [SOURCE_SIGNAL] = "signal",
         [SOURCE_CHILD] = "child",   [SOURCE_DEFER] = "defer", [SOURCE_POST] = "post",

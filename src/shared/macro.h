@@ -105,6 +105,8 @@ static inline int negative_errno(void) {
 /* An int (a pid, an fd) stored as a hashmap key or value, and back. */
 #define INT_TO_PTR(i) ((void *) (intptr_t) (i))
 #define PTR_TO_INT(p) ((int) (intptr_t) (p))
+#define PID_TO_PTR(p) ((void *) (intptr_t) (p))
+#define PTR_TO_PID(p) ((pid_t) (intptr_t) (p))
 
 #define ASSERT_PTR(p) ({ __typeof__(p) _ap_ = (p); assert(_ap_); _ap_; })
 

@@ -18,82 +18,17 @@
 #include "job.h"
 #include "manager.h"
 #include "service.h"
+#include "runtime-env.h"
 #include "test-helpers.h"
 #include "unit-tree.h"
 
-typedef struct Env {
-        UnitTree tree;
-        Manager *m;
-        Event *e;
-        char rt[256];
-        LogCapture log;
-} Env;
-
-static void env_init(Env *v) {
-        const char *b = getenv("top_builddir");
-        char path[512];
-        sigset_t ss;
-
-        *v = (Env) {};
-        sigemptyset(&ss);
-        sigaddset(&ss, SIGCHLD);
-        ck_assert_int_eq(sigprocmask(SIG_BLOCK, &ss, NULL), 0);
-        unit_tree_init(&v->tree);
-        snprintf(path, sizeof path, "%s/sysmaster-executor", b ? b : ".");
-        setenv("SYSMASTER_EXECUTOR", path, 1);
-        snprintf(v->rt, sizeof v->rt, "%s/rt", v->tree.root);
-        unit_tree_mkdir_p(v->rt);
-        v->m = unit_tree_manager(&v->tree);
-        v->m->test_run = true;
-        v->m->default_std_output = EXEC_OUTPUT_INHERIT;
-        v->m->default_std_error = EXEC_OUTPUT_INHERIT;
-        ck_assert_int_eq(event_new(&v->e), 0);
-        ck_assert_int_eq(manager_setup_runtime(v->m, v->e, v->rt), 0);
-        log_capture_start(&v->log);
-}
-
-/* Kills whatever is left of the services (a failing test must not leak processes). */
-static void env_done(Env *v) {
-        Unit *u;
-
-        log_capture_stop();
-        ORDERED_SET_FOREACH(u, v->m->all_units) {
-                Service *s;
-
-                if (u->type != UNIT_SERVICE || u->load_state != UNIT_LOADED)
-                        continue;
-                s = SERVICE(u);
-                if (s->main_pid > 0)
-                        (void) kill(s->main_pid, SIGKILL);
-                if (s->control_pid > 0)
-                        (void) kill(s->control_pid, SIGKILL);
-        }
-        manager_free(v->m);
-        event_unref(v->e);
-        while (waitpid(-1, NULL, WNOHANG) > 0)
-                ;
-        unit_tree_done(&v->tree);
-}
-
-/* Writes name into the tree (text may use %s for the test's root directory) and loads it. */
+/* Writes name into the tree ("%s" in fmt: the test's root directory) and loads it. */
 static Service *env_load(Env *v, const char *name, const char *fmt) {
         char text[4096];
-        size_t n = 0;
-        Unit *u;
 
-        /* Every "%s" stands for the test's root directory. */
-        for (const char *p = fmt; *p && n < sizeof text - 128; p++)
-                if (p[0] == '%' && p[1] == 's') {
-                        n += (size_t) snprintf(text + n, sizeof text - n, "%s", v->tree.root);
-                        p++;
-                } else
-                        text[n++] = *p;
-        text[n] = 0;
+        env_expand(v, fmt, text, sizeof text);
         unit_tree_write(v->tree.etc, name, text);
-        ck_assert_int_eq(manager_load_unit(v->m, name, &u), 0);
-        ck_assert_msg(u->load_state == UNIT_LOADED, "%s: load state %d; log:\n%s", name, u->load_state, v->log.buf);
-        u->ref_count_bus++; /* keep it from being collected under the test */
-        return SERVICE(u);
+        return SERVICE(env_load_unit(v, name));
 }
 
 /* Runs the loop until s is in state (true) or timeout_ms passed (false). */
@@ -103,13 +38,6 @@ static bool env_run_until(Env *v, Service *s, ServiceState state, unsigned timeo
         while (s->state != state && now(CLOCK_MONOTONIC) < end)
                 ck_assert_int_ge(event_run(v->e, 50 * USEC_PER_MSEC), 0);
         return s->state == state;
-}
-
-static void env_run_for(Env *v, unsigned ms) {
-        usec_t end = now(CLOCK_MONOTONIC) + ms * USEC_PER_MSEC;
-
-        while (now(CLOCK_MONOTONIC) < end)
-                ck_assert_int_ge(event_run(v->e, 20 * USEC_PER_MSEC), 0);
 }
 
 #define ck_assert_state(v, s, st, ms)                                                                 \

@@ -24,87 +24,21 @@
 #include "manager.h"
 #include "service.h"
 #include "socket.h"
+#include "runtime-env.h"
 #include "test-helpers.h"
 #include "unit-tree.h"
 
-typedef struct Env {
-        UnitTree tree;
-        Manager *m;
-        Event *e;
-        char rt[256];
-        LogCapture log;
-} Env;
-
-static void env_init(Env *v) {
-        const char *b = getenv("top_builddir");
-        char path[512];
-        sigset_t ss;
-
-        *v = (Env) {};
-        sigemptyset(&ss);
-        sigaddset(&ss, SIGCHLD);
-        ck_assert_int_eq(sigprocmask(SIG_BLOCK, &ss, NULL), 0);
-        signal(SIGPIPE, SIG_IGN);
-        unit_tree_init(&v->tree);
-        snprintf(path, sizeof path, "%s/sysmaster-executor", b ? b : ".");
-        setenv("SYSMASTER_EXECUTOR", path, 1);
-        snprintf(v->rt, sizeof v->rt, "%s/rt", v->tree.root);
-        unit_tree_mkdir_p(v->rt);
-        v->m = unit_tree_manager(&v->tree);
-        v->m->test_run = true;
-        v->m->default_std_output = EXEC_OUTPUT_INHERIT;
-        v->m->default_std_error = EXEC_OUTPUT_INHERIT;
-        ck_assert_int_eq(event_new(&v->e), 0);
-        ck_assert_int_eq(manager_setup_runtime(v->m, v->e, v->rt), 0);
-        log_capture_start(&v->log);
-}
-
-static void env_done(Env *v) {
-        Unit *u;
-
-        log_capture_stop();
-        ORDERED_SET_FOREACH(u, v->m->all_units) {
-                if (u->type != UNIT_SERVICE || u->load_state != UNIT_LOADED)
-                        continue;
-                if (SERVICE(u)->main_pid > 0)
-                        (void) kill(SERVICE(u)->main_pid, SIGKILL);
-                if (SERVICE(u)->control_pid > 0)
-                        (void) kill(SERVICE(u)->control_pid, SIGKILL);
-        }
-        manager_free(v->m);
-        event_unref(v->e);
-        while (waitpid(-1, NULL, WNOHANG) > 0)
-                ;
-        unit_tree_done(&v->tree);
-}
-
-/* Writes name into the tree; every "%s" in fmt stands for the test's root directory. */
+/* Writes name into the tree ("%s" in fmt: the test's root directory); without a [Unit] section
+ * it gets DefaultDependencies=no (the test tree has no sysinit.target & co.). */
 static void env_write(Env *v, const char *name, const char *fmt) {
         char text[4096];
-        size_t n = 0;
+        size_t n = env_expand(v, fmt, text, sizeof text);
 
-        for (const char *p = fmt; *p && n < sizeof text - 128; p++)
-                if (p[0] == '%' && p[1] == 's') {
-                        n += (size_t) snprintf(text + n, sizeof text - n, "%s", v->tree.root);
-                        p++;
-                } else
-                        text[n++] = *p;
-        text[n] = 0;
-        /* no default dependencies: the test tree has no sysinit.target & co. */
         if (strstr(text, "[Unit]") == NULL) {
                 memmove(text + 30, text, n + 1);
                 memcpy(text, "[Unit]\nDefaultDependencies=no\n", 30);
         }
         unit_tree_write(v->tree.etc, name, text);
-}
-
-static Unit *env_load(Env *v, const char *name) {
-        Unit *u;
-
-        ck_assert_int_eq(manager_load_unit(v->m, name, &u), 0);
-        ck_assert_msg(u->load_state == UNIT_LOADED, "%s: load state %d; log:\n%s", name, u->load_state, v->log.buf);
-        u->ref_count_bus++; /* keep it from being collected under the test */
-        return u;
 }
 
 static void env_job(Env *v, JobType t, Unit *u) {
@@ -113,13 +47,6 @@ static void env_job(Env *v, JobType t, Unit *u) {
 
         ck_assert_msg(r >= 0, "job for %s: %d %s; log:\n%s", u->id, r, error.message ? error.message : "", v->log.buf);
         bus_error_free(&error);
-}
-
-static void env_run_for(Env *v, unsigned ms) {
-        usec_t end = now(CLOCK_MONOTONIC) + ms * USEC_PER_MSEC;
-
-        while (now(CLOCK_MONOTONIC) < end)
-                ck_assert_int_ge(event_run(v->e, 20 * USEC_PER_MSEC), 0);
 }
 
 static bool env_run_until_socket(Env *v, Unit *u, SocketState st, unsigned ms) {
@@ -196,8 +123,8 @@ START_TEST(test_stream_path_activation) {
         env_write(&v, "echo.socket", "[Socket]\nListenStream=%s/sock/echo.sock\nFileDescriptorName=ctl\n");
         env_script(&v, "rep.py", listen_reporter);
         env_write(&v, "echo.service", "[Service]\nExecStart=/usr/bin/python3 %s/rep.py\n");
-        s = env_load(&v, "echo.socket");
-        svc = env_load(&v, "echo.service");
+        s = env_load_unit(&v, "echo.socket");
+        svc = env_load_unit(&v, "echo.service");
         ck_assert(unit_has_dependency(s, UNIT_TRIGGERS, svc));
         ck_assert(unit_has_dependency(svc, UNIT_TRIGGERED_BY, s));
         ck_assert(unit_has_dependency(s, UNIT_BEFORE, svc));
@@ -242,7 +169,7 @@ START_TEST(test_accept_per_connection) {
         env_write(&v, "echo.socket", "[Socket]\nListenStream=%s/echo.sock\nAccept=yes\n");
         env_write(&v, "echo@.service", "[Service]\nExecStart=/bin/sh -c 'echo got; exec cat'\n"
                                        "StandardInput=socket\n");
-        s = env_load(&v, "echo.socket");
+        s = env_load_unit(&v, "echo.socket");
         env_job(&v, JOB_START, s);
         ck_assert_socket_state(&v, s, SOCKET_LISTENING, 2000);
         snprintf(path, sizeof path, "%s/echo.sock", v.tree.root);
@@ -287,7 +214,7 @@ START_TEST(test_datagram_and_fifo) {
         env_write(&v, "d.socket", "[Socket]\nListenDatagram=%s/d.sock\nListenFIFO=%s/fifo\nSocketMode=0600\n");
         env_script(&v, "w.sh", env_writer);
         env_write(&v, "d.service", "[Service]\nExecStart=%s/w.sh %s/out\n");
-        s = env_load(&v, "d.socket");
+        s = env_load_unit(&v, "d.socket");
         env_job(&v, JOB_START, s);
         ck_assert_socket_state(&v, s, SOCKET_LISTENING, 2000);
         snprintf(fpath, sizeof fpath, "%s/fifo", v.tree.root);
@@ -325,7 +252,7 @@ START_TEST(test_remove_on_stop_symlinks) {
         env_init(&v);
         env_write(&v, "r.socket", "[Socket]\nListenStream=%s/r.sock\nRemoveOnStop=yes\nSymlinks=%s/links/r.link\n");
         env_write(&v, "r.service", "[Service]\nExecStart=/bin/true\n");
-        s = env_load(&v, "r.socket");
+        s = env_load_unit(&v, "r.socket");
         env_job(&v, JOB_START, s);
         ck_assert_socket_state(&v, s, SOCKET_LISTENING, 2000);
         snprintf(path, sizeof path, "%s/r.sock", v.tree.root);
@@ -351,7 +278,7 @@ START_TEST(test_reload_keeps_fd) {
         env_init(&v);
         env_write(&v, "k.socket", "[Socket]\nListenStream=%s/k.sock\n");
         env_write(&v, "k.service", "[Service]\nExecStart=/bin/true\n");
-        s = env_load(&v, "k.socket");
+        s = env_load_unit(&v, "k.socket");
         env_job(&v, JOB_START, s);
         ck_assert_socket_state(&v, s, SOCKET_LISTENING, 2000);
         fd = SOCKET(s)->ports->fd;
@@ -378,7 +305,7 @@ START_TEST(test_listen_property_and_defaults) {
         env_write(&v, "p.socket", "[Socket]\nListenStream=127.0.0.1:7777\nListenDatagram=@abstract-x\n"
                                   "ListenStream=/var/run/p.sock\n");
         env_write(&v, "p.service", "[Service]\nExecStart=/bin/true\n");
-        s = env_load(&v, "p.socket");
+        s = env_load_unit(&v, "p.socket");
         x = unit_tree_show(v.m, "p.socket", "Listen");
         (void) x;
         ck_assert_str_eq(SOCKET(s)->ports->printed, "127.0.0.1:7777");
