@@ -239,6 +239,9 @@ int device_set_driver(Device *d, const char *driver) {
 int device_set_devname(Device *d, const char *devname) {
         _cleanup_free_ char *t = NULL;
 
+        /* "" would become "/dev/", which names no node (and which we refuse when it comes as such) */
+        if (isempty(devname))
+                return -EINVAL;
         if (devname[0] == '/') {
                 if (isempty(path_startswith(devname, "/dev")))
                         return -EINVAL;
