@@ -30,7 +30,8 @@ static int buf_reserve(Buf *b, size_t align, size_t n, uint8_t **ret) {
 
         if (start + n > BUS_MESSAGE_SIZE_MAX)
                 return -E2BIG;
-        if (start + n > b->alloc && !GREEDY_REALLOC(b->p, b->alloc, start + n))
+        /* Also allocate for an empty reservation on a fresh buffer: its pointer is used below. */
+        if ((start + n > b->alloc || !b->p) && !GREEDY_REALLOC(b->p, b->alloc, MAX(start + n, (size_t) 8)))
                 return -ENOMEM;
         memset(b->p + b->size, 0, start - b->size);
         b->size = start + n;
