@@ -19,6 +19,8 @@ packages=(
         libsystemd-dev
         # devmaster: module loading and block-device probing (builtins kmod and blkid)
         libkmod-dev libblkid-dev
+        # the manager's state store (crash recovery)
+        liblmdb-dev
 )
 
 missing=()

@@ -70,13 +70,13 @@ static const WireField fields[] = {
         CTX_STRV(85, directories[EXEC_DIRECTORY_CONFIGURATION]), CTX_FIXED(86, directory_modes),
         RUN_STR(87, prefix[EXEC_DIRECTORY_RUNTIME]), RUN_STR(88, prefix[EXEC_DIRECTORY_STATE]),
         RUN_STR(89, prefix[EXEC_DIRECTORY_CACHE]), RUN_STR(90, prefix[EXEC_DIRECTORY_LOGS]),
-        RUN_STR(91, prefix[EXEC_DIRECTORY_CONFIGURATION]),
+        RUN_STR(91, prefix[EXEC_DIRECTORY_CONFIGURATION]), RUN_FIXED(92, gate_fd),
 };
 
 void exec_run_init(ExecRun *r) {
         *r = (ExecRun) {
                 .stdin_fd = -1, .stdout_fd = -1, .stderr_fd = -1, .socket_fd = -1,
-                .named_fds = { -1, -1, -1 }, .exec_fd = -1, .log_level = -1, .log_target = -1,
+                .named_fds = { -1, -1, -1 }, .exec_fd = -1, .gate_fd = -1, .log_level = -1, .log_target = -1,
         };
 }
 

@@ -43,6 +43,8 @@ typedef struct ExecRun {
         int socket_fd;            /* StandardInput/Output/Error=socket */
         int named_fds[3];         /* fd:NAME for stdin, stdout, stderr */
         int exec_fd;              /* written to before execve() (Type=exec), or -1 */
+        int gate_fd;              /* read before execve(): a byte = go, EOF = the manager died
+                                   * before it recorded us (crash recovery), or -1 */
 
         char *cgroup_path;        /* absolute cgroupfs directory to join, or NULL */
         uint64_t watchdog_usec;

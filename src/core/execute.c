@@ -315,6 +315,7 @@ static int plan_run(const ExecCommand *c, const ExecContext *ctx, const ExecPara
         run->stdout_fd = fd_plan_add(plan, p->stdout_fd);
         run->stderr_fd = fd_plan_add(plan, p->stderr_fd);
         run->exec_fd = fd_plan_add(plan, p->exec_fd);
+        run->gate_fd = fd_plan_add(plan, p->gate_fd);
         return 0;
 }
 

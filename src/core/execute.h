@@ -79,6 +79,11 @@ typedef struct ExecParameters {
         /* Written to (one byte, 1) right before execve(); the caller sees it closed once the
          * execve() succeeded (Type=exec). -1: none. */
         int exec_fd;
+        /* Crash recovery: the helper waits for one byte on this fd (the read end of a pipe
+         * whose write end the caller keeps) right before execve(); at EOF, i.e. the manager
+         * died before it recorded the new process in its state store, it exits with
+         * EXIT_MANAGER_GONE without running the command. -1: no gate. */
+        int gate_fd;
 
         /* The cgroup directory the process joins before anything of the unit runs (absolute
          * path in the cgroup2 file system, e.g. /sys/fs/cgroup/system.slice/foo.service). NULL:
@@ -96,8 +101,12 @@ typedef struct ExecParameters {
         const char *tmp_dir, *var_tmp_dir;
 } ExecParameters;
 
+/* The exit status of a helper whose gate closed (ExecParameters.gate_fd): the command never ran.
+ * Outside systemd's range of codes. */
+#define EXIT_MANAGER_GONE 250
+
 #define EXEC_PARAMETERS_INIT \
-        { .stdin_fd = -1, .stdout_fd = -1, .stderr_fd = -1, .exec_fd = -1 }
+        { .stdin_fd = -1, .stdout_fd = -1, .stderr_fd = -1, .exec_fd = -1, .gate_fd = -1 }
 
 #define EXEC_DIRECTORY_PREFIXES_SYSTEM { "/run", "/var/lib", "/var/cache", "/var/log", "/etc" }
 

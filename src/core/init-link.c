@@ -7,6 +7,7 @@
  */
 
 #include <assert.h>
+#include <poll.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +17,7 @@
 #include "init-link.h"
 #include "log.h"
 #include "parse-util.h"
+#include "time-base.h"
 
 struct InitLink {
         Event *event;
@@ -28,6 +30,7 @@ struct InitLink {
         uint64_t last_serial; /* highest exit record serial delivered */
         bool store_received;
         bool gone;
+        bool pause_after_end; /* init_link_wait_store(): read nothing after FDSTORE_END */
 };
 
 static int link_send(InitLink *l, uint16_t type, const void *payload, size_t size,
@@ -130,11 +133,11 @@ static void dispatch(InitLink *l, const InitMessageHeader *h, const uint8_t *p, 
                 return;
         }
         case INIT_MSG_EXIT_RECORD: {
-                InitExitRecord rec;
+                InitExitRecord rec = {}; /* an older init sends no cgroup_id: 0 */
 
-                if (size < sizeof(rec))
+                if (size < INIT_EXIT_RECORD_MIN_SIZE)
                         break;
-                memcpy(&rec, p, sizeof(rec));
+                memcpy(&rec, p, MIN(size, sizeof(rec)));
                 if (rec.serial <= l->last_serial)
                         return; /* sent again after a re-HELLO, delivered before */
                 l->last_serial = rec.serial;
@@ -248,7 +251,7 @@ static int io_handler(EventSource *s, int fd, uint32_t revents, void *userdata) 
                         continue;
                 }
                 dispatch(l, &h, buf + sizeof(h), h.size, fds, n_fds);
-                if (l->gone)
+                if (l->gone || (l->pause_after_end && l->store_received))
                         return 0;
         }
 }
@@ -310,6 +313,10 @@ InitLink *init_link_free(InitLink *l) {
         return mfree(l);
 }
 
+int init_link_get_fd(const InitLink *l) {
+        return l->fd;
+}
+
 uint32_t init_link_get_generation(const InitLink *l) {
         return l->generation;
 }
@@ -349,4 +356,27 @@ int init_link_shutdown(InitLink *l, InitShutdownAction action, int exit_status) 
         };
 
         return link_send(l, INIT_MSG_SHUTDOWN, &p, sizeof(p), NULL, 0);
+}
+
+int init_link_wait_store(InitLink *l, uint64_t timeout_usec) {
+        usec_t deadline = now(CLOCK_MONOTONIC) + timeout_usec;
+
+        l->pause_after_end = true;
+        while (!l->store_received && !l->gone) {
+                struct pollfd p = { .fd = l->fd, .events = POLLIN };
+                usec_t n = now(CLOCK_MONOTONIC);
+
+                if (n >= deadline)
+                        break;
+                if (poll(&p, 1, (int) ((deadline - n) / 1000 + 1)) < 0 && errno != EINTR)
+                        break;
+                (void) io_handler(NULL, l->fd, 0, l);
+        }
+        l->pause_after_end = false;
+        return l->store_received ? 0 : l->gone ? -EPIPE : -ETIMEDOUT;
+}
+
+void init_link_process(InitLink *l) {
+        if (l && !l->gone)
+                (void) io_handler(NULL, l->fd, 0, l);
 }

@@ -23,7 +23,9 @@
 typedef struct InitLink InitLink;
 
 typedef struct InitLinkCallbacks {
-        /* A record not seen before; acknowledge it with init_link_ack() once it is stored. */
+        /* A record not seen before; acknowledge it with init_link_ack() once it is stored.
+         * record->cgroup_id names the process's cgroup even if its PID was never recorded
+         * (0: unknown, also from an older init that does not send it). */
         void (*exit_record)(InitLink *l, const InitExitRecord *record, void *userdata);
         /* One entry of the fd store: the callee takes the n fds. */
         void (*fdstore_entry)(InitLink *l, const char *name, int *fds, size_t n, void *userdata);
@@ -50,9 +52,18 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(InitLink *, init_link_free);
 /* From init's HELLO: which manager we are since boot (0 before the answer), the heartbeat
  * interval it expects. */
 uint32_t init_link_get_generation(const InitLink *l);
+/* The channel's fd (owned by the link), for re-execution in place (reexec.h). */
+int init_link_get_fd(const InitLink *l);
 uint64_t init_link_get_heartbeat_usec(const InitLink *l);
 /* Whether the fd store has been received completely since the last HELLO. */
 bool init_link_store_received(const InitLink *l);
+
+/* Startup: reads init's answer to HELLO and the fd store it pushes, blocking up to timeout_usec,
+ * and stops right after FDSTORE_END (the exit records that follow stay queued until the
+ * manager is ready for them). 0, -ETIMEDOUT or -EPIPE. */
+int init_link_wait_store(InitLink *l, uint64_t timeout_usec);
+/* Handles what is queued now (e.g. the exit records after init_link_wait_store()). */
+void init_link_process(InitLink *l);
 
 /* Drops every record up to serial at init. */
 int init_link_ack(InitLink *l, uint64_t serial);

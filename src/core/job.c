@@ -23,6 +23,7 @@
 #include "job.h"
 #include "log.h"
 #include "manager-bus.h"
+#include "manager-store.h"
 #include "manager.h"
 #include "string-util.h"
 #include "unit.h"
@@ -66,6 +67,10 @@ Job *job_new(Unit *u, JobType type) {
 static void job_unlink(Job *j) {
         Manager *m = j->manager;
 
+        if (j->in_store_queue) {
+                LIST_REMOVE(store_queue, m->store_job_queue, j);
+                j->in_store_queue = false;
+        }
         if (j->in_run_queue) {
                 LIST_REMOVE(run_queue, m->run_queue, j);
                 j->in_run_queue = false;
@@ -95,6 +100,7 @@ static void job_set_state(Job *j, JobState state) {
         j->state = state;
         if (!j->installed)
                 return;
+        job_add_to_store_queue(j);
         if (state == JOB_RUNNING)
                 j->manager->n_running_jobs++;
         else if (j->manager->n_running_jobs > 0)
@@ -115,6 +121,7 @@ static void job_uninstall(Job *j, bool signal) {
         if (*slot == j)
                 *slot = NULL;
         (void) hashmap_remove(m->jobs, JOB_ID_TO_PTR(j->id));
+        manager_store_forget_job(j);
         j->installed = false;
         if (signal) {
                 unit_add_to_gc_queue(j->unit);
@@ -581,6 +588,7 @@ void job_add_to_run_queue_of_ordered_units(Unit *u) {
 }
 
 void job_add_to_dbus_queue(Job *j) {
+        job_add_to_store_queue(j);
         if (j->in_dbus_queue)
                 return;
         LIST_PREPEND(dbus_queue, j->manager->dbus_job_queue, j);
@@ -890,4 +898,94 @@ char *job_dbus_path(const Job *j) {
         if (asprintf_safe(&p, "/org/freedesktop/systemd1/job/%" PRIu32, j->id) < 0)
                 return NULL;
         return p;
+}
+
+/* ---- Crash recovery (manager-store.c) -------------------------------------------------------- */
+
+int job_restore(Unit *u, uint32_t id, JobType type, JobState state, bool irreversible, bool ignore_order,
+                bool reloaded, usec_t begin, usec_t begin_running) {
+        Manager *m = u->manager;
+        usec_t deadline = USEC_INFINITY;
+        Job *j;
+        int r;
+
+        j = job_new(u, type);
+        if (!j)
+                return -ENOMEM;
+        j->id = id; /* the counter is set from the manager's record */
+        j->irreversible = irreversible;
+        j->ignore_order = ignore_order;
+        j->reloaded = reloaded;
+        j->begin_usec = begin;
+        j->begin_running_usec = begin_running;
+        j->sent_dbus_new_signal = true; /* clients saw JobNew from the manager before us */
+        if (*job_slot(j)) {
+                free(j);
+                return -EEXIST;
+        }
+        r = hashmap_ensure_put(&m->jobs, &trivial_hash_ops, JOB_ID_TO_PTR(id), j);
+        if (r < 0) {
+                free(j);
+                return r;
+        }
+        *job_slot(j) = j;
+        j->installed = true;
+        if (id >= m->current_job_id)
+                m->current_job_id = id + 1;
+        job_set_state(j, state);
+        /* The timeouts run from when the job began, not from now. */
+        if (begin != USEC_INFINITY && u->rt.job_timeout > 0 && u->rt.job_timeout != USEC_INFINITY)
+                deadline = usec_add(begin, u->rt.job_timeout);
+        if (state == JOB_RUNNING && begin_running != USEC_INFINITY && u->rt.job_running_timeout > 0 &&
+            u->rt.job_running_timeout != USEC_INFINITY)
+                deadline = MIN(deadline, usec_add(begin_running, u->rt.job_running_timeout));
+        if (deadline != USEC_INFINITY && m->event &&
+            event_add_time(m->event, &j->timer_event_source, CLOCK_MONOTONIC, deadline, 0, job_dispatch_timer, j) >= 0)
+                (void) event_source_set_description(j->timer_event_source, "job-timeout");
+        return 0;
+}
+
+void job_resume(Job *j) {
+        Unit *u = j->unit;
+        UnitActiveState s = unit_active_state(u);
+        bool retry = false;
+
+        if (j->state == JOB_WAITING) {
+                job_add_to_run_queue(j);
+                return;
+        }
+        switch (j->type) {
+        case JOB_START:
+        case JOB_VERIFY_ACTIVE:
+                if (unit_active_state_is_active_or_reloading(s))
+                        job_finish_and_invalidate(j, JOB_DONE, true, false);
+                else if (s == UNIT_FAILED)
+                        job_finish_and_invalidate(j, JOB_FAILED, true, false);
+                else
+                        retry = s != UNIT_ACTIVATING;
+                break;
+        case JOB_RELOAD:
+                if (s == UNIT_ACTIVE)
+                        job_finish_and_invalidate(j, JOB_DONE, true, false);
+                else
+                        retry = !IN_SET(s, UNIT_ACTIVATING, UNIT_RELOADING);
+                break;
+        case JOB_STOP:
+        case JOB_RESTART:
+                if (unit_active_state_is_inactive_or_failed(s))
+                        job_finish_and_invalidate(j, JOB_DONE, true, false);
+                else
+                        retry = s != UNIT_DEACTIVATING;
+                break;
+        default:
+                retry = true;
+                break;
+        }
+        if (retry) {
+                /* It had not begun (no process was recorded for it): run it now, once. */
+                log_unit_debug(u, "Job %s/%s was interrupted before it began, running it again.", u->id,
+                               job_type_to_string(j->type));
+                job_set_state(j, JOB_WAITING);
+                job_add_to_run_queue(j);
+        }
 }

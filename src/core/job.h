@@ -48,6 +48,8 @@ struct Job {
         LIST_FIELDS(Job, dbus_queue);
         LIST_FIELDS(Job, gc_queue);
         bool in_run_queue, in_dbus_queue, in_gc_queue;
+        LIST_FIELDS(Job, store_queue); /* manager-store.c: to be written at the next commit */
+        bool in_store_queue;
 
         EventSource *timer_event_source;  /* JobTimeoutSec=/JobRunningTimeoutSec= */
         usec_t begin_usec;                /* CLOCK_MONOTONIC when installed */
@@ -145,6 +147,15 @@ void manager_dispatch_gc_job_queue(Manager *m);
 /* Whether j may run now: nothing it is ordered after (or, for stops, before) has a job that
  * must run first. */
 bool job_is_runnable(Job *j);
+
+/* Crash recovery (manager-store.c): installs a job read back from the state store, with its id,
+ * state and begin times (timeouts run from those); no signal is sent. */
+int job_restore(Unit *u, uint32_t id, JobType type, JobState state, bool irreversible, bool ignore_order,
+                bool reloaded, usec_t begin, usec_t begin_running);
+/* After every unit was brought back: a waiting job is queued; a running job finishes if its unit
+ * reached the goal (or failed), keeps running if the unit is on its way, and runs again if it
+ * had not begun. */
+void job_resume(Job *j);
 
 /* ---- Internal: used by transaction.c ---- */
 

@@ -27,9 +27,12 @@
 #include "job.h"
 #include "log.h"
 #include "main-args.h"
+#include "fault-inject.h"
 #include "manager-bus.h"
+#include "manager-store.h"
 #include "manager-sysbus.h"
 #include "manager.h"
+#include "reexec.h"
 #include "string-util.h"
 #include "strv.h"
 
@@ -100,20 +103,25 @@ static int on_signal(EventSource *s, const struct signalfd_siginfo *si, void *us
 /* ---- the channel to sysmaster-init ------------------------------------------------------- */
 
 static void init_exit_record(InitLink *l, const InitExitRecord *rec, void *userdata) {
+        Manager *m = userdata;
+
+        (void) l;
         /* A process of ours that init reaped while no manager ran (or that was re-parented to
-         * it): the unit learns how it ended as if we had reaped it. */
-        manager_dispatch_child_exit(userdata, NULL, rec->pid, rec->code, rec->status);
-        (void) init_link_ack(l, rec->serial);
+         * it): the unit learns how it ended as if we had reaped it. A PID no unit watches was
+         * never recorded: a helper whose gate never opened (it ran nothing), or a process a
+         * service forked. Acknowledged once the store holds the consequences. */
+        if (hashmap_get(m->watch_pids, PID_TO_PTR(rec->pid)))
+                log_debug("PID %d ended while no manager ran (code=%d, status=%d).", (int) rec->pid, rec->code,
+                          rec->status);
+        manager_dispatch_child_exit(m, NULL, rec->pid, rec->code, rec->status);
+        manager_store_ack_exit(m, rec->serial);
 }
 
 static void init_fdstore_entry(InitLink *l, const char *name, int *fds, size_t n, void *userdata) {
         (void) l;
-        (void) userdata;
-        /* Taking fds back after a manager restart is the crash-recovery work; until then the
-         * entries are not ours to keep. */
-        log_debug("Ignoring fd store entry \"%s\" (%zu fds) from init.", name, n);
-        for (size_t i = 0; i < n; i++)
-                safe_close(fds[i]);
+        /* kept by the manager before us: claimed by name while starting up (manager-store.h) */
+        if (manager_add_recovered_fds(userdata, name, fds, n) < 0)
+                log_oom();
 }
 
 static void init_signal(InitLink *l, int sig, void *userdata) {
@@ -287,6 +295,7 @@ static int on_post(EventSource *s, void *userdata) {
         if (m->startup_finished || !hashmap_isempty(m->jobs))
                 return 0;
         m->startup_finished = true;
+        manager_store_mark_dirty(m);
         dual_timestamp_now(&m->timestamps[MANAGER_TIMESTAMP_FINISH]);
         total = m->timestamps[MANAGER_TIMESTAMP_FINISH].monotonic -
                 m->timestamps[MANAGER_TIMESTAMP_USERSPACE].monotonic;
@@ -304,6 +313,7 @@ static int run(int argc, char *argv[]) {
         _cleanup_free_ char *cmdline = NULL;
         const char *runtime_dir;
         sigset_t mask;
+        EventSource *post_source = NULL;
         int r, exit_status = 0;
 
         log_parse_environment();
@@ -358,8 +368,29 @@ static int run(int argc, char *argv[]) {
                 log_info("Not started by sysmaster-init; running on my own.");
         else if (r < 0)
                 log_warning_errno(r, "Failed to set up the channel to sysmaster-init, ignoring: %m");
+        (void) reexec_prepare(argv, m->init_link ? init_link_get_fd(m->init_link) : -1);
+        reexec_install_crash_handler();
 
+        /* Crash recovery: a manager that is not the first one since boot (or that re-executed
+         * itself) takes the state of its predecessor from the store and init's fd store. */
         runtime_dir = getenv("SYSMASTER_RUNTIME_DIR") ?: "/run";
+        if (m->init_link) {
+                r = init_link_wait_store(m->init_link, 10 * USEC_PER_SEC);
+                if (r < 0)
+                        log_warning_errno(r, "sysmaster-init did not hand over its fd store: %m");
+        }
+        m->recovering = reexec_was_reexecuted() || (m->init_link && init_link_get_generation(m->init_link) > 1);
+        m->runtime_dir = strdup(runtime_dir);
+        if (!m->runtime_dir)
+                return log_oom();
+        fault_inject_setup(runtime_dir);
+        r = manager_store_open(m);
+        if (r < 0)
+                log_warning_errno(r, "Running without a state store: a crash will lose state.");
+        if (m->recovering)
+                log_notice("Recovering the state of the manager before me (%s).",
+                           reexec_was_reexecuted() ? "re-executed" : "it ended");
+
         r = manager_setup_runtime(m, e, runtime_dir);
         if (r < 0)
                 return r;
@@ -371,13 +402,24 @@ static int run(int argc, char *argv[]) {
                 if (r < 0)
                         return log_error_errno(r, "Failed to watch signal %s: %m", strsignal(handled_signals[i]));
         }
-        r = event_add_post(e, NULL, on_post, m);
+        r = event_add_post(e, &post_source, on_post, m);
         if (r < 0)
                 return log_error_errno(r, "Failed to add the startup watch: %m");
 
-        r = startup(m, &args);
-        if (r < 0)
-                return r;
+        if (m->recovering) {
+                /* init's exit records of what ended meanwhile, then the interrupted jobs */
+                init_link_process(m->init_link);
+                manager_store_resume(m);
+                manager_drop_recovered_fds(m);
+                if (m->startup_finished)
+                        (void) event_source_set_enabled(post_source, EVENT_OFF);
+                log_info("Recovered %zu units and %zu jobs.", ordered_set_size(m->all_units), hashmap_size(m->jobs));
+        } else {
+                r = startup(m, &args);
+                if (r < 0)
+                        return r;
+                manager_drop_recovered_fds(m);
+        }
 
         for (;;) {
                 while (m->objective == MANAGER_OK) {
@@ -393,14 +435,13 @@ static int run(int argc, char *argv[]) {
                         continue;
                 }
                 if (m->objective == MANAGER_REEXECUTE) {
-                        /* Handing the whole state to a new image is the crash-recovery work;
-                         * until then a re-execution re-reads the configuration and keeps
-                         * running. */
-                        log_warning("Re-execution is not implemented yet, reloading instead.");
+                        /* The new image takes everything from the store (reexec.h). */
                         m->objective = MANAGER_OK;
-                        r = manager_reload(m);
-                        if (r < 0)
-                                log_error_errno(r, "Failed to reload: %m");
+                        (void) manager_store_flush(m);
+                        if (m->store)
+                                (void) reexec_now();
+                        else
+                                log_error("No state store: cannot re-execute without losing state.");
                         continue;
                 }
                 break;

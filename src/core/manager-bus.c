@@ -29,6 +29,7 @@
 #include "job.h"
 #include "log.h"
 #include "manager-bus.h"
+#include "manager-store.h"
 #include "manager-sysbus.h"
 #include "manager.h"
 #include "path-util.h"
@@ -83,9 +84,15 @@ static void connection_gone(Bus *bus, void *userdata) {
                 }
 }
 
+/* Nothing a client learns from us may be lost by a crash: commit the state store first. */
+static void commit_before_send(void *userdata) {
+        (void) manager_store_flush(userdata);
+}
+
 int manager_bus_register_objects(Bus *b, Manager *m, bool p2p) {
         int r;
 
+        bus_set_send_hook(b, commit_before_send, m);
         r = bus_manager_register(b, m);
         if (r >= 0)
                 r = bus_unit_register(b, m);
@@ -236,6 +243,8 @@ int manager_bus_setup(Manager *m, int listen_fd) {
         r = bus_guid_new(mb->guid);
         if (r < 0)
                 goto fail;
+        if (listen_fd < 0)
+                listen_fd = manager_take_fd(m, "private"); /* after a restart: init kept it */
         if (listen_fd >= 0)
                 mb->listen_fd = listen_fd;
         else {
@@ -249,6 +258,8 @@ int manager_bus_setup(Manager *m, int listen_fd) {
                         log_error_errno(r, "Failed to listen on %s: %m", mb->socket_path);
                         goto fail;
                 }
+                /* clients connecting while we restart wait in its backlog */
+                manager_keep_fds(m, "private", &mb->listen_fd, 1);
         }
         r = event_add_io(m->event, &mb->listen_source, mb->listen_fd, EPOLLIN, on_accept, mb);
         if (r < 0)

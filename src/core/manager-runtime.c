@@ -18,6 +18,8 @@
 #include "job.h"
 #include "log.h"
 #include "manager-bus.h"
+#include "fault-inject.h"
+#include "manager-store.h"
 #include "manager.h"
 #include "path-util.h"
 #include "string-util.h"
@@ -318,6 +320,8 @@ void manager_dispatch_queues(Manager *m) {
                         continue;
                 if (dispatch_stop_when_unneeded_queue(m) > 0)
                         continue;
+                if (m->dbus_unit_queue || m->dbus_job_queue)
+                        fault_point("before-signal");
                 (void) dispatch_dbus_queue(m);
         }
         m->dispatching_queues = false;
@@ -335,6 +339,8 @@ static int on_queue_post(EventSource *s, void *userdata) {
         (void) s;
         if (!queues_empty(m))
                 manager_dispatch_queues(m);
+        /* one transaction per iteration (manager-store.h) */
+        (void) manager_store_flush(m);
         return 0;
 }
 
@@ -364,14 +370,17 @@ static bool dispatch_one_child(Manager *m) {
         u = hashmap_get(m->watch_pids, PID_TO_PTR(pid));
         if (!u)
                 u = manager_get_unit_by_cgroup_pid(m, pid);
-        {
-                siginfo_t reaped = {};
-                (void) waitid(P_PID, (id_t) pid, &reaped, WEXITED | WNOHANG);
-        }
         log_debug("Child %d (%s) died (code=%s, status=%i).", (int) pid, u ? u->id : "n/a",
                   sigchld_code_to_string(si.si_code), si.si_status);
         if (u)
                 manager_dispatch_child_exit(m, u, pid, si.si_code, si.si_status);
+        /* Reaped only once the store holds what its end caused: if we die before, the zombie
+         * (ours after an in-place restart, init's record otherwise) tells the next manager. */
+        (void) manager_store_flush(m);
+        {
+                siginfo_t reaped = {};
+                (void) waitid(P_PID, (id_t) pid, &reaped, WEXITED | WNOHANG);
+        }
         return true;
 }
 
@@ -386,13 +395,15 @@ void manager_dispatch_child_exit(Manager *m, Unit *u, pid_t pid, int code, int s
         unit_add_to_gc_queue(u);
 }
 
-static int on_sigchld(EventSource *s, const struct signalfd_siginfo *si, void *userdata) {
-        Manager *m = userdata;
-
-        (void) s;
-        (void) si;
+void manager_reap_children(Manager *m) {
         while (dispatch_one_child(m))
                 ;
+}
+
+static int on_sigchld(EventSource *s, const struct signalfd_siginfo *si, void *userdata) {
+        (void) s;
+        (void) si;
+        manager_reap_children(userdata);
         return 0;
 }
 
@@ -515,17 +526,23 @@ static int setup_notify(Manager *m) {
         r = mkdir_p(dir, 0755);
         if (r < 0)
                 return log_error_errno(r, "Failed to create %s: %m", dir);
-        fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-        if (fd < 0)
-                return log_error_errno(errno, "Failed to allocate notification socket: %m");
-        (void) unlink(path);
-        memcpy(sa.sun_path, path, strlen(path) + 1);
-        if (bind(fd, (struct sockaddr *) &sa, sizeof sa) < 0)
-                return log_error_errno(errno, "Failed to bind notify socket %s: %m", path);
-        if (setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof one) < 0)
-                return log_error_errno(errno, "Failed to enable SO_PASSCRED on the notify socket: %m");
-        if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) < 0)
-                (void) setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+        /* After a restart the socket comes back from init's fd store: what services sent
+         * meanwhile waits in it. */
+        fd = manager_take_fd(m, "notify");
+        if (fd < 0) {
+                fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+                if (fd < 0)
+                        return log_error_errno(errno, "Failed to allocate notification socket: %m");
+                (void) unlink(path);
+                memcpy(sa.sun_path, path, strlen(path) + 1);
+                if (bind(fd, (struct sockaddr *) &sa, sizeof sa) < 0)
+                        return log_error_errno(errno, "Failed to bind notify socket %s: %m", path);
+                if (setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof one) < 0)
+                        return log_error_errno(errno, "Failed to enable SO_PASSCRED on the notify socket: %m");
+                if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) < 0)
+                        (void) setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+                manager_keep_fds(m, "notify", &fd, 1);
+        }
         r = event_add_io(m->event, &m->notify_event_source, fd, EPOLLIN, on_notify, m);
         if (r < 0)
                 return log_error_errno(r, "Failed to watch the notify socket: %m");
@@ -545,7 +562,8 @@ int manager_setup_runtime(Manager *m, Event *e, const char *runtime_dir) {
 
         if (m->event)
                 return -EBUSY;
-        m->runtime_dir = strdup(runtime_dir ?: "/run");
+        if (!m->runtime_dir)
+                m->runtime_dir = strdup(runtime_dir ?: "/run");
         if (!m->runtime_dir)
                 return log_oom();
         m->event = event_ref(e);
@@ -573,11 +591,18 @@ int manager_setup_runtime(Manager *m, Event *e, const char *runtime_dir) {
         r = manager_setup_perpetual_units(m);
         if (r < 0)
                 return log_error_errno(r, "Failed to create the perpetual units: %m");
-        /* The perpetual units are up from the start (-.slice, system.slice, init.scope). */
+        /* After a crash or re-execution: the units as the store has them (manager-store.h). */
+        if (m->recovering)
+                (void) manager_store_restore(m);
+        /* The perpetual units are up from the start (-.slice, system.slice, init.scope); restored
+         * units take their saved state. */
         Unit *u;
-        ORDERED_SET_FOREACH(u, m->all_units)
+        ORDERED_SET_FOREACH(u, m->all_units) {
                 if (UNIT_VTABLE(u)->coldplug)
                         (void) UNIT_VTABLE(u)->coldplug(u);
+                if (m->recovering)
+                        u->last_active_state = unit_active_state(u);
+        }
         /* catch up on what was queued before there was a loop */
         (void) event_source_set_enabled(m->queue_event_source, EVENT_ONESHOT);
         return 0;
@@ -591,6 +616,7 @@ void manager_done_runtime(Manager *m) {
                 job_free(j);
         m->jobs = hashmap_free(m->jobs);
         manager_bus_done(m);
+        manager_store_close(m);
         m->run_queue_event_source = event_source_disable_unref(m->run_queue_event_source);
         m->queue_event_source = event_source_disable_unref(m->queue_event_source);
         m->post_event_source = event_source_disable_unref(m->post_event_source);
@@ -630,6 +656,7 @@ int manager_reload(Manager *m) {
                 unit_reset_to_stub(units[i]);
                 manager_enqueue_load(m, units[i]);
         }
+        fault_point("mid-reload");
         manager_dispatch_load_queue(m);
         m->n_reloading--;
         for (size_t i = 0; i < n; i++) {

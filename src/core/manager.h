@@ -26,6 +26,7 @@
 typedef struct Job Job;
 typedef struct InitLink InitLink;
 typedef struct ManagerBus ManagerBus;
+typedef struct StateStore StateStore;
 
 /* What the main loop does when it returns (manager_loop()). */
 typedef enum ManagerObjective {
@@ -115,6 +116,20 @@ struct Manager {
         /* The channel to sysmaster-init (main.c sets it up) */
         InitLink *init_link;
 
+        /* Crash recovery (manager-store.c) */
+        StateStore *store;       /* NULL: no persistence (unit tests, a manager without init) */
+        bool recovering;         /* the units are being brought back from the store */
+        bool store_manager_dirty; /* the manager's own record ("m") changed */
+        LIST_HEAD(Unit, store_unit_queue);
+        LIST_HEAD(Job, store_job_queue);
+        char **store_deleted;    /* keys of freed units/jobs, removed at the next commit */
+        char **store_released_fds; /* init fd store entries dropped after the next commit */
+        Serializer store_ser;    /* reused buffer */
+        int *gates;              /* write ends of spawned helpers' gates, opened after the commit */
+        size_t n_gates, n_gates_alloc;
+        uint64_t pending_exit_ack; /* init's exit records up to this serial, acknowledged after the commit */
+        Hashmap *recovered_fds;  /* fd store name (owned) → FdList* (from init, not yet claimed) */
+
         /* Defaults (system.conf; these are systemd 252's) */
         usec_t default_timeout_start_usec, default_timeout_stop_usec, default_timeout_abort_usec;
         bool default_timeout_abort_set;
@@ -165,6 +180,9 @@ int manager_setup_runtime(Manager *m, Event *e, const char *runtime_dir);
 /* A process of unit u (NULL: the unit watching pid, if any) ended, reaped by us or by init:
  * tells the unit's type (code CLD_EXITED/KILLED/DUMPED and status) and queues the unit for GC. */
 void manager_dispatch_child_exit(Manager *m, Unit *u, pid_t pid, int code, int status);
+/* Handles every child that exited and was not reaped yet (SIGCHLD; and after an in-place
+ * re-execution, whose SIGCHLD may have been lost). */
+void manager_reap_children(Manager *m);
 /* The unit a pid belongs to: watched pids first, then its cgroup. NULL if none. */
 Unit *manager_get_unit_by_pid(Manager *m, pid_t pid);
 /* Runs the queues that are due (also run from the event loop's post source). */

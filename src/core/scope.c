@@ -274,6 +274,23 @@ static int scope_stop(Unit *u) {
         }
 }
 
+/* Crash recovery (manager-store.h): state and result, taken as read back (no side effects). */
+static void scope_serialize(Unit *u, Serializer *s) {
+        ser_item(s, "state", scope_state_to_string(SCOPE(u)->state));
+        ser_item(s, "result", scope_result_to_string(SCOPE(u)->result));
+}
+
+static int scope_deserialize_item(Unit *u, const char *key, const char *value) {
+        ScopeState st;
+        ScopeResult r;
+
+        if (streq(key, "state") && (st = scope_state_from_string(value)) >= 0)
+                SCOPE(u)->state = st;
+        else if (streq(key, "result") && (r = scope_result_from_string(value)) >= 0)
+                SCOPE(u)->result = r;
+        return 0;
+}
+
 static int scope_coldplug(Unit *u) {
         Scope *s = SCOPE(u);
 
@@ -345,6 +362,8 @@ const UnitVTable scope_vtable = {
         .stop = scope_stop,
         .kill = scope_kill,
         .coldplug = scope_coldplug,
+        .serialize = scope_serialize,
+        .deserialize_item = scope_deserialize_item,
         .active_state = scope_active_state,
         .sub_state_to_string = scope_sub_state_to_string,
         .result_to_string = scope_result_string,

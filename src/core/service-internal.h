@@ -31,6 +31,10 @@ void service_force_watchdog(Service *s);
 void service_extend_timeout(Service *s, usec_t extend_timeout_usec);
 void service_override_watchdog_timeout(Service *s, usec_t usec);
 
+/* service-serialize.c: UnitVTable.serialize/deserialize_item */
+void service_serialize(Unit *u, Serializer *s);
+int service_deserialize_item(Unit *u, const char *key, const char *value);
+
 /* service-pid.c */
 void service_unwatch_control_pid(Service *s);
 void service_unwatch_main_pid(Service *s);

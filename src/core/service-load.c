@@ -150,6 +150,7 @@ void service_init(Unit *u) {
         s->guess_main_pid = true;
         s->oom_policy = -1;
         s->state = s->deserialized_state = SERVICE_DEAD;
+        s->deserialized_timer = USEC_INFINITY;
         s->control_command_kind = _EXEC_COMMAND_KIND_INVALID;
         s->stdin_fd = s->stdout_fd = s->stderr_fd = -1;
         s->watchdog_override_usec = USEC_INFINITY;

@@ -14,6 +14,7 @@
 
 #include "fd-util.h"
 #include "log.h"
+#include "manager-store.h"
 #include "parse-util.h"
 #include "service-internal.h"
 #include "socket.h"
@@ -37,6 +38,10 @@ void service_release_fd_store(Service *s) {
 }
 
 void service_close_socket_fds(Service *s) {
+        if (s->connection_fd_name) {
+                manager_keep_fds(UNIT(s)->manager, s->connection_fd_name, NULL, 0);
+                s->connection_fd_name = mfree(s->connection_fd_name);
+        }
         for (size_t i = 0; i < s->n_socket_fds; i++)
                 safe_close(s->socket_fds[i]);
         s->socket_fds = mfree(s->socket_fds);

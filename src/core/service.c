@@ -27,6 +27,8 @@
 #include "job.h"
 #include "kill.h"
 #include "log.h"
+#include "fault-inject.h"
+#include "manager-store.h"
 #include "manager.h"
 #include "parse-util.h"
 #include "path-util.h"
@@ -377,7 +379,14 @@ static int service_spawn(Service *s, ExecCommand *c, ExecCommandKind kind, usec_
         r = service_arm_timer(s, usec_add(now(CLOCK_MONOTONIC), timeout));
         if (r < 0)
                 return r;
+        p.gate_fd = manager_spawn_gate(u->manager); /* opened after the next commit */
         r = exec_spawn(c, &s->exec_context, &p, &pid);
+        p.gate_fd = safe_close(p.gate_fd);
+        if (r >= 0)
+                fault_point("after-fork");
+        /* The connection is the process's once the spawn is committed: init may let it go. */
+        if (r >= 0 && kind == EXEC_START && s->connection_fd_name)
+                manager_release_fds_after_commit(u->manager, TAKE_PTR(s->connection_fd_name));
         if (r < 0)
                 return r;
         s->exec_fd_event_source = event_source_disable_unref(s->exec_fd_event_source);
@@ -1199,6 +1208,36 @@ static void service_sigchld_control(Service *s, pid_t pid, int code, int status,
         service_control_done(s, f);
 }
 
+/* Crash recovery: a helper whose gate never opened (the manager recorded it, then died before
+ * letting it run: execute.h, gate_fd) ran nothing. Its command runs again in its place, as if
+ * the spawn had happened now. True if handled. */
+static bool service_respawn_ungated(Service *s, pid_t pid, int code, int status) {
+        bool main_process = pid == s->main_pid && s->main_command;
+        ExecCommand *c = main_process ? s->main_command : s->control_command;
+        ExecCommandKind kind = main_process ? EXEC_START : s->control_command_kind;
+        usec_t timeout;
+        pid_t new_pid;
+        int r;
+
+        if (code != CLD_EXITED || status != EXIT_MANAGER_GONE || !c || (!main_process && pid != s->control_pid))
+                return false;
+        log_unit_notice(UNIT(s), "%s was recorded but never ran (the manager went away), running it again.",
+                        service_exec_command_to_string(kind));
+        timeout = IN_SET(kind, EXEC_STOP, EXEC_STOP_POST) ? s->timeout_stop_usec
+                  : s->state == SERVICE_RUNNING ? USEC_INFINITY : s->timeout_start_usec;
+        r = service_spawn(s, c, kind, timeout,
+                          kind == EXEC_START ? main_flags
+                                             : EXEC_APPLY_SANDBOXING | EXEC_APPLY_CHROOT | EXEC_IS_CONTROL | EXEC_APPLY_TTY_STDIN,
+                          kind == EXEC_START ? SPAWN_PASS_FDS : 0, &new_pid);
+        if (r < 0)
+                return false;
+        if (main_process)
+                (void) service_set_main_pid(s, new_pid);
+        else
+                s->control_pid = new_pid;
+        return true;
+}
+
 static void service_sigchld_event(Unit *u, pid_t pid, int code, int status) {
         Service *s = SERVICE(u);
         ExitClean clean = s->type == SERVICE_ONESHOT ||
@@ -1207,6 +1246,8 @@ static void service_sigchld_event(Unit *u, pid_t pid, int code, int status) {
                                   : EXIT_CLEAN_DAEMON;
         ServiceResult f;
 
+        if (service_respawn_ungated(s, pid, code, status))
+                return;
         if (is_clean_exit(code, status, clean, &s->success_status))
                 f = SERVICE_SUCCESS;
         else if (code == CLD_EXITED)
@@ -1487,6 +1528,48 @@ static const char *service_finished_job(Unit *u, JobType t, JobResult result) {
         return NULL;
 }
 
+/* Crash recovery: the state read back is taken without side effects; the PIDs were watched
+ * again already (manager-store.c), the exit records of init come next. */
+static int service_coldplug(Unit *u) {
+        Service *s = SERVICE(u);
+        ServiceState st = s->deserialized_state;
+
+        if (!u->manager->recovering)
+                return 0;
+        /* the Accept=yes connection init kept for us, if it was not handed to the process yet */
+        if (s->connection_fd_name) {
+                _cleanup_free_ int *fds = NULL;
+                size_t n = manager_take_fds(u->manager, s->connection_fd_name, &fds);
+
+                if (n == 1 && (s->socket_fd_names = strv_new("connection"))) {
+                        s->socket_fds = TAKE_PTR(fds);
+                        s->n_socket_fds = 1;
+                        s->socket_fds_connection = true;
+                } else {
+                        for (size_t i = 0; i < n; i++)
+                                safe_close(fds[i]);
+                        manager_keep_fds(u->manager, s->connection_fd_name, NULL, 0);
+                        s->connection_fd_name = mfree(s->connection_fd_name);
+                }
+        }
+        if (st == s->state)
+                return 0;
+        s->state = st;
+        if (s->deserialized_timer != USEC_INFINITY &&
+            IN_SET(st, SERVICE_CONDITION, SERVICE_START_PRE, SERVICE_START, SERVICE_START_POST, SERVICE_RUNNING,
+                   SERVICE_RELOAD, STOP_STATES, SERVICE_AUTO_RESTART, SERVICE_CLEANING))
+                (void) service_arm_timer(s, s->deserialized_timer);
+        s->deserialized_timer = USEC_INFINITY;
+        if (IN_SET(st, SERVICE_START_POST, SERVICE_RUNNING, SERVICE_RELOAD) && s->watchdog_timestamp.monotonic > 0)
+                service_start_watchdog(s);
+        if (!IN_SET(st, SERVICE_START, SERVICE_START_POST, SERVICE_RUNNING, SERVICE_RELOAD, STOP_STATES))
+                s->main_pid = 0;
+        if (!IN_SET(st, SERVICE_CONDITION, SERVICE_START_PRE, SERVICE_START, SERVICE_START_POST, SERVICE_RELOAD,
+                    STOP_STATES, SERVICE_CLEANING))
+                s->control_pid = 0;
+        return 0;
+}
+
 const UnitVTable service_vtable = {
         .object_size = sizeof(Service),
         .sub_state_names = service_sub_state_names,
@@ -1506,6 +1589,9 @@ const UnitVTable service_vtable = {
         .sigchld_event = service_sigchld_event,
         .notify_message = service_notify_message,
         .cgroup_empty = service_cgroup_empty,
+        .coldplug = service_coldplug,
+        .serialize = service_serialize,
+        .deserialize_item = service_deserialize_item,
         .gc_jobs = false,
         .can_fail = true,
         .can_transient = true,

@@ -203,7 +203,13 @@ typedef struct Service {
         bool exec_unsupported;               /* DynamicUser=/PAMName=: loads, but cannot start */
 
         /* Added by socket.c */
-        Unit *accept_socket;                 /* the Accept=yes socket whose connection socket_fds is */
+        Unit *accept_socket;
+        /* Crash recovery: the name under which init keeps the Accept=yes connection
+         * ("conn:SOCKET/SERVICE") until the process that serves it was committed; NULL if none */
+        char *connection_fd_name;
+
+        /* Added by service-serialize.c: the timer's deadline read back, USEC_INFINITY if none */
+        usec_t deserialized_timer;                 /* the Accept=yes socket whose connection socket_fds is */
 } Service;
 
 #define SERVICE(u) ((Service *) (u))

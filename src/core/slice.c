@@ -74,6 +74,19 @@ static int slice_stop(Unit *u) {
         return 1;
 }
 
+/* Crash recovery (manager-store.h): the state alone; taken as read back (no side effects). */
+static void slice_serialize(Unit *u, Serializer *s) {
+        ser_item(s, "state", slice_state_to_string(SLICE(u)->state));
+}
+
+static int slice_deserialize_item(Unit *u, const char *key, const char *value) {
+        SliceState st;
+
+        if (streq(key, "state") && (st = slice_state_from_string(value)) >= 0)
+                SLICE(u)->state = st;
+        return 0;
+}
+
 static int slice_coldplug(Unit *u) {
         Slice *s = SLICE(u);
 
@@ -108,6 +121,8 @@ const UnitVTable slice_vtable = {
         .stop = slice_stop,
         .kill = slice_kill,
         .coldplug = slice_coldplug,
+        .serialize = slice_serialize,
+        .deserialize_item = slice_deserialize_item,
         .active_state = slice_active_state,
         .sub_state_to_string = slice_sub_state_to_string,
         .may_gc = slice_may_gc,

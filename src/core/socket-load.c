@@ -90,7 +90,8 @@ void socket_init(Unit *u) {
         Socket *s = SOCKET(u);
 
         socket_reset_settings(s);
-        s->state = SOCKET_DEAD;
+        s->state = s->deserialized_state = SOCKET_DEAD;
+        s->deserialized_timer = USEC_INFINITY;
         s->control_command_kind = _EXEC_COMMAND_KIND_INVALID;
 }
 

@@ -9,6 +9,7 @@
 
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <mqueue.h>
 #include <netinet/ip.h>
@@ -26,7 +27,10 @@
 #include "job.h"
 #include "kill.h"
 #include "log.h"
+#include "init-protocol.h"
+#include "manager-store.h"
 #include "manager.h"
+#include "parse-util.h"
 #include "path-util.h"
 #include "signal-util.h"
 #include "socket-internal.h"
@@ -118,7 +122,44 @@ static int socket_watch_fds(Socket *s) {
         return 0;
 }
 
+/* The listening fds live in init's fd store too (manager-store.h), under "socket:ID", so that a
+ * restarted manager listens on the very same sockets: a client connecting meanwhile waits. */
+static void socket_keep_fds(Socket *s, bool open) {
+        _cleanup_free_ char *name = strjoin("socket:", UNIT(s)->id);
+        int fds[INIT_FDS_PER_MESSAGE_MAX];
+        size_t n = 0;
+
+        if (!name)
+                return;
+        for (SocketPort *p = s->ports; open && p && n < ELEMENTSOF(fds); p = p->next)
+                if (p->fd >= 0)
+                        fds[n++] = p->fd;
+        manager_keep_fds(UNIT(s)->manager, name, fds, n);
+}
+
+/* Takes the fds back after a restart, in the order of the ports. */
+static void socket_take_kept_fds(Socket *s) {
+        _cleanup_free_ char *name = strjoin("socket:", UNIT(s)->id);
+        _cleanup_free_ int *fds = NULL;
+        size_t n, i = 0;
+
+        if (!name)
+                return;
+        n = manager_take_fds(UNIT(s)->manager, name, &fds);
+        for (SocketPort *p = s->ports; p && i < n; p = p->next)
+                if (p->fd < 0)
+                        p->fd = fds[i++];
+        for (; i < n; i++)
+                safe_close(fds[i]);
+}
+
 static void socket_close_fds(Socket *s) {
+        bool any = false;
+
+        for (SocketPort *p = s->ports; p; p = p->next)
+                any = any || p->fd >= 0;
+        if (any)
+                socket_keep_fds(s, false);
         for (SocketPort *p = s->ports; p; p = p->next) {
                 bool was_open = p->fd >= 0;
 
@@ -596,7 +637,9 @@ static int socket_spawn_with(Socket *s, const ExecCommand *c, const ExecContext 
         r = socket_arm_timer(s, usec_add(now(CLOCK_MONOTONIC), s->timeout_usec));
         if (r < 0)
                 return r;
+        p.gate_fd = manager_spawn_gate(UNIT(s)->manager); /* opened after the next commit */
         r = exec_spawn(c, ctx, &p, &pid);
+        p.gate_fd = safe_close(p.gate_fd);
         if (r < 0)
                 return r;
         r = unit_watch_pid(u, pid);
@@ -788,6 +831,7 @@ static void socket_enter_start_chown(Socket *s) {
                 socket_enter_stop_pre(s, SOCKET_FAILURE_RESOURCES);
                 return;
         }
+        socket_keep_fds(s, true);
         if (isempty(s->user) && isempty(s->group)) {
                 socket_enter_start_post(s);
                 return;
@@ -886,9 +930,26 @@ static void socket_log_job_failure(Socket *s, int r, BusError *error, bool templ
 }
 
 /* A connection on an Accept=yes socket: a new instance of the template gets it (cfd taken). */
+/* Crash recovery: init keeps the connection from right after accept() until the process serving
+ * it was committed (service.c releases it), so that a connection accepted just before a crash is
+ * served by the next manager. The entry's name, or NULL. */
+static char *socket_keep_connection(Socket *s, int cfd, const char *service) {
+        char *name = strjoin("conn:", UNIT(s)->id, "/", service);
+
+        if (name)
+                manager_keep_fds(UNIT(s)->manager, name, &cfd, 1);
+        return name;
+}
+
+static void socket_forget_connection(Socket *s, char **name) {
+        if (*name)
+                manager_keep_fds(UNIT(s)->manager, *name, NULL, 0);
+        *name = mfree(*name);
+}
+
 static void socket_enter_running_connection(Socket *s, int cfd) {
         _cleanup_bus_error_ BusError error = BUS_ERROR_NULL;
-        _cleanup_free_ char *prefix = NULL, *instance = NULL, *name = NULL, *peer = NULL;
+        _cleanup_free_ char *prefix = NULL, *instance = NULL, *name = NULL, *peer = NULL, *kept = NULL;
         _cleanup_free_ int *fds = NULL;
         Unit *u = UNIT(s), *service = NULL;
         int r;
@@ -914,6 +975,8 @@ static void socket_enter_running_connection(Socket *s, int cfd) {
         if (r >= 0)
                 r = unit_name_build(prefix, instance, ".service", &name);
         if (r >= 0)
+                kept = socket_keep_connection(s, cfd, name);
+        if (r >= 0)
                 r = manager_load_unit(u->manager, name, &service);
         if (r >= 0 && (service->type != UNIT_SERVICE || service->load_state != UNIT_LOADED))
                 r = -ENOENT;
@@ -933,6 +996,7 @@ static void socket_enter_running_connection(Socket *s, int cfd) {
                 goto fail;
         cfd = -1; /* the service owns it now */
         SERVICE(service)->accept_socket = u;
+        free_and_replace_str(&SERVICE(service)->connection_fd_name, TAKE_PTR(kept));
         s->n_connections++;
         r = socket_connection_peer(SERVICE(service)->socket_fds[0], &peer);
         if (r >= 0 && peer) {
@@ -954,9 +1018,14 @@ refuse:
         unit_add_to_dbus_queue(u);
         return;
 fail:
+        socket_forget_connection(s, &kept);
         safe_close(cfd);
         socket_log_job_failure(s, r, &error, true);
         socket_enter_stop_pre(s, SOCKET_FAILURE_RESOURCES);
+}
+
+void socket_dispatch_connection(Unit *u, int cfd) {
+        socket_enter_running_connection(SOCKET(u), cfd);
 }
 
 /* Traffic arrived (cfd < 0) or a connection was accepted (cfd >= 0, taken). */
@@ -1295,8 +1364,92 @@ static void socket_trigger_notify(Unit *u, Unit *other) {
                 socket_set_state(s, SOCKET_RUNNING);
 }
 
+static void socket_serialize(Unit *u, Serializer *ser) {
+        Socket *s = SOCKET(u);
+        usec_t t;
+
+        ser_item(ser, "state", socket_state_to_string(s->state));
+        ser_item(ser, "result", socket_result_to_string(s->result));
+        if (s->control_pid > 0)
+                ser_int(ser, "control-pid", s->control_pid);
+        if (s->control_command) {
+                int i = 0;
+
+                for (ExecCommand *x = u->exec_commands[s->control_command_kind]; x && x != s->control_command; x = x->next)
+                        i++;
+                ser_itemf(ser, "control-command", "%d %d", (int) s->control_command_kind, i);
+        }
+        ser_uint(ser, "n-accepted", s->n_accepted);
+        ser_uint(ser, "n-connections", s->n_connections);
+        ser_uint(ser, "n-refused", s->n_refused);
+        if (s->trigger_limit_count > 0)
+                ser_itemf(ser, "trigger-limit", "%" PRIu64 " %u", (uint64_t) s->trigger_limit_begin,
+                          s->trigger_limit_count);
+        if (s->timer_event_source && event_source_get_enabled(s->timer_event_source, NULL) > 0 &&
+            event_source_get_time(s->timer_event_source, &t) >= 0)
+                ser_uint(ser, "timer", t);
+}
+
+static int socket_deserialize_item(Unit *u, const char *key, const char *value) {
+        Socket *s = SOCKET(u);
+        uint64_t n;
+        int a, b;
+
+        if (streq(key, "state")) {
+                SocketState st = socket_state_from_string(value);
+                if (st >= 0)
+                        s->deserialized_state = st;
+        } else if (streq(key, "result")) {
+                SocketResult r = socket_result_from_string(value);
+                if (r >= 0)
+                        s->result = r;
+        } else if (streq(key, "control-pid"))
+                (void) deser_pid(value, &s->control_pid);
+        else if (streq(key, "control-command")) {
+                if (sscanf(value, "%d %d", &a, &b) == 2 && a >= 0 && a < _EXEC_COMMAND_KIND_MAX && b >= 0) {
+                        ExecCommand *x = u->exec_commands[a];
+
+                        while (x && b-- > 0)
+                                x = x->next;
+                        s->control_command = x;
+                        s->control_command_kind = x ? (ExecCommandKind) a : _EXEC_COMMAND_KIND_INVALID;
+                }
+        } else if (streq(key, "n-accepted") && safe_atou64(value, &n) >= 0)
+                s->n_accepted = (unsigned) n;
+        else if (streq(key, "n-connections") && safe_atou64(value, &n) >= 0)
+                s->n_connections = (unsigned) n;
+        else if (streq(key, "n-refused") && safe_atou64(value, &n) >= 0)
+                s->n_refused = (unsigned) n;
+        else if (streq(key, "trigger-limit")) {
+                uint64_t begin;
+                unsigned count;
+
+                if (sscanf(value, "%" SCNu64 " %u", &begin, &count) == 2) {
+                        s->trigger_limit_begin = begin;
+                        s->trigger_limit_count = count;
+                }
+        } else if (streq(key, "timer") && safe_atou64(value, &n) >= 0)
+                s->deserialized_timer = n;
+        return 0;
+}
+
+/* Crash recovery: takes the state read back without side effects, the listening fds back from
+ * init's store, and watches them again when listening. */
 static int socket_coldplug(Unit *u) {
-        (void) u;
+        Socket *s = SOCKET(u);
+        SocketState st = s->deserialized_state;
+
+        if (!u->manager->recovering || st == s->state)
+                return 0;
+        s->state = st;
+        if (IN_SET(st, SOCKET_START_CHOWN, SOCKET_START_POST, SOCKET_LISTENING, SOCKET_RUNNING, SOCKET_STOP_PRE,
+                   SOCKET_STOP_PRE_SIGTERM, SOCKET_STOP_PRE_SIGKILL, SOCKET_CLEANING))
+                socket_take_kept_fds(s);
+        if (st == SOCKET_LISTENING)
+                (void) socket_watch_fds(s);
+        if (s->deserialized_timer != USEC_INFINITY)
+                (void) socket_arm_timer(s, s->deserialized_timer);
+        s->deserialized_timer = USEC_INFINITY;
         return 0;
 }
 
@@ -1376,6 +1529,8 @@ const UnitVTable socket_vtable = {
         .reset_failed = socket_reset_failed,
         .sigchld_event = socket_sigchld_event,
         .coldplug = socket_coldplug,
+        .serialize = socket_serialize,
+        .deserialize_item = socket_deserialize_item,
         .can_start = socket_can_start,
         .trigger_notify = socket_trigger_notify,
         .can_fail = true,

@@ -146,6 +146,10 @@ struct Socket {
         unsigned n_accepted, n_connections, n_refused;
         usec_t trigger_limit_begin;
         unsigned trigger_limit_count;
+
+        /* Crash recovery (socket.c): the state and timer deadline read back */
+        SocketState deserialized_state;
+        usec_t deserialized_timer;
 };
 
 #define SOCKET(u) ((Socket *) (u))
@@ -167,6 +171,10 @@ const char *socket_fdname(Socket *s);
  * socket unit u (borrowed) and their names (new strings) to *fds / *names (n entries so far,
  * updated). Returns the number appended or -ENOMEM. */
 int socket_collect_fds(Unit *u, int **fds, char ***names, size_t *n);
+
+/* Crash recovery: serves connection cfd (taken) of Accept=yes socket unit u as if it had just
+ * been accepted. */
+void socket_dispatch_connection(Unit *u, int cfd);
 
 /* A per-connection service that held a connection of socket unit u is done with it:
  * NConnections goes down. */

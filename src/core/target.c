@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "log.h"
+#include "string-util.h"
 #include "target.h"
 
 static const char *const target_state_table[_TARGET_STATE_MAX + 1] = {
@@ -73,6 +74,19 @@ static const char *target_sub_state_to_string(Unit *u) {
         return target_state_to_string(TARGET(u)->state);
 }
 
+/* Crash recovery (manager-store.h): the state alone; taken as read back (no side effects). */
+static void target_serialize(Unit *u, Serializer *s) {
+        ser_item(s, "state", target_state_to_string(TARGET(u)->state));
+}
+
+static int target_deserialize_item(Unit *u, const char *key, const char *value) {
+        TargetState st;
+
+        if (streq(key, "state") && (st = target_state_from_string(value)) >= 0)
+                TARGET(u)->state = st;
+        return 0;
+}
+
 const UnitVTable target_vtable = {
         .object_size = sizeof(Target),
         .sub_state_names = target_state_table,
@@ -80,6 +94,8 @@ const UnitVTable target_vtable = {
         .stop = target_stop,
         .active_state = target_active_state,
         .sub_state_to_string = target_sub_state_to_string,
+        .serialize = target_serialize,
+        .deserialize_item = target_deserialize_item,
         .can_fail = true,
         .status_finished_start = {
                 [JOB_DONE] = "Reached target %s.",

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fault-inject.h"
 #include "bus/bus-error.h"
 #include "log.h"
 #include "manager.h"
@@ -878,6 +879,7 @@ static int transaction_apply(Transaction *tr, Manager *m, JobMode mode, OrderedS
 
                 job_add_to_run_queue(j);
                 job_add_to_dbus_queue(j);
+                fault_point("mid-transaction");
                 (void) job_start_timer(j, false);
                 if (affected)
                         (void) ordered_set_put(affected, j);

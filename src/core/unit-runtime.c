@@ -17,6 +17,7 @@
 #include "job.h"
 #include "log.h"
 #include "manager-bus.h"
+#include "manager-store.h"
 #include "manager-sysbus.h"
 #include "manager.h"
 #include "string-util.h"
@@ -539,8 +540,11 @@ int unit_watch_pid(Unit *u, pid_t pid) {
                 ordered_set_remove(u->pids, PID_TO_PTR(pid));
                 return r;
         }
-        if (old)
+        if (old) {
                 ordered_set_remove(old->pids, PID_TO_PTR(pid));
+                unit_add_to_store_queue(old);
+        }
+        unit_add_to_store_queue(u);
         return 0;
 }
 
@@ -549,7 +553,8 @@ void unit_unwatch_pid(Unit *u, pid_t pid) {
 
         if (hashmap_get(m->watch_pids, PID_TO_PTR(pid)) == u)
                 hashmap_remove(m->watch_pids, PID_TO_PTR(pid));
-        ordered_set_remove(u->pids, PID_TO_PTR(pid));
+        if (ordered_set_remove(u->pids, PID_TO_PTR(pid)))
+                unit_add_to_store_queue(u);
 }
 
 void unit_unwatch_all_pids(Unit *u) {
@@ -566,7 +571,10 @@ void unit_unwatch_all_pids(Unit *u) {
 void unit_add_to_dbus_queue(Unit *u) {
         Manager *m = u->manager;
 
-        if (u->load_state == UNIT_STUB || u->in_dbus_queue)
+        if (u->load_state == UNIT_STUB)
+                return;
+        unit_add_to_store_queue(u);
+        if (u->in_dbus_queue)
                 return;
         if (m->bus)
                 manager_sysbus_unit_changed(m, u); /* dbus.service/dbus.socket up: connect */

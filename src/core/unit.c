@@ -7,6 +7,7 @@
 #include "job.h"
 #include "log.h"
 #include "manager-bus.h"
+#include "manager-store.h"
 #include "manager.h"
 #include "parse-util.h"
 #include "path-util.h"
@@ -235,6 +236,7 @@ Unit *unit_free(Unit *u) {
                 UNIT_VTABLE(u)->done(u); /* also a merged stub: it has the type's initial state */
         if (m->event)
                 bus_unit_send_removed_signal(u);
+        manager_store_forget_unit(u);
         job_free(u->job);
         job_free(u->nop_job);
         u->job = u->nop_job = NULL;

@@ -18,6 +18,7 @@
 #include "ordered-set.h"
 #include "time-base.h"
 #include "unit-def.h"
+#include "serialize.h"
 #include "unit-name.h"
 
 typedef struct Manager Manager;
@@ -244,6 +245,8 @@ typedef struct Unit {
         bool in_gc_queue, in_dbus_queue, in_cleanup_queue, in_stop_when_unneeded_queue;
         bool in_start_when_upheld_queue, in_stop_when_bound_queue;
         bool sent_dbus_new_signal;  /* UnitNew went out (so UnitRemoved must too) */
+        LIST_FIELDS(Unit, store_queue); /* manager-store.c: to be written at the next commit */
+        bool in_store_queue;
         bool reset_may_gc;
         unsigned ref_count_bus;     /* RefUnit() from clients */
 
@@ -372,6 +375,16 @@ struct UnitVTable {
          * Types without can_start get the generic check of unit_start() if 252 has a start limit
          * for them (service, socket, mount, swap, automount, path, timer). */
         int (*can_start)(Unit *u);
+
+        /* Crash recovery (manager-store.c). serialize writes the type's runtime state (state,
+         * result, PIDs, command positions, timer deadlines, counters) into the unit's record;
+         * deserialize_item reads one of those lines back (0: consumed or ignored, < 0: the
+         * record is unusable). After every unit and job was read back, coldplug runs with the
+         * unit in its deserialized state (u->manager->recovering is set): it re-arms timers,
+         * re-watches the PIDs that still run, and puts the unit's fds back (manager_take_fds()),
+         * without side effects (no spawn, no kill, no job change, no unit_notify() transition). */
+        void (*serialize)(Unit *u, Serializer *s);
+        int (*deserialize_item)(Unit *u, const char *key, const char *value);
 
         /* Added by socket.c: u triggers other (other is TriggeredBy= u) and other's state just
          * changed (unit_notify() of other). NULL: not interested. */

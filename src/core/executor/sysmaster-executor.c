@@ -148,7 +148,7 @@ static int close_remaining_fds(Executor *e) {
         const ExecRun *r = &e->run;
         int keep[EXEC_FDS_MAX + 16], n = 0, last = 2;
         const int extra[] = { r->stdin_fd, r->stdout_fd, r->stderr_fd, r->socket_fd, r->named_fds[0],
-                              r->named_fds[1], r->named_fds[2], r->exec_fd, e->log_fd };
+                              r->named_fds[1], r->named_fds[2], r->exec_fd, r->gate_fd, e->log_fd };
 
         if (r->n_fds > EXEC_FDS_MAX)
                 return FAIL(e, EXIT_FDS, E2BIG, "Failed to close unwanted file descriptors: %m");
@@ -455,6 +455,27 @@ static int apply_security(Executor *e) {
         return 0;
 }
 
+/* Crash recovery (execute.h, gate_fd): the manager opens the gate once its state store holds
+ * this process. EOF means it died before that: its successor does not know us and will run the
+ * job again, so we must not run the command. */
+static void wait_for_gate(Executor *e) {
+        ssize_t n;
+        char b;
+
+        if (e->run.gate_fd < 0)
+                return;
+        (void) fcntl(e->run.gate_fd, F_SETFD, FD_CLOEXEC);
+        do
+                n = read(e->run.gate_fd, &b, 1);
+        while (n < 0 && errno == EINTR);
+        if (n <= 0) {
+                log_debug("%s: The service manager went away before recording us, not executing.",
+                          e->run.unit_id);
+                _exit(EXIT_MANAGER_GONE);
+        }
+        e->run.gate_fd = safe_close(e->run.gate_fd);
+}
+
 static int exec_command(Executor *e) {
         _cleanup_strv_free_ char **argv = NULL;
         _cleanup_free_ char *line = NULL;
@@ -469,6 +490,7 @@ static int exec_command(Executor *e) {
                 return FAIL(e, EXIT_MEMORY, ENOMEM, "Out of memory.");
         line = quote_command_line(argv, SHELL_ESCAPE_EMPTY);
         log_debug("%s: Executing: %s", e->run.unit_id, strna(line));
+        wait_for_gate(e);
         if (e->run.exec_fd >= 0 && write(e->run.exec_fd, &hot, 1) < 0)
                 return FAIL(e, EXIT_EXEC, errno, "Failed to enable exec_fd: %m");
         execve(e->executable, argv, e->env);

@@ -74,6 +74,8 @@ struct Bus {
         char *unique_name;
         uint32_t serial, hello_serial;
         void *userdata;
+        void (*send_hook)(void *userdata); /* bus_set_send_hook() */
+        void *send_hook_userdata;
 
         Hashmap *replies;   /* serial (as a pointer-sized integer) → BusSlot */
         BusMatchSet *matches;

@@ -601,6 +601,11 @@ void bus_set_userdata(Bus *b, void *userdata) {
 
 /* ---- sending ---- */
 
+void bus_set_send_hook(Bus *b, void (*hook)(void *userdata), void *userdata) {
+        b->send_hook = hook;
+        b->send_hook_userdata = userdata;
+}
+
 int bus_send(Bus *b, BusMessage *m, uint32_t *ret_serial) {
         int r;
 
@@ -608,6 +613,8 @@ int bus_send(Bus *b, BusMessage *m, uint32_t *ret_serial) {
         assert(m);
         if (!bus_is_open(b))
                 return -ENOTCONN;
+        if (b->send_hook)
+                b->send_hook(b->send_hook_userdata);
         if (!bus_message_is_sealed(m)) {
                 if (++b->serial == 0 || b->serial == UINT32_MAX)
                         b->serial = 1;

@@ -67,6 +67,9 @@ Event *bus_get_event(const Bus *b);
 void *bus_get_userdata(const Bus *b);
 void bus_set_userdata(Bus *b, void *userdata);
 
+/* hook runs before every message this connection sends (the service manager commits its state
+ * store there, so that nothing a peer learns is lost by a crash). NULL: none. */
+void bus_set_send_hook(Bus *b, void (*hook)(void *userdata), void *userdata);
 /* Sends m, sealing it with the next serial if it is not sealed. Returns 0 and the serial;
  * -ENOTCONN, -ENOBUFS (queue full), -ENOTSUP (fds not agreed). */
 int bus_send(Bus *b, BusMessage *m, uint32_t *ret_serial);

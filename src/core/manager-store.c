@@ -1,0 +1,684 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * manager-store.c: crash recovery on the manager's side, see manager-store.h. The records:
+ *   "m"       the manager: job id counter, the environment block, timestamps;
+ *   "u:NAME"  a unit: the common runtime state (timestamps, invocation ID, condition results,
+ *             start limit, watched PIDs with their start times) and the type's own lines
+ *             (UnitVTable.serialize);
+ *   "j:ID"    an installed job (ID zero-padded to 10 digits: records come back in id order).
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "fault-inject.h"
+#include "fd-util.h"
+#include "hashmap.h"
+#include "init-link.h"
+#include "job.h"
+#include "log.h"
+#include "manager-store.h"
+#include "manager.h"
+#include "parse-util.h"
+#include "socket.h"
+#include "state-store.h"
+#include "string-util.h"
+#include "strv.h"
+#include "cgroup.h"
+
+typedef struct FdList {
+        int *fds;
+        size_t n;
+} FdList;
+
+/* ---- opening -------------------------------------------------------------------------------- */
+
+int manager_store_open(Manager *m) {
+        _cleanup_free_ char *dir = strjoin(m->runtime_dir ?: "/run", "/sysmaster");
+        _cleanup_free_ char *path = NULL;
+        int r;
+
+        if (!dir)
+                return log_oom();
+        if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+                return log_error_errno(errno, "Failed to create %s: %m", dir);
+        path = strjoin(dir, "/state.lmdb");
+        if (!path)
+                return log_oom();
+        r = state_store_open(path, m->recovering, &m->store);
+        if (r < 0 && m->recovering) {
+                log_error_errno(r, "Failed to open the state store %s, starting afresh: %m", path);
+                m->recovering = false;
+                r = state_store_open(path, false, &m->store);
+        }
+        if (r < 0)
+                return log_error_errno(r, "Failed to open the state store %s: %m", path);
+        log_debug("State store %s opened (%s).", path, m->recovering ? "recovering" : "fresh");
+        return 0;
+}
+
+static void open_gates(Manager *m) {
+        for (size_t i = 0; i < m->n_gates; i++) {
+                (void) !write(m->gates[i], "1", 1);
+                safe_close(m->gates[i]);
+        }
+        m->n_gates = 0;
+}
+
+void manager_store_close(Manager *m) {
+        (void) manager_store_flush(m);
+        open_gates(m);
+        m->store = state_store_free(m->store);
+        ser_free(&m->store_ser);
+        m->store_deleted = strv_free(m->store_deleted);
+        m->store_released_fds = strv_free(m->store_released_fds);
+        free(m->gates);
+        m->gates = NULL;
+        m->n_gates_alloc = 0;
+        manager_drop_recovered_fds(m);
+}
+
+/* ---- queueing ------------------------------------------------------------------------------- */
+
+void unit_add_to_store_queue(Unit *u) {
+        Manager *m = u->manager;
+
+        if (!m->store || u->in_store_queue || m->recovering)
+                return;
+        LIST_PREPEND(store_queue, m->store_unit_queue, u);
+        u->in_store_queue = true;
+}
+
+void job_add_to_store_queue(Job *j) {
+        Manager *m = j->manager;
+
+        if (!m->store || j->in_store_queue || !j->installed || m->recovering)
+                return;
+        LIST_PREPEND(store_queue, m->store_job_queue, j);
+        j->in_store_queue = true;
+        m->store_manager_dirty = true; /* the job id counter moved */
+}
+
+void manager_store_mark_dirty(Manager *m) {
+        m->store_manager_dirty = true;
+}
+
+static void forget_key(Manager *m, char *key) {
+        if (!key || strv_consume(&m->store_deleted, key) < 0)
+                log_oom();
+}
+
+static char *job_key(uint32_t id) {
+        char *k;
+
+        return asprintf(&k, "j:%010" PRIu32, id) < 0 ? NULL : k;
+}
+
+void manager_store_forget_unit(Unit *u) {
+        Manager *m = u->manager;
+
+        if (u->in_store_queue) {
+                LIST_REMOVE(store_queue, m->store_unit_queue, u);
+                u->in_store_queue = false;
+        }
+        if (m->store && u->id)
+                forget_key(m, strjoin("u:", u->id));
+}
+
+void manager_store_forget_job(Job *j) {
+        Manager *m = j->manager;
+
+        if (j->in_store_queue) {
+                LIST_REMOVE(store_queue, m->store_job_queue, j);
+                j->in_store_queue = false;
+        }
+        if (m->store)
+                forget_key(m, job_key(j->id));
+}
+
+/* ---- writing -------------------------------------------------------------------------------- */
+
+uint64_t pid_start_time(pid_t pid) {
+        char path[64], buf[1024];
+        unsigned long long t;
+        const char *p;
+        ssize_t n;
+        int fd;
+
+        snprintf(path, sizeof(path), "/proc/%i/stat", (int) pid);
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return 0;
+        n = read(fd, buf, sizeof(buf) - 1);
+        safe_close(fd);
+        if (n <= 0)
+                return 0;
+        buf[n] = 0;
+        p = strrchr(buf, ')'); /* the command name may contain anything */
+        if (!p)
+                return 0;
+        /* p is at the space before field 3 (state); field 22 (starttime) is 19 spaces on */
+        p++;
+        for (int i = 0; i < 19 && p; i++)
+                p = strchr(p + 1, ' ');
+        if (!p || sscanf(p, " %llu", &t) != 1)
+                return 0;
+        return t;
+}
+
+static const char *const timestamp_keys[] = {
+        "ts-inactive-exit", "ts-active-enter", "ts-active-exit", "ts-inactive-enter",
+        "ts-state-change", "ts-condition", "ts-assert",
+};
+
+static DualTimestamp *unit_timestamp(Unit *u, size_t i) {
+        DualTimestamp *t[] = {
+                &u->inactive_exit_timestamp, &u->active_enter_timestamp, &u->active_exit_timestamp,
+                &u->inactive_enter_timestamp, &u->state_change_timestamp, &u->condition_timestamp,
+                &u->assert_timestamp,
+        };
+        return t[i];
+}
+
+static void unit_serialize_common(Unit *u, Serializer *s) {
+        void *p;
+
+        for (size_t i = 0; i < ELEMENTSOF(timestamp_keys); i++)
+                ser_dual(s, timestamp_keys[i], unit_timestamp(u, i));
+        ser_item(s, "invocation-id", u->invocation_id_string[0] ? u->invocation_id_string : NULL);
+        ser_bool(s, "condition-result", u->condition_result);
+        ser_bool(s, "assert-result", u->assert_result);
+        if (u->start_limit_count > 0 || u->start_limit_hit)
+                ser_itemf(s, "start-limit", "%" PRIu64 " %u %d", (uint64_t) u->start_limit_begin,
+                          u->start_limit_count, u->start_limit_hit);
+        ser_bool(s, "cgroup-realized", u->cgroup_realized);
+        ORDERED_SET_FOREACH(p, u->pids) {
+                pid_t pid = PTR_TO_PID(p);
+                ser_itemf(s, "pid", "%i %" PRIu64, (int) pid, pid_start_time(pid));
+        }
+}
+
+static void job_serialize(Job *j, Serializer *s) {
+        ser_item(s, "unit", j->unit->id);
+        ser_item(s, "type", job_type_to_string(j->type));
+        ser_item(s, "state", job_state_to_string(j->state));
+        ser_bool(s, "irreversible", j->irreversible);
+        ser_bool(s, "ignore-order", j->ignore_order);
+        ser_bool(s, "reloaded", j->reloaded);
+        if (j->begin_usec != USEC_INFINITY)
+                ser_uint(s, "begin", j->begin_usec);
+        if (j->begin_running_usec != USEC_INFINITY)
+                ser_uint(s, "begin-running", j->begin_running_usec);
+}
+
+static const char *const manager_timestamp_keys[_MANAGER_TIMESTAMP_MAX] = {
+        [MANAGER_TIMESTAMP_FIRMWARE] = "firmware",
+        [MANAGER_TIMESTAMP_LOADER] = "loader",
+        [MANAGER_TIMESTAMP_KERNEL] = "kernel",
+        [MANAGER_TIMESTAMP_INITRD] = "initrd",
+        [MANAGER_TIMESTAMP_USERSPACE] = "userspace",
+        [MANAGER_TIMESTAMP_FINISH] = "finish",
+        [MANAGER_TIMESTAMP_SECURITY_START] = "security-start",
+        [MANAGER_TIMESTAMP_SECURITY_FINISH] = "security-finish",
+        [MANAGER_TIMESTAMP_GENERATORS_START] = "generators-start",
+        [MANAGER_TIMESTAMP_GENERATORS_FINISH] = "generators-finish",
+        [MANAGER_TIMESTAMP_UNITS_LOAD_START] = "units-load-start",
+        [MANAGER_TIMESTAMP_UNITS_LOAD_FINISH] = "units-load-finish",
+};
+
+static void manager_serialize(Manager *m, Serializer *s) {
+        ser_uint(s, "job-id", m->current_job_id);
+        ser_strv(s, "env", m->environment);
+        ser_bool(s, "startup-finished", m->startup_finished);
+        ser_item(s, "default-target", m->default_target);
+        ser_int(s, "return-value", m->return_value);
+        for (size_t i = 0; i < _MANAGER_TIMESTAMP_MAX; i++) {
+                char key[64];
+
+                snprintf(key, sizeof(key), "ts-%s", manager_timestamp_keys[i]);
+                ser_dual(s, key, &m->timestamps[i]);
+        }
+}
+
+static int put_record(Manager *m, const char *key) {
+        const char *data;
+        size_t size;
+        int r = ser_done(&m->store_ser, &data, &size);
+
+        if (r >= 0)
+                r = state_store_put(m->store, key, data, size);
+        if (r < 0)
+                log_error_errno(r, "Failed to write %s to the state store: %m", key);
+        return r;
+}
+
+int manager_store_flush(Manager *m) {
+        Unit *u;
+        Job *j;
+        int r = 0;
+
+        if (!m->store)
+                return 0;
+        STRV_FOREACH(k, m->store_deleted)
+                (void) state_store_delete(m->store, *k);
+        m->store_deleted = strv_free(m->store_deleted);
+        while ((u = m->store_unit_queue)) {
+                _cleanup_free_ char *key = strjoin("u:", u->id);
+
+                LIST_REMOVE(store_queue, m->store_unit_queue, u);
+                u->in_store_queue = false;
+                if (!key)
+                        return log_oom();
+                ser_reset(&m->store_ser);
+                unit_serialize_common(u, &m->store_ser);
+                if (UNIT_VTABLE(u)->serialize)
+                        UNIT_VTABLE(u)->serialize(u, &m->store_ser);
+                (void) put_record(m, key);
+        }
+        while ((j = m->store_job_queue)) {
+                _cleanup_free_ char *key = job_key(j->id);
+
+                LIST_REMOVE(store_queue, m->store_job_queue, j);
+                j->in_store_queue = false;
+                if (!key)
+                        return log_oom();
+                ser_reset(&m->store_ser);
+                job_serialize(j, &m->store_ser);
+                (void) put_record(m, key);
+        }
+        if (m->store_manager_dirty) {
+                m->store_manager_dirty = false;
+                ser_reset(&m->store_ser);
+                manager_serialize(m, &m->store_ser);
+                (void) put_record(m, "m");
+        }
+        if (state_store_pending(m->store)) {
+                r = state_store_commit(m->store);
+                if (r < 0)
+                        log_error_errno(r, "Failed to commit the state store: %m");
+                if (m->n_gates > 0)
+                        fault_point("after-commit");
+        }
+        open_gates(m);
+        STRV_FOREACH(n, m->store_released_fds)
+                manager_keep_fds(m, *n, NULL, 0);
+        m->store_released_fds = strv_free(m->store_released_fds);
+        if (m->pending_exit_ack > 0 && m->init_link) {
+                (void) init_link_ack(m->init_link, m->pending_exit_ack);
+                m->pending_exit_ack = 0;
+        }
+        return r;
+}
+
+int manager_spawn_gate(Manager *m) {
+        int p[2];
+
+        if (!m->store)
+                return -1;
+        if (m->n_gates >= m->n_gates_alloc && !GREEDY_REALLOC(m->gates, m->n_gates_alloc, m->n_gates + 1))
+                return -1;
+        if (pipe2(p, O_CLOEXEC) < 0) {
+                log_warning_errno(errno, "Failed to create a spawn gate, starting ungated: %m");
+                return -1;
+        }
+        m->gates[m->n_gates++] = p[1];
+        return p[0];
+}
+
+void manager_store_ack_exit(Manager *m, uint64_t serial) {
+        if (!m->store) {
+                if (m->init_link)
+                        (void) init_link_ack(m->init_link, serial);
+                return;
+        }
+        if (serial > m->pending_exit_ack)
+                m->pending_exit_ack = serial;
+}
+
+/* ---- reading back --------------------------------------------------------------------------- */
+
+static int unit_deserialize_item(const char *key, const char *value, void *userdata) {
+        Unit *u = userdata;
+
+        for (size_t i = 0; i < ELEMENTSOF(timestamp_keys); i++)
+                if (streq(key, timestamp_keys[i])) {
+                        (void) deser_dual(value, unit_timestamp(u, i));
+                        return 0;
+                }
+        if (streq(key, "invocation-id")) {
+                if (strlen(value) == 32) {
+                        memcpy(u->invocation_id_string, value, 33);
+                        for (size_t i = 0; i < 16; i++)
+                                u->invocation_id[i] = (uint8_t) (unhexchar(value[2 * i]) << 4 | unhexchar(value[2 * i + 1]));
+                }
+        } else if (streq(key, "condition-result"))
+                (void) deser_bool(value, &u->condition_result);
+        else if (streq(key, "assert-result"))
+                (void) deser_bool(value, &u->assert_result);
+        else if (streq(key, "start-limit")) {
+                uint64_t begin;
+                unsigned count;
+                int hit;
+
+                if (sscanf(value, "%" SCNu64 " %u %d", &begin, &count, &hit) == 3) {
+                        u->start_limit_begin = begin;
+                        u->start_limit_count = count;
+                        u->start_limit_hit = hit;
+                }
+        } else if (streq(key, "cgroup-realized")) {
+                bool b = false;
+
+                (void) deser_bool(value, &b);
+                if (b)
+                        (void) unit_realize_cgroup(u);
+        } else if (streq(key, "pid")) {
+                unsigned long long t;
+                int pid;
+
+                if (sscanf(value, "%d %llu", &pid, &t) != 2 || pid <= 1)
+                        return 0;
+                /* A process with another start time is not ours: the PID was reused. One that is
+                 * gone is still watched: init's exit record for it comes next. */
+                uint64_t now_t = pid_start_time(pid);
+                if (now_t != 0 && now_t != t) {
+                        log_unit_notice(u, "PID %d was reused by another process, not watching it.", pid);
+                        return 0;
+                }
+                (void) unit_watch_pid(u, pid);
+        } else if (UNIT_VTABLE(u)->deserialize_item)
+                return UNIT_VTABLE(u)->deserialize_item(u, key, value);
+        return 0;
+}
+
+static int restore_unit(const char *key, const void *data, size_t size, void *userdata) {
+        Manager *m = userdata;
+        const char *name = key + 2;
+        Unit *u = NULL;
+        int r;
+
+        r = manager_load_unit(m, name, &u);
+        if (r < 0 || !u) {
+                log_warning_errno(r, "Failed to load unit %s again, dropping its saved state: %m", name);
+                forget_key(m, strdup(key));
+                return 0;
+        }
+        u = unit_follow_merge(u);
+        r = deserialize_lines(data, size, unit_deserialize_item, u);
+        if (r < 0)
+                log_unit_warning_errno(u, r, "Failed to read back the unit's state, ignoring: %m");
+        return 0;
+}
+
+typedef struct JobRecord {
+        char *unit;
+        JobType type;
+        JobState state;
+        bool irreversible, ignore_order, reloaded;
+        usec_t begin, begin_running;
+} JobRecord;
+
+static int job_record_item(const char *key, const char *value, void *userdata) {
+        JobRecord *rec = userdata;
+        uint64_t u;
+
+        if (streq(key, "unit"))
+                return free_and_strdup(&rec->unit, value) < 0 ? -ENOMEM : 0;
+        if (streq(key, "type"))
+                rec->type = job_type_from_string(value);
+        else if (streq(key, "state"))
+                rec->state = job_state_from_string(value);
+        else if (streq(key, "irreversible"))
+                (void) deser_bool(value, &rec->irreversible);
+        else if (streq(key, "ignore-order"))
+                (void) deser_bool(value, &rec->ignore_order);
+        else if (streq(key, "reloaded"))
+                (void) deser_bool(value, &rec->reloaded);
+        else if (streq(key, "begin") && safe_atou64(value, &u) >= 0)
+                rec->begin = u;
+        else if (streq(key, "begin-running") && safe_atou64(value, &u) >= 0)
+                rec->begin_running = u;
+        return 0;
+}
+
+static int restore_job(const char *key, const void *data, size_t size, void *userdata) {
+        Manager *m = userdata;
+        JobRecord rec = { .type = _JOB_TYPE_INVALID, .state = _JOB_STATE_INVALID,
+                          .begin = USEC_INFINITY, .begin_running = USEC_INFINITY };
+        Unit *u;
+        unsigned id;
+        int r;
+
+        if (safe_atou_full(key + 2, 10, &id) < 0 || id == 0)
+                return 0;
+        r = deserialize_lines(data, size, job_record_item, &rec);
+        if (r >= 0 && (!rec.unit || rec.type < 0 || rec.type >= _JOB_TYPE_MAX_IN_TRANSACTION || rec.state < 0))
+                r = -EBADMSG;
+        if (r >= 0) {
+                u = manager_get_unit(m, rec.unit);
+                if (!u)
+                        r = -ENOENT;
+                else
+                        r = job_restore(u, (uint32_t) id, rec.type, rec.state, rec.irreversible, rec.ignore_order,
+                                        rec.reloaded, rec.begin, rec.begin_running);
+        }
+        if (r < 0) {
+                log_warning_errno(r, "Failed to restore job %u (%s), dropping it: %m", id, strna(rec.unit));
+                forget_key(m, strdup(key));
+        }
+        free(rec.unit);
+        return 0;
+}
+
+static int manager_item(const char *key, const char *value, void *userdata) {
+        Manager *m = userdata;
+        const char *ts;
+
+        if (streq(key, "job-id")) {
+                unsigned id;
+
+                if (safe_atou(value, &id) >= 0 && id > m->current_job_id)
+                        m->current_job_id = id;
+        } else if (streq(key, "env")) {
+                /* the first line replaces the block we were started with */
+                if (!m->store_manager_dirty) {
+                        m->environment = strv_free(m->environment);
+                        m->store_manager_dirty = true;
+                }
+                if (strv_extend(&m->environment, value) < 0)
+                        return -ENOMEM;
+        } else if (streq(key, "startup-finished"))
+                (void) deser_bool(value, &m->startup_finished);
+        else if (streq(key, "default-target"))
+                return free_and_strdup(&m->default_target, value) < 0 ? -ENOMEM : 0;
+        else if (streq(key, "return-value"))
+                (void) safe_atoi(value, &m->return_value);
+        else if ((ts = startswith(key, "ts-"))) {
+                for (size_t i = 0; i < _MANAGER_TIMESTAMP_MAX; i++)
+                        if (streq(ts, manager_timestamp_keys[i]))
+                                (void) deser_dual(value, &m->timestamps[i]);
+        }
+        return 0;
+}
+
+int manager_store_restore(Manager *m) {
+        _cleanup_free_ char *data = NULL;
+        size_t size;
+        int r;
+
+        if (!m->store || !m->recovering)
+                return 0;
+        r = state_store_get(m->store, "m", &data, &size);
+        if (r >= 0) {
+                m->store_manager_dirty = false;
+                r = deserialize_lines(data, size, manager_item, m);
+                if (r < 0)
+                        log_warning_errno(r, "Failed to read back the manager's state, ignoring: %m");
+        }
+        m->store_manager_dirty = false;
+        r = state_store_foreach(m->store, "u:", restore_unit, m);
+        if (r < 0)
+                log_error_errno(r, "Failed to read the units' state: %m");
+        manager_dispatch_load_queue(m);
+        r = state_store_foreach(m->store, "j:", restore_job, m);
+        if (r < 0)
+                log_error_errno(r, "Failed to read the jobs: %m");
+        return 0;
+}
+
+/* Accept=yes connections accepted by the manager before us whose serving process was never
+ * committed: served now, as if they had just been accepted. */
+static void resume_connections(Manager *m) {
+        _cleanup_strv_free_ char **names = hashmap_get_strv_keys(m->recovered_fds);
+
+        STRV_FOREACH(n, names) {
+                const char *p = startswith(*n, "conn:");
+                _cleanup_free_ char *socket_name = NULL;
+                Unit *s;
+                int fd;
+
+                if (!p || !(socket_name = strndup(p, strcspn(p, "/"))))
+                        continue;
+                fd = manager_take_fd(m, *n);
+                manager_keep_fds(m, *n, NULL, 0);
+                s = manager_get_unit(m, socket_name);
+                if (fd < 0 || !s || s->type != UNIT_SOCKET) {
+                        safe_close(fd);
+                        continue;
+                }
+                log_unit_info(s, "Serving a connection accepted before the restart.");
+                socket_dispatch_connection(s, fd);
+        }
+}
+
+void manager_store_resume(Manager *m) {
+        Unit *u;
+        Job *j;
+
+        /* Everything is queued for the first commit of this manager (the records of units that
+         * are gone must not come back after the next crash). */
+        m->recovering = false;
+        /* After an in-place re-execution the services are still our children: what exited
+         * meanwhile is a zombie waiting for us. */
+        manager_reap_children(m);
+        ORDERED_SET_FOREACH(u, m->all_units) {
+                void *p;
+
+                unit_add_to_store_queue(u);
+                ORDERED_SET_FOREACH(p, u->pids) {
+                        pid_t pid = PTR_TO_PID(p);
+
+                        if (pid_start_time(pid) != 0)
+                                continue;
+                        log_unit_warning(u, "PID %d ended while no manager ran and its exit status was lost.", (int) pid);
+                        manager_dispatch_child_exit(m, u, pid, CLD_KILLED, SIGKILL);
+                }
+        }
+        HASHMAP_FOREACH(j, m->jobs) {
+                job_add_to_store_queue(j);
+                job_resume(j);
+        }
+        resume_connections(m);
+        manager_store_mark_dirty(m);
+}
+
+/* ---- fds ------------------------------------------------------------------------------------ */
+
+static void fd_list_free(FdList *l) {
+        if (!l)
+                return;
+        for (size_t i = 0; i < l->n; i++)
+                safe_close(l->fds[i]);
+        free(l->fds);
+        free(l);
+}
+
+int manager_add_recovered_fds(Manager *m, const char *name, int *fds, size_t n) {
+        _cleanup_free_ char *key = strdup(name);
+        FdList *l = calloc(1, sizeof(FdList)), *old;
+        int r;
+
+        if (!key || !l || !(l->fds = malloc(n * sizeof(int)))) {
+                free(l);
+                for (size_t i = 0; i < n; i++)
+                        safe_close(fds[i]);
+                return -ENOMEM;
+        }
+        memcpy(l->fds, fds, n * sizeof(int));
+        l->n = n;
+        old = hashmap_get(m->recovered_fds, name);
+        if (old) {
+                char *k = NULL;
+                old = hashmap_remove2(m->recovered_fds, name, (void **) &k);
+                free(k);
+                fd_list_free(old);
+        }
+        r = hashmap_ensure_put(&m->recovered_fds, &string_hash_ops, key, l);
+        if (r < 0) {
+                fd_list_free(l);
+                return r;
+        }
+        TAKE_PTR(key);
+        return 0;
+}
+
+size_t manager_take_fds(Manager *m, const char *name, int **ret) {
+        char *key = NULL;
+        FdList *l = hashmap_remove2(m->recovered_fds, name, (void **) &key);
+        size_t n;
+
+        *ret = NULL;
+        if (!l)
+                return 0;
+        free(key);
+        *ret = l->fds;
+        n = l->n;
+        free(l);
+        return n;
+}
+
+int manager_take_fd(Manager *m, const char *name) {
+        _cleanup_free_ int *fds = NULL;
+        size_t n = manager_take_fds(m, name, &fds);
+
+        for (size_t i = 1; i < n; i++)
+                safe_close(fds[i]);
+        return n > 0 ? fds[0] : -1;
+}
+
+void manager_release_fds_after_commit(Manager *m, char *name) {
+        if (strv_consume(&m->store_released_fds, name) < 0)
+                log_oom();
+}
+
+void manager_drop_recovered_fds(Manager *m) {
+        char *key;
+
+        while ((key = hashmap_first_key(m->recovered_fds))) {
+                FdList *l = hashmap_remove2(m->recovered_fds, key, (void **) &key);
+
+                log_debug("Closing %zu fds of \"%s\" from init's store: nobody claimed them.", l->n, key);
+                free(key);
+                fd_list_free(l);
+        }
+        m->recovered_fds = hashmap_free(m->recovered_fds);
+}
+
+void manager_keep_fds(Manager *m, const char *name, const int *fds, size_t n) {
+        int r;
+
+        if (!m->init_link)
+                return;
+        if (n == 0)
+                r = init_link_fdstore_remove(m->init_link, name);
+        else
+                r = init_link_fdstore_put(m->init_link, name, fds, MIN(n, (size_t) INIT_FDS_PER_MESSAGE_MAX));
+        if (r < 0)
+                log_warning_errno(r, "Failed to %s \"%s\" in init's fd store: %m", n == 0 ? "drop" : "keep", name);
+}

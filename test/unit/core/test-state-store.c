@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Tests of the crash-recovery state store (state-store.c) and its record format (serialize.c):
+ * what a commit makes visible, what an uncommitted transaction loses when the process goes (a
+ * store reopened without commit sees the last commit), that a fresh boot empties it, prefix
+ * walks in key order, and that values with newlines and backslashes come back unchanged. */
+
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "serialize.h"
+#include "state-store.h"
+#include "string-util.h"
+#include "test-helpers.h"
+
+static char dir[] = "/tmp/test-state-store.XXXXXX";
+static char path[256];
+
+static void setup(void) {
+        ck_assert_ptr_nonnull(mkdtemp(dir));
+        snprintf(path, sizeof(path), "%s/state.lmdb", dir);
+}
+
+static void teardown(void) {
+        unlink(path);
+        rmdir(dir);
+        strcpy(dir, "/tmp/test-state-store.XXXXXX");
+}
+
+static char *get(StateStore *s, const char *key) {
+        char *v = NULL;
+        return state_store_get(s, key, &v, NULL) >= 0 ? v : NULL;
+}
+
+START_TEST(test_commit_visibility) {
+        StateStore *s = NULL;
+        char *v;
+
+        ck_assert_int_eq(state_store_open(path, false, &s), 0);
+        ck_assert_int_eq(state_store_commit(s), 0); /* nothing to do */
+        ck_assert_int_eq(state_store_put(s, "u:a.service", "state=running\n", 14), 0);
+        ck_assert(state_store_pending(s));
+        ck_assert_int_eq(state_store_commit(s), 1);
+        ck_assert(!state_store_pending(s));
+        /* a change that is never committed: the process "dies" (the store is closed) */
+        ck_assert_int_eq(state_store_put(s, "u:a.service", "state=dead\n", 11), 0);
+        ck_assert_int_eq(state_store_put(s, "u:b.service", "state=running\n", 14), 0);
+        state_store_free(s);
+
+        ck_assert_int_eq(state_store_open(path, true, &s), 0);
+        v = get(s, "u:a.service");
+        ck_assert_str_eq(v, "state=running\n");
+        free(v);
+        ck_assert_ptr_null(get(s, "u:b.service"));
+        ck_assert_int_eq(state_store_delete(s, "u:a.service"), 0);
+        ck_assert_int_eq(state_store_delete(s, "u:none.service"), 0);
+        ck_assert_int_eq(state_store_commit(s), 1);
+        ck_assert_ptr_null(get(s, "u:a.service"));
+        ck_assert_int_eq(state_store_put(s, "", "x", 1), -EINVAL);
+        state_store_free(s);
+}
+END_TEST
+
+START_TEST(test_fresh_boot_empties) {
+        StateStore *s = NULL;
+
+        ck_assert_int_eq(state_store_open(path, false, &s), 0);
+        ck_assert_int_eq(state_store_put(s, "m", "job-id=7\n", 9), 0);
+        ck_assert_int_eq(state_store_commit(s), 1);
+        state_store_free(s);
+        ck_assert_int_eq(state_store_open(path, false, &s), 0);
+        ck_assert_ptr_null(get(s, "m"));
+        state_store_free(s);
+}
+END_TEST
+
+static int collect(const char *key, const void *data, size_t size, void *userdata) {
+        char **out = userdata;
+        (void) data;
+        (void) size;
+        ck_assert_int_ge(strextend(out, key, ";"), 0);
+        return 0;
+}
+
+START_TEST(test_foreach_prefix) {
+        _cleanup_free_ char *keys = NULL;
+        StateStore *s = NULL;
+
+        ck_assert_int_eq(state_store_open(path, false, &s), 0);
+        ck_assert_int_eq(state_store_put(s, "j:0000000012", "", 0), 0);
+        ck_assert_int_eq(state_store_put(s, "u:b.service", "x", 1), 0);
+        ck_assert_int_eq(state_store_put(s, "j:0000000003", "", 0), 0);
+        ck_assert_int_eq(state_store_put(s, "u:a.service", "x", 1), 0);
+        ck_assert_int_eq(state_store_put(s, "m", "x", 1), 0);
+        ck_assert_int_eq(state_store_commit(s), 1);
+        ck_assert_int_eq(state_store_foreach(s, "j:", collect, &keys), 0);
+        ck_assert_str_eq(keys, "j:0000000003;j:0000000012;");
+        keys = mfree(keys);
+        ck_assert_int_eq(state_store_foreach(s, "u:", collect, &keys), 0);
+        ck_assert_str_eq(keys, "u:a.service;u:b.service;");
+        keys = mfree(keys);
+        ck_assert_int_eq(state_store_foreach(s, "x:", collect, &keys), 0);
+        ck_assert_ptr_null(keys);
+        state_store_free(s);
+}
+END_TEST
+
+static int check_item(const char *key, const char *value, void *userdata) {
+        unsigned *n = userdata;
+
+        switch ((*n)++) {
+        case 0:
+                ck_assert_str_eq(key, "status-text");
+                ck_assert_str_eq(value, "line one\nline two \\ back\r");
+                break;
+        case 1:
+                ck_assert_str_eq(key, "n-restarts");
+                ck_assert_str_eq(value, "3");
+                break;
+        case 2:
+                ck_assert_str_eq(key, "ts");
+                DualTimestamp t;
+                ck_assert_int_eq(deser_dual(value, &t), 0);
+                ck_assert_uint_eq(t.realtime, 1700000000000000ULL);
+                ck_assert_uint_eq(t.monotonic, 12345ULL);
+                break;
+        case 3:
+        case 4:
+                ck_assert_str_eq(key, "env");
+                ck_assert_str_eq(value, *n == 4 ? "A=1" : "B=two words");
+                break;
+        case 5:
+                ck_assert_str_eq(key, "ok");
+                bool b = false;
+                ck_assert_int_eq(deser_bool(value, &b), 0);
+                ck_assert(b);
+                break;
+        default:
+                ck_abort_msg("unexpected item %s", key);
+        }
+        return 0;
+}
+
+START_TEST(test_record_format) {
+        Serializer s = {};
+        const char *data;
+        size_t size;
+        unsigned n = 0;
+        char *env[] = { (char *) "A=1", (char *) "B=two words", NULL };
+
+        ser_item(&s, "status-text", "line one\nline two \\ back\r");
+        ser_uint(&s, "n-restarts", 3);
+        ser_dual(&s, "ts", &(DualTimestamp) { 1700000000000000ULL, 12345ULL });
+        ser_dual(&s, "never", &(DualTimestamp) {}); /* not written */
+        ser_item(&s, "absent", NULL);               /* not written */
+        ser_strv(&s, "env", env);
+        ser_bool(&s, "ok", true);
+        ck_assert_int_eq(ser_done(&s, &data, &size), 0);
+        ck_assert_ptr_null(memchr(data, '\r', size));
+        /* every value is one line */
+        ck_assert_int_eq(deserialize_lines(data, size, check_item, &n), 0);
+        ck_assert_uint_eq(n, 6);
+        /* a damaged record: lines without '=' are skipped, a truncated one still parses */
+        n = 0;
+        const char *damaged = "garbage\nstatus-text=line one\\nline two \\\\ back\\r";
+        ck_assert_int_eq(deserialize_lines(damaged, strlen(damaged), check_item, &n), 0);
+        ck_assert_uint_eq(n, 1);
+        ser_reset(&s);
+        ck_assert_int_eq(ser_done(&s, &data, &size), 0);
+        ck_assert_uint_eq(size, 0);
+        ser_free(&s);
+}
+END_TEST
+
+static Suite *make_suite(void) {
+        Suite *s = suite_create("state-store");
+        TCase *tc = tcase_create("core");
+
+        tcase_add_checked_fixture(tc, setup, teardown);
+        tcase_add_test(tc, test_commit_visibility);
+        tcase_add_test(tc, test_fresh_boot_empties);
+        tcase_add_test(tc, test_foreach_prefix);
+        tcase_add_test(tc, test_record_format);
+        suite_add_tcase(s, tc);
+        return s;
+}
+
+TEST_MAIN(make_suite)
