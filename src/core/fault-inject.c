@@ -61,6 +61,13 @@ void fault_inject_setup(const char *runtime_dir) {
         }
 }
 
+void fault_point_arg_slow(const char *name, const char *arg) {
+        size_t n = strlen(name);
+
+        if (strncmp(point, name, n) == 0 && point[n] == '@' && streq(point + n + 1, arg))
+                fault_point_slow(point);
+}
+
 void fault_point_slow(const char *name) {
         if (!streq(point, name) || --countdown > 0)
                 return;

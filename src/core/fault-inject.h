@@ -13,6 +13,8 @@
  *   before-signal       units changed state, their D-Bus signals are not sent yet
  *   mid-reload          daemon-reload dropped the unit files, has not read them again
  *   after-commit        the state store was committed, the spawned processes still wait
+ *   start@UNIT          a start job of UNIT is about to run (every manager image that has the
+ *                       switch in $SYSMASTER_FAULT crashes there: a crash loop on one event)
  * Unarmed, fault_point() is one predictable branch.
  */
 
@@ -22,7 +24,13 @@
 void fault_inject_setup(const char *runtime_dir);
 void fault_point_slow(const char *name);
 
+void fault_point_arg_slow(const char *name, const char *arg);
+
 extern bool fault_inject_armed;
+static inline void fault_point_arg(const char *name, const char *arg) {
+        if (__builtin_expect(fault_inject_armed, 0))
+                fault_point_arg_slow(name, arg);
+}
 static inline void fault_point(const char *name) {
         if (__builtin_expect(fault_inject_armed, 0))
                 fault_point_slow(name);

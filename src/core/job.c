@@ -15,10 +15,13 @@
 #include <assert.h>
 #include <errno.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "condition.h"
+#include "crash-guard.h"
+#include "fault-inject.h"
 #include "emergency-action.h"
 #include "job.h"
 #include "log.h"
@@ -480,9 +483,21 @@ static int job_run_and_invalidate(Job *j) {
         case JOB_START:
         case JOB_STOP:
         case JOB_RESTART:
-        case JOB_RELOAD:
+        case JOB_RELOAD: {
+                char key[UNIT_NAME_MAX + 32];
+
+                /* the crash-loop guard: a job that crashed us before is failed, not run again */
+                snprintf(key, sizeof(key), "job %s/%s", j->unit->id, job_type_to_string(j->type));
+                if (!crash_guard_enter(key)) {
+                        job_finish_and_invalidate(j, JOB_FAILED, true, false);
+                        return 0;
+                }
+                if (j->type == JOB_START)
+                        fault_point_arg("start", j->unit->id);
                 r = job_perform_on_unit(&j);
+                crash_guard_leave();
                 break;
+        }
         default: /* JOB_NOP */
                 r = -EALREADY;
                 break;

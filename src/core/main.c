@@ -27,6 +27,7 @@
 #include "job.h"
 #include "log.h"
 #include "main-args.h"
+#include "crash-guard.h"
 #include "fault-inject.h"
 #include "manager-bus.h"
 #include "manager-store.h"
@@ -384,6 +385,7 @@ static int run(int argc, char *argv[]) {
         if (!m->runtime_dir)
                 return log_oom();
         fault_inject_setup(runtime_dir);
+        crash_guard_setup(runtime_dir);
         r = manager_store_open(m);
         if (r < 0)
                 log_warning_errno(r, "Running without a state store: a crash will lose state.");

@@ -18,6 +18,7 @@
 #include "job.h"
 #include "log.h"
 #include "manager-bus.h"
+#include "crash-guard.h"
 #include "fault-inject.h"
 #include "manager-store.h"
 #include "manager.h"
@@ -390,8 +391,14 @@ void manager_dispatch_child_exit(Manager *m, Unit *u, pid_t pid, int code, int s
         if (!u)
                 return;
         unit_unwatch_pid(u, pid);
-        if (UNIT_VTABLE(u)->sigchld_event)
-                UNIT_VTABLE(u)->sigchld_event(u, pid, code, status);
+        if (UNIT_VTABLE(u)->sigchld_event) {
+                char key[UNIT_NAME_MAX + 16];
+
+                snprintf(key, sizeof(key), "exit %s", u->id);
+                if (crash_guard_enter(key))
+                        UNIT_VTABLE(u)->sigchld_event(u, pid, code, status);
+                crash_guard_leave();
+        }
         unit_add_to_gc_queue(u);
 }
 

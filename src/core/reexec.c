@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "crash-guard.h"
 #include "init-protocol.h"
 #include "log.h"
 #include "macro.h"
@@ -80,6 +81,7 @@ static void on_fatal_signal(int sig) {
         struct sigaction dfl = { .sa_handler = SIG_DFL };
 
         (void) !write(STDERR_FILENO, msg, sizeof(msg) - 1);
+        crash_guard_record_crash();
         exec_self();
         /* could not: die of the signal, init starts a new manager */
         (void) sigaction(sig, &dfl, NULL);

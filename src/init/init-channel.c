@@ -1,12 +1,10 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * init-channel.c: the messages between init and the manager (src/shared/init-protocol.h).
- *
- * Exit records live in InitState.ring: serials are contiguous, ring[ring_head] the oldest, so
- * the record with serial S sits at (ring_head + S - oldest) % size. sent_serial says how far
- * the current manager got; a HELLO sets it back to resend every unacknowledged record, an
- * EXIT_ACK drops records from the head. The fd store is a fixed table of named entries; fds
- * arrive with MSG_CMSG_CLOEXEC and leave as SCM_RIGHTS copies (init keeps its own).
+ * Exit records: InitState.ring holds contiguous serials, ring[ring_head] the oldest. sent_serial
+ * says how far the current manager got; HELLO sets it back to resend every unacknowledged
+ * record, EXIT_ACK drops records from the head. The fd store is a fixed table of named entries;
+ * fds arrive with MSG_CMSG_CLOEXEC and leave as SCM_RIGHTS copies (init keeps its own).
  */
 
 #include <errno.h>
@@ -24,12 +22,12 @@ typedef union InitControl {
         char buf[CMSG_SPACE(sizeof(int) * INIT_FDS_PER_MESSAGE_MAX)];
 } InitControl;
 
-static int channel_send(InitState *s, uint16_t type, const void *a, size_t a_len, const void *b,
-                        size_t b_len, const int *fds, uint32_t n_fds) {
-        InitMessageHeader h = { .magic = INIT_PROTOCOL_MAGIC,
-                                .type = type,
-                                .size = (uint32_t) (a_len + b_len) };
-        struct iovec iov[3] = { { &h, sizeof h }, { (void *) a, a_len }, { (void *) b, b_len } };
+/* Sends the payload p, then name with its NUL (if not NULL), and fds: 0, or -1 with errno. */
+static int channel_send(InitState *s, uint16_t type, const void *p, size_t n, const char *name,
+                        const int *fds, uint32_t n_fds) {
+        size_t len = name ? strlen(name) + 1 : 0;
+        InitMessageHeader h = { .magic = INIT_PROTOCOL_MAGIC, .type = type, .size = n + len };
+        struct iovec iov[3] = { { &h, sizeof h }, { (void *) p, n }, { (void *) name, len } };
         struct msghdr mh = { .msg_iov = iov, .msg_iovlen = 3 };
         InitControl control = {};
 
@@ -41,22 +39,15 @@ static int channel_send(InitState *s, uint16_t type, const void *a, size_t a_len
                                                   .cmsg_type = SCM_RIGHTS };
                 memcpy(CMSG_DATA(&control.align), fds, sizeof(int) * n_fds);
         }
-        if (sendmsg(s->manager_fd, &mh, MSG_DONTWAIT | MSG_NOSIGNAL) < 0)
-                return -errno;
-        return 0;
+        return sendmsg(s->manager_fd, &mh, MSG_DONTWAIT | MSG_NOSIGNAL) < 0 ? -1 : 0;
 }
 
 /* Errors are best effort: a manager that does not read its socket loses them. */
 static void channel_error(InitState *s, uint16_t type, int error, const char *name) {
         InitErrorPayload e = { .type = type, .error = error };
-        int r;
 
-        r = channel_send(s, INIT_MSG_ERROR, &e, sizeof e, name, name ? strlen(name) + 1 : 0, NULL,
-                         0);
-        if (r < 0) {
-                errno = -r;
+        if (channel_send(s, INIT_MSG_ERROR, &e, sizeof e, name, NULL, 0) < 0)
                 init_log(LOG_WARNING, "cannot report error %d to the manager: %m", error);
-        }
 }
 
 static void close_fds(const int *fds, uint32_t n) {
@@ -77,32 +68,24 @@ static void ring_pop(InitState *s) { /* empty, it starts over: only its first pa
         s->ring_head = s->ring_count == 0 ? 0 : (s->ring_head + 1) % INIT_EXIT_RECORDS_MAX;
 }
 
-void init_channel_record(InitState *s, const siginfo_t *si) {
+void init_channel_record(InitState *s, const siginfo_t *si, uint64_t cgroup_id) {
         if (s->ring_count == INIT_EXIT_RECORDS_MAX) {
                 init_log(LOG_WARNING, "exit record ring full: dropping the record of PID %d",
                          s->ring[s->ring_head].pid);
                 ring_pop(s);
         }
-        s->ring[(s->ring_head + s->ring_count) % INIT_EXIT_RECORDS_MAX] = (InitExitRecord){
-                .serial = s->next_serial++,
-                .pid = si->si_pid,
-                .code = si->si_code,
-                .status = si->si_status,
-                .realtime_usec = init_now(CLOCK_REALTIME),
-                .monotonic_usec = init_now(CLOCK_MONOTONIC),
-        };
+        s->ring[(s->ring_head + s->ring_count) % INIT_EXIT_RECORDS_MAX] =
+                (InitExitRecord){ .serial = s->next_serial++,
+                                  .pid = si->si_pid,
+                                  .code = si->si_code,
+                                  .status = si->si_status,
+                                  .realtime_usec = init_now(CLOCK_REALTIME),
+                                  .monotonic_usec = init_now(CLOCK_MONOTONIC),
+                                  .cgroup_id = cgroup_id };
         s->ring_count++;
 }
 
-/* The name of an FDSTORE message, or NULL if it is not 1..NAME_MAX bytes plus one NUL. */
-static const char *payload_name(const char *p, uint32_t size) {
-        if (size < 2 || size > INIT_FDSTORE_NAME_MAX + 1 || p[size - 1] != 0 ||
-            strlen(p) != size - 1)
-                return NULL;
-        return p;
-}
-
-/* FDSTORE_PUT (takes the fds: *n_fds becomes 0) or FDSTORE_REMOVE. Returns 0 or an errno. */
+/* FDSTORE_PUT (takes the fds: *n_fds becomes 0) or _REMOVE of name (NULL: invalid): 0, errno. */
 static int store_change(InitState *s, uint16_t type, const char *name, int *fds, uint32_t *n_fds) {
         InitFdEntry *found = NULL, *slot = NULL;
         uint32_t total = 0;
@@ -138,28 +121,14 @@ static int store_change(InitState *s, uint16_t type, const char *name, int *fds,
         return 0;
 }
 
-static void channel_hello(InitState *s, const void *payload) {
-        uint32_t version;
-
-        memcpy(&version, payload, sizeof version);
-        init_log(LOG_INFO, "manager PID %d (generation %u) said HELLO, protocol %u", s->manager_pid,
-                 s->generation, version);
-        s->hello = s->reply_hello = true;
-        s->store_cursor = 0;
-        s->sent_serial = 0; /* flush() moves it up to just below the oldest record */
-        s->alive_usec = init_now(CLOCK_MONOTONIC);
-        init_channel_flush(s); /* the answer goes before any error that follows */
-}
-
-static const uint32_t min_size[] = {
-        [INIT_MSG_HELLO] = sizeof(uint32_t),
-        [INIT_MSG_EXIT_ACK] = sizeof(uint64_t),
-        [INIT_MSG_SHUTDOWN] = sizeof(InitShutdownPayload),
-};
+static const uint32_t min_size[] = { [INIT_MSG_HELLO] = sizeof(uint32_t),
+                                     [INIT_MSG_EXIT_ACK] = sizeof(uint64_t),
+                                     [INIT_MSG_SHUTDOWN] = sizeof(InitShutdownPayload) };
 
 static void channel_dispatch(InitState *s, const InitMessageHeader *h, size_t n, int flags,
                              int *fds, uint32_t *n_fds) {
         const char *p = (const char *) (h + 1), *name = NULL;
+        uint32_t version;
         uint64_t serial;
         int error = 0;
 
@@ -169,16 +138,25 @@ static void channel_dispatch(InitState *s, const InitMessageHeader *h, size_t n,
                 error = EBADMSG;
         else if (flags & MSG_CTRUNC)
                 error = EMFILE;
-        else if (h->type == INIT_MSG_HELLO)
-                channel_hello(s, p);
-        else if (h->type == INIT_MSG_HEARTBEAT)
+        else if (h->type == INIT_MSG_HELLO) {
+                memcpy(&version, p, sizeof version);
+                init_log(LOG_INFO, "manager PID %d (generation %u) said HELLO, protocol %u",
+                         s->manager_pid, s->generation, version);
+                s->hello = s->reply_hello = true;
+                s->store_cursor = 0;
+                s->sent_serial = 0; /* flush() moves it up to just below the oldest record */
+                s->alive_usec = init_now(CLOCK_MONOTONIC);
+                init_channel_flush(s); /* the answer goes before any error that follows */
+        } else if (h->type == INIT_MSG_HEARTBEAT)
                 s->alive_usec = init_now(CLOCK_MONOTONIC);
         else if (h->type == INIT_MSG_EXIT_ACK) {
                 memcpy(&serial, p, sizeof serial);
                 while (s->ring_count > 0 && s->ring[s->ring_head].serial <= serial)
                         ring_pop(s);
         } else if (h->type == INIT_MSG_FDSTORE_PUT || h->type == INIT_MSG_FDSTORE_REMOVE) {
-                name = payload_name(p, h->size);
+                if (h->size >= 2 && h->size <= INIT_FDSTORE_NAME_MAX + 1 &&
+                    strnlen(p, h->size) == h->size - 1)
+                        name = p; /* 1..NAME_MAX bytes and one NUL */
                 error = store_change(s, h->type, name, fds, n_fds);
         } else if (h->type == INIT_MSG_SHUTDOWN) {
                 memcpy(&s->shutdown_request, p, sizeof s->shutdown_request);
@@ -191,10 +169,7 @@ static void channel_dispatch(InitState *s, const InitMessageHeader *h, size_t n,
 }
 
 int init_channel_receive(InitState *s) {
-        static union {
-                InitMessageHeader h;
-                char raw[INIT_MESSAGE_MAX];
-        } msg;
+        static char msg[INIT_MESSAGE_MAX] __attribute__((aligned(8)));
 
         for (unsigned i = 0; i < RECEIVE_BATCH; i++) {
                 struct iovec iov = { &msg, sizeof msg };
@@ -220,7 +195,7 @@ int init_channel_receive(InitState *s) {
                         n_fds = (uint32_t) ((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
                         memcpy(fds, CMSG_DATA(c), sizeof(int) * n_fds);
                 }
-                channel_dispatch(s, &msg.h, (size_t) n, mh.msg_flags, fds, &n_fds);
+                channel_dispatch(s, (const InitMessageHeader *) msg, n, mh.msg_flags, fds, &n_fds);
                 close_fds(fds, n_fds); /* the ones nobody took */
         }
         return 1;
@@ -234,11 +209,9 @@ void init_channel_flush(InitState *s) {
                 return;
         s->want_write = false;
         if (s->reply_hello) {
-                InitHelloPayload hello = { INIT_PROTOCOL_VERSION, s->generation,
-                                           s->heartbeat_usec };
+                InitHelloPayload h = { INIT_PROTOCOL_VERSION, s->generation, s->heartbeat_usec };
 
-                r = channel_send(s, INIT_MSG_HELLO, &hello, sizeof hello, NULL, 0, NULL, 0);
-                if (r < 0)
+                if (channel_send(s, INIT_MSG_HELLO, &h, sizeof h, NULL, NULL, 0) < 0)
                         goto fail;
                 s->reply_hello = false;
         }
@@ -246,40 +219,32 @@ void init_channel_flush(InitState *s) {
                 const InitFdEntry *e = &s->store[s->store_cursor % INIT_FDSTORE_ENTRIES_MAX];
 
                 if (s->store_cursor == INIT_FDSTORE_ENTRIES_MAX)
-                        r = channel_send(s, INIT_MSG_FDSTORE_END, NULL, 0, NULL, 0, NULL, 0);
+                        r = channel_send(s, INIT_MSG_FDSTORE_END, NULL, 0, NULL, NULL, 0);
                 else if (s->store_cursor < s->store_used && e->n_fds > 0)
-                        r = channel_send(s, INIT_MSG_FDSTORE_ENTRY, e->name, strlen(e->name) + 1,
-                                         NULL, 0, e->fds, e->n_fds);
+                        r = channel_send(s, INIT_MSG_FDSTORE_ENTRY, NULL, 0, e->name, e->fds,
+                                         e->n_fds);
                 if (r < 0)
                         goto fail;
         }
         if (s->ring_count > 0 && s->sent_serial < s->ring[s->ring_head].serial)
                 s->sent_serial = s->ring[s->ring_head].serial - 1;
-        while ((rec = ring_find(s, s->sent_serial + 1))) {
-                r = channel_send(s, INIT_MSG_EXIT_RECORD, rec, sizeof *rec, NULL, 0, NULL, 0);
-                if (r < 0)
+        for (; (rec = ring_find(s, s->sent_serial + 1)); s->sent_serial++)
+                if (channel_send(s, INIT_MSG_EXIT_RECORD, rec, sizeof *rec, NULL, NULL, 0) < 0)
                         goto fail;
-                s->sent_serial++;
-        }
         while (s->pending_signals != 0) {
                 int32_t sig = __builtin_ctzll(s->pending_signals) + 1;
 
-                r = channel_send(s, INIT_MSG_SIGNAL, &sig, sizeof sig, NULL, 0, NULL, 0);
-                if (r < 0)
+                if (channel_send(s, INIT_MSG_SIGNAL, &sig, sizeof sig, NULL, NULL, 0) < 0)
                         goto fail;
                 s->pending_signals &= ~(UINT64_C(1) << (sig - 1));
         }
         return;
-fail:
-        if (r == -EAGAIN) {
-                s->want_write = true;
-                return;
-        }
-        errno = -r; /* EPIPE, ECONNRESET: it is dying, SIGCHLD follows */
-        if (r != -EPIPE && r != -ECONNRESET)
+fail: /* a full socket: go on at POLLOUT; EPIPE, ECONNRESET: it is dying, SIGCHLD follows */
+        s->want_write = errno == EAGAIN;
+        if (errno != EAGAIN && errno != EPIPE && errno != ECONNRESET)
                 init_log(LOG_WARNING, "cannot send to manager PID %d, waiting for a new HELLO: %m",
                          s->manager_pid);
-        s->hello = false;
+        s->hello = s->want_write;
 }
 
 void init_channel_close(InitState *s) {

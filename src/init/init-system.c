@@ -1,13 +1,12 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * init-system.c: logging, API file systems, container check, kill and shutdown for
- * sysmaster-init. Only fixed buffers (no opendir(), no stdio streams: they allocate).
+ * init-system.c: logging, API file systems, cgroup IDs, container check, kill and shutdown for
+ * sysmaster-init. Only fixed buffers (no opendir(), no stdio streams).
  */
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,29 +30,26 @@ static bool log_kmsg;
 void init_log_open(bool kmsg) {
         int fd = kmsg ? open("/dev/kmsg", O_WRONLY | O_NOCTTY | O_CLOEXEC) : -1;
 
-        if (fd >= 0) {
-                log_fd = fd;
-                log_kmsg = true;
-        } else if (kmsg)
+        if (kmsg && fd < 0)
                 init_log(LOG_WARNING, "cannot open /dev/kmsg, logging to stderr: %m");
+        log_kmsg = fd >= 0;
+        log_fd = log_kmsg ? fd : STDERR_FILENO;
 }
 
 void init_log(int level, const char *format, ...) {
         static char buf[1024];
         int saved_errno = errno;
-        size_t n;
+        size_t n = (size_t) snprintf(buf, sizeof buf, "<%d>sysmaster-init: ", LOG_DAEMON | level);
+        const char *start = log_kmsg ? buf : strchr(buf, '>') + 1; /* stderr: no level */
         va_list ap;
 
-        n = (size_t) snprintf(
-                buf, sizeof buf,
-                log_kmsg ? "<%d>sysmaster-init: " : "sysmaster-init: ", LOG_DAEMON | level);
         errno = saved_errno;
         va_start(ap, format);
         (void) vsnprintf(buf + n, sizeof buf - n - 1, format, ap);
         va_end(ap);
         n = strlen(buf);
         buf[n++] = '\n';
-        (void) !write(log_fd, buf, n);
+        (void) !write(log_fd, start, (size_t) (buf + n - start));
         errno = saved_errno;
 }
 
@@ -62,6 +58,52 @@ uint64_t init_now(clockid_t clock) {
 
         (void) clock_gettime(clock, &ts);
         return (uint64_t) ts.tv_sec * UINT64_C(1000000) + (uint64_t) ts.tv_nsec / 1000U;
+}
+
+int init_poll(struct pollfd *p, nfds_t n, uint64_t deadline) {
+        uint64_t now = init_now(CLOCK_MONOTONIC), left = deadline > now ? deadline - now : 0;
+        struct timespec ts = { (time_t) (left / 1000000U), (long) (left % 1000000U) * 1000L };
+
+        return ppoll(p, n, deadline == UINT64_MAX ? NULL : &ts, NULL);
+}
+
+/* Up to size - 1 bytes of the file, NUL-terminated: their number, or -1. */
+static ssize_t read_text(const char *path, char *buf, size_t size) {
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        ssize_t n = fd < 0 ? -1 : read(fd, buf, size - 1);
+
+        if (fd >= 0)
+                (void) close(fd);
+        buf[n > 0 ? n : 0] = 0;
+        return n;
+}
+
+static bool is_cgroup2(const char *path) {
+        struct statfs sf;
+
+        return statfs(path, &sf) == 0 && sf.f_type == CGROUP2_MAGIC;
+}
+
+/* A zombie keeps its "0::/path" line in /proc/PID/cgroup: a directory below the cgroup2 mount. */
+uint64_t init_cgroup_id(pid_t pid) {
+        static const char *root; /* where cgroup2 is, looked for once; "": nowhere */
+        static char buf[4096], path[4096 + 64];
+        struct stat st;
+        char *p, *nl;
+
+        if (!root) /* a hybrid host has it on .../unified */
+                root = is_cgroup2("/sys/fs/cgroup")           ? "/sys/fs/cgroup"
+                       : is_cgroup2("/sys/fs/cgroup/unified") ? "/sys/fs/cgroup/unified"
+                                                              : "";
+        (void) snprintf(path, sizeof path, "/proc/%d/cgroup", (int) pid);
+        buf[0] = '\n'; /* every line, the first too, starts after a newline */
+        if (!root[0] || read_text(path, buf + 1, sizeof buf - 1) <= 0 ||
+            !(p = strstr(buf, "\n0::")))
+                return 0;
+        if ((nl = strchr(p += 4, '\n')))
+                *nl = 0; /* a removed cgroup's path ends in " (deleted)": stat() fails */
+        (void) snprintf(path, sizeof path, "%s%s", root, p);
+        return strstr(p, "/..") || stat(path, &st) < 0 ? 0 : (uint64_t) st.st_ino;
 }
 
 /* The root of a mount (Linux >= 5.8 says so), or on another device than its parent. */
@@ -90,25 +132,21 @@ void init_mount_api(void) {
         };
         static const char *const dirs[] = { "/run/systemd", "/run/systemd/system",
                                             "/run/sysmaster" };
-        struct statfs sf;
 
         for (size_t i = 0; i < ELEMENTS(mounts); i++) {
-                const char *where = mounts[i].where;
+                const char *where = mounts[i].where, *type = mounts[i].type;
 
                 (void) mkdir(where, 0755);
                 /* Use what we find; v1 cgroups are the manager's problem. */
                 if (is_mount_point(where)) {
-                        if (strcmp(where, "/sys/fs/cgroup") == 0 && statfs(where, &sf) == 0 &&
-                            sf.f_type != CGROUP2_MAGIC)
-                                init_log(LOG_WARNING, "%s is not cgroup2, leaving it as it is",
-                                         where);
+                        if (strcmp(type, "cgroup2") == 0 && !is_cgroup2(where))
+                                init_log(LOG_WARNING, "%s is not cgroup2, leaving it", where);
                         continue;
                 }
-                if (mount(mounts[i].type, where, mounts[i].type, mounts[i].flags,
-                          mounts[i].options) < 0)
-                        init_log(LOG_ERR, "cannot mount %s on %s: %m", mounts[i].type, where);
+                if (mount(type, where, type, mounts[i].flags, mounts[i].options) < 0)
+                        init_log(LOG_ERR, "cannot mount %s on %s: %m", type, where);
                 else
-                        init_log(LOG_INFO, "mounted %s on %s", mounts[i].type, where);
+                        init_log(LOG_INFO, "mounted %s on %s", type, where);
         }
         for (size_t i = 0; i < ELEMENTS(dirs); i++)
                 if (mkdir(dirs[i], 0755) < 0 && errno != EEXIST)
@@ -119,18 +157,10 @@ void init_mount_api(void) {
 static int proc_stat_field(long pid, unsigned field, unsigned long *ret) {
         char path[32], buf[512];
         const char *p;
-        ssize_t n;
-        int fd;
 
         (void) snprintf(path, sizeof path, "/proc/%ld/stat", pid);
-        fd = open(path, O_RDONLY | O_CLOEXEC);
-        if (fd < 0)
-                return -errno;
-        n = read(fd, buf, sizeof buf - 1);
-        (void) close(fd);
-        if (n <= 0)
+        if (read_text(path, buf, sizeof buf) <= 0)
                 return -EIO;
-        buf[n] = 0;
         p = strrchr(buf, ')');
         for (unsigned i = 0; p && i < field; i++)
                 p = strchr(p + 1, ' ');
@@ -145,19 +175,20 @@ bool init_in_container(void) {
 
         if (getenv("container"))
                 return true;
-        /* Unknown (no /proc) counts as the host: reboot(2) is harmless in a PID namespace. */
-        if (proc_stat_field(2, 7, &flags) < 0)
+        if (proc_stat_field(2, 7, &flags) < 0) /* no /proc: as the host (harmless in a container) */
                 return access("/proc/1/stat", F_OK) == 0;
         return !(flags & PF_KTHREAD_FLAG);
 }
 
-/* Not PID 1 (a test's subreaper): never kill(-1), only our children. */
-static void kill_children(int sig) {
+/* Sends sig to all other processes or, not PID 1 (a test's subreaper), to our children only. */
+static void signal_others(int sig) {
         static char buf[8192] __attribute__((aligned(8)));
-        int fd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        int fd = getpid() == 1 ? -1 : open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         unsigned long ppid;
         ssize_t n;
 
+        if (getpid() == 1 && kill(-1, sig) < 0 && errno != ESRCH)
+                init_log(LOG_ERR, "cannot send signal %d to all processes: %m", sig);
         while (fd >= 0 && (n = getdents64(fd, buf, sizeof buf)) > 0)
                 for (ssize_t off = 0; off < n; off += ((struct dirent64 *) (buf + off))->d_reclen) {
                         long pid = strtol(((struct dirent64 *) (buf + off))->d_name, NULL, 10);
@@ -168,28 +199,17 @@ static void kill_children(int sig) {
                 }
         if (fd >= 0)
                 (void) close(fd);
-}
-
-/* Sends sig to all other processes (kill(-1)) or, not PID 1, to our children. */
-static void signal_others(int sig) {
-        if (getpid() != 1)
-                kill_children(sig);
-        else if (kill(-1, sig) < 0 && errno != ESRCH)
-                init_log(LOG_ERR, "cannot send signal %d to all processes: %m", sig);
         if (sig == SIGTERM)
                 signal_others(SIGCONT); /* stopped processes must run to die */
 }
 
-/* Signals, then reaps until no child is left (true) or timeout_usec passed (false). Not PID 1
- * it signals again on every round: the orphans of the dying come to us, the subreaper. */
+/* Signals, reaps until no child is left (true) or timeout (false); a subreaper signals again. */
 static bool kill_and_reap(int sigfd, int sig, uint64_t timeout_usec) {
         uint64_t deadline = init_now(CLOCK_MONOTONIC) + timeout_usec;
 
         for (unsigned round = 0;; round++) {
                 struct signalfd_siginfo ssi;
                 struct pollfd p = { .fd = sigfd, .events = POLLIN };
-                uint64_t now, left;
-                struct timespec ts;
                 siginfo_t si;
 
                 if (round == 0 || getpid() != 1)
@@ -199,24 +219,20 @@ static bool kill_and_reap(int sigfd, int sig, uint64_t timeout_usec) {
                         if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG) < 0 && errno == ECHILD)
                                 return true;
                 } while (si.si_pid != 0);
-                now = init_now(CLOCK_MONOTONIC);
-                if (now >= deadline)
+                if (init_now(CLOCK_MONOTONIC) >= deadline)
                         return false;
-                left = deadline - now;
-                ts = (struct timespec){ .tv_sec = (time_t) (left / 1000000U),
-                                        .tv_nsec = (long) (left % 1000000U) * 1000L };
-                (void) ppoll(&p, 1, &ts, NULL);
+                (void) init_poll(&p, 1, deadline);
                 while (read(sigfd, &ssi, sizeof ssi) == (ssize_t) sizeof ssi)
                         ; /* only SIGCHLD matters now */
         }
 }
 
-_Noreturn void init_shutdown(int sigfd, uint32_t action, int status, bool host_init) {
+_Noreturn void init_shutdown(int sigfd, const InitShutdownPayload *how, bool host_init) {
         static const char *const names[] = { "reboot", "power-off", "halt", "kexec", "exit" };
         static const int commands[] = { RB_AUTOBOOT, RB_POWER_OFF, RB_HALT_SYSTEM, RB_KEXEC,
                                         RB_HALT_SYSTEM };
 
-        init_log(LOG_NOTICE, "shutdown (%s): sending SIGTERM to all processes", names[action]);
+        init_log(LOG_NOTICE, "shutdown (%s): sending SIGTERM to all processes", names[how->action]);
         if (!kill_and_reap(sigfd, SIGTERM, INIT_KILL_TIMEOUT_USEC)) {
                 init_log(LOG_WARNING, "sending SIGKILL to the remaining processes");
                 if (!kill_and_reap(sigfd, SIGKILL, INIT_KILL_TIMEOUT_USEC))
@@ -224,18 +240,22 @@ _Noreturn void init_shutdown(int sigfd, uint32_t action, int status, bool host_i
         }
         sync();
         if (!host_init) {
-                init_log(LOG_NOTICE, "exiting with status %d", status);
-                exit(status);
+                init_log(LOG_NOTICE, "exiting with status %d", how->exit_status);
+                exit(how->exit_status);
         }
-        if (action == INIT_SHUTDOWN_EXIT)
+        if (how->action == INIT_SHUTDOWN_EXIT)
                 init_log(LOG_ERR, "the host's PID 1 cannot exit: halting instead");
-        init_log(LOG_NOTICE, "%s now", names[action]);
-        (void) reboot(commands[action]);
-        if (action == INIT_SHUTDOWN_KEXEC) {
+        init_log(LOG_NOTICE, "%s now", names[how->action]);
+        (void) reboot(commands[how->action]);
+        if (how->action == INIT_SHUTDOWN_KEXEC) {
                 init_log(LOG_ERR, "kexec failed (%m), rebooting");
                 (void) reboot(RB_AUTOBOOT);
         }
-        init_log(LOG_CRIT, "reboot(2) failed: %m; nothing left to do");
+        init_freeze("reboot(2) failed");
+}
+
+_Noreturn void init_freeze(const char *what) {
+        init_log(LOG_CRIT, "%s: %m; nothing left to do", what);
         for (;;)
                 (void) pause(); /* PID 1 must not exit */
 }

@@ -2,18 +2,16 @@
 #pragma once
 
 /*
- * init.h: sysmaster-init (PID 1), one header for its three files (src/init stays under 1000
- * lines): init.c (main loop, signals, the manager's life, re-exec), init-channel.c (the
- * protocol of src/shared/init-protocol.h), init-system.c (logging, mounts, kill, shutdown).
- *
- * Everything init must not lose lives in one static InitState (no heap): the manager (PID,
- * channel, generation, heartbeat, restart history), the ring of exit records not yet
- * acknowledged and the fd store. Its fds are numbers valid in this process: re-exec copies the
- * struct verbatim into a memfd and keeps those fds open across execve(). The first three
- * fields keep their layout in every version (init.c reads them from any older state). Its
- * 200 kB cost memory only where used: nothing clears or scans all of it (RSS under 1 MiB).
+ * init.h: sysmaster-init (PID 1): init.c (main loop, signals, the manager's life, crash loop,
+ * re-exec), init-channel.c (the protocol of src/shared/init-protocol.h), init-system.c (logging,
+ * mounts, cgroups, kill, shutdown). All init must not lose is in one static InitState (no heap):
+ * the manager, the exit records not yet acknowledged and the fd store. Re-exec copies it
+ * verbatim; its fds stay open across execve(). The first three fields keep their layout in every
+ * version (init.c reads them from any older state). Its 200 kB cost memory only where used:
+ * nothing clears or scans all of it (RSS under 1 MiB).
  */
 
+#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -24,8 +22,9 @@
 
 #define INIT_STATE_MAGIC UINT32_C(0x53594931) /* "SYI1" */
 #define INIT_STATE_ENV "SYSMASTER_INIT_STATE_FD"
-#define INIT_RESTART_BURST 5U /* this many starts within the interval, then a death: crash loop */
-#define INIT_RESTART_INTERVAL_USEC UINT64_C(10000000)
+#define INIT_RESTART_BURST 5U /* default: a death after this many starts in a window: loop */
+#define INIT_RESTART_INTERVAL_USEC UINT64_C(10000000) /* the window; up this long: no loop */
+#define INIT_CRASH_LIMIT 5U /* default: back-offs in a row, then the crash action */
 #define INIT_BACKOFF_MIN_USEC UINT64_C(1000000)
 #define INIT_BACKOFF_MAX_USEC UINT64_C(60000000)
 #define INIT_KILL_TIMEOUT_USEC UINT64_C(5000000) /* per shutdown kill round */
@@ -58,39 +57,36 @@ typedef struct InitState {
         uint64_t pending_signals; /* bit n-1: signal n waits to be forwarded */
         uint64_t heartbeat_usec; /* 0: no heartbeat check */
         uint64_t alive_usec; /* CLOCK_MONOTONIC of the manager's last sign of life */
-        uint64_t starts[INIT_RESTART_BURST]; /* CLOCK_MONOTONIC of the last starts, oldest first */
-        uint64_t restart_usec; /* start a manager at this time; 0: not due */
-        uint64_t backoff_usec; /* crash-loop delay, 0 while not looping */
+        uint64_t start_usec; /* CLOCK_MONOTONIC of the last start (manager or rescue shell) */
+        uint64_t window_usec; /* of the first start in the current window */
+        uint32_t window_starts; /* starts since window_usec */
+        uint32_t backoffs; /* consecutive crash-loop back-offs */
+        uint64_t restart_usec; /* start a manager at this time; 0: not due (or frozen) */
+        int32_t shell_pid; /* the rescue shell of the crash action "shell", 0: none */
         InitExitRecord ring[INIT_EXIT_RECORDS_MAX];
         InitFdEntry store[INIT_FDSTORE_ENTRIES_MAX];
 } InitState;
 
-/* init-channel.c. Sends never block: a full socket leaves the rest for the next POLLOUT. */
-/* Keeps the exit of a reaped process (not the manager) in the ring until acknowledged; the
- * oldest record is dropped, with a log line, when the ring is full. */
-void init_channel_record(InitState *s, const siginfo_t *si);
-/* Handles queued messages. Returns 0 when none is left, 1 when it stopped after a batch (call
- * again), -EPIPE or another -errno when the channel is closed or broken. */
+/* init-channel.c. Sends never block: a full socket leaves the rest for the next POLLOUT.
+ * init_channel_record() keeps a process's exit and cgroup ID (0: unknown) until acknowledged;
+ * a full ring drops its oldest record (logged). */
+void init_channel_record(InitState *s, const siginfo_t *si, uint64_t cgroup_id);
+/* Handles queued messages: 0 none left, 1 a full batch (call again), -errno: closed or broken. */
 int init_channel_receive(InitState *s);
-/* Sends what is due: the HELLO answer, the fd store, records, forwarded signals. */
-void init_channel_flush(InitState *s);
-/* Closes init's end of the channel (the manager is gone or stopped talking). */
-void init_channel_close(InitState *s);
-/* Sets (on) or clears FD_CLOEXEC on the channel and every stored fd, for re-exec. */
-void init_channel_cloexec(InitState *s, bool on);
+void init_channel_flush(InitState *s); /* sends the HELLO answer, fd store, records, signals due */
+void init_channel_close(InitState *s); /* the manager is gone or stopped talking */
+void init_channel_cloexec(InitState *s, bool on); /* FD_CLOEXEC of the channel, stored fds */
 
 /* init-system.c. Fixed buffers only: no opendir(), no stdio streams (they allocate). */
-/* Logs to /dev/kmsg from now on if kmsg is true (and it opens), else stays on stderr. */
-void init_log_open(bool kmsg);
+void init_log_open(bool kmsg); /* logs to /dev/kmsg from now on if kmsg (and it opens) */
 /* One line "sysmaster-init: ..." at a syslog level; %m works; errno is kept. */
 void init_log(int level, const char *format, ...) __attribute__((format(printf, 2, 3)));
-/* The clock's time in microseconds. */
-uint64_t init_now(clockid_t clock);
-/* Mounts /proc, /sys, /dev, /run and cgroup2 where nothing is mounted yet (a container keeps
- * what it has), creates /run/systemd/system and /run/sysmaster. Failures are only logged. */
-void init_mount_api(void);
-/* True unless this is the host's first PID namespace (where PID 2 is the kernel's kthreadd). */
-bool init_in_container(void);
-/* Kills everything else (SIGTERM, SIGKILL after INIT_KILL_TIMEOUT_USEC), syncs, then
- * reboot(2) with action's command (host_init) or exit(status). sigfd reports SIGCHLD. */
-_Noreturn void init_shutdown(int sigfd, uint32_t action, int status, bool host_init);
+uint64_t init_now(clockid_t clock); /* in microseconds */
+/* ppoll() until the CLOCK_MONOTONIC deadline (UINT64_MAX: none); returns what ppoll() does. */
+int init_poll(struct pollfd *p, nfds_t n, uint64_t deadline);
+uint64_t init_cgroup_id(pid_t pid); /* of a zombie: inode of its cgroup2 directory, 0: unknown */
+void init_mount_api(void); /* mounts the API file systems where missing, creates /run dirs */
+bool init_in_container(void); /* false: the host's first PID namespace (PID 2: kthreadd) */
+/* Kills all others (SIGTERM, SIGKILL; sigfd: SIGCHLD), syncs, reboot(2) (host_init) or exit(). */
+_Noreturn void init_shutdown(int sigfd, const InitShutdownPayload *how, bool host_init);
+_Noreturn void init_freeze(const char *what); /* logs "what: %m", then PID 1 just waits */

@@ -5,12 +5,20 @@
 # that init mounts cgroup2 itself), with fake-manager in place of the manager. fake-manager
 # logs what init tells it into manager.log and takes commands from a FIFO (see its header).
 #
-# Four boots: "main" (mounts, argv, reaping, restart after SIGKILL with the records of a
-# service that died while no manager was connected, fd store, heartbeat, re-exec on SIGTERM,
-# forwarded signals, SHUTDOWN exit 3 with SIGKILL escalation), "loop" (crash-loop back-off,
-# SHUTDOWN reboot in a PID namespace exits with the status), "sub" (init not PID 1: a
-# subreaper that kills only its own descendants), "rss" (PID 1's resident memory, under 1 MiB
-# after boot and after a re-exec). Then the size and no-malloc checks.
+# Boots: "main" (mounts, argv, reaping, restart after SIGKILL with the records of a service
+# and of an orphan in a cgroup of its own (cgroup_id) that died while no manager was connected,
+# fd store, heartbeat, re-exec on SIGTERM, forwarded signals, SHUTDOWN exit 3 with SIGKILL
+# escalation), "loop" (crash-loop back-off, SHUTDOWN reboot in a PID namespace exits with the
+# status), "freeze", "reboot", "shell" (past the crash limit: the crash actions), "sub" (init
+# not PID 1: a subreaper that kills only its own descendants), "rss" (PID 1's resident memory,
+# under 1 MiB after boot and after a re-exec). Then the size and no-malloc checks.
+#
+# Each boot runs in a cgroup of its own, $CGT/NAME on the host's cgroup2 (below the test's own
+# cgroup; a hybrid host's /sys/fs/cgroup/unified), the root of its cgroup namespace: the
+# cgroups its fake manager makes are there, and all are removed at the end. The crash limits
+# are set through init's environment: SYSMASTER_RESTART_BURST, SYSMASTER_CRASH_LIMIT,
+# SYSMASTER_CRASH_ACTION (boot's BOOT_ENV). The "shell" boot bind-mounts a fake shell on
+# /bin/sh and a file on /dev/console in its private mount namespace.
 #
 # sysmaster-init is linked statically by default (its RSS); an LD_PRELOAD logger cannot enter a
 # static binary, so the "main" boot then runs sysmaster-init-dynamic, the same objects linked
@@ -26,7 +34,7 @@ skip() {
         exit 77
 }
 [ "$(id -u)" = 0 ] || skip "needs root (runs sysmaster-init as PID 1 of a PID namespace)"
-for t in unshare nsenter pgrep timeout nm mkfifo; do
+for t in unshare nsenter pgrep timeout nm mkfifo findmnt; do
         command -v "$t" > /dev/null || skip "missing tool $t"
 done
 
@@ -93,9 +101,28 @@ wait_log() {
 }
 field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" | head -1; }
 
-D="" NSPID="" UNSHARE=""
+# The boots' cgroups: $CGT/NAME ("" if cgroup2 is missing or not writable: not moved).
+CGT=""
+cgroot=$(findmnt -rn -t cgroup2 -o TARGET | head -1)
+if [ -n "$cgroot" ]; then
+        CGT=$cgroot$(sed -n 's/^0:://p' /proc/self/cgroup | sed 's:/$::')/test-init.$$
+        mkdir "$CGT" 2> /dev/null || CGT=""
+fi
+cgroups_remove() { # bottom-up; a cgroup is busy for a moment after its last process died
+        local i
+        [ -n "$CGT" ] && [ -d "$CGT" ] || return 0
+        for ((i = 0; i < 100; i++)); do
+                find "$CGT" -depth -type d -exec rmdir {} + 2> /dev/null
+                [ -d "$CGT" ] || return 0
+                sleep 0.05
+        done
+        echo "   cannot remove $CGT"
+}
+
+D="" NSPID="" UNSHARE="" BOOT_ENV=() BOOT_SETUP=""
 # boot NAME MODE ARGS...: MODE "pid1" (exec init as PID 1) or "sub" (PID 1 is bash, init its child).
-# "main" runs $MAIN_INIT under the allocator logger if there is one.
+# "main" runs $MAIN_INIT under the allocator logger if there is one. BOOT_ENV: more VAR=VALUE
+# for init; BOOT_SETUP: more commands before init starts (both reset afterwards).
 boot() {
         local name=$1 mode=$2 i preload="" init=$INIT
         [ "$name" = main ] && preload=$PRELOAD init=$MAIN_INIT
@@ -108,8 +135,10 @@ boot() {
                 echo 'mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs /run'
                 echo 'umount -R -l /sys/fs/cgroup 2> /dev/null || true'
                 echo 'for f in /proc/$$/fd/*; do n=${f##*/}; [ "$n" -gt 2 ] && [ "$n" != 255 ] && eval "exec $n>&-"; done'
+                echo "$BOOT_SETUP"
                 printf 'run=(env -i PATH=%q FAKE_DIR=%q SYSMASTER_CORE=%q SYSMASTER_HEARTBEAT_USEC=%q' \
                         "$PATH" "$D" "$FAKE" "$HB"
+                [ ${#BOOT_ENV[@]} = 0 ] || printf ' %q' "${BOOT_ENV[@]}"
                 printf ' ASAN_OPTIONS=%q UBSAN_OPTIONS=%q LD_PRELOAD=%q %q "$@")\n' "${ASAN_OPTIONS:-}" \
                         "${UBSAN_OPTIONS:-}" "$preload" "$init"
                 if [ "$mode" = pid1 ]; then
@@ -122,7 +151,11 @@ boot() {
                 fi
         } > "$D/setup.sh"
         sed -i "2i FAKE_DIR=$(printf %q "$D")" "$D/setup.sh"
-        unshare --pid --fork --mount --mount-proc --uts --ipc --net --cgroup \
+        BOOT_ENV=() BOOT_SETUP=""
+        local cg="" # the cgroup namespace's root: unshare's cgroup
+        [ -z "$CGT" ] || { cg=$CGT/$name && mkdir "$cg"; }
+        sh -c '[ -z "$0" ] || echo 0 > "$0/cgroup.procs" || exit 99; exec "$@"' "$cg" \
+                unshare --pid --fork --mount --mount-proc --uts --ipc --net --cgroup \
                 /bin/bash "$D/setup.sh" "$@" > "$D/init.log" 2>&1 < /dev/null &
         UNSHARE=$!
         NSPID=""
@@ -148,6 +181,8 @@ finish_ns() { # waits for the namespace to end (bounded), returns its exit statu
 cleanup() { # PID 1 of a namespace: killing it ends the namespace
         [ -n "$UNSHARE" ] && [ -z "$NSPID" ] && NSPID=$(pgrep -P "$UNSHARE" | head -1)
         [ -n "$NSPID" ] && kill -KILL "$NSPID" 2> /dev/null
+        [ -n "$UNSHARE" ] && wait "$UNSHARE" 2> /dev/null
+        cgroups_remove
 }
 trap cleanup EXIT
 
@@ -204,11 +239,22 @@ if [ -n "$orphans" ] && [ "$orphans" = "$records" ] && [ "$zombies" = 0 ]; then
 else
         fail "orphans [$orphans] records [$records] zombies $zombies"
 fi
+if [ -n "$CGT" ]; then # they were in the namespace's root cgroup: the host sees its inode
+        id=$(grep -E '^gen=1 .* record .* status=7 ' "$M" | field cgroup_id | sort -u | tr '\n' ' ')
+        [ "$id" = "$(stat -c %i "$CGT/main") " ] && ok "their cgroup_id: $id(the namespace's root cgroup)" ||
+                fail "cgroup_id of the orphans: $id, the root cgroup is $(stat -c %i "$CGT/main")"
+fi
 
 step "manager SIGKILLed: restarted at once as generation 2, gets the record of a service that died meanwhile"
 echo "hello-delay-ms=800" > "$D/gen2.conf" # manager 2 connects only after the service died
 ctl "service 42 100" # exits 100 ms after manager 1 died
 svc=$(wait_log "$M" '^gen=1 .* service pid=' | field pid)
+cgpid="" cgid=""
+if [ -n "$CGT" ]; then # another one, in a cgroup of its own
+        ctl "service 43 100 svc-a"
+        l=$(wait_log "$M" '^gen=1 .* service pid=.* cgroup_id=')
+        cgpid=$(echo "$l" | field pid) cgid=$(echo "$l" | field cgroup_id)
+fi
 mgr=$(manager_pid "$NSPID")
 t0=$(now_us)
 kill -KILL "$mgr"
@@ -229,6 +275,17 @@ else
         fail "generation 2 did not get the record of PID $svc"
 fi
 grep -q "was killed by SIGKILL" "$D/init.log" && ok "init: $(grep -m1 'was killed by SIGKILL' "$D/init.log")"
+if [ -z "$CGT" ]; then
+        echo "   skipped: cgroup_id of an orphan: no writable cgroup2 mount (${cgroot:-none}) for the test"
+elif l=$(wait_log "$M" "^gen=2 .* record .* pid=$cgpid code=exited status=43 "); then
+        id=$(echo "$l" | field cgroup_id)
+        host=$(stat -c %i "$CGT/main/svc-a")
+        [ "$id" = "$cgid" ] && [ "$id" = "$host" ] && [ "$id" != 0 ] &&
+                ok "record pid=$cgpid exited 43 with cgroup_id=$id (svc-a: $host on the host)" ||
+                fail "record pid=$cgpid: cgroup_id=$id, svc-a is $cgid (host $host)"
+else
+        fail "generation 2 did not get the record of the service $cgpid in svc-a"
+fi
 
 step "fd store: a pipe put by manager 2 is readable by manager 3; REMOVE and errors"
 ctl "put store1 hello-from-gen2"
@@ -360,6 +417,89 @@ rc=$?
 [ "$rc" = 4 ] && ok "exit status 4" || fail "exit status $rc"
 NSPID="" UNSHARE=""
 
+# ------------------------------------------------------------------------ boots "freeze", "reboot", "shell"
+step "crash limit, freeze (burst 2, limit 1): the 3rd death stops the restarts, init still reaps"
+mkdir -p "$OUT/freeze"
+for g in 1 2 3 4; do echo "exit=1" > "$OUT/freeze/gen$g.conf"; done
+BOOT_ENV=(SYSMASTER_RESTART_BURST=2 SYSMASTER_CRASH_LIMIT=1 SYSMASTER_CRASH_ACTION=freeze)
+boot freeze pid1
+M=$D/manager.log
+if l=$(wait_log "$D/init.log" "crash action freeze" 10); then
+        ok "init: ${l#sysmaster-init: }"
+        grep -q "status 1 before HELLO: starting a new one" "$D/init.log" &&
+                grep -q "status 1 before HELLO: THE MANAGER KEEPS FAILING, back-off 1 of 1, next start in 1 s" "$D/init.log" &&
+                ok "decisions logged with the exit: restart at once, back-off 1 of 1, freeze" ||
+                fail "decision log lines missing"
+        sleep 2.2 # longer than the next back-off (2 s) would have been
+        n=$(grep -Ec '^gen=[0-9]+ .* start ' "$M")
+        [ "$n" = 3 ] && ok "3 managers started, then none" || fail "$n managers started"
+        pid=$(in_ns sh -c 'sleep 0.1 & echo $!') # an orphan: the namespace's PID 1 inherits it
+        sleep 0.5
+        in_ns test -e "/proc/$pid" && fail "orphan $pid not reaped" ||
+                ok "an orphan (PID $pid in the namespace) was reaped while frozen"
+        kill -0 "$NSPID" && ok "init still runs as PID 1" || fail "init is gone"
+else
+        fail "no crash action"
+fi
+kill -KILL "$NSPID"
+wait "$UNSHARE"
+NSPID="" UNSHARE=""
+
+step "crash limit, reboot (burst 1, limit 0): the 1st death reboots: PID 1 of a PID namespace exits 1"
+mkdir -p "$OUT/reboot"
+echo "exit=1" > "$OUT/reboot/gen1.conf"
+BOOT_ENV=(SYSMASTER_RESTART_BURST=1 SYSMASTER_CRASH_LIMIT=0 SYSMASTER_CRASH_ACTION=reboot)
+boot reboot pid1
+finish_ns
+rc=$?
+[ "$rc" = 1 ] && ok "exit status 1" || fail "exit status $rc"
+l=$(grep -m1 "crash action reboot" "$D/init.log") && ok "init: ${l#sysmaster-init: }" ||
+        fail "no crash action reboot"
+n=$(grep -Ec '^gen=[0-9]+ .* start ' "$D/manager.log")
+[ "$n" = 1 ] && ok "1 manager started" || fail "$n managers started"
+NSPID="" UNSHARE=""
+
+step "crash limit, shell: a rescue shell on /dev/console; when it exits, the manager is tried again"
+mkdir -p "$OUT/shell"
+echo "exit=1" > "$OUT/shell/gen1.conf"
+cat > "$OUT/shell/fake-sh" << 'EOF'
+#!/bin/bash
+# Bind-mounted on /bin/sh in the "shell" boot: logs how init started it, lives 1.5 s.
+echo "shell pid=$$ sid=$(cut -d' ' -f6 /proc/$$/stat) stdin=$(readlink /proc/self/fd/0)" \
+        "stderr=$(readlink /proc/self/fd/2) args=$#" >> "$FAKE_DIR/shell.log"
+sleep 1.5
+echo "shell exits" >> "$FAKE_DIR/shell.log"
+EOF
+chmod +x "$OUT/shell/fake-sh"
+BOOT_ENV=(SYSMASTER_RESTART_BURST=1 SYSMASTER_CRASH_LIMIT=0 SYSMASTER_CRASH_ACTION=shell)
+BOOT_SETUP='touch "$FAKE_DIR/console"
+mount --bind "$FAKE_DIR/console" /dev/console
+mount --bind "$FAKE_DIR/fake-sh" /bin/sh'
+boot shell pid1
+M=$D/manager.log
+if l=$(wait_log "$D/shell.log" "^shell pid=" 10); then
+        pid=$(echo "$l" | field pid) sid=$(echo "$l" | field sid)
+        [ "$pid" = "$sid" ] && [[ $l == *"stdin=/dev/console stderr=/dev/console args=0" ]] &&
+                ok "shell: $l" || fail "shell: $l"
+        grep -q "Rescue shell" "$D/console" && ok "console: $(grep -m1 'Rescue shell' "$D/console")" ||
+                fail "no banner on the console"
+        grep -q "rescue shell /bin/sh on /dev/console: PID" "$D/init.log" || fail "rescue shell not logged"
+else
+        fail "no rescue shell"
+fi
+if l=$(wait_log "$M" '^gen=2 .* hello version' 10); then
+        grep -q "shell exits" "$D/shell.log" && ok "after the shell: generation 2 said HELLO" ||
+                fail "generation 2 started while the shell ran"
+        l=$(grep -m1 "rescue shell PID" "$D/init.log") && ok "init: ${l#sysmaster-init: }"
+else
+        fail "no manager after the shell"
+fi
+ctl "shutdown exit 0"
+finish_ns
+rc=$?
+[ "$rc" = 0 ] && ok "exit status 0" || fail "exit status $rc"
+NSPID="" UNSHARE=""
+
 # ------------------------------------------------------------------------ boot "sub"
 step "not PID 1: a subreaper that reaps, logs to stderr, kills only its descendants, exits 5"
 boot sub sub
@@ -450,6 +590,9 @@ if [ -n "$PRELOAD" ]; then
 else
         echo "   skipped: run-time allocator log (sanitizer build or no C compiler)"
 fi
+
+cgroups_remove
+[ -n "$CGT" ] && [ -d "$CGT" ] && fail "the test's cgroups were not removed: $CGT"
 
 echo
 if [ "$failures" = 0 ]; then

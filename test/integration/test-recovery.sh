@@ -330,5 +330,33 @@ check "the socket client never saw ECONNREFUSED nor an unanswered connection" \
         grep -q 'refused=0 unanswered=0 other=0' <<< "$client"
 
 check "the sandbox stops cleanly" sandbox_stop sm
+
+# ---- the crash-loop guard: an event that crashes every manager is skipped ----------------------
+# SYSMASTER_FAULT in PID 1's environment reaches every manager: each one crashes (SIGSEGV) when
+# it starts poison.service. The first crash re-executes and tries again; the second makes the
+# start job of poison.service poisoned: the next manager fails that job instead of running it.
+sandbox_write_unit "$UNITS" poison.service << 'EOT'
+[Unit]
+DefaultDependencies=no
+Description=crashes the manager when started
+[Service]
+ExecStart=/bin/sleep 100000
+EOT
+sed -i 's/^Wants=.*/& poison.service/' "$UNITS/default.target"
+sandbox_start guard --units "$UNITS" -e SYSMASTER_FAULT=start@poison.service=SEGV ||
+        { echo "FAIL: boot with the poisoned unit"; exit 1; }
+sandbox_wait_ready 60 > /dev/null
+check "crash loop: the boot finishes" test "$(sandbox_ctl is-system-running)" = running
+# the job failed; the unit never ran, so it is not "failed" itself
+check "crash loop: poison.service's start job failed, it never ran" \
+        test "$(sandbox_ctl is-active poison.service)" = inactive
+check "crash loop: the job failure is reported" \
+        grep -q 'Failed to start poison.service' "$SANDBOX_STATE/console.log"
+check "crash loop: the other units run" test "$(sandbox_ctl is-active a.service n.service echo.socket | sort -u)" = active
+check "crash loop: skipped with a loud message" \
+        grep -q 'Skipping "job poison.service/start": the manager crashed handling it before' "$SANDBOX_STATE/console.log"
+check "crash loop: the manager crashed exactly twice on it" \
+        test "$(grep -c 'Fault injection: crashing at "start@poison.service"' "$SANDBOX_STATE/console.log")" = 2
+check "the sandbox stops cleanly" sandbox_stop guard
 [ $fail = 0 ] && echo "test-recovery: all checks passed"
 exit $fail
