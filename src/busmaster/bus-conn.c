@@ -17,6 +17,7 @@ struct BusPendingReply {
         uint64_t key;
         BusConn *caller, *callee;
         uint32_t serial;
+        usec_t since; /* CLOCK_MONOTONIC, for reply_timeout */
         LIST_FIELDS(BusPendingReply, waiting);
         LIST_FIELDS(BusPendingReply, owed);
 };
@@ -31,6 +32,8 @@ int bus_conn_new(Broker *broker, BusConn **ret) {
         c->broker = broker;
         bus_name_holder_init(&c->names);
         bus_match_owner_init(&c->matches);
+        bus_match_owner_init(&c->monitor_matches);
+        c->uid = UID_INVALID;
         *ret = c;
         return 0;
 }
@@ -42,6 +45,11 @@ BusConn *bus_conn_free(BusConn *c) {
         assert(bus_name_holder_count(&c->names) == 0);
         hashmap_free(c->names.names);
         bus_match_owner_done(&c->matches);
+        bus_match_owner_done(&c->monitor_matches);
+        event_source_disable_unref(c->auth_timer);
+        bus_client_policy_free(c->policy);
+        free(c->loginfo);
+        free(c->gids);
         if (c->transport)
                 bus_transport_set_userdata(c->transport, NULL);
         bus_transport_unref(c->transport);
@@ -101,7 +109,8 @@ int bus_replies_add(BusReplies *r, BusConn *caller, BusConn *callee, uint32_t se
         p = new0(BusPendingReply, 1);
         if (!p)
                 return -ENOMEM;
-        *p = (BusPendingReply) { .key = key, .caller = caller, .callee = callee, .serial = serial };
+        *p = (BusPendingReply) { .key = key, .caller = caller, .callee = callee, .serial = serial,
+                                  .since = now(CLOCK_MONOTONIC) };
         k = hashmap_ensure_put(&r->map, &uint64_hash_ops, &p->key, p);
         if (k < 0) {
                 free(p);
@@ -122,6 +131,32 @@ bool bus_replies_take(BusReplies *r, BusConn *caller, BusConn *callee, uint32_t 
                 return false;
         pending_free(r, p);
         return true;
+}
+
+bool bus_replies_contains(const BusReplies *r, const BusConn *caller, const BusConn *callee,
+                          uint32_t serial) {
+        uint64_t key = pending_key(caller, serial);
+        BusPendingReply *p = hashmap_get(r->map, &key);
+
+        return p && p->callee == callee;
+}
+
+usec_t bus_replies_expire(BusReplies *r, usec_t before,
+                          void (*no_reply)(BusConn *caller, uint32_t serial, void *userdata),
+                          void *userdata) {
+        BusPendingReply *p;
+
+        /* the map keeps insertion order, and a replaced entry is re-inserted: the first entry
+         * is always the oldest */
+        while ((p = hashmap_first(r->map)) && p->since < before) {
+                BusConn *caller = p->caller;
+                uint32_t serial = p->serial;
+
+                pending_free(r, p);
+                if (no_reply)
+                        no_reply(caller, serial, userdata);
+        }
+        return p ? p->since : USEC_INFINITY;
 }
 
 void bus_replies_drop_conn(BusReplies *r, BusConn *c,

@@ -22,13 +22,24 @@
 
 #include "bus/bus-match.h"
 #include "bus/bus-transport.h"
+#include "bus-policy.h"
 #include "bus-registry.h"
+#include "event.h"
 #include "hashmap.h"
 #include "list.h"
+#include "time-base.h"
 
 typedef struct Broker Broker;
 typedef struct BusPendingReply BusPendingReply;
 typedef struct BusConn BusConn;
+
+/* What org.freedesktop.DBus.Debug.Stats reports per connection. */
+typedef struct BusConnStats {
+        uint64_t in_messages, in_bytes, in_fds;
+        uint64_t out_messages, out_bytes, out_fds;
+        uint64_t peak_out_bytes, peak_out_fds;
+        unsigned peak_matches, peak_names;
+} BusConnStats;
 
 struct BusConn {
         Broker *broker;
@@ -41,7 +52,21 @@ struct BusConn {
         BusPendingReply *owed;    /* calls it received and must answer */
         unsigned n_waiting, n_owed;
         bool closing;             /* torn down: nothing is sent to it any more */
+        bool authenticated;       /* SASL finished (counted as "complete" by the broker) */
+        bool monitor;             /* BecomeMonitor: receives copies, sends nothing */
+        /* the peer's credentials (SO_PEERCRED), read when authentication finished */
+        uid_t uid;
+        pid_t pid;
+        gid_t *gids;              /* its groups, as dbus-daemon finds them (primary one included) */
+        size_t n_gids;
+        char *loginfo;            /* "uid=N pid=N comm=\"…\"", as dbus-daemon logs peers */
+        BusClientPolicy *policy;  /* NULL before authentication */
+        BusMatchOwner monitor_matches; /* a monitor's rules (empty: everything) */
+        EventSource *auth_timer;  /* auth_timeout, until authenticated */
+        usec_t fds_pending_since; /* pending_fd_timeout: when fds started waiting, 0: none */
+        BusConnStats stats;
         LIST_FIELDS(BusConn, conns);
+        LIST_FIELDS(BusConn, monitors);
 };
 
 /* An empty connection (not yet with a transport). Returns 0 or -ENOMEM. */
@@ -73,6 +98,15 @@ int bus_replies_add(BusReplies *r, BusConn *caller, BusConn *callee, uint32_t se
 /* callee answers caller's call `serial`: returns true (and forgets the entry) if callee owed
  * that reply, false if the reply was not expected. */
 bool bus_replies_take(BusReplies *r, BusConn *caller, BusConn *callee, uint32_t serial);
+/* Whether callee owes caller a reply to serial (nothing changes). */
+bool bus_replies_contains(const BusReplies *r, const BusConn *caller, const BusConn *callee,
+                          uint32_t serial);
+/* Expires the replies recorded before `before` (CLOCK_MONOTONIC): each one is forgotten after
+ * no_reply(caller, serial, userdata) ran. Returns when the oldest remaining entry was
+ * recorded, USEC_INFINITY if none is left. */
+usec_t bus_replies_expire(BusReplies *r, usec_t before,
+                          void (*no_reply)(BusConn *caller, uint32_t serial, void *userdata),
+                          void *userdata);
 /* c goes away: forgets the calls it made, and for each call it still owed runs
  * no_reply(caller, serial, userdata) (the broker sends NoReply) before forgetting it. */
 void bus_replies_drop_conn(BusReplies *r, BusConn *c,

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "bus-activation.h"
 #include "bus-broker.h"
 #include "bus-driver.h"
 #include "bus/bus-message-args.h"
@@ -17,10 +18,8 @@
 #include "fd-util.h"
 #include "log.h"
 #include "string-util.h"
+#include "strv.h"
 
-/* dbus-daemon's built-in defaults, until the configuration's <limit>s are read */
-#define MAX_NAMES_PER_CONNECTION 512U
-#define MAX_MATCH_RULES_PER_CONNECTION 512U
 
 typedef int (*DriverHandler)(Broker *b, BusConn *c, BusMessage *m, BusError *error);
 
@@ -58,10 +57,27 @@ static int method_hello(Broker *b, BusConn *c, BusMessage *m, BusError *error) {
 
         if (bus_conn_is_active(c))
                 return bus_error_set(error, BUS_ERROR_FAILED, "Already handled an Hello message");
+        if (b->n_active >= (unsigned long) b->limits.max_completed_connections)
+                return bus_error_set(error, BUS_ERROR_LIMITS_EXCEEDED,
+                                     "The maximum number of active connections has been reached");
+        if (c->uid != UID_INVALID) {
+                unsigned long n = 0;
+                BusConn *i;
+
+                LIST_FOREACH(conns, i, b->conns)
+                        if (bus_conn_is_active(i) && i->uid == c->uid)
+                                n++;
+                if (n >= (unsigned long) b->limits.max_connections_per_user)
+                        return bus_error_setf(error, BUS_ERROR_LIMITS_EXCEEDED,
+                                              "The maximum number of active connections for UID %lu has been reached",
+                                              (unsigned long) c->uid);
+        }
         r = bus_conn_set_id(c, b->next_id);
         if (r < 0)
                 return bus_error_set_errno(error, r);
         b->next_id++;
+        b->n_active++;
+        c->auth_timer = event_source_disable_unref(c->auth_timer);
         /* the reply first, then NameOwnerChanged and NameAcquired for the unique name */
         r = reply_with(b, c, m, "s", c->unique_name);
         if (r < 0 && r != -ENOTCONN && r != -ENOBUFS)
@@ -92,15 +108,20 @@ static int method_request_name(Broker *b, BusConn *c, BusMessage *m, BusError *e
                 return bus_error_setf(error, BUS_ERROR_ACCESS_DENIED,
                                       "Connection \"%s\" is not allowed to own the service \"%s\" due "
                                       "to security policies in the configuration file", conn_name(c), name);
-        if (bus_name_holder_count(&c->names) >= MAX_NAMES_PER_CONNECTION)
+        /* the unique name counts, as in dbus-daemon */
+        if (bus_name_holder_count(&c->names) >= (unsigned long) b->limits.max_names_per_connection)
                 return bus_error_setf(error, BUS_ERROR_LIMITS_EXCEEDED,
                                       "Connection \"%s\" is not allowed to own more services "
                                       "(increase limits in configuration file if required; "
-                                      "max_names_per_connection=%u)", conn_name(c),
-                                      MAX_NAMES_PER_CONNECTION);
+                                      "max_names_per_connection=%ld)", conn_name(c),
+                                      b->limits.max_names_per_connection);
         r = bus_registry_request(b->registry, &c->names, name, flags);
         if (r < 0)
                 return bus_error_set_errno(error, r);
+        broker_update_peaks(b, c);
+        /* messages waiting for the name go out before the reply */
+        if (r == BUS_REQUEST_NAME_PRIMARY_OWNER)
+                bus_activation_name_owned(b->activation, name, c);
         return reply_with(b, c, m, "u", (uint32_t) r);
 }
 
@@ -128,16 +149,20 @@ static int method_start_service_by_name(Broker *b, BusConn *c, BusMessage *m, Bu
 
         if (read_name_arg(m, &name) < 0)
                 return bus_error_set_errno(error, -EBADMSG);
+        if (!bus_name_is_valid(name) || name[0] == ':')
+                return bus_error_setf(error, BUS_ERROR_SERVICE_UNKNOWN,
+                                      "The name %s was not provided by any .service files", name);
         if (streq(name, BUS_DRIVER_NAME) || broker_find_owner(b, name))
                 return reply_with(b, c, m, "u", (uint32_t) 2); /* ALREADY_RUNNING */
-        /* activation comes with the service directories of the configuration */
-        return bus_error_setf(error, BUS_ERROR_SERVICE_UNKNOWN,
-                              "The name %s was not provided by any .service files", name);
+        return bus_activation_activate(b->activation, c, m, name, false, error);
 }
 
 static int method_update_activation_environment(Broker *b, BusConn *c, BusMessage *m, BusError *error) {
-        (void) error;
-        /* nothing is activated yet, so there is no environment to keep */
+        int r;
+
+        r = bus_activation_update_environment(b->activation, c, m, error);
+        if (r < 0)
+                return r;
         return reply_with(b, c, m, NULL);
 }
 
@@ -170,8 +195,23 @@ static int method_list_names(Broker *b, BusConn *c, BusMessage *m, BusError *err
 }
 
 static int method_list_activatable_names(Broker *b, BusConn *c, BusMessage *m, BusError *error) {
-        (void) error;
-        return reply_with(b, c, m, "as", 1U, BUS_DRIVER_NAME);
+        _cleanup_(bus_message_unrefp) BusMessage *reply = NULL;
+        Iterator i = ITERATOR_FIRST;
+        const char *name;
+        int r;
+
+        r = bus_message_new_method_return(m, &reply);
+        if (r >= 0)
+                r = bus_message_open_container(reply, 'a', "s");
+        if (r >= 0)
+                r = bus_message_append_basic(reply, 's', BUS_DRIVER_NAME);
+        while (r >= 0 && bus_activation_iterate(b->activation, &i, &name))
+                r = bus_message_append_basic(reply, 's', name);
+        if (r >= 0)
+                r = bus_message_close_container(reply);
+        if (r < 0)
+                return bus_error_set_errno(error, r);
+        return broker_send_from_driver(b, c, reply);
 }
 
 static int match_error(BusError *error, int r, const char *text) {
@@ -180,6 +220,27 @@ static int match_error(BusError *error, int r, const char *text) {
         if (r == -E2BIG)
                 return bus_error_set(error, BUS_ERROR_LIMITS_EXCEEDED, text);
         return bus_error_set_errno(error, r);
+}
+
+/* dbus-daemon's bus_driver_check_caller_is_privileged(): the bus's own user or root. */
+static int check_privileged(BusConn *c, BusMessage *m, BusError *error) {
+        const char *method = bus_message_get_string_field(m, BUS_FIELD_MEMBER);
+
+        if (c->uid == UID_INVALID) {
+                (void) bus_error_setf(error, BUS_ERROR_ACCESS_DENIED,
+                                      "rejected attempt to call %s by connection %s (%s) with unknown uid",
+                                      method, conn_name(c), c->loginfo ?: "");
+                log_notice("%s", error->message);
+                return -EPERM;
+        }
+        if (c->uid != geteuid() && c->uid != 0) {
+                (void) bus_error_setf(error, BUS_ERROR_ACCESS_DENIED,
+                                      "rejected attempt to call %s by connection %s (%s) with uid %lu",
+                                      method, conn_name(c), c->loginfo ?: "", (unsigned long) c->uid);
+                log_notice("%s", error->message);
+                return -EPERM;
+        }
+        return 0;
 }
 
 static int method_add_match(Broker *b, BusConn *c, BusMessage *m, BusError *error) {
@@ -193,16 +254,25 @@ static int method_add_match(Broker *b, BusConn *c, BusMessage *m, BusError *erro
         r = bus_match_rule_parse(s, &rule, &text);
         if (r < 0)
                 return match_error(error, r, text);
-        if (bus_match_owner_count(&c->matches) >= MAX_MATCH_RULES_PER_CONNECTION)
-                return bus_error_setf(error, BUS_ERROR_LIMITS_EXCEEDED,
+        if (bus_match_owner_count(&c->matches) >= (unsigned long) b->limits.max_match_rules_per_connection) {
+                (void) bus_error_setf(error, BUS_ERROR_LIMITS_EXCEEDED,
                                       "Connection \"%s\" is not allowed to add more match rules "
                                       "(increase limits in configuration file if required; "
-                                      "max_match_rules_per_connection=%u)", conn_name(c),
-                                      MAX_MATCH_RULES_PER_CONNECTION);
+                                      "max_match_rules_per_connection=%ld)", conn_name(c),
+                                      b->limits.max_match_rules_per_connection);
+                log_warning("%s", error->message);
+                return -E2BIG;
+        }
+        if (bus_match_rule_get_eavesdrop(rule)) {
+                r = check_privileged(c, m, error);
+                if (r < 0)
+                        return r;
+        }
         r = bus_match_set_add(b->matches, rule, &c->matches, NULL, NULL);
         if (r < 0)
                 return bus_error_set_errno(error, r);
         TAKE_PTR(rule);
+        broker_update_peaks(b, c);
         return reply_with(b, c, m, NULL);
 }
 
@@ -294,7 +364,9 @@ static int method_get_unix_user(Broker *b, BusConn *c, BusMessage *m, BusError *
         r = get_conn_arg(b, m, "UID", error, &name, &p);
         if (r < 0)
                 return r;
-        if (p && bus_transport_get_peer_creds(p->transport, NULL, &uid, NULL) < 0)
+        if (p)
+                uid = p->uid;
+        if (uid == UID_INVALID)
                 return bus_error_setf(error, BUS_ERROR_FAILED, "Could not determine UID for '%s'", name);
         return reply_with(b, c, m, "u", (uint32_t) uid);
 }
@@ -371,16 +443,20 @@ static int append_credentials(BusMessage *reply, BusConn *p) {
         uid_t uid = geteuid();
         int r;
 
-        if (p && bus_transport_get_peer_creds(p->transport, &pid, &uid, NULL) < 0) {
-                pid = 0;
-                uid = UID_INVALID;
+        if (p) {
+                uid = p->uid;
+                pid = p->pid;
         }
         r = bus_message_open_container(reply, 'a', "{sv}");
         if (r >= 0 && pid > 0)
                 r = bus_message_append(reply, "{sv}", "ProcessID", "u", (uint32_t) pid);
         if (r >= 0 && uid != UID_INVALID)
                 r = bus_message_append(reply, "{sv}", "UnixUserID", "u", (uint32_t) uid);
-        if (r >= 0 && p && bus_transport_get_peer_groups(p->transport, &gids, &n_gids) >= 0) {
+        if (p) {
+                gids = p->gids;
+                n_gids = p->n_gids;
+        }
+        if (r >= 0 && p && gids) {
                 _cleanup_free_ uint32_t *g = new(uint32_t, n_gids ?: 1);
 
                 if (!g)
@@ -414,8 +490,11 @@ static int method_get_connection_credentials(Broker *b, BusConn *c, BusMessage *
 }
 
 static int method_reload_config(Broker *b, BusConn *c, BusMessage *m, BusError *error) {
-        (void) error;
-        /* nothing to reload until the configuration is read */
+        int r;
+
+        r = broker_reload_config(b, error);
+        if (r < 0)
+                return r;
         return reply_with(b, c, m, NULL);
 }
 
@@ -430,7 +509,7 @@ static const char *const features[] = { "ActivatableServicesChanged", "HeaderFil
 static const char *const interfaces[] = { "org.freedesktop.DBus.Monitoring",
                                           "org.freedesktop.DBus.Debug.Stats" };
 
-static int append_property(BusMessage *m, const char *prop) {
+static int append_property(Broker *b, BusMessage *m, const char *prop) {
         bool is_features = streq(prop, "Features");
         const char *const *l = is_features ? features : interfaces;
         size_t n = is_features ? ELEMENTSOF(features) : ELEMENTSOF(interfaces);
@@ -441,6 +520,8 @@ static int append_property(BusMessage *m, const char *prop) {
                 r = bus_message_open_container(m, 'a', "s");
         for (size_t i = 0; r >= 0 && i < n; i++)
                 r = bus_message_append_basic(m, 's', l[i]);
+        if (r >= 0 && is_features && b->systemd_activation)
+                r = bus_message_append_basic(m, 's', "SystemdActivation");
         if (r >= 0)
                 r = bus_message_close_container(m);
         if (r >= 0)
@@ -476,7 +557,7 @@ static int method_get(Broker *b, BusConn *c, BusMessage *m, BusError *error) {
                 return r;
         r = bus_message_new_method_return(m, &reply);
         if (r >= 0)
-                r = append_property(reply, prop);
+                r = append_property(b, reply, prop);
         if (r < 0)
                 return bus_error_set_errno(error, r);
         return broker_send_from_driver(b, c, reply);
@@ -501,7 +582,7 @@ static int method_get_all(Broker *b, BusConn *c, BusMessage *m, BusError *error)
                 if (r >= 0)
                         r = bus_message_append_basic(reply, 's', prop);
                 if (r >= 0)
-                        r = append_property(reply, prop);
+                        r = append_property(b, reply, prop);
                 if (r >= 0)
                         r = bus_message_close_container(reply);
         }
@@ -603,11 +684,149 @@ static int method_get_all_match_rules(Broker *b, BusConn *c, BusMessage *m, BusE
         return broker_send_from_driver(b, c, reply);
 }
 
-static int method_not_yet(Broker *b, BusConn *c, BusMessage *m, BusError *error) {
-        (void) b;
-        (void) c;
-        return bus_error_setf(error, BUS_ERROR_NOT_SUPPORTED, "%s is not implemented by busmaster yet",
-                              bus_message_get_string_field(m, BUS_FIELD_MEMBER));
+/* ---- Monitoring ---- */
+
+static int method_become_monitor(Broker *b, BusConn *c, BusMessage *m, BusError *error) {
+        _cleanup_strv_free_ char **texts = NULL;
+        BusMatchRule **rules = NULL;
+        size_t n = 0;
+        uint32_t flags;
+        int r;
+
+        bus_message_rewind(m);
+        if (bus_message_read_strv(m, &texts) < 0 || bus_message_read(m, "u", &flags) <= 0)
+                return bus_error_set_errno(error, -EBADMSG);
+        if (flags != 0)
+                return bus_error_set(error, BUS_ERROR_INVALID_ARGS, "BecomeMonitor does not support any flags yet");
+        if (strv_isempty(texts) && strv_extend(&texts, "") < 0)
+                return bus_error_set_errno(error, -ENOMEM);
+        rules = new0(BusMatchRule *, strv_length(texts));
+        if (!rules)
+                return bus_error_set_errno(error, -ENOMEM);
+        STRV_FOREACH(t, texts) {
+                _cleanup_free_ char *text = NULL;
+
+                r = bus_match_rule_parse(*t, &rules[n], &text);
+                if (r < 0) {
+                        (void) match_error(error, r, text);
+                        goto fail;
+                }
+                n++;
+        }
+        /* the ack goes out first: a monitor receives nothing addressed to it later */
+        r = reply_with(b, c, m, NULL);
+        if (r < 0 && r != -ENOTCONN)
+                goto fail;
+        r = broker_make_monitor(b, c, rules, n);
+        free(rules);
+        return r < 0 ? bus_error_set_errno(error, r) : 0;
+fail:
+        for (size_t i = 0; i < n; i++)
+                bus_match_rule_free(rules[i]);
+        free(rules);
+        return r < 0 ? r : -EINVAL;
+}
+
+/* ---- Debug.Stats ---- */
+
+static int append_u(BusMessage *m, const char *key, uint64_t v) {
+        return bus_message_append(m, "{sv}", key, "u", (uint32_t) MIN(v, (uint64_t) UINT32_MAX));
+}
+
+static int method_get_stats(Broker *b, BusConn *c, BusMessage *m, BusError *error) {
+        _cleanup_(bus_message_unrefp) BusMessage *reply = NULL;
+        int r;
+
+        r = bus_message_new_method_return(m, &reply);
+        if (r >= 0)
+                r = bus_message_open_container(reply, 'a', "{sv}");
+        if (r >= 0)
+                r = append_u(reply, "Serial", b->serial);
+        if (r >= 0)
+                r = append_u(reply, "ListMemPoolUsedBytes", 0);
+        if (r >= 0)
+                r = append_u(reply, "ListMemPoolCachedBytes", 0);
+        if (r >= 0)
+                r = append_u(reply, "ListMemPoolAllocatedBytes", 0);
+        if (r >= 0)
+                r = append_u(reply, "ActiveConnections", b->n_active);
+        if (r >= 0)
+                r = append_u(reply, "IncompleteConnections", b->n_conns - b->n_active);
+        if (r >= 0)
+                r = append_u(reply, "MatchRules", bus_match_set_size(b->matches));
+        if (r >= 0)
+                r = append_u(reply, "PeakMatchRules", b->peak_matches);
+        if (r >= 0)
+                r = append_u(reply, "PeakMatchRulesPerConnection", b->peak_matches_per_conn);
+        if (r >= 0)
+                r = append_u(reply, "BusNames", bus_registry_size(b->registry));
+        if (r >= 0)
+                r = append_u(reply, "PeakBusNames", b->peak_names);
+        if (r >= 0)
+                r = append_u(reply, "PeakBusNamesPerConnection", b->peak_names_per_conn);
+        if (r >= 0)
+                r = bus_message_close_container(reply);
+        if (r < 0)
+                return bus_error_set_errno(error, r);
+        return broker_send_from_driver(b, c, reply);
+}
+
+static int method_get_connection_stats(Broker *b, BusConn *c, BusMessage *m, BusError *error) {
+        _cleanup_(bus_message_unrefp) BusMessage *reply = NULL;
+        const char *name;
+        BusConn *p;
+        int r;
+
+        if (read_name_arg(m, &name) < 0)
+                return bus_error_set_errno(error, -EBADMSG);
+        if (streq(name, BUS_DRIVER_NAME))
+                return bus_error_setf(error, BUS_ERROR_INVALID_ARGS,
+                                      "GetConnectionStats is not meaningful for the message bus \"%s\" itself",
+                                      BUS_DRIVER_NAME);
+        p = broker_find_owner(b, name);
+        if (!p)
+                return bus_error_setf(error, BUS_ERROR_NAME_HAS_NO_OWNER,
+                                      "Could not get owner of name '%s': no such name", name);
+        r = bus_message_new_method_return(m, &reply);
+        if (r >= 0)
+                r = bus_message_open_container(reply, 'a', "{sv}");
+        if (r >= 0)
+                r = append_u(reply, "Serial", b->serial);
+        if (r >= 0)
+                r = append_u(reply, "MatchRules", bus_match_owner_count(&p->matches));
+        if (r >= 0)
+                r = append_u(reply, "PeakMatchRules", p->stats.peak_matches);
+        if (r >= 0)
+                r = append_u(reply, "BusNames", bus_name_holder_count(&p->names) - 1);
+        if (r >= 0)
+                r = append_u(reply, "PeakBusNames", p->stats.peak_names ? p->stats.peak_names - 1 : 0);
+        if (r >= 0)
+                r = bus_message_append(reply, "{sv}", "UniqueName", "s", p->unique_name);
+        if (r >= 0)
+                r = append_u(reply, "IncomingMessages", 0);
+        if (r >= 0)
+                r = append_u(reply, "IncomingBytes", 0);
+        if (r >= 0)
+                r = append_u(reply, "IncomingFDs", 0);
+        if (r >= 0)
+                r = append_u(reply, "PeakIncomingBytes", 0);
+        if (r >= 0)
+                r = append_u(reply, "PeakIncomingFDs", 0);
+        if (r >= 0)
+                r = append_u(reply, "OutgoingMessages", bus_transport_get_outgoing_bytes(p->transport) ? 1 : 0);
+        if (r >= 0)
+                r = append_u(reply, "OutgoingBytes", bus_transport_get_outgoing_bytes(p->transport));
+        if (r >= 0)
+                r = append_u(reply, "OutgoingFDs", bus_transport_get_outgoing_fds(p->transport));
+        if (r >= 0)
+                r = append_u(reply, "PeakOutgoingBytes", p->stats.peak_out_bytes);
+        if (r >= 0)
+                r = append_u(reply, "PeakOutgoingFDs", p->stats.peak_out_fds);
+        if (r >= 0)
+                r = bus_message_close_container(reply);
+        if (r < 0)
+                return bus_error_set_errno(error, r);
+        return broker_send_from_driver(b, c, reply);
 }
 
 /* ---- dispatch ---- */
@@ -616,6 +835,7 @@ typedef struct DriverMethod {
         const char *member, *in;
         bool any_path;
         DriverHandler handler;
+        bool privileged; /* only the bus's own user and root */
 } DriverMethod;
 
 typedef struct DriverInterface {
@@ -629,7 +849,7 @@ static const DriverMethod dbus_methods[] = {
         { "RequestName", "su", true, method_request_name },
         { "ReleaseName", "s", true, method_release_name },
         { "StartServiceByName", "su", true, method_start_service_by_name },
-        { "UpdateActivationEnvironment", "a{ss}", false, method_update_activation_environment },
+        { "UpdateActivationEnvironment", "a{ss}", false, method_update_activation_environment, true },
         { "NameHasOwner", "s", true, method_name_has_owner },
         { "ListNames", "", true, method_list_names },
         { "ListActivatableNames", "", true, method_list_activatable_names },
@@ -660,13 +880,13 @@ static const DriverMethod introspectable_methods[] = {
 };
 
 static const DriverMethod monitoring_methods[] = {
-        { "BecomeMonitor", "asu", false, method_not_yet },
+        { "BecomeMonitor", "asu", false, method_become_monitor, true },
         {}
 };
 
 static const DriverMethod stats_methods[] = {
-        { "GetStats", "", false, method_not_yet },
-        { "GetConnectionStats", "s", false, method_not_yet },
+        { "GetStats", "", false, method_get_stats },
+        { "GetConnectionStats", "s", false, method_get_connection_stats },
         { "GetAllMatchRules", "", false, method_get_all_match_rules },
         {}
 };
@@ -713,6 +933,12 @@ static int driver_call(Broker *b, BusConn *c, BusMessage *m, BusError *error) {
                                 return bus_error_setf(error, BUS_ERROR_INVALID_ARGS,
                                                       "Call to %s has wrong args (%s, expected %s)\n",
                                                       member, sig, dm->in);
+                        if (dm->privileged) {
+                                int r = check_privileged(c, m, error);
+
+                                if (r < 0)
+                                        return r;
+                        }
                         return dm->handler(b, c, m, error);
                 }
         }

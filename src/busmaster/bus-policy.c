@@ -341,7 +341,14 @@ static bool send_destination_matches(const BusPolicyRule *r, const BusPolicyMess
 bool bus_client_policy_check_can_send(const BusClientPolicy *p, const BusPolicyMessage *m,
                                       bool requested_reply, BusPolicyOwnsName receiver_owns,
                                       void *userdata, bool *ret_log) {
+        return bus_client_policy_check_send_full(p, m, requested_reply, receiver_owns, userdata, ret_log, NULL);
+}
+
+bool bus_client_policy_check_send_full(const BusClientPolicy *p, const BusPolicyMessage *m,
+                                       bool requested_reply, BusPolicyOwnsName receiver_owns,
+                                       void *userdata, bool *ret_log, unsigned *ret_matched) {
         bool allowed = false, log = false;
+        unsigned matched = 0;
 
         for (size_t i = 0; i < p->n_rules; i++) {
                 const BusPolicyRule *r = p->rules[i];
@@ -358,16 +365,28 @@ bool bus_client_policy_check_can_send(const BusClientPolicy *p, const BusPolicyM
                         continue;
                 allowed = r->allow;
                 log = r->log;
+                matched++;
         }
         if (ret_log)
                 *ret_log = log;
+        if (ret_matched)
+                *ret_matched = matched;
         return allowed;
 }
 
 bool bus_client_policy_check_can_receive(const BusClientPolicy *p, const BusPolicyMessage *m,
                                          bool requested_reply, bool eavesdropping,
                                          BusPolicyOwnsName sender_owns, void *userdata) {
+        return bus_client_policy_check_receive_full(p, m, requested_reply, eavesdropping, sender_owns,
+                                                    userdata, NULL);
+}
+
+bool bus_client_policy_check_receive_full(const BusClientPolicy *p, const BusPolicyMessage *m,
+                                          bool requested_reply, bool eavesdropping,
+                                          BusPolicyOwnsName sender_owns, void *userdata,
+                                          unsigned *ret_matched) {
         bool allowed = false;
+        unsigned matched = 0;
 
         for (size_t i = 0; i < p->n_rules; i++) {
                 const BusPolicyRule *r = p->rules[i];
@@ -388,7 +407,10 @@ bool bus_client_policy_check_can_receive(const BusClientPolicy *p, const BusPoli
                                             : !streq_ptr(m->sender, r->name)))
                         continue;
                 allowed = r->allow;
+                matched++;
         }
+        if (ret_matched)
+                *ret_matched = matched;
         return allowed;
 }
 

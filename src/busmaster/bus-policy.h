@@ -170,12 +170,22 @@ bool bus_client_policy_check_can_send(const BusClientPolicy *p, const BusPolicyM
                                       bool requested_reply, BusPolicyOwnsName receiver_owns,
                                       void *userdata, bool *ret_log);
 
+/* The same, also counting the rules that matched (dbus-daemon's "N matched rules"). */
+bool bus_client_policy_check_send_full(const BusClientPolicy *p, const BusPolicyMessage *m,
+                                       bool requested_reply, BusPolicyOwnsName receiver_owns,
+                                       void *userdata, bool *ret_log, unsigned *ret_matched);
+
 /* May the connection receive m? eavesdropping: it is not the addressed recipient of a message
  * that has a destination. sender_owns is NULL when the bus driver sent m (the message's sender
  * field is compared then). */
 bool bus_client_policy_check_can_receive(const BusClientPolicy *p, const BusPolicyMessage *m,
                                          bool requested_reply, bool eavesdropping,
                                          BusPolicyOwnsName sender_owns, void *userdata);
+
+bool bus_client_policy_check_receive_full(const BusClientPolicy *p, const BusPolicyMessage *m,
+                                          bool requested_reply, bool eavesdropping,
+                                          BusPolicyOwnsName sender_owns, void *userdata,
+                                          unsigned *ret_matched);
 
 /* May uid (in groups gids) connect at all? The <allow|deny user|group> rules of the default
  * and mandatory policies, starting from "only the bus's own user" (bus_uid). */

@@ -5,13 +5,16 @@
  * unix:abstract=, systemd: socket activation), --print-address/--print-pid, --fork, the
  * readiness notification to $NOTIFY_SOCKET, and the signal handling; the bus is bus-broker.c.
  *
- * Until the configuration reader is wired in, only --address gives listening addresses: a
- * --session/--system/--config-file without --address is refused with a message saying so.
+ * The configuration file (bus-config.h) gives the listening addresses (unless --address), the
+ * user to switch to, <fork/>, <pidfile>, <auth> and everything the broker enforces; SIGHUP
+ * reloads it as ReloadConfig does.
  */
 
 #include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +25,7 @@
 #include <unistd.h>
 
 #include "bus-broker.h"
+#include "bus-config.h"
 #include "bus-driver.h"
 #include "event.h"
 #include "fd-util.h"
@@ -36,7 +40,7 @@ typedef struct Options {
         const char *address;
         bool print_address, print_pid;
         int print_address_fd, print_pid_fd;
-        int fork_mode; /* -1 --nofork, 0 the config decides (no fork for now), 1 --fork */
+        int fork_mode; /* -1 --nofork, 0 the config decides, 1 --fork */
         bool nopidfile, systemd_activation, introspect, version;
 } Options;
 
@@ -48,6 +52,7 @@ typedef struct Listener {
 
 static Listener listeners[16];
 static size_t n_listeners;
+static char *pidfile_written; /* removed on exit, as dbus-daemon does */
 
 static void usage(void) {
         fprintf(stderr, "busmaster [--version] [--session] [--system] [--config-file=FILE] "
@@ -232,6 +237,8 @@ static int listen_path(const char *path) {
         r = bind_unix(path, false, &fd);
         if (r < 0)
                 return log_error_errno(r, "Failed to bind socket \"%s\": %m", path);
+        /* as dbus-daemon: who may connect is the policy's business, not the file mode's */
+        (void) chmod(path, 0777);
         return add_listener(fd, "path", path, path);
 }
 
@@ -257,8 +264,10 @@ static int listen_dir(const char *dir) {
                 if (asprintf(&path, "%s/dbus-%s", dir, name) < 0)
                         return log_oom();
                 r = bind_unix(path, false, &fd);
-                if (r >= 0)
+                if (r >= 0) {
+                        (void) chmod(path, 0777);
                         return add_listener(fd, "path", path, path);
+                }
         }
         return log_error_errno(r, "Failed to create a socket in \"%s\": %m", dir);
 }
@@ -308,6 +317,18 @@ static int listen_one(const char *address) {
                 return log_error_errno(-EINVAL, "Unsupported listen address \"%s\"", address);
         if (strv_split(params, ",", &kv) < 0)
                 return log_oom();
+        if (strv_contains(kv, "runtime=yes")) {
+                _cleanup_free_ char *path = NULL;
+                const char *rt = getenv("XDG_RUNTIME_DIR");
+
+                if (!rt || rt[0] != '/')
+                        return log_error_errno(-EINVAL, "Failed to listen on \"%s\": "
+                                               "XDG_RUNTIME_DIR is not set or not absolute", address);
+                path = strjoin(rt, "/bus");
+                if (!path)
+                        return log_oom();
+                return listen_path(path);
+        }
         STRV_FOREACH(p, kv) {
                 _cleanup_free_ char *value = NULL;
                 const char *v;
@@ -446,24 +467,97 @@ static int daemonize(int *ret_ready_fd) {
         return 0;
 }
 
+static int on_sighup(EventSource *s, const struct signalfd_siginfo *si, void *userdata) {
+        (void) s;
+        (void) si;
+        (void) broker_reload_config(userdata, NULL);
+        return 0;
+}
+
+/* <user>: a name or a UID; the groups of that user come along. */
+static int drop_privileges(const char *user) {
+        struct passwd *pw = getpwnam(user);
+        char *end;
+        unsigned long uid;
+
+        if (!pw) {
+                errno = 0;
+                uid = strtoul(user, &end, 10);
+                if (*end == 0 && !errno)
+                        pw = getpwuid((uid_t) uid);
+        }
+        if (!pw)
+                return log_error_errno(-ESRCH, "Could not get UID and GID for username \"%s\"", user);
+        if (pw->pw_uid == geteuid())
+                return 0;
+        if (initgroups(pw->pw_name, pw->pw_gid) < 0 && errno != EPERM)
+                return log_error_errno(errno, "Failed to set the groups of %s: %m", user);
+        if (setgid(pw->pw_gid) < 0 || setuid(pw->pw_uid) < 0)
+                return log_error_errno(errno, "Failed to become user %s: %m", user);
+        return 0;
+}
+
+/* dbus-daemon's fd limit: 65536 when started as root (each connection may pass 64 fds), the
+ * hard limit otherwise; services get the original limit back. */
+static void raise_fd_limit(Broker *b) {
+        struct rlimit rl;
+
+        if (getrlimit(RLIMIT_NOFILE, &rl) < 0)
+                return;
+        b->initial_nofile = rl;
+        b->have_initial_nofile = true;
+        if (getuid() == 0) {
+                if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < 65536)
+                        rl.rlim_cur = 65536;
+                if (rl.rlim_max != RLIM_INFINITY && rl.rlim_max < rl.rlim_cur)
+                        rl.rlim_max = rl.rlim_cur;
+        } else
+                rl.rlim_cur = rl.rlim_max;
+        if (setrlimit(RLIMIT_NOFILE, &rl) < 0)
+                log_debug_errno(errno, "Failed to raise the fd limit: %m");
+}
+
+static int write_pidfile(const char *path) {
+        _cleanup_free_ char *text = NULL;
+        _cleanup_close_ int fd = -EBADF;
+
+        if (asprintf(&text, "%ld\n", (long) getpid()) < 0)
+                return log_oom();
+        fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+        if (fd < 0)
+                return log_error_errno(errno, "Failed to write the PID file \"%s\": %m", path);
+        return write_line(fd, text);
+}
+
 static int run(const Options *o) {
         _cleanup_(event_unrefp) Event *e = NULL;
         _cleanup_(broker_freep) Broker *b = NULL;
+        _cleanup_free_ char *text = NULL, *addresses = NULL;
+        BusConfig *config = NULL;
+        const char *pidfile = NULL;
         sigset_t mask;
         int ready_fd = -EBADF, r;
 
-        if (!o->address) {
-                if (o->config_file)
-                        log_error("The listen addresses of %s are not read yet (the configuration "
-                                  "file reader is not wired in): pass --address=ADDRESS.", o->config_file);
-                else
-                        log_error("No listen address: pass --address=ADDRESS.");
+        if (o->config_file) {
+                r = bus_config_load(o->config_file, 0, &config, &text);
+                if (r < 0) {
+                        log_error("Failed to start message bus: %s", text ?: strerror(-r));
+                        return r;
+                }
+        }
+        if (o->address)
+                addresses = strdup(o->address);
+        else if (config && !strv_isempty(config->listen))
+                addresses = strv_join(config->listen, ";");
+        else {
+                bus_config_free(config);
+                log_error("Failed to start message bus: no listen address given (<listen> or --address)");
                 return -EINVAL;
         }
-        if (o->config_file && access(o->config_file, R_OK) < 0)
-                return log_error_errno(errno, "Failed to open \"%s\": %m", o->config_file);
-        if (o->systemd_activation)
-                log_debug("--systemd-activation: activation is not implemented yet");
+        if (!addresses) {
+                bus_config_free(config);
+                return log_oom();
+        }
 
         (void) signal(SIGPIPE, SIG_IGN);
         sigemptyset(&mask);
@@ -472,19 +566,62 @@ static int run(const Options *o) {
         sigaddset(&mask, SIGHUP);
         (void) sigprocmask(SIG_BLOCK, &mask, NULL);
 
-        r = listen_all(o->address);
-        if (r < 0)
-                return r;
-        if (o->fork_mode > 0) {
-                r = daemonize(&ready_fd);
-                if (r < 0)
-                        return r;
-        }
         r = event_new(&e);
         if (r >= 0)
                 r = broker_new(e, &b);
-        if (r < 0)
+        if (r < 0) {
+                bus_config_free(config);
                 return log_error_errno(r, "Failed to set up the bus: %m");
+        }
+        if (config) {
+                if (config->pidfile && !o->nopidfile)
+                        pidfile = config->pidfile;
+                b->config_path = strdup(o->config_file);
+                if (!b->config_path) {
+                        bus_config_free(config);
+                        return log_oom();
+                }
+        }
+        b->systemd_activation = o->systemd_activation;
+
+        r = listen_all(addresses);
+        if (r < 0) {
+                bus_config_free(config);
+                return r;
+        }
+        if (n_listeners > 0)
+                b->listen_address = strjoin(listeners[0].address, ",guid=", b->guid);
+        raise_fd_limit(b);
+        if (config && config->user) {
+                r = drop_privileges(config->user);
+                if (r < 0) {
+                        bus_config_free(config);
+                        return r;
+                }
+                b->uid = geteuid();
+        }
+        if (o->fork_mode > 0 || (o->fork_mode == 0 && config && config->fork)) {
+                r = daemonize(&ready_fd);
+                if (r < 0) {
+                        bus_config_free(config);
+                        return r;
+                }
+                if (!config || !config->keep_umask)
+                        umask(022);
+        }
+        if (pidfile) {
+                r = write_pidfile(pidfile);
+                if (r < 0) {
+                        bus_config_free(config);
+                        return r;
+                }
+                pidfile_written = strdup(pidfile);
+        }
+        if (config) {
+                r = broker_set_config(b, config);
+                if (r < 0)
+                        return log_error_errno(r, "Failed to apply the configuration: %m");
+        }
         for (size_t i = 0; i < n_listeners; i++) {
                 r = broker_add_listener(b, listeners[i].fd);
                 listeners[i].fd = -EBADF;
@@ -496,7 +633,7 @@ static int run(const Options *o) {
                 r = event_add_signal(e, NULL, SIGINT, NULL, NULL);
         if (r < 0)
                 return log_error_errno(r, "Failed to watch signals: %m");
-        (void) event_add_signal(e, NULL, SIGHUP, NULL, NULL); /* reload: not yet */
+        (void) event_add_signal(e, NULL, SIGHUP, on_sighup, b);
 
         r = print_startup(o, b->guid);
         if (r < 0)
@@ -544,5 +681,9 @@ int main(int argc, char **argv) {
         }
         r = run(&o);
         unlink_sockets();
+        if (pidfile_written) {
+                (void) unlink(pidfile_written);
+                free(pidfile_written);
+        }
         return r < 0 ? EXIT_FAILURE : EXIT_SUCCESS;
 }

@@ -590,11 +590,11 @@ size_t message_header_end(const BusMessage *m) {
         return n;
 }
 
-/* Lays out the wire bytes from the header values and m->body, then frees m->body. */
-int message_build_wire(BusMessage *m) {
+/* Lays out the wire bytes from the header values and body_size bytes of body. */
+static int build_wire(BusMessage *m, const uint8_t *body, size_t body_size) {
         bool big = is_big(m->endian);
         size_t end = message_header_end(m), body_offset = ALIGN_TO(end, 8);
-        uint64_t total = (uint64_t) body_offset + m->body.size;
+        uint64_t total = (uint64_t) body_offset + body_size;
         size_t pos = BUS_MESSAGE_FIXED_HEADER_SIZE;
         uint8_t *wire;
 
@@ -614,24 +614,78 @@ int message_build_wire(BusMessage *m) {
         }
         assert(pos == end);
         memset(wire + end, 0, body_offset - end);
-        if (m->body.size > 0)
-                memcpy(wire + body_offset, m->body.p, m->body.size);
+        if (body_size > 0)
+                memcpy(wire + body_offset, body, body_size);
         wire[0] = m->endian;
         wire[1] = m->type;
         wire[2] = m->flags;
         wire[3] = m->version;
-        put_n(big, wire + 4, m->body.size, 4);
+        put_n(big, wire + 4, body_size, 4);
         put_n(big, wire + 8, m->serial, 4);
         put_n(big, wire + 12, end - BUS_MESSAGE_FIXED_HEADER_SIZE, 4);
 
         m->wire = wire;
         m->wire_size = total;
         m->body_offset = body_offset;
-        m->body_size = m->body.size;
-        m->body.p = mfree(m->body.p);
-        m->body.size = m->body.alloc = 0;
+        m->body_size = body_size;
         m->sealed = true;
         message_reset_reader(m);
+        return 0;
+}
+
+/* Lays out the wire bytes from the header values and m->body, then frees m->body. */
+int message_build_wire(BusMessage *m) {
+        int r;
+
+        r = build_wire(m, m->body.p, m->body.size);
+        if (r < 0)
+                return r;
+        m->body.p = mfree(m->body.p);
+        m->body.size = m->body.alloc = 0;
+        return 0;
+}
+
+int bus_message_new_forward(BusMessage *m, const char *sender, BusMessage **ret) {
+        _cleanup_(bus_message_unrefp) BusMessage *n = NULL;
+        int r;
+
+        assert(m);
+        assert(ret);
+        if (!m->sealed)
+                return -EBUSY;
+        if (sender && !message_string_field_is_valid(BUS_FIELD_SENDER, sender))
+                return -EINVAL;
+        r = message_alloc(m->type, m->endian, &n);
+        if (r < 0)
+                return r;
+        n->flags = m->flags;
+        n->version = m->version;
+        n->serial = m->serial;
+        n->reply_serial = m->reply_serial;
+        n->unix_fds = m->unix_fds;
+        for (BusHeaderField f = 1; f < _BUS_FIELD_MAX; f++) {
+                const char *v = f == BUS_FIELD_SENDER ? sender : m->fields[f];
+
+                if (field_types[f] == 'u' || !v)
+                        continue;
+                n->fields[f] = strdup(v);
+                if (!n->fields[f])
+                        return -ENOMEM;
+        }
+        if (m->n_fds > 0) {
+                n->fds = new(int, m->n_fds);
+                if (!n->fds)
+                        return -ENOMEM;
+                for (; n->n_fds < m->n_fds; n->n_fds++) {
+                        n->fds[n->n_fds] = fcntl(m->fds[n->n_fds], F_DUPFD_CLOEXEC, 3);
+                        if (n->fds[n->n_fds] < 0)
+                                return -errno;
+                }
+        }
+        r = build_wire(n, m->wire + m->body_offset, m->body_size);
+        if (r < 0)
+                return r;
+        *ret = TAKE_PTR(n);
         return 0;
 }
 

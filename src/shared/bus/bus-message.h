@@ -136,6 +136,11 @@ int bus_message_close_container(BusMessage *m);
  * index reaches UNIX_FDS, lays out the wire bytes and rewinds the reader. Returns 0, -EINVAL
  * (with open containers, missing fields, serial 0), -E2BIG (over 128 MiB), -EPERM if sealed. */
 int bus_message_seal(BusMessage *m, uint32_t serial);
+/* What a bus forwards: a new sealed message with m's type, byte order, flags, serial, header
+ * fields (SENDER replaced by sender; NULL drops it), body bytes (copied as they are, not
+ * parsed again) and duplicates of its fds. Returns 0, -EBUSY if m is not sealed, -EINVAL for an
+ * invalid sender, -ENOMEM, or -errno of a dup. */
+int bus_message_new_forward(BusMessage *m, const char *sender, BusMessage **ret);
 /* The wire bytes of a sealed message (owned by m). Returns 0 or -EBUSY if not sealed. */
 int bus_message_get_wire(const BusMessage *m, const void **ret, size_t *ret_size);
 

@@ -57,7 +57,7 @@ struct BusTransport {
         /* output: messages out[out_head .. out_head + n_out), of which the first has
          * out_offset bytes written */
         BusMessage **out;
-        size_t out_head, n_out, out_alloc, out_offset, out_bytes;
+        size_t out_head, n_out, out_alloc, out_offset, out_bytes, out_fds;
 
         /* peer */
         struct ucred cred;
@@ -106,10 +106,12 @@ static BusMessage *out_at(const BusTransport *t, size_t i) {
 
 static void out_pop(BusTransport *t) {
         const void *wire;
-        size_t size;
+        size_t size, n_fds;
 
         (void) bus_message_get_wire(out_at(t, 0), &wire, &size);
+        (void) bus_message_get_fds(out_at(t, 0), &n_fds);
         t->out_bytes -= size;
+        t->out_fds -= n_fds;
         bus_message_unref(out_at(t, 0));
         t->out_head++;
         t->n_out--;
@@ -242,6 +244,7 @@ static void drop_queued_fd_messages(BusTransport *t) {
                 (void) bus_message_get_wire(m, &wire, &size);
                 log_debug("bus transport: dropping a queued message with fds: the server does not take fds");
                 t->out_bytes -= size;
+                t->out_fds -= n_fds;
                 bus_message_unref(m);
         }
         t->n_out = kept;
@@ -721,6 +724,7 @@ int bus_transport_send(BusTransport *t, BusMessage *m) {
                 return -ENOMEM;
         t->out[t->out_head + t->n_out++] = bus_message_ref(m);
         t->out_bytes += size;
+        t->out_fds += n_fds;
 
         if (t->state != BUS_TRANSPORT_RUNNING)
                 return 0; /* a client queues until authentication finished */
@@ -812,6 +816,14 @@ uid_t bus_transport_get_auth_uid(const BusTransport *t) {
 
 size_t bus_transport_get_outgoing_bytes(const BusTransport *t) {
         return t->out_bytes;
+}
+
+size_t bus_transport_get_outgoing_fds(const BusTransport *t) {
+        return t->out_fds;
+}
+
+size_t bus_transport_get_pending_fds(const BusTransport *t) {
+        return t->n_in_fds;
 }
 
 int bus_transport_get_peer_creds(const BusTransport *t, pid_t *ret_pid, uid_t *ret_uid,

@@ -110,6 +110,10 @@ const char *bus_transport_get_guid(const BusTransport *t);
 uid_t bus_transport_get_auth_uid(const BusTransport *t);
 /* Bytes queued for writing. */
 size_t bus_transport_get_outgoing_bytes(const BusTransport *t);
+/* Fds of the messages queued for writing. */
+size_t bus_transport_get_outgoing_fds(const BusTransport *t);
+/* Fds received that no complete message has claimed yet (a daemon's pending_fd_timeout). */
+size_t bus_transport_get_pending_fds(const BusTransport *t);
 
 /* Peer credentials from the kernel: SO_PEERCRED (taken when the transport was created),
  * SO_PEERGROUPS and SO_PEERSEC (read on first use). -ENODATA when not available. */

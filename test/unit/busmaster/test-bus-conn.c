@@ -71,12 +71,42 @@ START_TEST(test_callee_leaves) {
 }
 END_TEST
 
+/* reply_timeout: the oldest calls expire first, each caller gets its NoReply, and a call
+ * still inside the timeout stays answerable. */
+START_TEST(test_reply_timeout) {
+        BusReplies r;
+        BusConn *a = conn(0), *b = conn(1);
+        usec_t next;
+
+        bus_replies_init(&r);
+        no_replies[0] = 0;
+        ck_assert_int_eq(bus_replies_add(&r, a, b, 1), 0);
+        ck_assert_int_eq(bus_replies_add(&r, b, a, 2), 0);
+        ck_assert(bus_replies_contains(&r, a, b, 1));
+        ck_assert(!bus_replies_contains(&r, b, a, 1));
+        ck_assert_int_eq(bus_replies_add(&r, a, b, 3), 0);
+        /* nothing is older than "long ago" */
+        ck_assert(bus_replies_expire(&r, 0, on_no_reply, NULL) != USEC_INFINITY);
+        ck_assert_str_eq(no_replies, "");
+        /* everything recorded up to now expires, oldest first */
+        next = bus_replies_expire(&r, now(CLOCK_MONOTONIC) + 1, on_no_reply, NULL);
+        ck_assert(next == USEC_INFINITY);
+        ck_assert_str_eq(no_replies, ":1.0/1 :1.1/2 :1.0/3 ");
+        ck_assert(!bus_replies_take(&r, a, b, 3)); /* expired: a late reply is unexpected */
+        ck_assert_uint_eq(a->n_waiting + b->n_waiting + a->n_owed + b->n_owed, 0);
+        bus_replies_done(&r);
+        bus_conn_free(a);
+        bus_conn_free(b);
+}
+END_TEST
+
 static Suite *make_suite(void) {
         Suite *s = suite_create("bus-conn");
         TCase *tc = tcase_create("replies");
 
         tcase_add_test(tc, test_reply_once_from_callee);
         tcase_add_test(tc, test_callee_leaves);
+        tcase_add_test(tc, test_reply_timeout);
         suite_add_tcase(s, tc);
         return s;
 }

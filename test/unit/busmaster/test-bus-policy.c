@@ -64,6 +64,15 @@ START_TEST(test_debian_system_defaults) {
         /* method calls and ownership denied by default */
         m = call_to("com.example.Service", "com.example.Iface", "Do");
         ck_assert(!bus_client_policy_check_can_send(user, &m, false, owns, names, NULL));
+        {
+                /* AccessDenied says how many rules matched: <deny send_type="method_call"/> */
+                unsigned matched = 99;
+
+                ck_assert(!bus_client_policy_check_send_full(user, &m, false, owns, names, NULL, &matched));
+                ck_assert_uint_eq(matched, 1);
+                ck_assert(bus_client_policy_check_receive_full(user, &m, false, false, NULL, NULL, &matched));
+                ck_assert_uint_ge(matched, 1);
+        }
         ck_assert(!bus_client_policy_check_can_own(user, "com.example.Service"));
         ck_assert(!bus_client_policy_check_can_own(root, "com.example.Service"));
         /* receiving anything is allowed */
