@@ -59,6 +59,10 @@ void service_unwatch_pid_file(Service *s);
 /* service-notify.c */
 void service_notify_message(Unit *u, const struct ucred *ucred, char *const *tags, int *fds, size_t n_fds);
 void service_release_fd_store(Service *s);
+/* Crash recovery: hands the fd store to init's (again, after a change) / takes it back, with the
+ * names read back from the store (list order). */
+void service_keep_fd_store(Service *s);
+void service_take_kept_fd_store(Service *s, char **names);
 void service_close_socket_fds(Service *s);
 /* The fds to pass: socket fds, then the fd store oldest first (*ret_fds borrowed fds in a new
  * array, *ret_names new). 0 or -ENOMEM. */

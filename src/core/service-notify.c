@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "fd-util.h"
+#include "init-protocol.h"
 #include "log.h"
 #include "manager-store.h"
 #include "parse-util.h"
@@ -23,7 +24,69 @@
 
 /* ---- fd store and socket fds ------------------------------------------------------------------ */
 
+/* Crash recovery: the fd store lives in init's fd store too, in chunks "fdstore:UNIT/K" of at
+ * most INIT_FDS_PER_MESSAGE_MAX fds in list order (their names are in the unit's record), so a
+ * new manager gets it back (service_take_kept_fd_store()). */
+void service_keep_fd_store(Service *s) {
+        int fds[INIT_FDS_PER_MESSAGE_MAX];
+        unsigned chunk = 0;
+        size_t n = 0;
+        char name[UNIT_NAME_MAX + 32];
+
+        for (ServiceFDStoreEntry *e = s->fd_store;; e = e->next) {
+                if (e)
+                        fds[n++] = e->fd;
+                if (n == ELEMENTSOF(fds) || (!e && n > 0)) {
+                        snprintf(name, sizeof(name), "fdstore:%s/%u", UNIT(s)->id, chunk++);
+                        manager_keep_fds(UNIT(s)->manager, name, fds, n);
+                        n = 0;
+                }
+                if (!e)
+                        break;
+        }
+        for (; chunk < s->n_fd_store_chunks; chunk++) {
+                snprintf(name, sizeof(name), "fdstore:%s/%u", UNIT(s)->id, chunk);
+                manager_keep_fds(UNIT(s)->manager, name, NULL, 0);
+        }
+        s->n_fd_store_chunks = (s->n_fd_store + ELEMENTSOF(fds) - 1) / ELEMENTSOF(fds);
+        unit_add_to_store_queue(UNIT(s)); /* the names */
+}
+
+void service_take_kept_fd_store(Service *s, char **names) {
+        ServiceFDStoreEntry **tail = &s->fd_store;
+        size_t i = 0, n_names = strv_length(names);
+        char name[UNIT_NAME_MAX + 32];
+
+        for (unsigned chunk = 0;; chunk++) {
+                _cleanup_free_ int *fds = NULL;
+                size_t n;
+
+                snprintf(name, sizeof(name), "fdstore:%s/%u", UNIT(s)->id, chunk);
+                n = manager_take_fds(UNIT(s)->manager, name, &fds);
+                if (n == 0)
+                        break;
+                s->n_fd_store_chunks = chunk + 1;
+                for (size_t k = 0; k < n; k++, i++) {
+                        ServiceFDStoreEntry *e = new0(ServiceFDStoreEntry, 1);
+
+                        if (!e || !(e->fdname = strdup(i < n_names ? names[i] : "stored"))) {
+                                free(e);
+                                safe_close(fds[k]);
+                                continue;
+                        }
+                        e->fd = fds[k];
+                        *tail = e;
+                        tail = &e->next;
+                        s->n_fd_store++;
+                }
+        }
+        if (s->n_fd_store > 0)
+                log_unit_debug(UNIT(s), "Took back %u stored fds.", s->n_fd_store);
+}
+
 void service_release_fd_store(Service *s) {
+        bool kept = s->n_fd_store_chunks > 0;
+
         if (s->fd_store)
                 log_unit_debug(UNIT(s), "Releasing all stored fds");
         while (s->fd_store) {
@@ -35,6 +98,8 @@ void service_release_fd_store(Service *s) {
                 free(e);
         }
         s->n_fd_store = 0;
+        if (kept)
+                service_keep_fd_store(s);
 }
 
 void service_close_socket_fds(Service *s) {
@@ -398,7 +463,9 @@ static void notify_fd_store(Service *s, char *const *tags, int *fds, size_t n_fd
                         name = NULL;
                 }
                 service_add_fd_store_set(s, fds, n_fds, name);
-        }
+        } else
+                return;
+        service_keep_fd_store(s);
 }
 
 static void close_fds(int *fds, size_t n_fds) {

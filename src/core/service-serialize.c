@@ -14,6 +14,7 @@
 #include "parse-util.h"
 #include "service-internal.h"
 #include "string-util.h"
+#include "strv.h"
 
 static void ser_exec_status(Serializer *s, const char *key, const char *prefix, const ExecStatus *st) {
         if (st->pid == 0 && st->start_timestamp.monotonic == 0)
@@ -111,6 +112,8 @@ void service_serialize(Unit *u, Serializer *s) {
         if (svc->accept_socket)
                 ser_item(s, "accept-socket", svc->accept_socket->id);
         ser_item(s, "connection-fd-name", svc->connection_fd_name);
+        for (ServiceFDStoreEntry *e = svc->fd_store; e; e = e->next)
+                ser_item(s, "fd-store-name", e->fdname);
         ser_item(s, "private-tmp", svc->private_tmp);
         ser_item(s, "private-var-tmp", svc->private_var_tmp);
 }
@@ -198,7 +201,9 @@ int service_deserialize_item(Unit *u, const char *key, const char *value) {
 
                 if (manager_load_unit(u->manager, value, &sock) >= 0 && sock && sock->type == UNIT_SOCKET)
                         svc->accept_socket = sock;
-        } else if (streq(key, "connection-fd-name"))
+        } else if (streq(key, "fd-store-name"))
+                return strv_extend(&svc->deserialized_fd_names, value) < 0 ? -ENOMEM : 0;
+        else if (streq(key, "connection-fd-name"))
                 return free_and_strdup(&svc->connection_fd_name, value) < 0 ? -ENOMEM : 0;
         else if (streq(key, "private-tmp"))
                 return free_and_strdup(&svc->private_tmp, value) < 0 ? -ENOMEM : 0;

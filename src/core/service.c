@@ -1475,6 +1475,7 @@ static void service_done(Unit *u) {
         s->usb_function_strings = mfree(s->usb_function_strings);
         s->private_tmp = mfree(s->private_tmp);
         s->private_var_tmp = mfree(s->private_var_tmp);
+        s->deserialized_fd_names = strv_free(s->deserialized_fd_names);
         service_release_fd_store(s);
         service_close_socket_fds(s);
         s->stdin_fd = safe_close(s->stdin_fd);
@@ -1536,6 +1537,9 @@ static int service_coldplug(Unit *u) {
 
         if (!u->manager->recovering)
                 return 0;
+        /* FileDescriptorStoreMax=: what the service stored before the restart */
+        service_take_kept_fd_store(s, s->deserialized_fd_names);
+        s->deserialized_fd_names = strv_free(s->deserialized_fd_names);
         /* the Accept=yes connection init kept for us, if it was not handed to the process yet */
         if (s->connection_fd_name) {
                 _cleanup_free_ int *fds = NULL;

@@ -209,7 +209,9 @@ typedef struct Service {
         char *connection_fd_name;
 
         /* Added by service-serialize.c: the timer's deadline read back, USEC_INFINITY if none */
-        usec_t deserialized_timer;                 /* the Accept=yes socket whose connection socket_fds is */
+        usec_t deserialized_timer;
+        char **deserialized_fd_names;        /* the fd store's names, list order */
+        unsigned n_fd_store_chunks;          /* entries "fdstore:UNIT/K" in init's fd store */                 /* the Accept=yes socket whose connection socket_fds is */
 } Service;
 
 #define SERVICE(u) ((Service *) (u))

@@ -55,6 +55,19 @@ s.connect(os.environ["NOTIFY_SOCKET"])
 s.send(b"READY=1\nSTATUS=serving")
 time.sleep(100000)
 EOT
+# fd store: logs what it got back ($LISTEN_FDNAMES), stores a pipe under FDNAME=kept if nothing
+cat > "$UNITS/bin/store.py" << 'EOT'
+import os, socket, time
+names = os.environ.get("LISTEN_FDNAMES", "")
+with open("/run/sandbox/s.names", "a") as f:
+    f.write(names + "\n")
+if "kept" not in names.split(":"):
+    r, w = os.pipe()
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    s.connect(os.environ["NOTIFY_SOCKET"])
+    socket.send_fds(s, [b"FDSTORE=1\nFDNAME=kept"], [r])
+time.sleep(100000)
+EOT
 chmod +x "$UNITS"/bin/*.sh
 marker() { echo "$B/run.sh $1 $2"; }
 sandbox_write_unit "$UNITS" a.service << EOT
@@ -85,6 +98,16 @@ Description=notify
 [Service]
 Type=notify
 ExecStart=$(marker n "/usr/bin/python3 $B/notify.py")
+EOT
+sandbox_write_unit "$UNITS" s.service << EOT
+[Unit]
+Description=keeps an fd in its fd store
+[Service]
+ExecStart=/usr/bin/python3 $B/store.py
+FileDescriptorStoreMax=4
+Restart=always
+RestartSec=100ms
+NotifyAccess=all
 EOT
 sandbox_write_unit "$UNITS" e.service << EOT
 [Unit]
@@ -139,9 +162,9 @@ EOT
 sandbox_write_unit "$UNITS" default.target << 'EOT'
 [Unit]
 Description=test boot
-Wants=a.service b.service c.service n.service e.service echo.socket
+Wants=a.service b.service c.service n.service e.service s.service echo.socket
 EOT
-for u in a b c n e f x y; do
+for u in a b c n e f x y s; do
         sed -i 's/^\[Unit\]$/[Unit]\nDefaultDependencies=no/' "$UNITS/$u.service"
 done
 sed -i 's/^\[Unit\]$/[Unit]\nDefaultDependencies=no/' "$UNITS/echo.socket"
@@ -222,7 +245,8 @@ same_state() { # WHAT: the snapshot equals the reference one
 }
 
 # ---- boot ---------------------------------------------------------------------------------------
-sandbox_start sm --units "$UNITS" || { echo "FAIL: boot"; exit 1; }
+# This test kills the manager far more often than init's crash-loop guard allows by default.
+sandbox_start sm --units "$UNITS" -e SYSMASTER_RESTART_BURST=1000 || { echo "FAIL: boot"; exit 1; }
 sandbox_wait_ready 60 > /dev/null || { echo "FAIL: the boot did not finish"; exit 1; }
 inside_out=$SANDBOX_STATE # /run/sandbox inside
 cp "$OUT/client.py" "$inside_out/"
@@ -318,6 +342,20 @@ arm mid-reload
 sandbox_ctl daemon-reload 2> /dev/null
 wait_answer > /dev/null
 check "mid-reload: every unit's state as before" same_state mid-reload
+
+# ---- the fd store of a service survives the manager -------------------------------------------
+check "fd store: s.service stored its fd" test "$(sandbox_ctl show -p NFileDescriptorStore --value s.service)" = 1
+sandbox_run kill -KILL "$(manager_pid)"
+wait_answer > /dev/null
+check "fd store: still there after SIGKILL" test "$(sandbox_ctl show -p NFileDescriptorStore --value s.service)" = 1
+sandbox_run kill -SEGV "$(manager_pid)"
+wait_answer > /dev/null
+check "fd store: still there after SIGSEGV" test "$(sandbox_ctl show -p NFileDescriptorStore --value s.service)" = 1
+# Restart= keeps the fd store (a manual stop would release it)
+sandbox_run /bin/sh -c 'kill $(cat /sys/fs/cgroup/system.slice/s.service/cgroup.procs)'
+for _ in $(seq 1 50); do [ "$(wc -l < "$inside_out/s.names")" -ge 2 ] && break; sleep 0.1; done
+check "fd store: the restarted service got it back (LISTEN_FDNAMES=kept)" \
+        test "$(tail -n 1 "$inside_out/s.names")" = kept
 
 # ---- the socket client -------------------------------------------------------------------------
 touch "$inside_out/client.stop"
