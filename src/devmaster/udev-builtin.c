@@ -1,249 +1,188 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * udev-builtin.c: dispatch of the udev builtins and the path_id builtin (ID_PATH, ID_PATH_TAG:
- * the persistent path of a device from its parents, as udev 252 composes it for the parent
- * kinds handled here). Builtins not written yet fail with -EOPNOTSUPP.
+ * udev-builtin.c: the table of the udev builtins, their init/exit, the command-line split and
+ * dispatch, the property helper that udevadm test-builtin's output relies on, and the dry-run
+ * record of side effects (see udev-builtin.h).
  */
 
-#include <dirent.h>
-#include <stdarg.h>
 #include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "escape.h"
 #include "log.h"
-#include "parse-util.h"
-#include "path-util.h"
 #include "string-util.h"
+#include "strv.h"
 #include "udev-builtin.h"
 
-bool udev_builtin_run_once(UdevRulesBuiltin b) {
-        return IN_SET(b, UDEV_RULES_BUILTIN_BLKID, UDEV_RULES_BUILTIN_PATH_ID, UDEV_RULES_BUILTIN_USB_ID);
+static const UdevBuiltin *const builtins[_UDEV_RULES_BUILTIN_MAX] = {
+        [UDEV_RULES_BUILTIN_BLKID] = &udev_builtin_blkid,
+        [UDEV_RULES_BUILTIN_BTRFS] = &udev_builtin_btrfs,
+        [UDEV_RULES_BUILTIN_HWDB] = &udev_builtin_hwdb,
+        [UDEV_RULES_BUILTIN_INPUT_ID] = &udev_builtin_input_id,
+        [UDEV_RULES_BUILTIN_KEYBOARD] = &udev_builtin_keyboard,
+        [UDEV_RULES_BUILTIN_KMOD] = &udev_builtin_kmod,
+        [UDEV_RULES_BUILTIN_NET_ID] = &udev_builtin_net_id,
+        [UDEV_RULES_BUILTIN_NET_SETUP_LINK] = &udev_builtin_net_setup_link,
+        [UDEV_RULES_BUILTIN_PATH_ID] = &udev_builtin_path_id,
+        [UDEV_RULES_BUILTIN_USB_ID] = &udev_builtin_usb_id,
+        [UDEV_RULES_BUILTIN_UACCESS] = &udev_builtin_uaccess,
+};
+
+static bool initialized = false;
+static bool builtin_initialized[_UDEV_RULES_BUILTIN_MAX] = {};
+static bool dry_run = false;
+static char **recorded = NULL;
+
+static void builtin_init_one(int i) {
+        if (builtin_initialized[i])
+                return;
+        builtin_initialized[i] = true;
+        if (builtins[i]->init) {
+                int r = builtins[i]->init();
+                if (r < 0)
+                        log_debug_errno(r, "Failed to initialize builtin '%s': %m", builtins[i]->name);
+        }
 }
 
-static int path_prepend(char **path, const char *fmt, ...) _printf_(2, 3);
-static int path_prepend(char **path, const char *fmt, ...) {
-        _cleanup_free_ char *pre = NULL;
-        char *n;
+void udev_builtin_init(void) {
+        if (initialized)
+                return;
+        for (int i = 0; i < _UDEV_RULES_BUILTIN_MAX; i++)
+                builtin_init_one(i);
+        initialized = true;
+}
+
+void udev_builtin_exit(void) {
+        for (int i = 0; i < _UDEV_RULES_BUILTIN_MAX; i++) {
+                if (builtins[i]->exit) /* also for state set up on demand (hwdb from net_id) */
+                        builtins[i]->exit();
+                builtin_initialized[i] = false;
+        }
+        initialized = false;
+}
+
+bool udev_builtin_should_reload(void) {
+        for (int i = 0; i < _UDEV_RULES_BUILTIN_MAX; i++)
+                if (builtins[i]->should_reload && builtins[i]->should_reload())
+                        return true;
+        return false;
+}
+
+bool udev_builtin_run_once(UdevRulesBuiltin b) {
+        return b >= 0 && b < _UDEV_RULES_BUILTIN_MAX && builtins[b]->run_once;
+}
+
+void udev_builtin_list(void) {
+        for (int i = 0; i < _UDEV_RULES_BUILTIN_MAX; i++)
+                fprintf(stderr, "  %-14s  %s\n", builtins[i]->name, builtins[i]->help);
+}
+
+int udev_builtin_run(Device *dev, UdevRulesBuiltin b, const char *command, bool test) {
+        _cleanup_strv_free_ char **argv = NULL;
+        int r;
+
+        if (b < 0 || b >= _UDEV_RULES_BUILTIN_MAX || !command)
+                return -EINVAL;
+        builtin_init_one(b); /* the others wait until they are needed (or udev_builtin_init()) */
+
+        /* udev splits with quotes removed, escapes kept and unbalanced quotes tolerated. */
+        r = strv_split_full(command, NULL, EXTRACT_UNQUOTE | EXTRACT_RELAX | EXTRACT_RETAIN_ESCAPE, &argv);
+        if (r < 0)
+                return r;
+        if (strv_isempty(argv))
+                return -EINVAL;
+        optind = 0; /* the builtins use getopt_long(); 0 resets its state fully */
+        return builtins[b]->cmd(dev, (int) strv_length(argv), argv, test);
+}
+
+int udev_builtin_add_property(Device *dev, bool test, const char *key, const char *value) {
+        int r;
+
+        r = device_add_property(dev, key, value);
+        if (r < 0)
+                return log_device_debug_errno(dev, r, "Failed to add property '%s%s%s'", key,
+                                              value ? "=" : "", value ?: "");
+        if (test)
+                printf("%s=%s\n", key, value ?: "");
+        return 0;
+}
+
+int udev_builtin_add_propertyf(Device *dev, bool test, const char *key, const char *fmt, ...) {
+        _cleanup_free_ char *v = NULL;
         va_list ap;
         int r;
 
         va_start(ap, fmt);
-        r = vasprintf(&pre, fmt, ap);
+        r = vasprintf(&v, fmt, ap);
         va_end(ap);
         if (r < 0)
                 return -ENOMEM;
-        n = *path ? strjoin(pre, "-", *path) : strdup(pre);
-        if (!n)
-                return -ENOMEM;
-        free(*path);
-        *path = n;
+        return udev_builtin_add_property(dev, test, key, v);
+}
+
+static bool devnode_char_allowed(char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+               strchr("#+-.:=@_", c);
+}
+
+int udev_builtin_encode_devnode_name(const char *str, char *dest, size_t size) {
+        size_t j = 0;
+
+        if (!str || !dest)
+                return -EINVAL;
+        for (size_t i = 0; str[i]; i++) {
+                int n = utf8_encoded_valid_unichar(str + i, SIZE_MAX);
+
+                if (n > 1) {
+                        if (size - j < (size_t) n)
+                                return -EINVAL;
+                        memcpy(dest + j, str + i, n);
+                        j += n;
+                        i += n - 1;
+                } else if (str[i] == '\\' || !devnode_char_allowed(str[i])) {
+                        if (size - j < 4)
+                                return -EINVAL;
+                        sprintf(dest + j, "\\x%02x", (unsigned char) str[i]);
+                        j += 4;
+                } else {
+                        if (size - j < 1)
+                                return -EINVAL;
+                        dest[j++] = str[i];
+                }
+        }
+        if (size - j < 1)
+                return -EINVAL;
+        dest[j] = '\0';
         return 0;
 }
 
-/* The last ancestor (or dev itself) in an unbroken chain of devices of that subsystem. */
-static Device *skip_subsystem(Device *dev, const char *subsys) {
-        Device *parent = dev;
-
-        for (;;) {
-                const char *s;
-
-                if (device_get_subsystem(parent, &s) < 0 || !streq(s, subsys))
-                        return dev;
-                dev = parent;
-                if (device_get_parent(dev, &parent) < 0)
-                        return dev;
-        }
+void udev_builtin_set_dry_run(bool b) {
+        dry_run = b;
+        recorded = strv_free(recorded);
 }
 
-static Device *handle_scsi_default(Device *parent, char **path) {
-        Device *hostdev;
-        int host, bus, target, lun, basenum = -1;
-        const char *name, *base;
-        _cleanup_free_ char *dirpath = NULL;
-        DIR *dir;
-        struct dirent *de;
-
-        if (device_get_parent_with_subsystem_devtype(parent, "scsi", "scsi_host", &hostdev) < 0)
-                return NULL;
-        if (device_get_sysname(parent, &name) < 0)
-                return NULL;
-        if (sscanf(name, "%d:%d:%d:%d", &host, &bus, &target, &lun) != 4)
-                return NULL;
-        if (device_get_syspath(hostdev, &base) < 0)
-                return NULL;
-        if (path_extract_directory(base, &dirpath) < 0)
-                return NULL;
-        dir = opendir(dirpath);
-        if (!dir)
-                return NULL;
-        while ((de = readdir(dir))) {
-                unsigned i;
-
-                if (de->d_name[0] == '.')
-                        continue;
-                if (!IN_SET(de->d_type, DT_DIR, DT_LNK))
-                        continue;
-                if (!startswith(de->d_name, "host"))
-                        continue;
-                if (safe_atou(de->d_name + 4, &i) < 0)
-                        continue;
-                if (basenum == -1 || (int) i < basenum)
-                        basenum = (int) i;
-        }
-        closedir(dir);
-        if (basenum == -1)
-                return hostdev;
-        host -= basenum;
-        if (path_prepend(path, "scsi-%i:%i:%i:%i", host, bus, target, lun) < 0)
-                return NULL;
-        return hostdev;
+bool udev_builtin_is_dry_run(void) {
+        return dry_run;
 }
 
-static Device *handle_scsi(Device *parent, char **path, bool *supported_parent) {
-        const char *devtype, *syspath, *id;
-
-        if (device_get_devtype(parent, &devtype) < 0 || !streq(devtype, "scsi_device"))
-                return parent;
-        if (device_get_sysattr_value(parent, "ieee1394_id", &id) >= 0) {
-                if (path_prepend(path, "ieee1394-0x%s", id) < 0)
-                        return NULL;
-                return skip_subsystem(parent, "scsi");
-        }
-        if (device_get_syspath(parent, &syspath) < 0)
-                return NULL;
-        if (strstr(syspath, "/rport-") || strstr(syspath, "/end_device-") || strstr(syspath, "/session") ||
-            strstr(syspath, "/ata") || strstr(syspath, "/vmbus_") || strstr(syspath, "/VMBUS")) {
-                /* Transports not handled yet: give up rather than invent a path. */
-                *supported_parent = false;
-                return NULL;
-        }
-        return handle_scsi_default(parent, path);
-}
-
-static Device *handle_usb(Device *parent, char **path) {
-        const char *devtype, *str, *port;
-
-        if (device_get_devtype(parent, &devtype) < 0)
-                return parent;
-        if (!streq(devtype, "usb_interface") && !streq(devtype, "usb_device"))
-                return parent;
-        if (device_get_sysname(parent, &str) < 0)
-                return parent;
-        port = strchr(str, '-');
-        if (!port)
-                return parent;
-        port++;
-        if (path_prepend(path, "usb-0:%s", port) < 0)
-                return NULL;
-        return skip_subsystem(parent, "usb");
-}
-
-static void path_id_tag(const char *path, char *tag, size_t size) {
-        size_t i = 0;
-
-        for (const char *p = path; *p && i < size - 1; p++) {
-                if ((*p >= '0' && *p <= '9') || (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
-                    *p == '-') {
-                        tag[i++] = *p;
-                        continue;
-                }
-                if (i == 0 || tag[i - 1] == '_')
-                        continue;
-                tag[i++] = '_';
-        }
-        while (i > 0 && tag[i - 1] == '_')
-                i--;
-        tag[i] = '\0';
-}
-
-static int builtin_path_id(Device *dev) {
-        _cleanup_free_ char *path = NULL;
-        bool supported_transport = false, supported_parent = false;
-        const char *subsystem = NULL, *sysname;
-        char tag[UDEV_RULES_NAME_SIZE];
-        Device *parent = dev;
+int udev_builtin_record(const char *fmt, ...) {
+        char *line;
+        va_list ap;
         int r;
 
-        while (parent) {
-                const char *subsys;
-
-                if (device_get_subsystem(parent, &subsys) < 0)
-                        ;
-                else if (streq(subsys, "scsi")) {
-                        parent = handle_scsi(parent, &path, &supported_parent);
-                        supported_transport = true;
-                } else if (streq(subsys, "usb")) {
-                        parent = handle_usb(parent, &path);
-                        supported_transport = true;
-                } else if (streq(subsys, "serio")) {
-                        const char *sysnum;
-
-                        if (device_get_sysnum(parent, &sysnum) >= 0 && sysnum) {
-                                if (path_prepend(&path, "serio-%s", sysnum) < 0)
-                                        return -ENOMEM;
-                                parent = skip_subsystem(parent, "serio");
-                        }
-                } else if (streq(subsys, "pci")) {
-                        if (device_get_sysname(parent, &sysname) >= 0 &&
-                            path_prepend(&path, "pci-%s", sysname) < 0)
-                                return -ENOMEM;
-                        parent = skip_subsystem(parent, "pci");
-                        supported_parent = true;
-                } else if (streq(subsys, "platform")) {
-                        if (device_get_sysname(parent, &sysname) >= 0 &&
-                            path_prepend(&path, "platform-%s", sysname) < 0)
-                                return -ENOMEM;
-                        parent = skip_subsystem(parent, "platform");
-                        supported_transport = true;
-                        supported_parent = true;
-                } else if (streq(subsys, "acpi")) {
-                        if (device_get_sysname(parent, &sysname) >= 0 &&
-                            path_prepend(&path, "acpi-%s", sysname) < 0)
-                                return -ENOMEM;
-                        parent = skip_subsystem(parent, "acpi");
-                        supported_parent = true;
-                } else if (streq(subsys, "xen")) {
-                        if (device_get_sysname(parent, &sysname) >= 0 &&
-                            path_prepend(&path, "xen-%s", sysname) < 0)
-                                return -ENOMEM;
-                        parent = skip_subsystem(parent, "xen");
-                        supported_parent = true;
-                } else if (streq(subsys, "virtio")) {
-                        parent = skip_subsystem(parent, "virtio");
-                        supported_transport = true;
-                }
-                if (!parent)
-                        break;
-                if (device_get_parent(parent, &parent) < 0)
-                        break;
-        }
-
-        if (!path)
-                return -ENOENT;
-        if (!supported_parent)
-                return -ENOENT;
-        (void) device_get_subsystem(dev, &subsystem);
-        if (streq_ptr(subsystem, "block") && !supported_transport)
-                return -ENOENT;
-
-        r = device_add_property(dev, "ID_PATH", path);
+        va_start(ap, fmt);
+        r = vasprintf(&line, fmt, ap);
+        va_end(ap);
         if (r < 0)
-                return r;
-        path_id_tag(path, tag, sizeof(tag));
-        return device_add_property(dev, "ID_PATH_TAG", tag);
+                return -ENOMEM;
+        log_debug("dry run: %s", line);
+        return strv_consume(&recorded, line);
 }
 
-int udev_builtin_run(Device *dev, UdevRulesBuiltin b, const char *command, bool test) {
-        (void) test;
-        (void) command;
-
-        switch (b) {
-        case UDEV_RULES_BUILTIN_PATH_ID:
-                return builtin_path_id(dev);
-        default:
-                log_device_debug(dev, "Builtin '%s' is not implemented yet", udev_rules_builtin_to_string(b));
-                return -EOPNOTSUPP;
-        }
+char **udev_builtin_recorded(void) {
+        return recorded;
 }

@@ -9,6 +9,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@
 #include <string.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "escape.h"
@@ -793,6 +795,13 @@ void udev_event_execute_run(UdevEvent *e) {
                                 log_device_debug_errno(e->dev, r, "Failed to run built-in command \"%s\", ignoring: %m",
                                                        x->command);
                         continue;
+                }
+                if (e->exec_delay_usec > 0) {
+                        log_device_debug(e->dev, "Delaying execution of \"%s\" for %" PRIu64 " us.",
+                                         x->command, (uint64_t) e->exec_delay_usec);
+                        (void) nanosleep(&(struct timespec) { .tv_sec = e->exec_delay_usec / USEC_PER_SEC,
+                                                              .tv_nsec = (e->exec_delay_usec % USEC_PER_SEC) * 1000 },
+                                         NULL);
                 }
                 log_device_debug(e->dev, "Running command \"%s\"", x->command);
                 r = udev_event_spawn(e, false, x->command, NULL, 0, NULL);

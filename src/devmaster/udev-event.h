@@ -54,6 +54,11 @@ typedef struct UdevEvent {
         usec_t birth_usec; /* CLOCK_MONOTONIC */
         usec_t timeout_usec; /* for programs, counted from birth; 0: none */
         int timeout_signal; /* sent at the timeout (SIGKILL) */
+        usec_t exec_delay_usec; /* udevd --exec-delay=: wait before each RUN program; 0: none */
+        /* Called after the rules, before the node and links (the daemon renames network
+         * interfaces here, udev-netif.h); NULL: nothing (test-udev). A negative return fails
+         * the event. */
+        int (*after_rules)(struct UdevEvent *e);
         int default_log_level;
         bool log_level_was_debug;
 } UdevEvent;

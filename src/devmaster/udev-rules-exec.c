@@ -1132,7 +1132,12 @@ int udev_event_execute_rules(UdevEvent *e, UdevRules *rules) {
         if (r < 0)
                 return log_device_debug_errno(dev, r, "Failed to apply udev rules: %m");
 
-        /* Network interface renaming (NAME=) is the daemon's business (netlink); not done here. */
+        /* Network interface renaming (NAME=) is the daemon's business (udev-netif.h). */
+        if (e->after_rules) {
+                r = e->after_rules(e);
+                if (r < 0)
+                        return r;
+        }
 
         r = update_devnode(e);
         if (r < 0)
