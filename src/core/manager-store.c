@@ -264,7 +264,9 @@ int manager_store_flush(Manager *m) {
         Job *j;
         int r = 0;
 
-        if (!m->store)
+        /* Not while daemon-reload has the units half loaded: the commit after it has them whole
+         * (a crash in between finds the state from before the reload). */
+        if (!m->store || m->n_reloading > 0)
                 return 0;
         STRV_FOREACH(k, m->store_deleted)
                 (void) state_store_delete(m->store, *k);

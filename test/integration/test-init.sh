@@ -164,7 +164,10 @@ boot() {
                 [ -n "$NSPID" ] && break
                 sleep 0.01
         done
-        [ -n "$NSPID" ] || { echo "the namespace did not start"; cat "$D/init.log"; exit 1; }
+        # a namespace may also have run to its end already (an immediate crash action)
+        local st
+        st=$(cut -d' ' -f3 "/proc/$UNSHARE/stat" 2> /dev/null)
+        [ -n "$NSPID" ] || [ -z "$st" ] || [ "$st" = Z ] || { echo "the namespace did not start"; cat "$D/init.log"; exit 1; }
 }
 ctl() { timeout 5 bash -c 'echo "$2" > "$1"' _ "$D/ctl" "$1" || fail "could not send '$1' to the manager"; }
 manager_pid() { pgrep -P "$1" -x fake-manager | head -1; }
@@ -175,7 +178,7 @@ finish_ns() { # waits for the namespace to end (bounded), returns its exit statu
                 [ -d "/proc/$UNSHARE" ] || break
                 sleep 0.01
         done
-        kill -KILL "$NSPID" 2> /dev/null
+        [ -z "$NSPID" ] || kill -KILL "$NSPID" 2> /dev/null
         wait "$UNSHARE"
 }
 cleanup() { # PID 1 of a namespace: killing it ends the namespace
