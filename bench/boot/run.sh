@@ -48,110 +48,40 @@ export PATH=/usr/sbin:/usr/bin:/sbin:/bin
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 LIB=$HERE/lib
-SANDBOX=$(cd "$HERE/../.." && pwd)/tools/sysmaster-sandbox
+BENCH=run.sh
+# shellcheck source=../lib/sandbox-bench.sh
+. "$HERE/../lib/sandbox-bench.sh"
 
-BUILD=${BUILD:-${SYSMASTER_BUILD:-$PWD}}
 MANAGERS=${MANAGERS:-"systemd sysmaster"}
 NS=${NS:-"100 300 1000"}
 TYPES=${TYPES:-"simple oneshot"}
 REPS=${REPS:-3}
 K=${K:-5}
 OPS=${OPS:-list,startstop,reload}
-OUT=${OUT:-}
-BOOT_TIMEOUT=${BOOT_TIMEOUT:-300}
-NICE=${NICE:--10}
-CPUS=${CPUS:-}
-QUIET_WAIT=${QUIET_WAIT:-120}
-BUSY_MAX=${BUSY_MAX:-20}
 OTHERS_MAX=${OTHERS_MAX:-25}
 
-usage() {
-        awk 'NR > 2 && !/^#/ { exit } NR > 2 { sub(/^# ?/, ""); print }' "${BASH_SOURCE[0]}"
-        exit "${1:-0}"
-}
 while [ $# -gt 0 ]; do
+        bench_option "$@"
+        [ "$SHIFT" = 0 ] || { shift "$SHIFT"; continue; }
         case "$1" in
-        -b | --build) BUILD=$2; shift 2 ;;
-        -m | --managers) MANAGERS=$2; shift 2 ;;
         -n | --n) NS=$2; shift 2 ;;
         -t | --types) TYPES=$2; shift 2 ;;
         -r | --reps) REPS=$2; shift 2 ;;
         -k | --k) K=$2; shift 2 ;;
         -o | --ops) OPS=$2; shift 2 ;;
-        -d | --out) OUT=$2; shift 2 ;;
-        -T | --timeout) BOOT_TIMEOUT=$2; shift 2 ;;
-        -N | --nice) NICE=$2; shift 2 ;;
-        -C | --cpus) CPUS=$2; shift 2 ;;
-        -Q | --quiet-wait) QUIET_WAIT=$2; shift 2 ;;
         -X | --others-max) OTHERS_MAX=$2; shift 2 ;;
-        -h | --help) usage 0 ;;
         *) echo "run.sh: unknown option $1" >&2; usage 2 >&2 ;;
         esac
 done
 
-die() {
-        echo "run.sh: $*" >&2
-        exit 1
-}
-[ "$(id -u)" = 0 ] || die "must run as root"
-for t in unshare nsenter script findmnt pgrep /usr/bin/time systemctl; do
-        command -v "$t" > /dev/null || die "missing $t"
-done
-[ -x "$SANDBOX" ] || die "missing $SANDBOX"
-BUILD=$(cd "$BUILD" && pwd) || die "no build directory"
+bench_check_tools
+bench_pick_managers
+bench_lock
+bench_out_dir bench-boot
 
-# Which managers can run; a missing one is reported, never invented.
-RUN_MANAGERS=""
-NOT_MEASURED=""
-for m in $MANAGERS; do
-        case "$m" in
-        systemd)
-                if [ -x /lib/systemd/systemd ]; then RUN_MANAGERS+=" systemd"; else
-                        NOT_MEASURED+="systemd: /lib/systemd/systemd is not installed"$'\n'; fi
-                ;;
-        sysmaster)
-                if [ -x "$BUILD/sysmaster" ] && [ -x "$BUILD/sysmaster-init" ] &&
-                        [ -x "$BUILD/sysmaster-executor" ]; then RUN_MANAGERS+=" sysmaster"; else
-                        NOT_MEASURED+="sysmaster: not measured yet ($BUILD has no sysmaster-init + sysmaster + sysmaster-executor)"$'\n'; fi
-                ;;
-        *) die "unknown manager $m (systemd, sysmaster)" ;;
-        esac
-done
-[ -z "$NOT_MEASURED" ] || printf 'run.sh: %s' "$NOT_MEASURED" >&2
-[ -n "$RUN_MANAGERS" ] || die "nothing to measure"
-
-PIN=""
-[ -z "$CPUS" ] || PIN="taskset -c $CPUS"
-
-# One run at a time on this machine (the reference harness takes the same lock).
-LOCK=${TMPDIR:-/tmp}/bench-boot.lock
-exec {LOCK_FD}> "$LOCK"
-flock -n "$LOCK_FD" || die "another bench/boot run is going on (lock $LOCK)"
-
-[ -n "$OUT" ] || OUT=$(mktemp -d "${TMPDIR:-/tmp}/bench-boot.XXXXXX")
-mkdir -p "$OUT"
-OUT=$(cd "$OUT" && pwd)
-RES=$OUT/results.kv
-
-CUR_STATE=""
-cleanup_boot() {
-        if [ -n "$CUR_STATE" ] && [ -s "$CUR_STATE/state" ]; then
-                "$SANDBOX" stop --state "$CUR_STATE" > "$CUR_STATE/stop.log" 2>&1 ||
-                        { echo "run.sh: sandbox stop reported a problem:" >&2; cat "$CUR_STATE/stop.log" >&2; }
-        fi
-        CUR_STATE=""
-}
 trap 'cleanup_boot' EXIT
 trap 'cleanup_boot; exit 130' INT TERM
 
-pause() { read -r -t "$1" -u "$PAUSE_FD" || true; } # sleep without forking
-exec {PAUSE_FD}<> <(:)
-
-kv_get() { # FILE KEY -> value or NA
-        local v
-        v=$(sed -n "s/^$2=//p" "$1" 2> /dev/null | tail -1)
-        echo "${v:-NA}"
-}
 median_of() { # FILE OP FIELD DIVISOR -> median of field FIELD of the OP samples / DIVISOR, or NA
         awk -v op="$2" -v fld="$3" -v div="$4" '$1 == "sample" && $2 == op && NF >= fld { a[n++] = $fld }
             END { if (!n) { print "NA"; exit }
@@ -163,85 +93,39 @@ median_us_ms() { median_of "$1" "$2" 3 1000; }  # wall
 median_cpu_ms() { median_of "$1" "$2" 4 1e6; }  # PID 1 CPU
 median_mgr_ms() { median_of "$1" "$2" 6 1e6; }  # PID 1 + manager CPU
 
-host_busy() { # % of all CPU time the machine was busy during 0.5 s
-        local a b
-        a=$(head -1 /proc/stat)
-        pause 0.5
-        b=$(head -1 /proc/stat)
-        awk -v a="$a" -v b="$b" 'BEGIN { n = split(a, x); split(b, y); t = 0
-            for (i = 2; i <= 9 && i <= n; i++) t += y[i] - x[i]
-            idle = (y[5] - x[5]) + (y[6] - x[6])
-            printf "%.0f", t ? 100 * (t - idle) / t : 0 }'
-}
-
 boot_one() { # MANAGER TYPE N REP
         local mgr=$1 type=$2 n=$3 rep=$4
         local B=$OUT/$mgr/$type-$n-r$rep
-        rm -rf "$B"
-        mkdir -p "$B/out"
-        bash "$LIB/gen-units.sh" "$B/units" "$n" "$type"
+        bench_units "$B" "$n" "$type"
         install -m 0755 "$LIB/client.sh" "$B/out/client.sh"
-        printf '#!/bin/sh\nexec date +%%s.%%N > /run/bench/"$1"\n' > "$B/out/mark"
-        chmod 0755 "$B/out/mark"
 
-        local load busy waited qt0=$SECONDS
-        while :; do # a quiet machine (our previous boot's teardown included)
-                busy=$(host_busy)
-                [ "$busy" -le "$BUSY_MAX" ] && break
-                [ $((SECONDS - qt0)) -ge "$QUIET_WAIT" ] && break
-        done
-        waited=$((SECONDS - qt0))
-        read -r load _ < /proc/loadavg
+        # a quiet machine (our previous boot's teardown included)
+        wait_quiet "$QUIET_WAIT"
+        local load=$QUIET_LOAD busy=$QUIET_BUSY waited=$QUIET_WAITED
 
         # The sandbox state directory is the results directory, /run/bench inside too (the
         # mark script and client.sh live there; pid1cpu0, cg0 and t-exec are written there
         # just before the exec of PID 1).
-        # Both managers get the same log level and default service output (null, as in the
-        # reference harness): at "info" sysmaster would print a status line per unit and every
-        # service would try the (absent) journal socket and log that it could not.
-        local margs=(--log-level notice
-                --manager-args "--default-standard-output=null --default-standard-error=null")
         local comms=""
         case "$mgr" in
         sysmaster) comms=sysmaster ;;
         esac
-        local stat0 w0
+        local stat0 w0 rc=0
         stat0=$(head -1 /proc/stat)
         w0=$EPOCHREALTIME
-        CUR_STATE=$B/out
-        if ! "$SANDBOX" start --build "$BUILD" --manager "$mgr" --state "$B/out" \
-                --units "$B/units" --copy --unit bench.target --bind "$B/out:/run/bench" \
-                --prefix "$PIN nice -n $NICE /usr/bin/time -v -o $B/time-v.txt" "${margs[@]}" \
-                --timeout 60 > "$B/start.log" 2>&1 {LOCK_FD}>&- {PAUSE_FD}<&-; then
+        sandbox_boot "$mgr" "$B" || rc=$?
+        if [ $rc = 1 ]; then
                 echo "run.sh: $mgr $type n=$n rep=$rep: the sandbox did not start (see $B/start.log)" >&2
                 echo "boot label=$mgr type=$type n=$n rep=$rep status=nostart" >> "$RES"
-                cleanup_boot
+                return 1
+        elif [ $rc != 0 ]; then
+                echo "run.sh: $mgr $type n=$n rep=$rep did not finish (see $B/out/console.log)" >&2
+                echo "boot label=$mgr type=$type n=$n rep=$rep status=timeout" >> "$RES"
                 return 1
         fi
-        local nspid cg
-        nspid=$("$SANDBOX" pid --state "$B/out")
-        cg=$(sed -n 's/^cgroup=//p' "$B/out/state")
-
-        local deadline=$((SECONDS + BOOT_TIMEOUT))
-        while [ ! -s "$B/out/done" ]; do
-                if [ $SECONDS -ge $deadline ] || [ ! -d "/proc/$nspid" ]; then
-                        echo "run.sh: $mgr $type n=$n rep=$rep did not finish (see $B/out/console.log)" >&2
-                        echo "boot label=$mgr type=$type n=$n rep=$rep status=timeout" >> "$RES"
-                        cleanup_boot
-                        return 1
-                fi
-                pause 0.02
-        done
         # CPU used by everything else on the machine while we booted
-        local stat1 w1=$EPOCHREALTIME ns_us others
-        stat1=$(head -1 /proc/stat)
-        ns_us=$(sed -n 's/^usage_usec //p' "$cg/cpu.stat" 2> /dev/null)
-        others=$(awk -v a="$stat0" -v b="$stat1" -v ns="${ns_us:-0}" -v w0="$w0" -v w1="$w1" -v ncpu="$(nproc)" -v hz="$(getconf CLK_TCK)" 'BEGIN {
-            n = split(a, x); split(b, y); busy = 0
-            for (i = 2; i <= 9 && i <= n; i++) busy += y[i] - x[i]
-            busy -= (y[5] - x[5]) + (y[6] - x[6])
-            o = busy / hz - ns / 1e6; if (o < 0) o = 0
-            printf "%.0f", 100 * o / ((w1 - w0) * ncpu) }')
+        local others
+        others=$(others_busy_pct "$stat0" "$w0")
         local t0 t1 boot_ms
         t0=$(cat "$B/out/t-exec")
         t1=$(cat "$B/out/done")
@@ -314,23 +198,13 @@ summarize() { # LABEL TYPE N -> one summary line: medians over the status=ok boo
             }' "$RES"
 }
 
-# Host state a leaking manager would change (each sandbox stop checks it too).
-CGROOT=$(findmnt -rn -t cgroup2 -o TARGET | head -1)
-host_state() {
-        local f
-        for f in /proc/sys/kernel/core_pattern /proc/sys/fs/file-max /proc/sys/fs/nr_open \
-                /proc/sys/net/unix/max_dgram_qlen /proc/sys/kernel/hostname; do
-                printf '%s=%s\n' "$f" "$(cat "$f" 2> /dev/null)"
-        done
-        printf 'leftover_cgroups=%s\n' "$(find "$CGROOT" -maxdepth 3 -type d -name 'sysmaster-sandbox.*' | wc -l)"
-}
 HOST_BEFORE=$(host_state)
 
 {
         echo "# bench/boot/run.sh $(date -u +%Y-%m-%dT%H:%M:%SZ) managers:$RUN_MANAGERS build: $BUILD"
         echo "# ns: $NS  types: $TYPES  reps: $REPS  k: $K  ops: $OPS  nice: $NICE  cpus: ${CPUS:-all}"
         echo "# quiet: wait <= ${QUIET_WAIT}s for busy <= ${BUSY_MAX}%; boots with others_busy_pct > ${OTHERS_MAX} are status=noisy (repeated, not in summary)"
-        echo "# kernel: $(uname -r)  cpus: $(nproc)  systemd-pkg: $(dpkg-query -W -f='${Version}' systemd 2> /dev/null || echo none)  sysmaster: $(git -C "$HERE" describe --always --dirty 2> /dev/null || echo unknown)"
+        bench_header
         printf '%s' "$NOT_MEASURED" | sed 's/^/# not measured: /'
 } >> "$RES"
 
@@ -375,14 +249,7 @@ awk '$1 == "summary" {
         }
      }' "$RES" | sort -t' ' -k2,2 -k3,3V >> "$RES"
 
-HOST_AFTER=$(host_state)
-if [ "$HOST_BEFORE" = "$HOST_AFTER" ]; then
-        echo "hostcheck status=ok" >> "$RES"
-else
-        echo "run.sh: WARNING: host state changed during the run:" >&2
-        diff <(echo "$HOST_BEFORE") <(echo "$HOST_AFTER") >&2 || true
-        echo "hostcheck status=changed" >> "$RES"
-fi
+host_check "$RES"
 
 # ---------------------------------------------------------------------------
 echo
