@@ -31,6 +31,7 @@ struct InitLink {
         bool store_received;
         bool gone;
         bool pause_after_end; /* init_link_wait_store(): read nothing after FDSTORE_END */
+        bool hello_answered;  /* init answered our HELLO: what came before was for an earlier image */
 };
 
 static int link_send(InitLink *l, uint16_t type, const void *payload, size_t size,
@@ -126,6 +127,7 @@ static void dispatch(InitLink *l, const InitMessageHeader *h, const uint8_t *p, 
                 memcpy(&hello, p, sizeof(hello));
                 l->generation = hello.generation;
                 l->heartbeat_usec = hello.heartbeat_usec;
+                l->hello_answered = true;
                 l->store_received = false;
                 arm_heartbeat(l);
                 log_debug("init: protocol %u, we are manager #%u, heartbeat every %" PRIu64 " us",
@@ -134,6 +136,11 @@ static void dispatch(InitLink *l, const InitMessageHeader *h, const uint8_t *p, 
         }
         case INIT_MSG_EXIT_RECORD: {
                 InitExitRecord rec = {}; /* an older init sends no cgroup_id: 0 */
+
+                /* Queued for the image before an in-place re-execution: init sends every
+                 * unacknowledged record again after our HELLO. */
+                if (!l->hello_answered)
+                        break;
 
                 if (size < INIT_EXIT_RECORD_MIN_SIZE)
                         break;
@@ -147,6 +154,9 @@ static void dispatch(InitLink *l, const InitMessageHeader *h, const uint8_t *p, 
         }
         case INIT_MSG_FDSTORE_ENTRY: {
                 const char *name = payload_name(p, size);
+
+                if (!l->hello_answered)
+                        break; /* an earlier image's push; the whole store comes again */
 
                 if (!name || n_fds == 0)
                         break;

@@ -27,6 +27,7 @@
 #include "manager-store.h"
 #include "manager.h"
 #include "parse-util.h"
+#include "service.h"
 #include "socket.h"
 #include "state-store.h"
 #include "string-util.h"
@@ -309,8 +310,15 @@ int manager_store_flush(Manager *m) {
                         fault_point("after-commit");
         }
         open_gates(m);
-        STRV_FOREACH(n, m->store_released_fds)
-                manager_keep_fds(m, *n, NULL, 0);
+        STRV_FOREACH(n, m->store_released_fds) {
+                Unit *svc = manager_get_unit(m, *n);
+
+                if (!svc || svc->type != UNIT_SERVICE || !SERVICE(svc)->connection_fd_name)
+                        continue;
+                manager_keep_fds(m, SERVICE(svc)->connection_fd_name, NULL, 0);
+                SERVICE(svc)->connection_fd_name = mfree(SERVICE(svc)->connection_fd_name);
+                unit_add_to_store_queue(svc); /* the next commit forgets the name */
+        }
         m->store_released_fds = strv_free(m->store_released_fds);
         if (m->pending_exit_ack > 0 && m->init_link) {
                 (void) init_link_ack(m->init_link, m->pending_exit_ack);
@@ -563,8 +571,8 @@ void manager_store_resume(Manager *m) {
         Unit *u;
         Job *j;
 
-        /* Everything is queued for the first commit of this manager (the records of units that
-         * are gone must not come back after the next crash). */
+        /* The records equal what was read back; what changes from here on is queued as usual
+         * (records of units that could not be loaded again were dropped while reading). */
         m->recovering = false;
         /* After an in-place re-execution the services are still our children: what exited
          * meanwhile is a zombie waiting for us. */
@@ -572,7 +580,6 @@ void manager_store_resume(Manager *m) {
         ORDERED_SET_FOREACH(u, m->all_units) {
                 void *p;
 
-                unit_add_to_store_queue(u);
                 ORDERED_SET_FOREACH(p, u->pids) {
                         pid_t pid = PTR_TO_PID(p);
 
@@ -582,10 +589,8 @@ void manager_store_resume(Manager *m) {
                         manager_dispatch_child_exit(m, u, pid, CLD_KILLED, SIGKILL);
                 }
         }
-        HASHMAP_FOREACH(j, m->jobs) {
-                job_add_to_store_queue(j);
+        HASHMAP_FOREACH(j, m->jobs)
                 job_resume(j);
-        }
         resume_connections(m);
         manager_store_mark_dirty(m);
 }
@@ -654,8 +659,8 @@ int manager_take_fd(Manager *m, const char *name) {
         return n > 0 ? fds[0] : -1;
 }
 
-void manager_release_fds_after_commit(Manager *m, char *name) {
-        if (strv_consume(&m->store_released_fds, name) < 0)
+void manager_release_connection_after_commit(Manager *m, Unit *u) {
+        if (strv_extend(&m->store_released_fds, u->id) < 0)
                 log_oom();
 }
 

@@ -68,8 +68,9 @@ int manager_add_recovered_fds(Manager *m, const char *name, int *fds, size_t n);
 size_t manager_take_fds(Manager *m, const char *name, int **ret);
 /* The same for a single fd: the fd, or -1. */
 int manager_take_fd(Manager *m, const char *name);
-/* Drops init's entry name (owned by the callee) after the next commit. */
-void manager_release_fds_after_commit(Manager *m, char *name);
+/* After the next commit (which records the process that serves it), init's copy of the
+ * Accept=yes connection of service unit u is dropped (Service.connection_fd_name). */
+void manager_release_connection_after_commit(Manager *m, Unit *u);
 /* Closes what nobody claimed. */
 void manager_drop_recovered_fds(Manager *m);
 /* Keeps fds (borrowed, duplicated by init) in init's store under name; n == 0 removes the entry.

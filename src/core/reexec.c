@@ -76,12 +76,16 @@ static void exec_self(void) {
                 (void) fcntl(channel_fd, F_SETFD, FD_CLOEXEC);
 }
 
-static void on_fatal_signal(int sig) {
+static void on_fatal_signal(int sig, siginfo_t *si, void *context) {
         static const char msg[] = "sysmaster: fatal signal, executing myself again to recover.\n";
         struct sigaction dfl = { .sa_handler = SIG_DFL };
 
+        (void) context;
         (void) !write(STDERR_FILENO, msg, sizeof(msg) - 1);
-        crash_guard_record_crash();
+        /* The crash-loop guard counts crashes of our own making (a fault, abort(), raise());
+         * not a signal another process sent. */
+        if (si->si_code > 0 || si->si_pid == getpid())
+                crash_guard_record_crash();
         exec_self();
         /* could not: die of the signal, init starts a new manager */
         (void) sigaction(sig, &dfl, NULL);
@@ -90,7 +94,7 @@ static void on_fatal_signal(int sig) {
 }
 
 void reexec_install_crash_handler(void) {
-        struct sigaction sa = { .sa_handler = on_fatal_signal, .sa_flags = SA_NODEFER | SA_RESETHAND };
+        struct sigaction sa = { .sa_sigaction = on_fatal_signal, .sa_flags = SA_SIGINFO | SA_NODEFER | SA_RESETHAND };
 
         sigemptyset(&sa.sa_mask);
         for (size_t i = 0; i < ELEMENTSOF(fatal_signals); i++)

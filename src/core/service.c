@@ -386,7 +386,7 @@ static int service_spawn(Service *s, ExecCommand *c, ExecCommandKind kind, usec_
                 fault_point("after-fork");
         /* The connection is the process's once the spawn is committed: init may let it go. */
         if (r >= 0 && kind == EXEC_START && s->connection_fd_name)
-                manager_release_fds_after_commit(u->manager, TAKE_PTR(s->connection_fd_name));
+                manager_release_connection_after_commit(u->manager, u);
         if (r < 0)
                 return r;
         s->exec_fd_event_source = event_source_disable_unref(s->exec_fd_event_source);
@@ -1550,9 +1550,11 @@ static int service_coldplug(Unit *u) {
                         s->n_socket_fds = 1;
                         s->socket_fds_connection = true;
                 } else {
+                        /* released already (the process has it), or never kept */
                         for (size_t i = 0; i < n; i++)
                                 safe_close(fds[i]);
-                        manager_keep_fds(u->manager, s->connection_fd_name, NULL, 0);
+                        if (n > 0)
+                                manager_keep_fds(u->manager, s->connection_fd_name, NULL, 0);
                         s->connection_fd_name = mfree(s->connection_fd_name);
                 }
         }
