@@ -409,8 +409,7 @@ static int run(int argc, char *argv[]) {
                 return log_error_errno(r, "Failed to add the startup watch: %m");
 
         if (m->recovering) {
-                /* init's exit records of what ended meanwhile, then the interrupted jobs */
-                init_link_process(m->init_link);
+                /* what ended meanwhile, then the interrupted jobs */
                 manager_store_resume(m);
                 manager_drop_recovered_fds(m);
                 if (m->startup_finished)

@@ -574,8 +574,9 @@ void manager_store_resume(Manager *m) {
         /* The records equal what was read back; what changes from here on is queued as usual
          * (records of units that could not be loaded again were dropped while reading). */
         m->recovering = false;
-        /* After an in-place re-execution the services are still our children: what exited
-         * meanwhile is a zombie waiting for us. */
+        /* What ended meanwhile: init's exit records (after SIGKILL the services were re-parented
+         * to it), and, after an in-place re-execution, zombies that are still our children. */
+        init_link_process(m->init_link);
         manager_reap_children(m);
         ORDERED_SET_FOREACH(u, m->all_units) {
                 void *p;

@@ -58,8 +58,9 @@ void manager_store_ack_exit(Manager *m, uint64_t serial);
 
 /* Brings units, jobs and the manager's own state back from the store (m->recovering). */
 int manager_store_restore(Manager *m);
-/* After restoring: jobs that were interrupted continue (see above); PIDs that are gone without
- * an exit record are reported as lost. Call once init's exit records were applied. */
+/* After restoring: applies init's exit records and reaps what exited meanwhile, reports PIDs
+ * that are gone without an exit record as lost, and lets the interrupted jobs continue (see
+ * above). */
 void manager_store_resume(Manager *m);
 
 /* fds from init's fd store, waiting to be claimed by name (the manager takes ownership). */
