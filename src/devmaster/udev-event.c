@@ -665,8 +665,10 @@ int udev_event_spawn(UdevEvent *e, bool accept_failure, const char *cmd, char *r
                         (void) dup2(null_fd, STDIN_FILENO);
                 if (dup2(outpipe[1], STDOUT_FILENO) < 0 || dup2(errpipe[1], STDERR_FILENO) < 0)
                         _exit(EXIT_FAILURE);
-                for (int fd = 3; fd < 1024; fd++)
-                        (void) close(fd);
+                /* one syscall instead of a thousand; the loop only without close_range() */
+                if (close_range(3, ~0U, 0) < 0)
+                        for (int fd = 3; fd < 1024; fd++)
+                                (void) close(fd);
                 execve(argv[0], argv, envp);
                 _exit(EXIT_FAILURE);
         }
