@@ -10,6 +10,7 @@
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/inotify.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -106,6 +107,8 @@ int broker_new(Event *e, Broker **ret) {
         return 0;
 }
 
+static void user_groups_flush(Broker *b);
+
 Broker *broker_free(Broker *b) {
         if (!b)
                 return NULL;
@@ -138,6 +141,8 @@ Broker *broker_free(Broker *b) {
         free(b->config_path);
         free(b->listen_address);
         bus_registry_free(b->registry);
+        event_source_disable_unref(b->tx_flush);
+        user_groups_flush(b);
         event_unref(b->event);
         return mfree(b);
 }
@@ -196,6 +201,7 @@ int broker_set_config(Broker *b, BusConfig *config) {
         bus_config_free(b->config);
         b->config = config;
         b->limits = config->limits;
+        user_groups_flush(b);
         b->auth_mechanisms = 0;
         STRV_FOREACH(m, config->auth) {
                 BusSaslMechanism k = bus_sasl_mechanism_from_string(*m);
@@ -492,26 +498,80 @@ int broker_make_monitor(Broker *b, BusConn *c, BusMatchRule **rules, size_t n_ru
 
 /* ---- sending ---- */
 
+/* The most a deferred transaction holds before it is sent (messages, bytes; at most
+ * max_message_size too, the slack the transports' queues have over max_outgoing_bytes). */
+#define TXQ_DEFER_MAX 1024
+#define TXQ_DEFER_MAX_BYTES (16u * 1024u)
+
 void broker_tx_begin(Broker *b) {
         b->tx_depth++;
 }
 
 static int conn_send_now(Broker *b, BusConn *c, BusMessage *m);
 
+/* Sends txq[0..n) and moves the rest to the front. The transports are corked meanwhile, so
+ * that what goes to one connection leaves in one write. */
+static void tx_send_first(Broker *b, size_t n) {
+        bool cork = n > 1;
+
+        for (size_t i = 0; i < n; i++) {
+                BusConn *c = b->txq[i].conn;
+
+                if (!c)
+                        continue;
+                if (cork && !c->closing)
+                        bus_transport_cork(c->transport, true);
+                (void) conn_send_now(b, c, b->txq[i].message);
+        }
+        for (size_t i = 0; i < n; i++) {
+                BusConn *c = b->txq[i].conn;
+
+                if (cork && c && !c->closing)
+                        bus_transport_cork(c->transport, false);
+                bus_message_unref(b->txq[i].message);
+                b->txq[i] = (struct BrokerQueued) {};
+        }
+        memmove(b->txq, b->txq + n, (b->n_txq - n) * sizeof(struct BrokerQueued));
+        b->n_txq -= n;
+        b->txq_mark = b->txq_mark > n ? b->txq_mark - n : 0;
+        if (b->n_txq == 0) {
+                b->txq_bytes = 0;
+                if (b->tx_flush)
+                        (void) event_source_set_enabled(b->tx_flush, EVENT_OFF);
+        }
+}
+
 void broker_tx_end(Broker *b) {
         assert(b->tx_depth > 0);
         if (--b->tx_depth > 0)
                 return;
-        /* sending may run callbacks that queue more: walk by index */
-        for (size_t i = 0; i < b->n_txq; i++) {
-                struct BrokerQueued q = b->txq[i];
-
-                b->txq[i] = (struct BrokerQueued) {};
-                if (q.conn)
-                        (void) conn_send_now(b, q.conn, q.message);
-                bus_message_unref(q.message);
+        if (b->tx_deferring) {
+                /* on_message(): left for tx_flush, with what the other dispatches of this turn
+                 * of the loop queue */
+                b->txq_mark = b->n_txq;
+                if (b->n_txq > 0 && event_source_set_enabled(b->tx_flush, EVENT_ONESHOT) >= 0)
+                        return;
         }
-        b->n_txq = 0;
+        tx_send_first(b, b->n_txq);
+}
+
+static int on_tx_flush(EventSource *s, void *userdata) {
+        Broker *b = userdata;
+
+        (void) s;
+        if (b->tx_depth == 0)
+                tx_send_first(b, b->n_txq);
+        return 0;
+}
+
+void broker_tx_bypass(Broker *b, bool on) {
+        if (on) {
+                /* what earlier dispatches left queued goes first, as if sent at their end */
+                if (b->tx_bypass == 0 && b->txq_mark > 0)
+                        tx_send_first(b, b->txq_mark);
+                b->tx_bypass++;
+        } else
+                b->tx_bypass--;
 }
 
 static void tx_forget_conn(Broker *b, BusConn *c) {
@@ -523,11 +583,16 @@ static void tx_forget_conn(Broker *b, BusConn *c) {
 static int conn_send(Broker *b, BusConn *c, BusMessage *m) {
         if (c->closing)
                 return -ENOTCONN;
-        if (b->tx_depth == 0 || b->tx_bypass > 0)
+        if (b->tx_depth == 0 || b->tx_bypass > 0) {
+                /* after what earlier dispatches left queued */
+                if (b->txq_mark > 0)
+                        tx_send_first(b, b->txq_mark);
                 return conn_send_now(b, c, m);
+        }
         if (!GREEDY_REALLOC(b->txq, b->n_txq_alloc, b->n_txq + 1))
                 return -ENOMEM;
         b->txq[b->n_txq++] = (struct BrokerQueued) { .conn = c, .message = bus_message_ref(m) };
+        b->txq_bytes += bus_message_get_body_size(m) + 64;
         return 0;
 }
 
@@ -829,6 +894,57 @@ static void conn_update_policy(Broker *b, BusConn *c) {
 
 /* dbus-daemon's groups of a peer: SO_PEERGROUPS plus the primary group of SO_PEERCRED, or the
  * user database when the kernel gives none. */
+static void user_groups_flush(Broker *b) {
+        for (size_t i = 0; i < b->n_user_groups; i++)
+                free(b->user_groups[i].gids);
+        b->user_groups = mfree(b->user_groups);
+        b->n_user_groups = 0;
+}
+
+/* The groups the user database gives uid (its primary group included), cached. Returns 1 and
+ * the groups, 0 if there is no such user, or -ENOMEM. */
+static int user_groups(Broker *b, uid_t uid, const gid_t **ret, size_t *ret_n) {
+        struct BrokerUserGroups *u = NULL;
+        struct passwd *pw;
+        int n = 64;
+
+        for (size_t i = 0; i < b->n_user_groups; i++)
+                if (b->user_groups[i].uid == uid) {
+                        u = &b->user_groups[i];
+                        goto found;
+                }
+        if (b->n_user_groups >= 256)
+                user_groups_flush(b);
+        u = reallocarray(b->user_groups, b->n_user_groups + 1, sizeof(*u));
+        if (!u)
+                return -ENOMEM;
+        b->user_groups = u;
+        u = &b->user_groups[b->n_user_groups];
+        *u = (struct BrokerUserGroups) { .uid = uid, .n_gids = SIZE_MAX };
+        pw = getpwuid(uid);
+        if (pw)
+                for (;;) {
+                        gid_t *g = realloc(u->gids, sizeof(gid_t) * (size_t) n);
+
+                        if (!g) {
+                                u->gids = mfree(u->gids);
+                                return -ENOMEM;
+                        }
+                        u->gids = g;
+                        if (getgrouplist(pw->pw_name, pw->pw_gid, u->gids, &n) >= 0) {
+                                u->n_gids = (size_t) n;
+                                break;
+                        }
+                }
+        b->n_user_groups++;
+found:
+        if (u->n_gids == SIZE_MAX)
+                return 0;
+        *ret = u->gids;
+        *ret_n = u->n_gids;
+        return 1;
+}
+
 static int conn_read_groups(BusConn *c) {
         const gid_t *peer = NULL;
         size_t n_peer = 0;
@@ -852,20 +968,18 @@ static int conn_read_groups(BusConn *c) {
                 return 0;
         }
         if (c->uid != UID_INVALID) {
-                struct passwd *pw = getpwuid(c->uid);
-                int n = 64;
+                const gid_t *g;
+                size_t n;
+                int r = user_groups(c->broker, c->uid, &g, &n);
 
-                if (pw) {
-                        for (;;) {
-                                gid_t *g = realloc(c->gids, sizeof(gid_t) * (size_t) n);
-
-                                if (!g)
-                                        return -ENOMEM;
-                                c->gids = g;
-                                if (getgrouplist(pw->pw_name, pw->pw_gid, c->gids, &n) >= 0)
-                                        break;
-                        }
-                        c->n_gids = (size_t) n;
+                if (r < 0)
+                        return r;
+                if (r > 0) {
+                        c->gids = new(gid_t, MAX(n, (size_t) 1));
+                        if (!c->gids)
+                                return -ENOMEM;
+                        memcpy(c->gids, g, n * sizeof(gid_t));
+                        c->n_gids = n;
                         return 0;
                 }
         }
@@ -1092,9 +1206,17 @@ static int on_message(BusTransport *t, BusMessage *m, void *userdata) {
         c->stats.in_bytes += bus_message_get_body_size(m);
         c->stats.in_fds += n_fds;
         b = c->broker;
+        if (!b->tx_flush && event_add_defer(b->event, &b->tx_flush, on_tx_flush, b) >= 0)
+                (void) event_source_set_enabled(b->tx_flush, EVENT_OFF);
+        b->tx_deferring = b->tx_flush && b->tx_depth == 0;
         broker_tx_begin(b);
         broker_dispatch(b, c, msg);
         broker_tx_end(b);
+        b->tx_deferring = false;
+        /* bounded: the outgoing limits are checked against what the transports hold */
+        if (b->n_txq >= TXQ_DEFER_MAX ||
+            b->txq_bytes >= MIN((size_t) TXQ_DEFER_MAX_BYTES, (size_t) b->limits.max_message_size))
+                tx_send_first(b, b->n_txq);
         return 0;
 }
 

@@ -81,6 +81,19 @@ struct Broker {
         struct BrokerQueued { BusConn *conn; BusMessage *message; } *txq;
         size_t n_txq, n_txq_alloc;
         unsigned tx_depth, tx_bypass;
+        /* What the messages read in one turn of the loop cause is sent together when the
+         * loop comes to tx_flush (a defer source, enabled while something waits), so that a
+         * burst reaches each receiver in one write; any other send, and a bypass, sends it
+         * first. txq[0..txq_mark) was left by earlier dispatches; tx_deferring: the
+         * transaction of on_message() is ending; txq_bytes: about what the queue holds. */
+        EventSource *tx_flush;
+        bool tx_deferring;
+        size_t txq_mark, txq_bytes;
+        /* The user database's groups of the uids seen (getgrouplist() reads /etc/group on each
+         * call), kept as dbus-daemon keeps its user database: emptied when the configuration
+         * is (re)loaded. n_gids SIZE_MAX: no such user. */
+        struct BrokerUserGroups { uid_t uid; gid_t *gids; size_t n_gids; } *user_groups;
+        size_t n_user_groups;
         /* Debug.Stats */
         unsigned peak_matches, peak_names, peak_matches_per_conn, peak_names_per_conn;
 };
@@ -144,11 +157,6 @@ int broker_forward_copy(BusMessage *m, const char *sender, BusMessage **ret);
  * section sends at once (activation's own transactions). */
 void broker_tx_begin(Broker *b);
 void broker_tx_end(Broker *b);
-static inline void broker_tx_bypass(Broker *b, bool on) {
-        if (on)
-                b->tx_bypass++;
-        else
-                b->tx_bypass--;
-}
+void broker_tx_bypass(Broker *b, bool on);
 /* Track peaks after names or rules were added. */
 void broker_update_peaks(Broker *b, BusConn *c);

@@ -249,11 +249,8 @@ static int method_add_match(Broker *b, BusConn *c, BusMessage *m, BusError *erro
         const char *s;
         int r;
 
-        if (read_name_arg(m, &s) < 0)
-                return bus_error_set_errno(error, -EBADMSG);
-        r = bus_match_rule_parse(s, &rule, &text);
-        if (r < 0)
-                return match_error(error, r, text);
+        /* the limit first, as dbus-daemon: a connection at its limit gets LimitsExceeded even for
+         * a rule that does not parse */
         if (bus_match_owner_count(&c->matches) >= (unsigned long) b->limits.max_match_rules_per_connection) {
                 (void) bus_error_setf(error, BUS_ERROR_LIMITS_EXCEEDED,
                                       "Connection \"%s\" is not allowed to add more match rules "
@@ -263,6 +260,11 @@ static int method_add_match(Broker *b, BusConn *c, BusMessage *m, BusError *erro
                 log_warning("%s", error->message);
                 return -E2BIG;
         }
+        if (read_name_arg(m, &s) < 0)
+                return bus_error_set_errno(error, -EBADMSG);
+        r = bus_match_rule_parse(s, &rule, &text);
+        if (r < 0)
+                return match_error(error, r, text);
         if (bus_match_rule_get_eavesdrop(rule)) {
                 r = check_privileged(c, m, error);
                 if (r < 0)

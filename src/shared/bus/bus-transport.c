@@ -38,6 +38,7 @@ struct BusTransport {
         BusTransportState state;
         bool reading;
         bool write_failed;
+        bool corked;       /* bus_transport_cork(): queue without writing */
 
         /* authentication */
         BusSaslServer *sasl_server;
@@ -354,11 +355,12 @@ static int in_reserve(BusTransport *t, size_t want) {
         return 0;
 }
 
-/* Drops a large buffer once everything in it was consumed, so idle connections stay small. */
+/* Drops the buffer once everything in it was consumed, so idle connections stay small (a bus
+ * has thousands of them; the next read allocates again). */
 static void in_shrink(BusTransport *t) {
         if (t->in_start == t->in_end) {
                 t->in_start = t->in_end = 0;
-                if (t->in_alloc > 4 * READ_CHUNK) {
+                if (t->in_alloc > 0) {
                         t->in = mfree(t->in);
                         t->in_alloc = 0;
                 }
@@ -726,7 +728,7 @@ int bus_transport_send(BusTransport *t, BusMessage *m) {
         t->out_bytes += size;
         t->out_fds += n_fds;
 
-        if (t->state != BUS_TRANSPORT_RUNNING)
+        if (t->state != BUS_TRANSPORT_RUNNING || t->corked)
                 return 0; /* a client queues until authentication finished */
         if (t->n_out == 1) {
                 r = do_write(t);
@@ -734,6 +736,17 @@ int bus_transport_send(BusTransport *t, BusMessage *m) {
                         return 0; /* reported as a disconnection from the loop */
         }
         return update_events(t);
+}
+
+void bus_transport_cork(BusTransport *t, bool on) {
+        assert(t);
+        if (t->corked == on)
+                return;
+        t->corked = on;
+        if (!on && t->n_out > 0 && t->state == BUS_TRANSPORT_RUNNING) {
+                (void) do_write(t); /* a failure is reported as a disconnection from the loop */
+                (void) update_events(t);
+        }
 }
 
 int bus_transport_flush(BusTransport *t) {

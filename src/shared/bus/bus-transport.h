@@ -82,6 +82,9 @@ DEFINE_TRIVIAL_CLEANUP_FUNC(BusTransport *, bus_transport_unref);
  * finished on a server; -ENOBUFS if the queue limit would be exceeded (nothing queued);
  * -ENOTSUP if m carries fds and fd passing was not agreed; -EINVAL if m is not sealed. */
 int bus_transport_send(BusTransport *t, BusMessage *m);
+/* on: bus_transport_send() only queues (several messages then go out in one write); off:
+ * writes what was queued meanwhile. */
+void bus_transport_cork(BusTransport *t, bool on);
 /* Writes queued bytes until the socket would block. Returns 0, or -ENOTCONN when closed. */
 int bus_transport_flush(BusTransport *t);
 /* Closes now: the disconnected() callback runs (with error 0 and reason) if it has not yet. */

@@ -532,6 +532,37 @@ START_TEST(test_outgoing_queue_limit) {
 }
 END_TEST
 
+/* A corked transport only queues; uncorking writes everything queued meanwhile, in order. */
+START_TEST(test_cork_queues_until_uncorked) {
+        _cleanup_(event_unrefp) Event *e = NULL;
+        _cleanup_(bus_message_unrefp) BusMessage *m = make_signal(100);
+        _cleanup_close_ int fd = -EBADF;
+        Peer server = {};
+        const void *wire;
+        size_t size;
+        uint8_t buf[4096];
+        ssize_t n;
+
+        ck_assert_int_eq(event_new(&e), 0);
+        fd = raw_client(e, &server, 0);
+        ck_assert_int_eq(bus_message_get_wire(m, &wire, &size), 0);
+        bus_transport_cork(server.t, true);
+        for (int i = 0; i < 3; i++)
+                ck_assert_int_eq(bus_transport_send(server.t, m), 0);
+        ck_assert_int_eq(recv(fd, buf, sizeof(buf), MSG_DONTWAIT), -1);
+        ck_assert_int_eq(errno, EAGAIN);
+        ck_assert_uint_eq(bus_transport_get_outgoing_bytes(server.t), 3 * size);
+        bus_transport_cork(server.t, false);
+        ck_assert_uint_eq(bus_transport_get_outgoing_bytes(server.t), 0);
+        n = recv(fd, buf, sizeof(buf), MSG_DONTWAIT);
+        ck_assert_int_eq(n, (ssize_t) (3 * size));
+        for (int i = 0; i < 3; i++)
+                ck_assert_mem_eq(buf + i * size, wire, size);
+        ck_assert(!server.gone);
+        bus_transport_unref(server.t);
+}
+END_TEST
+
 START_TEST(test_peer_gone_mid_write) {
         _cleanup_(event_unrefp) Event *e = NULL;
         _cleanup_(bus_message_unrefp) BusMessage *m = make_signal(256 * 1024);
@@ -651,6 +682,7 @@ static Suite *make_suite(void) {
         tcase_add_test(tc, test_fds_both_ways);
         tcase_add_test(tc, test_server_dies_mid_call);
         tcase_add_test(tc, test_outgoing_queue_limit);
+        tcase_add_test(tc, test_cork_queues_until_uncorked);
         tcase_add_test(tc, test_peer_gone_mid_write);
         tcase_add_test(tc, test_invalid_message_disconnects_only_its_sender);
         tcase_add_test(tc, test_messages_split_and_pipelined);
