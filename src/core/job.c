@@ -119,13 +119,15 @@ static void job_uninstall(Job *j, bool signal) {
         assert(j->installed);
 
         job_set_state(j, JOB_WAITING);
-        if (signal && m->n_reloading == 0)
-                bus_job_send_removed_signal(j);
         if (*slot == j)
                 *slot = NULL;
         (void) hashmap_remove(m->jobs, JOB_ID_TO_PTR(j->id));
         manager_store_forget_job(j);
         j->installed = false;
+        /* Only now: sending commits the state store first (manager-store.h), which must not
+         * keep a job that is over (a restart would run it again). */
+        if (signal && m->n_reloading == 0)
+                bus_job_send_removed_signal(j);
         if (signal) {
                 unit_add_to_gc_queue(j->unit);
                 unit_add_to_dbus_queue(j->unit);

@@ -567,8 +567,43 @@ static void resume_connections(Manager *m) {
         }
 }
 
-void manager_store_resume(Manager *m) {
+#define LOST_PID_GRACE_USEC (5 * USEC_PER_SEC)
+
+static int sweep_lost_pids(EventSource *s, usec_t usec, void *userdata) {
+        Manager *m = userdata;
+        _cleanup_free_ pid_t *pids = NULL;
+        _cleanup_free_ Unit **units = NULL;
+        size_t n = 0, alloc_p = 0, alloc_u = 0;
         Unit *u;
+
+        (void) s;
+        (void) usec;
+        /* collected first: reporting an exit changes the sets */
+        ORDERED_SET_FOREACH(u, m->all_units) {
+                void *p;
+
+                ORDERED_SET_FOREACH(p, u->pids) {
+                        pid_t pid = PTR_TO_PID(p);
+
+                        if (pid_start_time(pid) != 0)
+                                continue;
+                        if (!GREEDY_REALLOC(pids, alloc_p, n + 1) || !GREEDY_REALLOC(units, alloc_u, n + 1))
+                                return log_oom();
+                        pids[n] = pid;
+                        units[n++] = u;
+                }
+        }
+        for (size_t i = 0; i < n; i++) {
+                if (hashmap_get(m->watch_pids, PID_TO_PTR(pids[i])) != units[i])
+                        continue;
+                log_unit_warning(units[i], "PID %d ended while no manager ran and its exit status was lost.",
+                                 (int) pids[i]);
+                manager_dispatch_child_exit(m, units[i], pids[i], CLD_KILLED, SIGKILL);
+        }
+        return 0;
+}
+
+void manager_store_resume(Manager *m) {
         Job *j;
 
         /* The records equal what was read back; what changes from here on is queued as usual
@@ -578,18 +613,12 @@ void manager_store_resume(Manager *m) {
          * to it), and, after an in-place re-execution, zombies that are still our children. */
         init_link_process(m->init_link);
         manager_reap_children(m);
-        ORDERED_SET_FOREACH(u, m->all_units) {
-                void *p;
-
-                ORDERED_SET_FOREACH(p, u->pids) {
-                        pid_t pid = PTR_TO_PID(p);
-
-                        if (pid_start_time(pid) != 0)
-                                continue;
-                        log_unit_warning(u, "PID %d ended while no manager ran and its exit status was lost.", (int) pid);
-                        manager_dispatch_child_exit(m, u, pid, CLD_KILLED, SIGKILL);
-                }
-        }
+        /* A PID that is gone and was not our child was reaped by init, whose record may still be
+         * on its way (init sends them again after our HELLO): only what has no record after a
+         * while is reported as lost (init's ring overflowed). */
+        if (m->event &&
+            event_add_time_relative(m->event, NULL, CLOCK_MONOTONIC, LOST_PID_GRACE_USEC, 0, sweep_lost_pids, m) < 0)
+                (void) sweep_lost_pids(NULL, 0, m);
         HASHMAP_FOREACH(j, m->jobs)
                 job_resume(j);
         resume_connections(m);
