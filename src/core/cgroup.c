@@ -458,7 +458,7 @@ static int read_populated(const Manager *m, const char *cgroup) {
         return v != 0;
 }
 
-static void unit_check_cgroup_events(Unit *u) {
+void unit_check_cgroup_events(Unit *u) {
         int r;
 
         if (!u->cgroup_path)

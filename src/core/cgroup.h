@@ -39,6 +39,10 @@ char *unit_default_cgroup_path(const Unit *u);
 /* Creates the unit's cgroup and its slices' (as needed), sets u->cgroup_path and watches it.
  * 0 or -errno; 0 without doing anything when there is no cgroup2. */
 int unit_realize_cgroup(Unit *u);
+/* Reads the cgroup's "populated" now and reports an empty one to the type (cgroup_empty), as
+ * the inotify watch does when it changes (also used after a manager restart, when a change may
+ * have happened while nothing watched). */
+void unit_check_cgroup_events(Unit *u);
 /* The absolute file-system path of u's cgroup (for ExecParameters.cgroup_path), owned by caller;
  * NULL when there is none (or on OOM). */
 char *unit_cgroup_fs_path(const Unit *u);

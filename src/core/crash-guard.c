@@ -21,7 +21,7 @@
 #define KEY_MAX 256
 
 static char log_path[512];
-static char current[KEY_MAX];
+static const char *current_what, *current_unit; /* the event being handled, or NULL */
 static char **poisoned;
 
 void crash_guard_setup(const char *runtime_dir) {
@@ -58,17 +58,37 @@ void crash_guard_setup(const char *runtime_dir) {
                 fprintf(f, "%s\n", joined);
 }
 
-bool crash_guard_enter(const char *key) {
-        if (poisoned && strv_contains(poisoned, key)) {
-                log_emergency("Skipping \"%s\": the manager crashed handling it before.", key);
-                return false;
+/* "WHAT UNIT" into buf (async-signal-safe); returns the length. */
+static size_t format_key(char *buf, size_t size, const char *what, const char *unit) {
+        size_t len = 0;
+
+        for (const char *p = what; *p && len < size - 2; p++)
+                buf[len++] = *p;
+        buf[len++] = ' ';
+        for (const char *p = unit; *p && len < size - 1; p++)
+                buf[len++] = *p == '\n' ? ' ' : *p;
+        buf[len] = 0;
+        return len;
+}
+
+bool crash_guard_enter(const char *what, const char *unit) {
+        /* the key is only formatted where it matters: a crash, or a guard that skips events */
+        if (poisoned) {
+                char key[KEY_MAX];
+
+                (void) format_key(key, sizeof(key), what, unit);
+                if (strv_contains(poisoned, key)) {
+                        log_emergency("Skipping \"%s\": the manager crashed handling it before.", key);
+                        return false;
+                }
         }
-        snprintf(current, sizeof(current), "%s", key);
+        current_what = what;
+        current_unit = unit;
         return true;
 }
 
 void crash_guard_leave(void) {
-        current[0] = 0;
+        current_what = NULL;
 }
 
 /* Formats n in decimal into buf (async-signal-safe); returns the length. */
@@ -90,12 +110,11 @@ void crash_guard_record_crash(void) {
         size_t len;
         int fd;
 
-        if (!current[0] || !log_path[0] || clock_gettime(CLOCK_MONOTONIC, &ts) < 0)
+        if (!current_what || !log_path[0] || clock_gettime(CLOCK_MONOTONIC, &ts) < 0)
                 return;
         len = format_u64(line, (uint64_t) ts.tv_sec * 1000000U + (uint64_t) ts.tv_nsec / 1000U);
         line[len++] = ' ';
-        for (const char *p = current; *p && len < sizeof(line) - 1; p++)
-                line[len++] = *p == '\n' ? ' ' : *p;
+        len += format_key(line + len, sizeof(line) - len - 1, current_what, current_unit);
         line[len++] = '\n';
         fd = open(log_path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
         if (fd < 0)

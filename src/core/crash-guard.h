@@ -19,8 +19,9 @@
 
 /* Reads and trims the record of earlier crashes; call once at startup. */
 void crash_guard_setup(const char *runtime_dir);
-/* Makes key the current event. false: it is poisoned, the caller must skip it (logged here). */
-bool crash_guard_enter(const char *key);
+/* Makes "WHAT UNIT" the current event (both strings must live until crash_guard_leave(); no
+ * copy is made on this hot path). false: it is poisoned, the caller must skip it (logged here). */
+bool crash_guard_enter(const char *what, const char *unit);
 void crash_guard_leave(void);
 /* async-signal-safe: records the current event (if any) as the cause of a crash. */
 void crash_guard_record_crash(void);

@@ -25,6 +25,7 @@
 #include "job.h"
 #include "log.h"
 #include "manager-sysbus.h"
+#include "manager-store.h"
 #include "manager.h"
 #include "scope.h"
 #include "string-util.h"
@@ -754,6 +755,7 @@ static int method_environment(Bus *bus, BusMessage *message, void *userdata, Bus
                 return r;
         /* systemd keeps the block sorted ("just to make it pretty"); show-environment shows that. */
         strv_sort(M(userdata)->environment);
+        manager_store_mark_dirty(userdata); /* committed before the reply goes out */
         return bus_reply(bus, message, NULL);
 }
 

@@ -135,16 +135,16 @@ static void dispatch(InitLink *l, const InitMessageHeader *h, const uint8_t *p, 
                 return;
         }
         case INIT_MSG_EXIT_RECORD: {
-                InitExitRecord rec = {}; /* an older init sends no cgroup_id: 0 */
+                InitExitRecord rec;
 
                 /* Queued for the image before an in-place re-execution: init sends every
                  * unacknowledged record again after our HELLO. */
                 if (!l->hello_answered)
                         break;
 
-                if (size < INIT_EXIT_RECORD_MIN_SIZE)
+                if (size < sizeof(rec))
                         break;
-                memcpy(&rec, p, MIN(size, sizeof(rec)));
+                memcpy(&rec, p, sizeof(rec));
                 if (rec.serial <= l->last_serial)
                         return; /* sent again after a re-HELLO, delivered before */
                 l->last_serial = rec.serial;

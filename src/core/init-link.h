@@ -23,9 +23,7 @@
 typedef struct InitLink InitLink;
 
 typedef struct InitLinkCallbacks {
-        /* A record not seen before; acknowledge it with init_link_ack() once it is stored.
-         * record->cgroup_id names the process's cgroup even if its PID was never recorded
-         * (0: unknown, also from an older init that does not send it). */
+        /* A record not seen before; acknowledge it with init_link_ack() once it is stored. */
         void (*exit_record)(InitLink *l, const InitExitRecord *record, void *userdata);
         /* One entry of the fd store: the callee takes the n fds. */
         void (*fdstore_entry)(InitLink *l, const char *name, int *fds, size_t n, void *userdata);

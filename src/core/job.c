@@ -15,7 +15,6 @@
 #include <assert.h>
 #include <errno.h>
 #include <inttypes.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -486,11 +485,8 @@ static int job_run_and_invalidate(Job *j) {
         case JOB_STOP:
         case JOB_RESTART:
         case JOB_RELOAD: {
-                char key[UNIT_NAME_MAX + 32];
-
                 /* the crash-loop guard: a job that crashed us before is failed, not run again */
-                snprintf(key, sizeof(key), "job %s/%s", j->unit->id, job_type_to_string(j->type));
-                if (!crash_guard_enter(key)) {
+                if (!crash_guard_enter(job_type_to_string(j->type), j->unit->id)) {
                         job_finish_and_invalidate(j, JOB_FAILED, true, false);
                         return 0;
                 }

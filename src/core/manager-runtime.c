@@ -392,10 +392,7 @@ void manager_dispatch_child_exit(Manager *m, Unit *u, pid_t pid, int code, int s
                 return;
         unit_unwatch_pid(u, pid);
         if (UNIT_VTABLE(u)->sigchld_event) {
-                char key[UNIT_NAME_MAX + 16];
-
-                snprintf(key, sizeof(key), "exit %s", u->id);
-                if (crash_guard_enter(key))
+                if (crash_guard_enter("exit", u->id))
                         UNIT_VTABLE(u)->sigchld_event(u, pid, code, status);
                 crash_guard_leave();
         }

@@ -27,6 +27,7 @@
 #include "manager-store.h"
 #include "manager.h"
 #include "parse-util.h"
+#include "process-util.h"
 #include "service.h"
 #include "socket.h"
 #include "state-store.h"
@@ -79,7 +80,7 @@ void manager_store_close(Manager *m) {
         m->store = state_store_free(m->store);
         ser_free(&m->store_ser);
         m->store_deleted = strv_free(m->store_deleted);
-        m->store_released_fds = strv_free(m->store_released_fds);
+        m->store_released_connections = strv_free(m->store_released_connections);
         free(m->gates);
         m->gates = NULL;
         m->n_gates_alloc = 0;
@@ -146,34 +147,6 @@ void manager_store_forget_job(Job *j) {
 
 /* ---- writing -------------------------------------------------------------------------------- */
 
-uint64_t pid_start_time(pid_t pid) {
-        char path[64], buf[1024];
-        unsigned long long t;
-        const char *p;
-        ssize_t n;
-        int fd;
-
-        snprintf(path, sizeof(path), "/proc/%i/stat", (int) pid);
-        fd = open(path, O_RDONLY | O_CLOEXEC);
-        if (fd < 0)
-                return 0;
-        n = read(fd, buf, sizeof(buf) - 1);
-        safe_close(fd);
-        if (n <= 0)
-                return 0;
-        buf[n] = 0;
-        p = strrchr(buf, ')'); /* the command name may contain anything */
-        if (!p)
-                return 0;
-        /* p is at the space before field 3 (state); field 22 (starttime) is 19 spaces on */
-        p++;
-        for (int i = 0; i < 19 && p; i++)
-                p = strchr(p + 1, ' ');
-        if (!p || sscanf(p, " %llu", &t) != 1)
-                return 0;
-        return t;
-}
-
 static const char *const timestamp_keys[] = {
         "ts-inactive-exit", "ts-active-enter", "ts-active-exit", "ts-inactive-enter",
         "ts-state-change", "ts-condition", "ts-assert",
@@ -202,7 +175,7 @@ static void unit_serialize_common(Unit *u, Serializer *s) {
         ser_bool(s, "cgroup-realized", u->cgroup_realized);
         ORDERED_SET_FOREACH(p, u->pids) {
                 pid_t pid = PTR_TO_PID(p);
-                ser_itemf(s, "pid", "%i %" PRIu64, (int) pid, pid_start_time(pid));
+                ser_itemf(s, "pid", "%i %" PRIu64, (int) pid, unit_watched_pid_start_time(u, pid));
         }
 }
 
@@ -310,7 +283,7 @@ int manager_store_flush(Manager *m) {
                         fault_point("after-commit");
         }
         open_gates(m);
-        STRV_FOREACH(n, m->store_released_fds) {
+        STRV_FOREACH(n, m->store_released_connections) {
                 Unit *svc = manager_get_unit(m, *n);
 
                 if (!svc || svc->type != UNIT_SERVICE || !SERVICE(svc)->connection_fd_name)
@@ -319,7 +292,7 @@ int manager_store_flush(Manager *m) {
                 SERVICE(svc)->connection_fd_name = mfree(SERVICE(svc)->connection_fd_name);
                 unit_add_to_store_queue(svc); /* the next commit forgets the name */
         }
-        m->store_released_fds = strv_free(m->store_released_fds);
+        m->store_released_connections = strv_free(m->store_released_connections);
         if (m->pending_exit_ack > 0 && m->init_link) {
                 (void) init_link_ack(m->init_link, m->pending_exit_ack);
                 m->pending_exit_ack = 0;
@@ -362,13 +335,9 @@ static int unit_deserialize_item(const char *key, const char *value, void *userd
                         (void) deser_dual(value, unit_timestamp(u, i));
                         return 0;
                 }
-        if (streq(key, "invocation-id")) {
-                if (strlen(value) == 32) {
-                        memcpy(u->invocation_id_string, value, 33);
-                        for (size_t i = 0; i < 16; i++)
-                                u->invocation_id[i] = (uint8_t) (unhexchar(value[2 * i]) << 4 | unhexchar(value[2 * i + 1]));
-                }
-        } else if (streq(key, "condition-result"))
+        if (streq(key, "invocation-id"))
+                (void) unit_set_invocation_id_string(u, value);
+        else if (streq(key, "condition-result"))
                 (void) deser_bool(value, &u->condition_result);
         else if (streq(key, "assert-result"))
                 (void) deser_bool(value, &u->assert_result);
@@ -392,16 +361,15 @@ static int unit_deserialize_item(const char *key, const char *value, void *userd
                 unsigned long long t;
                 int pid;
 
-                if (sscanf(value, "%d %llu", &pid, &t) != 2 || pid <= 1)
+                if (sscanf(value, "%d %llu", &pid, &t) != 2 || pid <= 1 || unit_watch_pid(u, pid) < 0)
                         return 0;
                 /* A process with another start time is not ours: the PID was reused. One that is
-                 * gone is still watched: init's exit record for it comes next. */
-                uint64_t now_t = pid_start_time(pid);
-                if (now_t != 0 && now_t != t) {
+                 * gone (0) stays watched: init's exit record for it comes next. */
+                uint64_t now_t = unit_watched_pid_start_time(u, pid);
+                if (now_t != 0 && t != 0 && now_t != t) {
                         log_unit_notice(u, "PID %d was reused by another process, not watching it.", pid);
-                        return 0;
+                        unit_unwatch_pid(u, pid);
                 }
-                (void) unit_watch_pid(u, pid);
         } else if (UNIT_VTABLE(u)->deserialize_item)
                 return UNIT_VTABLE(u)->deserialize_item(u, key, value);
         return 0;
@@ -486,8 +454,14 @@ static int restore_job(const char *key, const void *data, size_t size, void *use
         return 0;
 }
 
+typedef struct ManagerRecord {
+        Manager *manager;
+        char **environment; /* the "env" lines: replace the block we were started with */
+} ManagerRecord;
+
 static int manager_item(const char *key, const char *value, void *userdata) {
-        Manager *m = userdata;
+        ManagerRecord *rec = userdata;
+        Manager *m = rec->manager;
         const char *ts;
 
         if (streq(key, "job-id")) {
@@ -496,12 +470,7 @@ static int manager_item(const char *key, const char *value, void *userdata) {
                 if (safe_atou(value, &id) >= 0 && id > m->current_job_id)
                         m->current_job_id = id;
         } else if (streq(key, "env")) {
-                /* the first line replaces the block we were started with */
-                if (!m->store_manager_dirty) {
-                        m->environment = strv_free(m->environment);
-                        m->store_manager_dirty = true;
-                }
-                if (strv_extend(&m->environment, value) < 0)
+                if (strv_extend(&rec->environment, value) < 0)
                         return -ENOMEM;
         } else if (streq(key, "startup-finished"))
                 (void) deser_bool(value, &m->startup_finished);
@@ -526,12 +495,16 @@ int manager_store_restore(Manager *m) {
                 return 0;
         r = state_store_get(m->store, "m", &data, &size);
         if (r >= 0) {
-                m->store_manager_dirty = false;
-                r = deserialize_lines(data, size, manager_item, m);
+                ManagerRecord rec = { .manager = m };
+
+                r = deserialize_lines(data, size, manager_item, &rec);
                 if (r < 0)
                         log_warning_errno(r, "Failed to read back the manager's state, ignoring: %m");
+                if (rec.environment) {
+                        strv_free(m->environment);
+                        m->environment = rec.environment;
+                }
         }
-        m->store_manager_dirty = false;
         r = state_store_foreach(m->store, "u:", restore_unit, m);
         if (r < 0)
                 log_error_errno(r, "Failed to read the units' state: %m");
@@ -584,8 +557,9 @@ static int sweep_lost_pids(EventSource *s, usec_t usec, void *userdata) {
 
                 ORDERED_SET_FOREACH(p, u->pids) {
                         pid_t pid = PTR_TO_PID(p);
+                        ProcStat st;
 
-                        if (pid_start_time(pid) != 0)
+                        if (proc_stat(pid, &st) >= 0)
                                 continue;
                         if (!GREEDY_REALLOC(pids, alloc_p, n + 1) || !GREEDY_REALLOC(units, alloc_u, n + 1))
                                 return log_oom();
@@ -604,6 +578,7 @@ static int sweep_lost_pids(EventSource *s, usec_t usec, void *userdata) {
 }
 
 void manager_store_resume(Manager *m) {
+        Unit *u;
         Job *j;
 
         /* The records equal what was read back; what changes from here on is queued as usual
@@ -613,6 +588,11 @@ void manager_store_resume(Manager *m) {
          * to it), and, after an in-place re-execution, zombies that are still our children. */
         init_link_process(m->init_link);
         manager_reap_children(m);
+        /* A unit on its way down may wait for its cgroup to empty: that may have happened while
+         * no inotify watch was there to see it. */
+        ORDERED_SET_FOREACH(u, m->all_units)
+                if (u->cgroup_realized && unit_active_state(u) == UNIT_DEACTIVATING)
+                        unit_check_cgroup_events(u);
         /* A PID that is gone and was not our child was reaped by init, whose record may still be
          * on its way (init sends them again after our HELLO): only what has no record after a
          * while is reported as lost (init's ring overflowed). */
@@ -690,7 +670,7 @@ int manager_take_fd(Manager *m, const char *name) {
 }
 
 void manager_release_connection_after_commit(Manager *m, Unit *u) {
-        if (strv_extend(&m->store_released_fds, u->id) < 0)
+        if (strv_extend(&m->store_released_connections, u->id) < 0)
                 log_oom();
 }
 

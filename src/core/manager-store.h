@@ -77,6 +77,3 @@ void manager_drop_recovered_fds(Manager *m);
 /* Keeps fds (borrowed, duplicated by init) in init's store under name; n == 0 removes the entry.
  * No-op without init. */
 void manager_keep_fds(Manager *m, const char *name, const int *fds, size_t n);
-
-/* /proc/PID/stat's start time (field 22), 0 if the process is gone. */
-uint64_t pid_start_time(pid_t pid);

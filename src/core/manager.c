@@ -90,6 +90,7 @@ Manager *manager_free(Manager *m) {
         ordered_set_free(m->all_units);
         hashmap_free(m->units);
         hashmap_free(m->watch_pids);
+        hashmap_free(m->watch_pid_start);
         strv_free(m->environment);
         free(m->default_target);
         free(m->runtime_dir);

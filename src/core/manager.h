@@ -95,6 +95,7 @@ struct Manager {
 
         /* Processes */
         Hashmap *watch_pids;     /* pid → Unit* */
+        Hashmap *watch_pid_start; /* pid → its start time (uintptr_t), for the state store */
         EventSource *sigchld_event_source;
 
         /* The notify socket: runtime_dir/systemd/notify, SOCK_DGRAM, SO_PASSCRED */
@@ -123,7 +124,7 @@ struct Manager {
         LIST_HEAD(Unit, store_unit_queue);
         LIST_HEAD(Job, store_job_queue);
         char **store_deleted;    /* keys of freed units/jobs, removed at the next commit */
-        char **store_released_fds; /* services whose kept connection is dropped after the next commit */
+        char **store_released_connections; /* services whose kept connection is dropped after the next commit */
         Serializer store_ser;    /* reused buffer */
         int *gates;              /* write ends of spawned helpers' gates, opened after the commit */
         size_t n_gates, n_gates_alloc;

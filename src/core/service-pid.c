@@ -18,6 +18,7 @@
 #include "log.h"
 #include "manager.h"
 #include "parse-util.h"
+#include "process-util.h"
 #include "service-internal.h"
 #include "string-util.h"
 
@@ -25,31 +26,20 @@
 
 /* The parent of pid, or 0 if unknown. */
 static pid_t pid_parent(pid_t pid) {
-        _cleanup_free_ char *stat = NULL;
-        char path[64], *p;
-        int ppid;
+        ProcStat st;
 
-        snprintf(path, sizeof path, "/proc/%i/stat", (int) pid);
-        if (read_full_file(path, 4096, &stat, NULL) < 0)
-                return 0;
-        p = strrchr(stat, ')');
-        if (!p || sscanf(p + 1, " %*c %i", &ppid) != 1)
-                return 0;
-        return (pid_t) ppid;
+        return proc_stat(pid, &st) < 0 ? 0 : st.ppid;
 }
 
 /* Alive and not a zombie. */
 static bool pid_is_alive(pid_t pid) {
-        _cleanup_free_ char *stat = NULL;
-        char path[64], *p;
+        ProcStat st;
 
         if (pid <= 0)
                 return false;
-        snprintf(path, sizeof path, "/proc/%i/stat", (int) pid);
-        if (read_full_file(path, 4096, &stat, NULL) < 0)
+        if (proc_stat(pid, &st) < 0)
                 return kill(pid, 0) >= 0 || errno == EPERM;
-        p = strrchr(stat, ')');
-        return p && p[1] == ' ' && !IN_SET(p[2], 'Z', 'X');
+        return !IN_SET(st.state, 'Z', 'X');
 }
 
 void service_unwatch_control_pid(Service *s) {

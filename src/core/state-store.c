@@ -104,27 +104,31 @@ static MDB_val key_val(const char *key) {
         return (MDB_val) { .mv_size = strlen(key), .mv_data = (void *) key };
 }
 
+/* A change: a valid key and the write transaction begun. */
+static int begin_change(StateStore *s, const char *key, MDB_val *ret) {
+        *ret = key_val(key);
+        if (ret->mv_size == 0 || ret->mv_size > (size_t) mdb_env_get_maxkeysize(s->env))
+                return -EINVAL;
+        return begin_write(s);
+}
+
 int state_store_put(StateStore *s, const char *key, const void *data, size_t size) {
-        MDB_val k = key_val(key), v = { .mv_size = size, .mv_data = (void *) data };
+        MDB_val k, v = { .mv_size = size, .mv_data = (void *) data };
         int r;
 
         assert(s);
-        if (k.mv_size == 0 || k.mv_size > (size_t) mdb_env_get_maxkeysize(s->env))
-                return -EINVAL;
-        r = begin_write(s);
+        r = begin_change(s, key, &k);
         if (r < 0)
                 return r;
         return mdb_to_errno(mdb_put(s->txn, s->dbi, &k, &v, 0));
 }
 
 int state_store_delete(StateStore *s, const char *key) {
-        MDB_val k = key_val(key);
+        MDB_val k;
         int r;
 
         assert(s);
-        if (k.mv_size == 0 || k.mv_size > (size_t) mdb_env_get_maxkeysize(s->env))
-                return -EINVAL;
-        r = begin_write(s);
+        r = begin_change(s, key, &k);
         if (r < 0)
                 return r;
         r = mdb_to_errno(mdb_del(s->txn, s->dbi, &k, NULL));

@@ -20,6 +20,7 @@
 #include "manager-store.h"
 #include "manager-sysbus.h"
 #include "manager.h"
+#include "process-util.h"
 #include "string-util.h"
 #include "strv.h"
 #include "unit.h"
@@ -126,6 +127,32 @@ bool unit_active_or_pending(Unit *u) {
         return u->job && IN_SET(u->job->type, JOB_START, JOB_RELOAD_OR_START, JOB_RESTART);
 }
 
+static void set_invocation_id(Unit *u, const uint8_t id[16]) {
+        memcpy(u->invocation_id, id, sizeof u->invocation_id);
+        for (size_t i = 0; i < sizeof u->invocation_id; i++) {
+                u->invocation_id_string[2 * i] = hexchar(id[i] >> 4);
+                u->invocation_id_string[2 * i + 1] = hexchar(id[i] & 15);
+        }
+        u->invocation_id_string[32] = 0;
+        unit_add_to_dbus_queue(u);
+}
+
+int unit_set_invocation_id_string(Unit *u, const char *s) {
+        uint8_t id[16];
+
+        if (strlen(s) != 32)
+                return -EINVAL;
+        for (size_t i = 0; i < sizeof id; i++) {
+                int a = unhexchar(s[2 * i]), b = unhexchar(s[2 * i + 1]);
+
+                if (a < 0 || b < 0)
+                        return -EINVAL;
+                id[i] = (uint8_t) (a << 4 | b);
+        }
+        set_invocation_id(u, id);
+        return 0;
+}
+
 int unit_acquire_invocation_id(Unit *u) {
         uint8_t id[16];
         ssize_t n = getrandom(id, sizeof id, GRND_NONBLOCK);
@@ -140,13 +167,7 @@ int unit_acquire_invocation_id(Unit *u) {
         /* a version 4 UUID, as sd_id128_randomize() makes it */
         id[6] = (id[6] & 0x0F) | 0x40;
         id[8] = (id[8] & 0x3F) | 0x80;
-        memcpy(u->invocation_id, id, sizeof id);
-        for (size_t i = 0; i < sizeof id; i++) {
-                u->invocation_id_string[2 * i] = hexchar(id[i] >> 4);
-                u->invocation_id_string[2 * i + 1] = hexchar(id[i] & 15);
-        }
-        u->invocation_id_string[32] = 0;
-        unit_add_to_dbus_queue(u);
+        set_invocation_id(u, id);
         return 0;
 }
 
@@ -520,6 +541,29 @@ void unit_notify(Unit *u, UnitActiveState os, UnitActiveState ns, UnitNotifyFlag
 
 /* ---------------------------------------------------------------- pids */
 
+/* Takes pid out of the manager's maps. */
+static void forget_pid(Manager *m, void *p) {
+        (void) hashmap_remove(m->watch_pids, p);
+        (void) hashmap_remove(m->watch_pid_start, p);
+}
+
+/* The state store records each PID with its start time (PID reuse across a restart): read once,
+ * when the PID is first watched, not at every commit. */
+static void remember_start_time(Manager *m, pid_t pid) {
+        ProcStat st;
+
+        if (!m->store || hashmap_contains(m->watch_pid_start, PID_TO_PTR(pid)) ||
+            proc_stat(pid, &st) < 0 || st.start_time == 0)
+                return;
+        if (hashmap_ensure_put(&m->watch_pid_start, &trivial_hash_ops, PID_TO_PTR(pid),
+                               (void *) (uintptr_t) st.start_time) < 0)
+                log_oom();
+}
+
+uint64_t unit_watched_pid_start_time(Unit *u, pid_t pid) {
+        return (uint64_t) (uintptr_t) hashmap_get(u->manager->watch_pid_start, PID_TO_PTR(pid));
+}
+
 int unit_watch_pid(Unit *u, pid_t pid) {
         Manager *m = u->manager;
         Unit *old;
@@ -544,6 +588,7 @@ int unit_watch_pid(Unit *u, pid_t pid) {
                 ordered_set_remove(old->pids, PID_TO_PTR(pid));
                 unit_add_to_store_queue(old);
         }
+        remember_start_time(m, pid);
         unit_add_to_store_queue(u);
         return 0;
 }
@@ -552,7 +597,7 @@ void unit_unwatch_pid(Unit *u, pid_t pid) {
         Manager *m = u->manager;
 
         if (hashmap_get(m->watch_pids, PID_TO_PTR(pid)) == u)
-                hashmap_remove(m->watch_pids, PID_TO_PTR(pid));
+                forget_pid(m, PID_TO_PTR(pid));
         if (ordered_set_remove(u->pids, PID_TO_PTR(pid)))
                 unit_add_to_store_queue(u);
 }
@@ -562,7 +607,7 @@ void unit_unwatch_all_pids(Unit *u) {
 
         while ((p = ordered_set_steal_first(u->pids)))
                 if (hashmap_get(u->manager->watch_pids, p) == u)
-                        hashmap_remove(u->manager->watch_pids, p);
+                        forget_pid(u->manager, p);
         u->pids = ordered_set_free(u->pids);
 }
 

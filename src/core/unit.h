@@ -445,9 +445,14 @@ void unit_start_on_success(Unit *u);
  * one unit at a time (the last one to watch it). */
 int unit_watch_pid(Unit *u, pid_t pid);
 void unit_unwatch_pid(Unit *u, pid_t pid);
+/* When a watched pid started (/proc/PID/stat, clock ticks), as read when it was first watched
+ * while the manager keeps a state store (manager-store.h); 0 if unknown. */
+uint64_t unit_watched_pid_start_time(Unit *u, pid_t pid);
 
 /* A new invocation ID (random 128 bit), set when the unit starts. */
 int unit_acquire_invocation_id(Unit *u);
+/* Sets the invocation ID from its 32 hex digits (crash recovery); -EINVAL if malformed. */
+int unit_set_invocation_id_string(Unit *u, const char *s);
 
 /* Queues (see Manager): gc, dbus change signal, cleanup (free). */
 void unit_add_to_gc_queue(Unit *u);

@@ -68,7 +68,7 @@ static void ring_pop(InitState *s) { /* empty, it starts over: only its first pa
         s->ring_head = s->ring_count == 0 ? 0 : (s->ring_head + 1) % INIT_EXIT_RECORDS_MAX;
 }
 
-void init_channel_record(InitState *s, const siginfo_t *si, uint64_t cgroup_id) {
+void init_channel_record(InitState *s, const siginfo_t *si) {
         if (s->ring_count == INIT_EXIT_RECORDS_MAX) {
                 init_log(LOG_WARNING, "exit record ring full: dropping the record of PID %d",
                          s->ring[s->ring_head].pid);
@@ -80,8 +80,7 @@ void init_channel_record(InitState *s, const siginfo_t *si, uint64_t cgroup_id) 
                                   .code = si->si_code,
                                   .status = si->si_status,
                                   .realtime_usec = init_now(CLOCK_REALTIME),
-                                  .monotonic_usec = init_now(CLOCK_MONOTONIC),
-                                  .cgroup_id = cgroup_id };
+                                  .monotonic_usec = init_now(CLOCK_MONOTONIC) };
         s->ring_count++;
 }
 

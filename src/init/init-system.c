@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * init-system.c: logging, API file systems, cgroup IDs, container check, kill and shutdown for
+ * init-system.c: logging, API file systems, container check, kill and shutdown for
  * sysmaster-init. Only fixed buffers (no opendir(), no stdio streams).
  */
 
@@ -82,28 +82,6 @@ static bool is_cgroup2(const char *path) {
         struct statfs sf;
 
         return statfs(path, &sf) == 0 && sf.f_type == CGROUP2_MAGIC;
-}
-
-/* A zombie keeps its "0::/path" line in /proc/PID/cgroup: a directory below the cgroup2 mount. */
-uint64_t init_cgroup_id(pid_t pid) {
-        static const char *root; /* where cgroup2 is, looked for once; "": nowhere */
-        static char buf[4096], path[4096 + 64];
-        struct stat st;
-        char *p, *nl;
-
-        if (!root) /* a hybrid host has it on .../unified */
-                root = is_cgroup2("/sys/fs/cgroup")           ? "/sys/fs/cgroup"
-                       : is_cgroup2("/sys/fs/cgroup/unified") ? "/sys/fs/cgroup/unified"
-                                                              : "";
-        (void) snprintf(path, sizeof path, "/proc/%d/cgroup", (int) pid);
-        buf[0] = '\n'; /* every line, the first too, starts after a newline */
-        if (!root[0] || read_text(path, buf + 1, sizeof buf - 1) <= 0 ||
-            !(p = strstr(buf, "\n0::")))
-                return 0;
-        if ((nl = strchr(p += 4, '\n')))
-                *nl = 0; /* a removed cgroup's path ends in " (deleted)": stat() fails */
-        (void) snprintf(path, sizeof path, "%s%s", root, p);
-        return strstr(p, "/..") || stat(path, &st) < 0 ? 0 : (uint64_t) st.st_ino;
 }
 
 /* The root of a mount (Linux >= 5.8 says so), or on another device than its parent. */

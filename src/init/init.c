@@ -208,22 +208,20 @@ static void manager_died(InitState *s, const siginfo_t *si, uint64_t now) {
         }
 }
 
-/* Others' exits are recorded while they are zombies (WNOWAIT): their cgroups are still known. */
 static void reap(InitState *s) {
         for (;;) {
                 siginfo_t si = {};
 
-                if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG | WNOWAIT) < 0 && errno != ECHILD)
+                if (waitid(P_ALL, 0, &si, WEXITED | WNOHANG) < 0 && errno != ECHILD)
                         init_log(LOG_ERR, "waitid() failed: %m");
                 if (si.si_pid == 0) /* none left, or an error: si stays zeroed */
                         return;
-                if (si.si_pid != s->manager_pid && si.si_pid != s->shell_pid)
-                        init_channel_record(s, &si, init_cgroup_id(si.si_pid));
-                (void) waitid(P_PID, (id_t) si.si_pid, &si, WEXITED | WNOHANG);
                 if (si.si_pid == s->manager_pid)
                         manager_died(s, &si, init_now(CLOCK_MONOTONIC));
                 else if (si.si_pid == s->shell_pid)
                         shell_exited(s, &si, init_now(CLOCK_MONOTONIC));
+                else
+                        init_channel_record(s, &si);
         }
 }
 

@@ -68,9 +68,9 @@ typedef struct InitState {
 } InitState;
 
 /* init-channel.c. Sends never block: a full socket leaves the rest for the next POLLOUT.
- * init_channel_record() keeps a process's exit and cgroup ID (0: unknown) until acknowledged;
- * a full ring drops its oldest record (logged). */
-void init_channel_record(InitState *s, const siginfo_t *si, uint64_t cgroup_id);
+ * init_channel_record() keeps a process's exit until acknowledged; a full ring drops its oldest
+ * record (logged). */
+void init_channel_record(InitState *s, const siginfo_t *si);
 /* Handles queued messages: 0 none left, 1 a full batch (call again), -errno: closed or broken. */
 int init_channel_receive(InitState *s);
 void init_channel_flush(InitState *s); /* sends the HELLO answer, fd store, records, signals due */
@@ -84,7 +84,6 @@ void init_log(int level, const char *format, ...) __attribute__((format(printf, 
 uint64_t init_now(clockid_t clock); /* in microseconds */
 /* ppoll() until the CLOCK_MONOTONIC deadline (UINT64_MAX: none); returns what ppoll() does. */
 int init_poll(struct pollfd *p, nfds_t n, uint64_t deadline);
-uint64_t init_cgroup_id(pid_t pid); /* of a zombie: inode of its cgroup2 directory, 0: unknown */
 void init_mount_api(void); /* mounts the API file systems where missing, creates /run dirs */
 bool init_in_container(void); /* false: the host's first PID namespace (PID 2: kthreadd) */
 /* Kills all others (SIGTERM, SIGKILL; sigfd: SIGCHLD), syncs, reboot(2) (host_init) or exit(). */

@@ -44,8 +44,7 @@
  *   - Forwarded signals that arrive while no manager said HELLO are kept (coalesced, as the
  *     kernel does) and sent after the next HELLO.
  *   - A payload may be longer than the struct the receiver knows (a newer peer appended
- *     fields); the receiver reads its prefix. A shorter one is refused with EBADMSG, except
- *     that fields marked "appended" below may be missing (an older peer): they count as 0.
+ *     fields); the receiver reads its prefix. A shorter one is refused with EBADMSG.
  *   - Errors init reports: EBADMSG (malformed), EOPNOTSUPP (unknown type or wrong direction),
  *     EINVAL (bad name, bad action, a PUT without fds, a REMOVE with fds), ENOSPC (store full:
  *     INIT_FDSTORE_ENTRIES_MAX entries or INIT_FDSTORE_FDS_MAX fds), ENOENT (FDSTORE_REMOVE of
@@ -60,7 +59,6 @@
  *     exit (the kernel would panic): init logs that and halts.
  */
 
-#include <stddef.h>
 #include <stdint.h>
 
 #define INIT_PROTOCOL_MAGIC UINT32_C(0x53594d31) /* "SYM1" */
@@ -120,13 +118,7 @@ typedef struct InitExitRecord {
         uint32_t pad;
         uint64_t realtime_usec;  /* CLOCK_REALTIME when init reaped it */
         uint64_t monotonic_usec; /* CLOCK_MONOTONIC when init reaped it */
-        /* Appended. The cgroup (v2) the zombie was in: the inode number of its directory,
-         * which is the cgroup ID (name_to_handle_at(), ControlGroupId). 0: unknown (no
-         * cgroup2, the cgroup was removed before init read it). Lets the manager find the
-         * unit of a PID it never recorded (it died between fork() and recording it). */
-        uint64_t cgroup_id;
 } InitExitRecord;
-#define INIT_EXIT_RECORD_MIN_SIZE offsetof(InitExitRecord, cgroup_id) /* an older init's */
 
 typedef enum InitShutdownAction {
         INIT_SHUTDOWN_REBOOT = 0,

@@ -45,6 +45,7 @@ RESTARTS=${RESTARTS:-3}
 SEED=${SEED:-1}
 
 . "$(dirname "$0")/lib/sandbox.sh"
+. "$(dirname "$0")/lib/recovery.sh"
 sandbox_init chaos
 sandbox_have_sysmaster || sandbox_skip "sysmaster is not built in $SANDBOX_BUILD"
 [ -x /usr/bin/python3 ] || sandbox_skip "/usr/bin/python3 is needed for the socket client"
@@ -83,13 +84,7 @@ for t in sysinit basic shutdown sockets; do
 	EOT
         ALL+=("$t.target")
 done
-cat > "$UNITS/bin/run.sh" << 'EOT'
-#!/bin/sh
-# run.sh NAME CMD...: a start of NAME, recorded in its marker file
-echo "$$" >> "/run/sandbox/$1.marker"
-shift
-exec "$@"
-EOT
+recovery_write_tools "$UNITS/bin"
 cat > "$UNITS/bin/rnd.sh" << 'EOT'
 # rnd MAX_TENTHS: sleeps 0.1 .. MAX_TENTHS/10 s
 rnd() {
@@ -155,21 +150,7 @@ for ((i = 1; i <= n_grp; i++)); do
         WANTS[grp-$i.target]="co-$((RANDOM % n_co + 1)).service cs-$((RANDOM % n_cs + 1)).service co-$((RANDOM % n_co + 1)).service"
         printf '[Unit]\nDescription=group %d\nWants=%s\n' $i "${WANTS[grp-$i.target]}" > "$UNITS/grp-$i.target"
 done
-sandbox_write_unit "$UNITS" echo.socket << 'EOT'
-[Unit]
-Description=echo socket
-[Socket]
-ListenStream=/run/echo.sock
-Accept=yes
-EOT
-sandbox_write_unit "$UNITS" echo@.service << 'EOT'
-[Unit]
-Description=echo connection
-[Service]
-ExecStart=/bin/echo ok
-StandardInput=socket
-StandardOutput=socket
-EOT
+recovery_write_echo_units "$UNITS"
 BOOT+=(echo.socket)
 {
         echo "[Unit]"
@@ -406,38 +387,6 @@ for u in "${units[@]}"; do
         echo "$u ${#l[@]}"
 done > "$d/procs.txt"
 EOT
-cat > "$UNITS/bin/sockclient.py" << 'EOT'
-# The socket client: connects every 100 ms, expects "ok" back within 10 s, counts what failed.
-import os, socket, sys, time
-out, stop = sys.argv[1], sys.argv[2]
-n = refused = other = unanswered = 0
-while not os.path.exists(stop):
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.settimeout(10)
-    try:
-        s.connect("/run/echo.sock")
-        n += 1
-        if not s.recv(16).startswith(b"ok"):
-            unanswered += 1
-            print("client: closed unanswered at %.3f" % time.time(), file=sys.stderr, flush=True)
-    except FileNotFoundError:
-        if n > 0:
-            other += 1
-            print("client: the socket vanished at %.3f" % time.time(), file=sys.stderr, flush=True)
-    except ConnectionRefusedError:
-        refused += 1
-        print("client: ECONNREFUSED at %.3f" % time.time(), file=sys.stderr, flush=True)
-    except socket.timeout:
-        unanswered += 1
-        print("client: no answer at %.3f" % time.time(), file=sys.stderr, flush=True)
-    except OSError as e:
-        other += 1
-        print("client: %s at %.3f" % (e, time.time()), file=sys.stderr, flush=True)
-    s.close()
-    time.sleep(0.1)
-with open(out, "w") as f:
-    f.write("connections=%d refused=%d unanswered=%d other=%d\n" % (n, refused, unanswered, other))
-EOT
 chmod +x "$UNITS"/bin/*.sh
 
 elapsed() { awk -v a="$1" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }'; }
@@ -450,7 +399,7 @@ run() {
         t0=$(date +%s.%N)
         sandbox_start "$name" --units "$UNITS" -e SYSMASTER_RESTART_BURST=100000 \
                 -e SYSMASTER_CRASH_LIMIT=100000 > /dev/null || { echo "FAIL: $name: boot"; return 1; }
-        sandbox_run /bin/sh -c "setsid /usr/bin/python3 $B/sockclient.py $S/sock.txt $S/sock.stop > $S/sock.log 2>&1 < /dev/null &"
+        sandbox_run /bin/sh -c "setsid /usr/bin/python3 $B/sockclient.py $S/sock.txt $S/sock.stop 100 > $S/sock.log 2>&1 < /dev/null &"
         sandbox_run /bin/bash $B/client.sh &
         cpid=$!
         if [ "$mode" = chaos ]; then
@@ -508,7 +457,7 @@ client_states_as_expected() { # the reference run ended where the script says
 }
 sock_clean() { # RUN
         echo "  $1: $(cat "$OUT/$1/sock.txt" 2> /dev/null)"
-        grep -q 'connections=[1-9][0-9]* refused=0 unanswered=0 other=0' "$OUT/$1/sock.txt" && return 0
+        recovery_client_ok "$OUT/$1/sock.txt" && return 0
         head -n 10 "$OUT/$1/sock.log"
         return 1
 }

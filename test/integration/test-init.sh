@@ -5,18 +5,14 @@
 # that init mounts cgroup2 itself), with fake-manager in place of the manager. fake-manager
 # logs what init tells it into manager.log and takes commands from a FIFO (see its header).
 #
-# Boots: "main" (mounts, argv, reaping, restart after SIGKILL with the records of a service
-# and of an orphan in a cgroup of its own (cgroup_id) that died while no manager was connected,
-# fd store, heartbeat, re-exec on SIGTERM, forwarded signals, SHUTDOWN exit 3 with SIGKILL
+# Boots: "main" (mounts, argv, reaping, restart after SIGKILL with the record of a service
+# that died while no manager was connected, fd store, heartbeat, re-exec on SIGTERM, forwarded signals, SHUTDOWN exit 3 with SIGKILL
 # escalation), "loop" (crash-loop back-off, SHUTDOWN reboot in a PID namespace exits with the
 # status), "freeze", "reboot", "shell" (past the crash limit: the crash actions), "sub" (init
 # not PID 1: a subreaper that kills only its own descendants), "rss" (PID 1's resident memory,
 # under 1 MiB after boot and after a re-exec). Then the size and no-malloc checks.
 #
-# Each boot runs in a cgroup of its own, $CGT/NAME on the host's cgroup2 (below the test's own
-# cgroup; a hybrid host's /sys/fs/cgroup/unified), the root of its cgroup namespace: the
-# cgroups its fake manager makes are there, and all are removed at the end. The crash limits
-# are set through init's environment: SYSMASTER_RESTART_BURST, SYSMASTER_CRASH_LIMIT,
+# The crash limits are set through init's environment: SYSMASTER_RESTART_BURST, SYSMASTER_CRASH_LIMIT,
 # SYSMASTER_CRASH_ACTION (boot's BOOT_ENV). The "shell" boot bind-mounts a fake shell on
 # /bin/sh and a file on /dev/console in its private mount namespace.
 #
@@ -101,24 +97,6 @@ wait_log() {
 }
 field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" | head -1; }
 
-# The boots' cgroups: $CGT/NAME ("" if cgroup2 is missing or not writable: not moved).
-CGT=""
-cgroot=$(findmnt -rn -t cgroup2 -o TARGET | head -1)
-if [ -n "$cgroot" ]; then
-        CGT=$cgroot$(sed -n 's/^0:://p' /proc/self/cgroup | sed 's:/$::')/test-init.$$
-        mkdir "$CGT" 2> /dev/null || CGT=""
-fi
-cgroups_remove() { # bottom-up; a cgroup is busy for a moment after its last process died
-        local i
-        [ -n "$CGT" ] && [ -d "$CGT" ] || return 0
-        for ((i = 0; i < 100; i++)); do
-                find "$CGT" -depth -type d -exec rmdir {} + 2> /dev/null
-                [ -d "$CGT" ] || return 0
-                sleep 0.05
-        done
-        echo "   cannot remove $CGT"
-}
-
 D="" NSPID="" UNSHARE="" BOOT_ENV=() BOOT_SETUP=""
 # boot NAME MODE ARGS...: MODE "pid1" (exec init as PID 1) or "sub" (PID 1 is bash, init its child).
 # "main" runs $MAIN_INIT under the allocator logger if there is one. BOOT_ENV: more VAR=VALUE
@@ -152,10 +130,7 @@ boot() {
         } > "$D/setup.sh"
         sed -i "2i FAKE_DIR=$(printf %q "$D")" "$D/setup.sh"
         BOOT_ENV=() BOOT_SETUP=""
-        local cg="" # the cgroup namespace's root: unshare's cgroup
-        [ -z "$CGT" ] || { cg=$CGT/$name && mkdir "$cg"; }
-        sh -c '[ -z "$0" ] || echo 0 > "$0/cgroup.procs" || exit 99; exec "$@"' "$cg" \
-                unshare --pid --fork --mount --mount-proc --uts --ipc --net --cgroup \
+        unshare --pid --fork --mount --mount-proc --uts --ipc --net --cgroup \
                 /bin/bash "$D/setup.sh" "$@" > "$D/init.log" 2>&1 < /dev/null &
         UNSHARE=$!
         NSPID=""
@@ -185,7 +160,6 @@ cleanup() { # PID 1 of a namespace: killing it ends the namespace
         [ -n "$UNSHARE" ] && [ -z "$NSPID" ] && NSPID=$(pgrep -P "$UNSHARE" | head -1)
         [ -n "$NSPID" ] && kill -KILL "$NSPID" 2> /dev/null
         [ -n "$UNSHARE" ] && wait "$UNSHARE" 2> /dev/null
-        cgroups_remove
 }
 trap cleanup EXIT
 
@@ -242,22 +216,11 @@ if [ -n "$orphans" ] && [ "$orphans" = "$records" ] && [ "$zombies" = 0 ]; then
 else
         fail "orphans [$orphans] records [$records] zombies $zombies"
 fi
-if [ -n "$CGT" ]; then # they were in the namespace's root cgroup: the host sees its inode
-        id=$(grep -E '^gen=1 .* record .* status=7 ' "$M" | field cgroup_id | sort -u | tr '\n' ' ')
-        [ "$id" = "$(stat -c %i "$CGT/main") " ] && ok "their cgroup_id: $id(the namespace's root cgroup)" ||
-                fail "cgroup_id of the orphans: $id, the root cgroup is $(stat -c %i "$CGT/main")"
-fi
 
 step "manager SIGKILLed: restarted at once as generation 2, gets the record of a service that died meanwhile"
 echo "hello-delay-ms=800" > "$D/gen2.conf" # manager 2 connects only after the service died
 ctl "service 42 100" # exits 100 ms after manager 1 died
 svc=$(wait_log "$M" '^gen=1 .* service pid=' | field pid)
-cgpid="" cgid=""
-if [ -n "$CGT" ]; then # another one, in a cgroup of its own
-        ctl "service 43 100 svc-a"
-        l=$(wait_log "$M" '^gen=1 .* service pid=.* cgroup_id=')
-        cgpid=$(echo "$l" | field pid) cgid=$(echo "$l" | field cgroup_id)
-fi
 mgr=$(manager_pid "$NSPID")
 t0=$(now_us)
 kill -KILL "$mgr"
@@ -278,17 +241,6 @@ else
         fail "generation 2 did not get the record of PID $svc"
 fi
 grep -q "was killed by SIGKILL" "$D/init.log" && ok "init: $(grep -m1 'was killed by SIGKILL' "$D/init.log")"
-if [ -z "$CGT" ]; then
-        echo "   skipped: cgroup_id of an orphan: no writable cgroup2 mount (${cgroot:-none}) for the test"
-elif l=$(wait_log "$M" "^gen=2 .* record .* pid=$cgpid code=exited status=43 "); then
-        id=$(echo "$l" | field cgroup_id)
-        host=$(stat -c %i "$CGT/main/svc-a")
-        [ "$id" = "$cgid" ] && [ "$id" = "$host" ] && [ "$id" != 0 ] &&
-                ok "record pid=$cgpid exited 43 with cgroup_id=$id (svc-a: $host on the host)" ||
-                fail "record pid=$cgpid: cgroup_id=$id, svc-a is $cgid (host $host)"
-else
-        fail "generation 2 did not get the record of the service $cgpid in svc-a"
-fi
 
 step "fd store: a pipe put by manager 2 is readable by manager 3; REMOVE and errors"
 ctl "put store1 hello-from-gen2"
@@ -594,8 +546,6 @@ else
         echo "   skipped: run-time allocator log (sanitizer build or no C compiler)"
 fi
 
-cgroups_remove
-[ -n "$CGT" ] && [ -d "$CGT" ] && fail "the test's cgroups were not removed: $CGT"
 
 echo
 if [ "$failures" = 0 ]; then

@@ -17,6 +17,7 @@
 set -uo pipefail
 
 . "$(dirname "$0")/lib/sandbox.sh"
+. "$(dirname "$0")/lib/recovery.sh"
 sandbox_init recovery
 sandbox_have_sysmaster || sandbox_skip "sysmaster is not built in $SANDBOX_BUILD"
 [ -x /usr/bin/python3 ] || sandbox_skip "/usr/bin/python3 is needed for the socket client"
@@ -36,12 +37,7 @@ done
 # Every service starts through run.sh, which appends a line to /run/sandbox/NAME.marker.
 B=/etc/systemd/system/bin # where the sandbox binds $UNITS/bin
 mkdir -p "$UNITS/bin"
-cat > "$UNITS/bin/run.sh" << 'EOT'
-#!/bin/sh
-echo "$$" >> "/run/sandbox/$1.marker"
-shift
-exec "$@"
-EOT
+recovery_write_tools "$UNITS/bin"
 cat > "$UNITS/bin/fail-on-term.sh" << 'EOT'
 #!/bin/sh
 trap 'exit 3' TERM
@@ -123,42 +119,22 @@ Description=OnFailure= handler
 Type=oneshot
 ExecStart=$(marker f /bin/true)
 EOT
-sandbox_write_unit "$UNITS" x.service << EOT
-[Unit]
-Description=x of g.target
-[Service]
-Type=oneshot
-RemainAfterExit=yes
-ExecStart=$(marker x /bin/true)
-EOT
-sandbox_write_unit "$UNITS" y.service << EOT
-[Unit]
-Description=y of g.target
-[Service]
-Type=oneshot
-RemainAfterExit=yes
-ExecStart=$(marker y /bin/true)
-EOT
+for u in x y; do
+        sandbox_write_unit "$UNITS" $u.service <<- EOT
+	[Unit]
+	Description=$u of g.target
+	[Service]
+	Type=oneshot
+	RemainAfterExit=yes
+	ExecStart=$(marker $u /bin/true)
+	EOT
+done
 sandbox_write_unit "$UNITS" g.target << 'EOT'
 [Unit]
 Description=started later, two jobs in one transaction
 Wants=x.service y.service
 EOT
-sandbox_write_unit "$UNITS" echo.socket << 'EOT'
-[Unit]
-Description=echo socket
-[Socket]
-ListenStream=/run/echo.sock
-Accept=yes
-EOT
-sandbox_write_unit "$UNITS" echo@.service << 'EOT'
-[Unit]
-Description=echo connection
-[Service]
-ExecStart=/bin/echo ok
-StandardInput=socket
-StandardOutput=socket
-EOT
+recovery_write_echo_units "$UNITS"
 sandbox_write_unit "$UNITS" default.target << 'EOT'
 [Unit]
 Description=test boot
@@ -169,33 +145,6 @@ for u in a b c n e f x y s; do
 done
 sed -i 's/^\[Unit\]$/[Unit]\nDefaultDependencies=no/' "$UNITS/echo.socket"
 
-# The socket client: connects every 20 ms, expects "ok" back within 10 s, counts what failed.
-cat > "$OUT/client.py" << 'EOT'
-import os, socket, sys, time, errno
-out, stop = sys.argv[1], sys.argv[2]
-n = refused = other = unanswered = 0
-while not os.path.exists(stop):
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    s.settimeout(10)
-    try:
-        s.connect("/run/echo.sock")
-        n += 1
-        if not s.recv(16).startswith(b"ok"):
-            unanswered += 1
-            print("client: closed unanswered at %.3f" % time.time(), file=sys.stderr, flush=True)
-    except ConnectionRefusedError:
-        refused += 1
-    except socket.timeout:
-        unanswered += 1
-        print("client: no answer at %.3f" % time.time(), file=sys.stderr, flush=True)
-    except OSError as e:
-        other += 1
-        print("client: %s" % e, file=sys.stderr)
-    s.close()
-    time.sleep(0.02)
-with open(out, "w") as f:
-    f.write("connections=%d refused=%d unanswered=%d other=%d\n" % (n, refused, unanswered, other))
-EOT
 
 check() { # DESCRIPTION COMMAND...: a check that must hold
         local what=$1
@@ -211,8 +160,8 @@ check() { # DESCRIPTION COMMAND...: a check that must hold
 
 PROPS=Id,LoadState,ActiveState,SubState,Result,MainPID,ControlPID,InvocationID,NRestarts,ExecMainPID,ExecMainCode,ExecMainStatus,ExecMainStartTimestampMonotonic,ActiveEnterTimestampMonotonic,InactiveExitTimestampMonotonic,StateChangeTimestampMonotonic,StatusText,NAccepted,NConnections,Job
 FIXED="a.service b.service c.service n.service e.service f.service echo.socket default.target g.target x.service y.service -.slice system.slice init.scope"
-snapshot() { # FILE: the state of the fixed units, for comparison
-        sandbox_ctl show -p "$PROPS" $FIXED > "$1" 2>&1
+snapshot() { # FILE: the state of the fixed units and the manager's environment, for comparison
+        { sandbox_ctl show -p "$PROPS" $FIXED; sandbox_ctl show-environment; } > "$1" 2>&1
         # NAccepted/NConnections move with the client: compared separately
         sed -i '/^NAccepted=/d; /^NConnections=/d' "$1"
 }
@@ -249,9 +198,10 @@ same_state() { # WHAT: the snapshot equals the reference one
 sandbox_start sm --units "$UNITS" -e SYSMASTER_RESTART_BURST=1000 || { echo "FAIL: boot"; exit 1; }
 sandbox_wait_ready 60 > /dev/null || { echo "FAIL: the boot did not finish"; exit 1; }
 inside_out=$SANDBOX_STATE # /run/sandbox inside
-cp "$OUT/client.py" "$inside_out/"
-sandbox_run /bin/sh -c "setsid /usr/bin/python3 /run/sandbox/client.py /run/sandbox/client.txt /run/sandbox/client.stop > /run/sandbox/client.log 2>&1 < /dev/null &"
+sandbox_run /bin/sh -c "setsid /usr/bin/python3 $B/sockclient.py /run/sandbox/client.txt /run/sandbox/client.stop 20 > /run/sandbox/client.log 2>&1 < /dev/null &"
 sleep 0.5
+# set-environment is state of the manager too: it must survive every restart
+sandbox_ctl set-environment RECOVERY_TEST=kept "SPACES=a b"
 snapshot "$OUT/ref.txt"
 check "boot: every service started once" \
         test "$(markers a)$(markers b)$(markers c)$(markers n)$(markers e)" = 11111
@@ -365,7 +315,7 @@ echo "client: $client"
 cat "$inside_out/client.log"
 check "the socket client connected throughout" grep -q 'connections=[1-9]' <<< "$client"
 check "the socket client never saw ECONNREFUSED nor an unanswered connection" \
-        grep -q 'refused=0 unanswered=0 other=0' <<< "$client"
+        recovery_client_ok "$inside_out/client.txt"
 
 check "the sandbox stops cleanly" sandbox_stop sm
 
@@ -392,9 +342,16 @@ check "crash loop: the job failure is reported" \
         grep -q 'Failed to start poison.service' "$SANDBOX_STATE/console.log"
 check "crash loop: the other units run" test "$(sandbox_ctl is-active a.service n.service echo.socket | sort -u)" = active
 check "crash loop: skipped with a loud message" \
-        grep -q 'Skipping "job poison.service/start": the manager crashed handling it before' "$SANDBOX_STATE/console.log"
+        grep -q 'Skipping "start poison.service": the manager crashed handling it before' "$SANDBOX_STATE/console.log"
 check "crash loop: the manager crashed exactly twice on it" \
         test "$(grep -c 'Fault injection: crashing at "start@poison.service"' "$SANDBOX_STATE/console.log")" = 2
+# set-environment on an otherwise idle manager (in the first sandbox the socket client keeps
+# the manager's record changing anyway): the change itself must reach the store
+sandbox_ctl set-environment QUIET_CHANGE=kept
+sandbox_run kill -KILL "$(manager_pid)"
+wait_answer > /dev/null
+check "set-environment survives a SIGKILL of an idle manager" \
+        grep -qx "QUIET_CHANGE=kept" <<< "$(sandbox_ctl show-environment)"
 check "the sandbox stops cleanly" sandbox_stop guard
 [ $fail = 0 ] && echo "test-recovery: all checks passed"
 exit $fail

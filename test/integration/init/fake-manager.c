@@ -14,10 +14,9 @@
  * record, signal, error, child (its own children), eof.
  * Commands: orphans N CODE MS (N grandchildren, re-parented to init, exit CODE after MS ms),
  * stubborn MS (an orphan that ignores SIGTERM, lives MS ms), service CODE MS (a child that exits
- * CODE MS ms after this manager died; with CGROUP it first moves into the new cgroup
- * /sys/fs/cgroup/CGROUP and logs its cgroup_id), hang (no heartbeat, no reading), noack, ack,
- * put NAME TEXT (a pipe holding TEXT, both ends), remove NAME, bad (an unknown message type),
- * hello (HELLO again), ping, shutdown ACTION STATUS, exit CODE.
+ * CODE MS ms after this manager died), hang (no heartbeat, no reading),
+ * noack, ack, put NAME TEXT (a pipe holding TEXT, both ends), remove NAME, bad (an unknown
+ * message type), hello (HELLO again), ping, shutdown ACTION STATUS, exit CODE.
  */
 
 #include <errno.h>
@@ -151,9 +150,9 @@ static void on_record(const InitExitRecord *r) {
                            : r->code == CLD_DUMPED ? "dumped"
                                                    : "other";
 
-        say("record serial=%llu pid=%d code=%s status=%d reaped_realtime_us=%llu cgroup_id=%llu",
+        say("record serial=%llu pid=%d code=%s status=%d reaped_realtime_us=%llu",
             (unsigned long long) r->serial, r->pid, code, r->status,
-            (unsigned long long) r->realtime_usec, (unsigned long long) r->cgroup_id);
+            (unsigned long long) r->realtime_usec);
         if (!noack)
                 send_msg(INIT_MSG_EXIT_ACK, &r->serial, sizeof r->serial, NULL, 0);
 }
@@ -236,26 +235,7 @@ static void receive(void) {
 
 /* orphan: N grandchildren re-parented to init; stubborn: they also ignore SIGTERM. Else one
  * service that exits MS ms after the manager died (EOF on a pipe only the manager writes). */
-/* The caller in the new cgroup /sys/fs/cgroup/NAME; returns its cgroup ID (inode). */
-static unsigned long long cgroup_join(const char *name) {
-        char path[512];
-        struct stat st = {};
-        int fd;
-
-        snprintf(path, sizeof path, "/sys/fs/cgroup/%s", name);
-        if (mkdir(path, 0755) < 0 || stat(path, &st) < 0)
-                say("cgroup-failed path=%s errno=%d", path, errno);
-        strncat(path, "/cgroup.procs", sizeof path - strlen(path) - 1);
-        fd = open(path, O_WRONLY | O_CLOEXEC);
-        if (fd < 0 || write(fd, "0", 1) != 1)
-                say("cgroup-join-failed errno=%d", errno);
-        if (fd >= 0)
-                close(fd);
-        return st.st_ino;
-}
-
-static void spawn(unsigned n, int code, unsigned ms, bool orphan, bool stubborn,
-                  const char *cgroup) {
+static void spawn(unsigned n, int code, unsigned ms, bool orphan, bool stubborn) {
         int pipefd[2] = { -1, -1 };
         char c;
         pid_t middle;
@@ -287,10 +267,7 @@ static void spawn(unsigned n, int code, unsigned ms, bool orphan, bool stubborn,
                 _exit(0);
         prctl(PR_SET_NAME, "fake-service");
         close(pipefd[1]);
-        if (cgroup)
-                say("service pid=%d cgroup_id=%llu", (int) getpid(), cgroup_join(cgroup));
-        else
-                say("service pid=%d", (int) getpid());
+        say("service pid=%d", (int) getpid());
         while (read(pipefd[0], &c, 1) < 0 && errno == EINTR)
                 ;
         sleep_ms(ms);
@@ -314,11 +291,11 @@ static void command(char *line) {
 
         say("command %s", line);
         if (sscanf(line, "orphans %d %d %d", &x, &y, &z) == 3)
-                spawn((unsigned) x, y, (unsigned) z, true, false, NULL);
+                spawn((unsigned) x, y, (unsigned) z, true, false);
         else if (sscanf(line, "stubborn %d", &z) == 1)
-                spawn(1, 0, (unsigned) z, true, true, NULL);
-        else if (sscanf(line, "service %d %d %255s", &y, &z, a) >= 2)
-                spawn(1, y, (unsigned) z, false, false, a[0] ? a : NULL);
+                spawn(1, 0, (unsigned) z, true, true);
+        else if (sscanf(line, "service %d %d", &y, &z) == 2)
+                spawn(1, y, (unsigned) z, false, false);
         else if (strcmp(line, "hang") == 0)
                 for (;;)
                         pause();
