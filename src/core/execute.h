@@ -16,7 +16,9 @@
  * the cgroup join, chdir, limits and everything else happen in the helper.
  */
 
+#include <stdbool.h>
 #include <sys/types.h>
+#include <sys/wait.h>
 
 #include "exec-command.h"
 #include "exec-context.h"
@@ -104,6 +106,12 @@ typedef struct ExecParameters {
 /* The exit status of a helper whose gate closed (ExecParameters.gate_fd): the command never ran.
  * Outside systemd's range of codes. */
 #define EXIT_MANAGER_GONE 250
+
+/* Whether a helper's exit says its command never ran (its gate closed, see gate_fd): the
+ * unit type runs the command again in its place (crash recovery). */
+static inline bool exec_exit_never_ran(int code, int status) {
+        return code == CLD_EXITED && status == EXIT_MANAGER_GONE;
+}
 
 #define EXEC_PARAMETERS_INIT \
         { .stdin_fd = -1, .stdout_fd = -1, .stderr_fd = -1, .exec_fd = -1, .gate_fd = -1 }

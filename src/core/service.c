@@ -1219,7 +1219,7 @@ static bool service_respawn_ungated(Service *s, pid_t pid, int code, int status)
         pid_t new_pid;
         int r;
 
-        if (code != CLD_EXITED || status != EXIT_MANAGER_GONE || !c || (!main_process && pid != s->control_pid))
+        if (!exec_exit_never_ran(code, status) || !c || (!main_process && pid != s->control_pid))
                 return false;
         log_unit_notice(UNIT(s), "%s was recorded but never ran (the manager went away), running it again.",
                         service_exec_command_to_string(kind));

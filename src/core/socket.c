@@ -1172,6 +1172,11 @@ static void socket_sigchld_event(Unit *u, pid_t pid, int code, int status) {
                 return;
         unit_unwatch_pid(u, pid);
         s->control_pid = 0;
+        /* Crash recovery: recorded, but its gate never opened: the command runs now, once. */
+        if (exec_exit_never_ran(code, status) && s->control_command && socket_spawn(s, s->control_command) >= 0) {
+                log_unit_notice(u, "A control command was recorded but never ran (the manager went away), running it again.");
+                return;
+        }
         if (is_clean_exit(code, status, EXIT_CLEAN_COMMAND, NULL))
                 f = SOCKET_SUCCESS;
         else if (code == CLD_EXITED)

@@ -129,6 +129,20 @@ for u in x y; do
 	ExecStart=$(marker $u /bin/true)
 	EOT
 done
+sandbox_write_unit "$UNITS" p.socket << EOT
+[Unit]
+Description=a socket with a control command, started later
+DefaultDependencies=no
+[Socket]
+ListenStream=/run/p.sock
+ExecStartPre=$(marker p-pre /bin/true)
+EOT
+sandbox_write_unit "$UNITS" p.service << 'EOT'
+[Unit]
+DefaultDependencies=no
+[Service]
+ExecStart=/bin/true
+EOT
 sandbox_write_unit "$UNITS" g.target << 'EOT'
 [Unit]
 Description=started later, two jobs in one transaction
@@ -316,6 +330,15 @@ cat "$inside_out/client.log"
 check "the socket client connected throughout" grep -q 'connections=[1-9]' <<< "$client"
 check "the socket client never saw ECONNREFUSED nor an unanswered connection" \
         recovery_client_ok "$inside_out/client.txt"
+
+# after-commit hitting a socket's control command: now that the socket client is done, the
+# first commit with a spawn is p.socket's
+arm after-commit
+sandbox_ctl start p.socket 2> /dev/null
+wait_answer > /dev/null
+for _ in $(seq 1 50); do [ "$(sandbox_ctl is-active p.socket)" = active ] && break; sleep 0.1; done
+check "after-commit: p.socket listens" test "$(sandbox_ctl is-active p.socket)" = active
+check "after-commit: its ExecStartPre= ran exactly once" test "$(markers p-pre)" = 1
 
 check "the sandbox stops cleanly" sandbox_stop sm
 
