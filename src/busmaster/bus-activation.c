@@ -105,7 +105,8 @@ static void pending_free(Pending *p) {
                         (void) event_add_child(p->activation->broker->event, NULL, p->pid, WEXITED,
                                                on_orphan_exit, NULL);
         }
-        (void) hashmap_remove(p->activation->pending, p->name);
+        if (hashmap_get(p->activation->pending, p->name) == p)
+                (void) hashmap_remove(p->activation->pending, p->name);
         while ((w = p->waiters)) {
                 p->waiters = w->next;
                 p->activation->n_waiters--;
@@ -316,7 +317,8 @@ void bus_activation_name_owned(BusActivation *a, const char *name, BusConn *owne
 
         if (!p)
                 return;
-        /* detach first: delivering may start other activations */
+        /* detach first: delivering may start other activations (pending_free() only removes
+         * p itself from the map) */
         (void) hashmap_remove(a->pending, p->name);
         broker_tx_bypass(b, true);
         while ((w = p->waiters)) {
@@ -338,8 +340,6 @@ void bus_activation_name_owned(BusActivation *a, const char *name, BusConn *owne
                 waiter_free(w);
         }
         broker_tx_bypass(b, false);
-        p->waiters = NULL;
-        (void) hashmap_put(a->pending, p->name, p); /* pending_free() removes it again */
         pending_free(p);
 }
 
@@ -561,8 +561,8 @@ static int pending_add_waiter(BusActivation *a, Pending *p, BusConn *c, BusMessa
         return 0;
 }
 
-static int activate_internal(BusActivation *a, BusConn *c, BusMessage *m, const char *name,
-                             bool auto_start, BusError *error) {
+int bus_activation_activate(BusActivation *a, BusConn *c, BusMessage *m, const char *name,
+                            bool auto_start, BusError *error) {
         Broker *b = a->broker;
         ServiceEntry *e = NULL;
         Pending *p;
@@ -659,21 +659,15 @@ static int send_activation_request(BusActivation *a, Pending *p, BusConn *c, Bus
         }
         broker_tx_bypass(b, false);
         log_info("Activating systemd to hand-off: service name='%s' unit='%s'", p->name, p->systemd_service);
-        return activate_internal(a, NULL, m, SYSTEMD_NAME, true, error);
+        return bus_activation_activate(a, NULL, m, SYSTEMD_NAME, true, error);
 }
 
-int bus_activation_activate(BusActivation *a, BusConn *c, BusMessage *m, const char *name,
-                            bool auto_start, BusError *error) {
-        return activate_internal(a, c, m, name, auto_start, error);
-}
-
-int bus_activation_update_environment(BusActivation *a, BusConn *c, BusMessage *m, BusError *error) {
+int bus_activation_update_environment(BusActivation *a, BusMessage *m, BusError *error) {
         Broker *b = a->broker;
         _cleanup_strv_free_ char **assignments = NULL;
         const char *k, *v;
         int r;
 
-        (void) c;
         if (b->config && b->config->servicehelper)
                 return bus_error_set(error, BUS_ERROR_ACCESS_DENIED,
                                      "Cannot change activation environment on a system bus.");
@@ -710,7 +704,7 @@ int bus_activation_update_environment(BusActivation *a, BusConn *c, BusMessage *
                         if (r < 0)
                                 return bus_error_set_errno(error, r);
                         broker_capture(b, NULL, NULL, call);
-                        r = activate_internal(a, NULL, call, SYSTEMD_NAME, true, error);
+                        r = bus_activation_activate(a, NULL, call, SYSTEMD_NAME, true, error);
                         if (r < 0)
                                 return r;
                 }

@@ -48,7 +48,7 @@ void bus_activation_name_owned(BusActivation *a, const char *name, BusConn *owne
 void bus_activation_systemd_failure(BusActivation *a, BusMessage *m);
 /* c disconnected: its waiting messages are dropped. */
 void bus_activation_conn_gone(BusActivation *a, BusConn *c);
-/* UpdateActivationEnvironment(a{ss}) from c: kept for exec'd services and, with systemd
+/* UpdateActivationEnvironment(a{ss}) call m: kept for exec'd services and, with systemd
  * activation, forwarded as org.freedesktop.systemd1.Manager.SetEnvironment. Returns 0 or a
  * negative errno with error set. */
-int bus_activation_update_environment(BusActivation *a, BusConn *c, BusMessage *m, BusError *error);
+int bus_activation_update_environment(BusActivation *a, BusMessage *m, BusError *error);

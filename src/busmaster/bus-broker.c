@@ -284,7 +284,7 @@ static void complain(BusError *error, const char *name, const char *complaint, u
         if (!error && !log)
                 return;
         (void) bus_error_setf(&e, name,
-                              "%s, %d matched rules; type=\"%s\", sender=\"%s\" (%s) interface=\"%s\" "
+                              "%s, %u matched rules; type=\"%s\", sender=\"%s\" (%s) interface=\"%s\" "
                               "member=\"%s\" error name=\"%s\" requested_reply=\"%d\" "
                               "destination=\"%s\" (%s)",
                               complaint, matched,
@@ -407,11 +407,12 @@ bool broker_policy_allow_own(Broker *b, BusConn *c, const char *name) {
 
 /* ---- monitors ---- */
 
-static int collect_recipient(BusMatchEntry *e, void *userdata);
-
+/* The connections whose rules matched: owner_offset says which of their BusMatchOwners the
+ * match set holds (matches or monitor_matches). */
 typedef struct Recipients {
         BusConn **conns;
         size_t n, alloc;
+        size_t owner_offset;
 } Recipients;
 
 static bool name_owner_cb(const char *unique_name, const char *name, void *userdata) {
@@ -420,7 +421,7 @@ static bool name_owner_cb(const char *unique_name, const char *name, void *userd
         return c && streq_ptr(c->unique_name, unique_name);
 }
 
-static int collect_monitor(BusMatchEntry *e, void *userdata) {
+static int collect_recipient(BusMatchEntry *e, void *userdata) {
         Recipients *r = userdata;
         BusMatchOwner *o = bus_match_entry_get_owner(e);
 
@@ -428,7 +429,7 @@ static int collect_monitor(BusMatchEntry *e, void *userdata) {
                 return 0;
         if (!GREEDY_REALLOC(r->conns, r->alloc, r->n + 1))
                 return -ENOMEM;
-        r->conns[r->n++] = container_of(o, BusConn, monitor_matches);
+        r->conns[r->n++] = (BusConn *) ((char *) o - r->owner_offset);
         return 0;
 }
 
@@ -436,7 +437,7 @@ static int conn_send(Broker *b, BusConn *c, BusMessage *m);
 
 void broker_capture(Broker *b, BusConn *sender, BusConn *addressed, BusMessage *m) {
         _cleanup_free_ BusConn **conns = NULL;
-        Recipients rs = {};
+        Recipients rs = { .owner_offset = offsetof(BusConn, monitor_matches) };
         BusMatchContext ctx = {
                 .sender = sender ? (sender->unique_name ?: ":not.active.yet") : BUS_DRIVER_NAME,
                 .recipient = addressed ? addressed->unique_name : NULL,
@@ -447,7 +448,7 @@ void broker_capture(Broker *b, BusConn *sender, BusConn *addressed, BusMessage *
 
         if (!b->monitors)
                 return;
-        r = bus_match_set_foreach(b->monitor_matches, m, &ctx, BUS_MATCH_ONCE_PER_OWNER, collect_monitor, &rs);
+        r = bus_match_set_foreach(b->monitor_matches, m, &ctx, BUS_MATCH_ONCE_PER_OWNER, collect_recipient, &rs);
         conns = rs.conns;
         if (r < 0)
                 return;
@@ -491,7 +492,6 @@ int broker_make_monitor(Broker *b, BusConn *c, BusMatchRule **rules, size_t n_ru
         bus_match_owner_done(&c->matches);
         c->monitor = true;
         LIST_PREPEND(monitors, b->monitors, c);
-        b->n_monitors++;
         bus_replies_drop_conn(&b->replies, c, NULL, NULL);
         return 0;
 }
@@ -503,7 +503,7 @@ int broker_make_monitor(Broker *b, BusConn *c, BusMatchRule **rules, size_t n_ru
 #define TXQ_DEFER_MAX 1024
 #define TXQ_DEFER_MAX_BYTES (16u * 1024u)
 
-void broker_tx_begin(Broker *b) {
+static void broker_tx_begin(Broker *b) {
         b->tx_depth++;
 }
 
@@ -541,7 +541,7 @@ static void tx_send_first(Broker *b, size_t n) {
         }
 }
 
-void broker_tx_end(Broker *b) {
+static void broker_tx_end(Broker *b) {
         assert(b->tx_depth > 0);
         if (--b->tx_depth > 0)
                 return;
@@ -597,7 +597,7 @@ static int conn_send(Broker *b, BusConn *c, BusMessage *m) {
 }
 
 static int conn_send_now(Broker *b, BusConn *c, BusMessage *m) {
-        size_t size = bus_message_get_body_size(m), n_fds, out;
+        size_t out;
         int r;
 
         (void) b;
@@ -610,15 +610,13 @@ static int conn_send_now(Broker *b, BusConn *c, BusMessage *m) {
         else if (r < 0 && r != -ENOTCONN)
                 log_debug_errno(r, "Failed to queue a message to %s: %m", c->unique_name ?: "(inactive)");
         if (r >= 0) {
-                (void) bus_message_get_fds(m, &n_fds);
-                c->stats.out_messages++;
-                c->stats.out_bytes += size;
-                c->stats.out_fds += n_fds;
+                /* the peaks of the outgoing queue (Debug.Stats) */
                 out = bus_transport_get_outgoing_bytes(c->transport);
                 if (out > c->stats.peak_out_bytes)
                         c->stats.peak_out_bytes = out;
-                if (n_fds > c->stats.peak_out_fds)
-                        c->stats.peak_out_fds = n_fds;
+                out = bus_transport_get_outgoing_fds(c->transport);
+                if (out > c->stats.peak_out_fds)
+                        c->stats.peak_out_fds = out;
         }
         return r;
 }
@@ -660,23 +658,11 @@ int broker_reply_error(Broker *b, BusConn *c, BusMessage *call, const BusError *
 
 /* ---- match rules ---- */
 
-static int collect_recipient(BusMatchEntry *e, void *userdata) {
-        Recipients *r = userdata;
-        BusMatchOwner *o = bus_match_entry_get_owner(e);
-
-        if (!o)
-                return 0;
-        if (!GREEDY_REALLOC(r->conns, r->alloc, r->n + 1))
-                return -ENOMEM;
-        r->conns[r->n++] = container_of(o, BusConn, matches);
-        return 0;
-}
-
 /* dbus-daemon's send_one_message() for every connection except `recipient` whose rules match
  * (eavesdroppers, for a unicast). sender NULL: the bus. */
 static int deliver_to_matches(Broker *b, BusConn *sender, BusConn *recipient, BusMessage *m) {
         _cleanup_free_ BusConn **conns = NULL;
-        Recipients rs = {};
+        Recipients rs = { .owner_offset = offsetof(BusConn, matches) };
         BusMatchContext ctx = {
                 .sender = sender ? sender->unique_name : BUS_DRIVER_NAME,
                 .recipient = recipient ? recipient->unique_name : NULL,
@@ -852,7 +838,6 @@ static void broker_drop_connection(Broker *b, BusConn *c) {
         bus_match_owner_done(&c->monitor_matches);
         if (c->monitor) {
                 LIST_REMOVE(monitors, b->monitors, c);
-                b->n_monitors--;
                 log_info("Monitoring connection %s closed.", c->unique_name);
         }
         bus_registry_release_all(b->registry, &c->names);
@@ -1047,11 +1032,6 @@ static int on_ready(BusTransport *t, void *userdata) {
         return 0;
 }
 
-int broker_forward_copy(BusMessage *m, const char *sender, BusMessage **ret) {
-        /* the body is copied as it is: it was validated when it was read */
-        return bus_message_new_forward(m, sender, ret);
-}
-
 static bool message_uses_local(BusMessage *m) {
         return streq_ptr(bus_message_get_string_field(m, BUS_FIELD_PATH), LOCAL_PATH) ||
                streq_ptr(bus_message_get_string_field(m, BUS_FIELD_INTERFACE), LOCAL_INTERFACE);
@@ -1147,7 +1127,7 @@ static void broker_dispatch(Broker *b, BusConn *c, BusMessage *m) {
                 return;
         }
         if (streq_ptr(dest, BUS_DRIVER_NAME)) {
-                if (b->monitors && broker_forward_copy(m, c->unique_name ?: ":not.active.yet", &fwd) >= 0)
+                if (b->monitors && bus_message_new_forward(m, c->unique_name ?: ":not.active.yet", &fwd) >= 0)
                         broker_capture(b, c, NULL, fwd);
                 if (!broker_check_security(b, c, NULL, NULL, m, &error))
                         goto fail;
@@ -1161,12 +1141,12 @@ static void broker_dispatch(Broker *b, BusConn *c, BusMessage *m) {
         }
         if (!bus_conn_is_active(c)) {
                 /* clients must say Hello first */
-                if (b->monitors && broker_forward_copy(m, ":not.active.yet", &fwd) >= 0)
+                if (b->monitors && bus_message_new_forward(m, ":not.active.yet", &fwd) >= 0)
                         broker_capture(b, c, NULL, fwd);
                 bus_transport_close(c->transport, "sent a message before Hello");
                 return;
         }
-        r = broker_forward_copy(m, c->unique_name, &fwd);
+        r = bus_message_new_forward(m, c->unique_name, &fwd);
         if (r < 0) {
                 log_error_errno(r, "Failed to forward a message from %s: %m", c->unique_name);
                 return;
@@ -1196,15 +1176,10 @@ static int on_message(BusTransport *t, BusMessage *m, void *userdata) {
         _cleanup_(bus_message_unrefp) BusMessage *msg = m;
         BusConn *c = userdata;
         Broker *b;
-        size_t n_fds;
 
         (void) t;
         if (!c || c->closing)
                 return 0;
-        (void) bus_message_get_fds(m, &n_fds);
-        c->stats.in_messages++;
-        c->stats.in_bytes += bus_message_get_body_size(m);
-        c->stats.in_fds += n_fds;
         b = c->broker;
         if (!b->tx_flush && event_add_defer(b->event, &b->tx_flush, on_tx_flush, b) >= 0)
                 (void) event_source_set_enabled(b->tx_flush, EVENT_OFF);

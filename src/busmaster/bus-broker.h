@@ -69,7 +69,6 @@ struct Broker {
         unsigned auth_mechanisms; /* BUS_AUTH_* of <auth> (0: all) */
         unsigned n_active;     /* connections that said Hello */
         BusConn *monitors;
-        unsigned n_monitors;
         BusMatchSet *monitor_matches;
         EventSource *reply_timer;
         EventSource *fd_timer;  /* pending_fd_timeout checks */
@@ -150,13 +149,8 @@ bool broker_policy_allow_own(Broker *b, BusConn *c, const char *name);
 /* c becomes a monitor with rules (taken over, eavesdropping): its names and match rules are
  * dropped. Returns 0 or -ENOMEM. */
 int broker_make_monitor(Broker *b, BusConn *c, BusMatchRule **rules, size_t n_rules);
-/* Copies m with SENDER set (the sender's unique name) and the other fields kept; sealed with
- * m's serial. */
-int broker_forward_copy(BusMessage *m, const char *sender, BusMessage **ret);
-/* Transactions: between begin and end, messages are queued and sent at the end; a bypass
- * section sends at once (activation's own transactions). */
-void broker_tx_begin(Broker *b);
-void broker_tx_end(Broker *b);
+/* What one incoming message causes is queued and sent once it is dispatched (dbus-daemon's
+ * transactions); between bypass on and off it is sent at once (activation's own transactions). */
 void broker_tx_bypass(Broker *b, bool on);
 /* Track peaks after names or rules were added. */
 void broker_update_peaks(Broker *b, BusConn *c);

@@ -35,9 +35,7 @@ typedef struct BusConn BusConn;
 
 /* What org.freedesktop.DBus.Debug.Stats reports per connection. */
 typedef struct BusConnStats {
-        uint64_t in_messages, in_bytes, in_fds;
-        uint64_t out_messages, out_bytes, out_fds;
-        uint64_t peak_out_bytes, peak_out_fds;
+        uint64_t peak_out_bytes, peak_out_fds; /* of the outgoing queue */
         unsigned peak_matches, peak_names;
 } BusConnStats;
 
@@ -52,7 +50,7 @@ struct BusConn {
         BusPendingReply *owed;    /* calls it received and must answer */
         unsigned n_waiting, n_owed;
         bool closing;             /* torn down: nothing is sent to it any more */
-        bool authenticated;       /* SASL finished (counted as "complete" by the broker) */
+        bool authenticated;       /* SASL finished (its policy is recomputed on reloads) */
         bool monitor;             /* BecomeMonitor: receives copies, sends nothing */
         /* the peer's credentials (SO_PEERCRED), read when authentication finished */
         uid_t uid;

@@ -20,7 +20,6 @@
 #include "string-util.h"
 #include "strv.h"
 
-
 typedef int (*DriverHandler)(Broker *b, BusConn *c, BusMessage *m, BusError *error);
 
 static const char *conn_name(const BusConn *c) {
@@ -160,7 +159,7 @@ static int method_start_service_by_name(Broker *b, BusConn *c, BusMessage *m, Bu
 static int method_update_activation_environment(Broker *b, BusConn *c, BusMessage *m, BusError *error) {
         int r;
 
-        r = bus_activation_update_environment(b->activation, c, m, error);
+        r = bus_activation_update_environment(b->activation, m, error);
         if (r < 0)
                 return r;
         return reply_with(b, c, m, NULL);
@@ -174,7 +173,8 @@ static int method_name_has_owner(Broker *b, BusConn *c, BusMessage *m, BusError 
         return reply_with(b, c, m, "b", (int) (streq(name, BUS_DRIVER_NAME) || broker_find_owner(b, name)));
 }
 
-static int method_list_names(Broker *b, BusConn *c, BusMessage *m, BusError *error) {
+/* The bus's own name, then the names in the registry or (activatable) the service files. */
+static int reply_name_list(Broker *b, BusConn *c, BusMessage *m, bool activatable, BusError *error) {
         _cleanup_(bus_message_unrefp) BusMessage *reply = NULL;
         Iterator i = ITERATOR_FIRST;
         const char *name;
@@ -185,7 +185,8 @@ static int method_list_names(Broker *b, BusConn *c, BusMessage *m, BusError *err
                 r = bus_message_open_container(reply, 'a', "s");
         if (r >= 0)
                 r = bus_message_append_basic(reply, 's', BUS_DRIVER_NAME);
-        while (r >= 0 && bus_registry_iterate(b->registry, &i, &name))
+        while (r >= 0 && (activatable ? bus_activation_iterate(b->activation, &i, &name)
+                                      : bus_registry_iterate(b->registry, &i, &name)))
                 r = bus_message_append_basic(reply, 's', name);
         if (r >= 0)
                 r = bus_message_close_container(reply);
@@ -194,24 +195,12 @@ static int method_list_names(Broker *b, BusConn *c, BusMessage *m, BusError *err
         return broker_send_from_driver(b, c, reply);
 }
 
-static int method_list_activatable_names(Broker *b, BusConn *c, BusMessage *m, BusError *error) {
-        _cleanup_(bus_message_unrefp) BusMessage *reply = NULL;
-        Iterator i = ITERATOR_FIRST;
-        const char *name;
-        int r;
+static int method_list_names(Broker *b, BusConn *c, BusMessage *m, BusError *error) {
+        return reply_name_list(b, c, m, false, error);
+}
 
-        r = bus_message_new_method_return(m, &reply);
-        if (r >= 0)
-                r = bus_message_open_container(reply, 'a', "s");
-        if (r >= 0)
-                r = bus_message_append_basic(reply, 's', BUS_DRIVER_NAME);
-        while (r >= 0 && bus_activation_iterate(b->activation, &i, &name))
-                r = bus_message_append_basic(reply, 's', name);
-        if (r >= 0)
-                r = bus_message_close_container(reply);
-        if (r < 0)
-                return bus_error_set_errno(error, r);
-        return broker_send_from_driver(b, c, reply);
+static int method_list_activatable_names(Broker *b, BusConn *c, BusMessage *m, BusError *error) {
+        return reply_name_list(b, c, m, true, error);
 }
 
 static int match_error(BusError *error, int r, const char *text) {
@@ -226,21 +215,18 @@ static int match_error(BusError *error, int r, const char *text) {
 static int check_privileged(BusConn *c, BusMessage *m, BusError *error) {
         const char *method = bus_message_get_string_field(m, BUS_FIELD_MEMBER);
 
-        if (c->uid == UID_INVALID) {
+        if (c->uid != UID_INVALID && (c->uid == geteuid() || c->uid == 0))
+                return 0;
+        if (c->uid == UID_INVALID)
                 (void) bus_error_setf(error, BUS_ERROR_ACCESS_DENIED,
                                       "rejected attempt to call %s by connection %s (%s) with unknown uid",
                                       method, conn_name(c), c->loginfo ?: "");
-                log_notice("%s", error->message);
-                return -EPERM;
-        }
-        if (c->uid != geteuid() && c->uid != 0) {
+        else
                 (void) bus_error_setf(error, BUS_ERROR_ACCESS_DENIED,
                                       "rejected attempt to call %s by connection %s (%s) with uid %lu",
                                       method, conn_name(c), c->loginfo ?: "", (unsigned long) c->uid);
-                log_notice("%s", error->message);
-                return -EPERM;
-        }
-        return 0;
+        log_notice("%s", error->message);
+        return -EPERM;
 }
 
 static int method_add_match(Broker *b, BusConn *c, BusMessage *m, BusError *error) {

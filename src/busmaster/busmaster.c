@@ -30,6 +30,7 @@
 #include "event.h"
 #include "fd-util.h"
 #include "log.h"
+#include "parse-util.h"
 #include "string-util.h"
 #include "strv.h"
 
@@ -477,15 +478,10 @@ static int on_sighup(EventSource *s, const struct signalfd_siginfo *si, void *us
 /* <user>: a name or a UID; the groups of that user come along. */
 static int drop_privileges(const char *user) {
         struct passwd *pw = getpwnam(user);
-        char *end;
-        unsigned long uid;
+        unsigned uid;
 
-        if (!pw) {
-                errno = 0;
-                uid = strtoul(user, &end, 10);
-                if (*end == 0 && !errno)
-                        pw = getpwuid((uid_t) uid);
-        }
+        if (!pw && safe_atou_full(user, 10 | SAFE_ATO_REFUSE_PLUS_MINUS, &uid) >= 0)
+                pw = getpwuid((uid_t) uid);
         if (!pw)
                 return log_error_errno(-ESRCH, "Could not get UID and GID for username \"%s\"", user);
         if (pw->pw_uid == geteuid())
@@ -533,7 +529,7 @@ static int run(const Options *o) {
         _cleanup_(event_unrefp) Event *e = NULL;
         _cleanup_(broker_freep) Broker *b = NULL;
         _cleanup_free_ char *text = NULL, *addresses = NULL;
-        BusConfig *config = NULL;
+        _cleanup_bus_config_ BusConfig *config = NULL;
         const char *pidfile = NULL;
         sigset_t mask;
         int ready_fd = -EBADF, r;
@@ -550,14 +546,11 @@ static int run(const Options *o) {
         else if (config && !strv_isempty(config->listen))
                 addresses = strv_join(config->listen, ";");
         else {
-                bus_config_free(config);
                 log_error("Failed to start message bus: no listen address given (<listen> or --address)");
                 return -EINVAL;
         }
-        if (!addresses) {
-                bus_config_free(config);
+        if (!addresses)
                 return log_oom();
-        }
 
         (void) signal(SIGPIPE, SIG_IGN);
         sigemptyset(&mask);
@@ -569,56 +562,44 @@ static int run(const Options *o) {
         r = event_new(&e);
         if (r >= 0)
                 r = broker_new(e, &b);
-        if (r < 0) {
-                bus_config_free(config);
+        if (r < 0)
                 return log_error_errno(r, "Failed to set up the bus: %m");
-        }
         if (config) {
                 if (config->pidfile && !o->nopidfile)
                         pidfile = config->pidfile;
                 b->config_path = strdup(o->config_file);
-                if (!b->config_path) {
-                        bus_config_free(config);
+                if (!b->config_path)
                         return log_oom();
-                }
         }
         b->systemd_activation = o->systemd_activation;
 
         r = listen_all(addresses);
-        if (r < 0) {
-                bus_config_free(config);
+        if (r < 0)
                 return r;
-        }
         if (n_listeners > 0)
                 b->listen_address = strjoin(listeners[0].address, ",guid=", b->guid);
         raise_fd_limit(b);
         if (config && config->user) {
                 r = drop_privileges(config->user);
-                if (r < 0) {
-                        bus_config_free(config);
+                if (r < 0)
                         return r;
-                }
                 b->uid = geteuid();
         }
         if (o->fork_mode > 0 || (o->fork_mode == 0 && config && config->fork)) {
                 r = daemonize(&ready_fd);
-                if (r < 0) {
-                        bus_config_free(config);
+                if (r < 0)
                         return r;
-                }
                 if (!config || !config->keep_umask)
                         umask(022);
         }
         if (pidfile) {
                 r = write_pidfile(pidfile);
-                if (r < 0) {
-                        bus_config_free(config);
+                if (r < 0)
                         return r;
-                }
                 pidfile_written = strdup(pidfile);
         }
         if (config) {
-                r = broker_set_config(b, config);
+                r = broker_set_config(b, TAKE_PTR(config));
                 if (r < 0)
                         return log_error_errno(r, "Failed to apply the configuration: %m");
         }
