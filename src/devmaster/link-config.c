@@ -30,6 +30,7 @@
 #include "string-util.h"
 #include "strv.h"
 #include "udev-builtin-net_id.h"
+#include "udev-netif.h"
 
 /* name_assign_type values (linux/netdevice.h defines them as plain ints) */
 #define NAME_ASSIGN_ENUM 1U
@@ -197,19 +198,6 @@ static int parse_words(const char *filename, unsigned line, const char *key, con
         }
 }
 
-static bool ifname_valid(const char *p) {
-        bool numeric = true;
-
-        if (isempty(p) || strlen(p) >= IFNAMSIZ || streq(p, ".") || streq(p, ".."))
-                return false;
-        for (const char *t = p; *t; t++) {
-                if ((unsigned char) *t >= 127U || (unsigned char) *t <= 32U || *t == ':' || *t == '/')
-                        return false;
-                numeric = numeric && *t >= '0' && *t <= '9';
-        }
-        return !numeric;
-}
-
 static int parse_name_policy(LinkConfig *c, const char *filename, unsigned line, const char *value) {
         const char *p = value;
 
@@ -272,7 +260,7 @@ static int parse_assignment(const char *unit, const char *filename, unsigned lin
                                 c->name = mfree(c->name);
                                 return 0;
                         }
-                        if (!ifname_valid(value)) {
+                        if (!udev_netif_name_is_valid(value)) {
                                 log_syntax(NULL, LOG_WARNING, filename, line, EINVAL,
                                            "Interface name is not valid or too long, ignoring assignment: %s", value);
                                 return 0;
@@ -406,14 +394,13 @@ static bool file_is_empty(const char *path) {
 
 static const char *const sections[] = { "Match", "Link", "SR-IOV", NULL };
 
-static int load_one(LinkConfigContext *ctx, const char *filename, char **stamp, LinkConfig **ret) {
+static int load_one(LinkConfigContext *ctx, const char *filename, LinkConfig **ret) {
         _cleanup_strv_free_ char **dropins = NULL;
         _cleanup_free_ char *dropin_dir = NULL;
         LinkConfig *c;
         int r;
 
         *ret = NULL;
-        (void) stamp_add(stamp, filename);
         if (file_is_empty(filename)) {
                 log_debug("Skipping empty file: %s", filename);
                 return 0;
@@ -425,7 +412,6 @@ static int load_one(LinkConfigContext *ctx, const char *filename, char **stamp, 
         dropin_dir = strjoin(strrchr(filename, '/') + 1, ".d");
         if (r >= 0 && dropin_dir && list_files(ctx->dirs, dropin_dir, ".conf", &dropins) >= 0)
                 STRV_FOREACH(d, dropins) {
-                        (void) stamp_add(stamp, *d);
                         r = config_parse_file(NULL, *d, NULL, sections, parse_assignment, CONFIG_PARSE_WARN, c);
                         if (r < 0)
                                 break;
@@ -481,20 +467,22 @@ static int compute_stamp(LinkConfigContext *ctx, char **ret) {
 
 int link_config_load(LinkConfigContext *ctx) {
         _cleanup_strv_free_ char **files = NULL;
-        _cleanup_free_ char *stamp = strdup("");
+        _cleanup_free_ char *stamp = NULL;
         LinkConfig **tail = &ctx->configs;
         int r;
 
-        if (!stamp)
-                return -ENOMEM;
         configs_free(ctx);
+        /* what link_config_should_reload() compares with, also when a file failed to parse */
+        r = compute_stamp(ctx, &stamp);
+        if (r < 0)
+                return r;
         r = list_files(ctx->dirs, NULL, ".link", &files);
         if (r < 0)
                 return log_error_errno(r, "failed to enumerate link files: %m");
         STRV_FOREACH(f, files) {
                 LinkConfig *c;
 
-                r = load_one(ctx, *f, &stamp, &c);
+                r = load_one(ctx, *f, &c);
                 if (r == -ENOMEM)
                         return r;
                 if (c) {
@@ -819,7 +807,7 @@ const char *link_config_new_name(const LinkConfig *c, const LinkInfo *info) {
                                 (void) device_get_property_value(info->device, policy_props[c->policy[i]], &name);
                                 break;
                         }
-                        if (name && ifname_valid(name)) {
+                        if (name && udev_netif_name_is_valid(name)) {
                                 log_device_debug(info->device, "Policy *%s* yields \"%s\".",
                                                  name_policy_names[c->policy[i]], name);
                                 return name;

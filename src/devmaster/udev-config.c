@@ -31,13 +31,13 @@ void udev_config_init(UdevConfig *c) {
 }
 
 UdevRulesResolveNameTiming udev_resolve_name_timing_from_string(const char *s) {
-        if (streq_ptr(s, "early"))
-                return UDEV_RULES_RESOLVE_NAME_EARLY;
-        if (streq_ptr(s, "late"))
-                return UDEV_RULES_RESOLVE_NAME_LATE;
-        if (streq_ptr(s, "never"))
-                return UDEV_RULES_RESOLVE_NAME_NEVER;
-        return _UDEV_RULES_RESOLVE_NAME_INVALID;
+        static const char *const names[_UDEV_RULES_RESOLVE_NAME_MAX] = {
+                [UDEV_RULES_RESOLVE_NAME_EARLY] = "early",
+                [UDEV_RULES_RESOLVE_NAME_LATE] = "late",
+                [UDEV_RULES_RESOLVE_NAME_NEVER] = "never",
+        };
+
+        return string_table_lookup(names, ELEMENTSOF(names), s);
 }
 
 static const char *unquote(char *v) {

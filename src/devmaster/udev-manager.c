@@ -176,20 +176,25 @@ static void manager_kill_workers(UdevManager *m, bool force) {
         }
 }
 
-/* The event is finished (or abandoned): unlink it from its worker and free it. */
-static void event_done(UdevQueueEvent *ev) {
+/* Unlinks ev from the worker running it (if any) and stops that worker's event timers. */
+static void event_detach_worker(UdevQueueEvent *ev) {
         Worker *w = ev->userdata;
 
-        if (w) {
-                w->event = NULL;
-                w->timeout_warning = event_source_disable_unref(w->timeout_warning);
-                w->timeout = event_source_disable_unref(w->timeout);
-        }
+        if (!w)
+                return;
+        w->event = NULL;
+        w->timeout_warning = event_source_disable_unref(w->timeout_warning);
+        w->timeout = event_source_disable_unref(w->timeout);
+        ev->userdata = NULL;
+}
+
+/* The event is finished (or abandoned): unlink it from its worker and free it. */
+static void event_done(UdevQueueEvent *ev) {
+        event_detach_worker(ev);
         (void) udev_queue_event_free(ev);
 }
 
 static int event_requeue(UdevManager *m, UdevQueueEvent *ev) {
-        Worker *w = ev->userdata;
         usec_t now_usec;
 
         (void) event_now(m->event, CLOCK_MONOTONIC, &now_usec);
@@ -201,12 +206,7 @@ static int event_requeue(UdevManager *m, UdevQueueEvent *ev) {
         ev->retry_next_usec = now_usec + EVENT_RETRY_INTERVAL_USEC;
         if (ev->retry_timeout_usec == 0)
                 ev->retry_timeout_usec = now_usec + EVENT_RETRY_TIMEOUT_USEC;
-        if (w) {
-                w->event = NULL;
-                w->timeout_warning = event_source_disable_unref(w->timeout_warning);
-                w->timeout = event_source_disable_unref(w->timeout);
-        }
-        ev->userdata = NULL;
+        event_detach_worker(ev);
         ev->state = UDEV_QUEUE_EVENT_QUEUED;
         /* just a wake-up: the post handler starts whatever can start */
         if (m->retry_timer) {

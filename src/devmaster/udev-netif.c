@@ -25,7 +25,8 @@ bool udev_netif_name_is_valid(const char *name) {
         if (!name)
                 return false;
         n = strlen(name);
-        if (n == 0 || n >= IFNAMSIZ || streq(name, ".") || streq(name, ".."))
+        /* "all" and "default" would collide with /proc/sys/net/ipv{4,6}/conf/{all,default} */
+        if (n == 0 || n >= IFNAMSIZ || STR_IN_SET(name, ".", "..", "all", "default"))
                 return false;
         for (const char *p = name; *p; p++) {
                 unsigned char c = (unsigned char) *p;

@@ -14,8 +14,9 @@
 
 /* RTM_SETLINK ifindex → name. 0, -EBUSY when the interface is up, another negative errno. */
 int udev_netif_set_name(int ifindex, const char *name);
-/* Whether name is a valid interface name (udev 252's strict check: 1..15 bytes of printable
- * ASCII without ':', '/', '%' or blanks, not "." or "..", not all digits). */
+/* Whether name is a valid interface name (udev 252's strict check, for NAME= and .link Name=:
+ * 1..15 bytes of printable ASCII without ':', '/', '%' or blanks, not ".", "..", "all" or
+ * "default", not all digits). */
 bool udev_netif_name_is_valid(const char *name) _pure_;
 /* The per-event step: 1 renamed, 0 nothing to do (no NAME, same name, not "add", not an
  * interface, invalid name, interface up), or a negative errno (logged). A UdevEvent hook. */

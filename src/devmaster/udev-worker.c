@@ -272,16 +272,23 @@ static void worker_handle(const UdevWorkerConfig *c, int fd, Device *dev) {
 int udev_worker_main(const UdevWorkerConfig *c, int fd, Device *first) {
         _cleanup_close_ int sfd = -EBADF;
         sigset_t ss;
+        int r;
 
-        /* SIGTERM ends the worker between events, never in the middle of one */
+        /* SIGTERM ends the worker between events, never in the middle of one; SIGINT and SIGHUP
+         * stay blocked as the manager had them (they are the manager's business) */
+        r = sigprocmask_many(SIG_BLOCK, NULL, SIGTERM, -1);
+        if (r < 0)
+                return r;
         sigemptyset(&ss);
         sigaddset(&ss, SIGTERM);
-        if (sigprocmask(SIG_SETMASK, &ss, NULL) < 0)
-                return -errno;
         sfd = signalfd(-1, &ss, SFD_CLOEXEC | SFD_NONBLOCK);
         if (sfd < 0)
                 return log_error_errno(-errno, "Failed to set SIGTERM event: %m");
         (void) prctl(PR_SET_PDEATHSIG, SIGTERM);
+        /* only the manager is protected (OOMScoreAdjust=-1000 in the unit), as in udevd */
+        r = write_string_file("/proc/self/oom_score_adj", "0\n");
+        if (r < 0)
+                log_debug_errno(r, "Failed to reset OOM score, ignoring: %m");
 
         if (first) {
                 worker_handle(c, fd, first);
@@ -293,7 +300,6 @@ int udev_worker_main(const UdevWorkerConfig *c, int fd, Device *first) {
                         { .fd = sfd, .events = POLLIN },
                 };
                 _cleanup_device_unref_ Device *dev = NULL;
-                int r;
 
                 if (poll(p, 2, -1) < 0) {
                         if (errno == EINTR)

@@ -103,6 +103,7 @@ if [ "${1:-}" != --inner ]; then
                 fi
         }
         echo "$(wc -l < "$OUT/devices") devices; events broadcast after processing: systemd-udevd $(cat "$OUT/udevd/events"), devmaster $(cat "$OUT/devmaster/events")"
+        compare "events broadcast after processing" events
         compare "database records, I: ignored ($(grep -c '^== ' "$OUT/udevd/db" || true) devices)" db
         compare "tag index" tags
         compare "/dev symlinks" links

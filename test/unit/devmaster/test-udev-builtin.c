@@ -16,6 +16,7 @@
 #include "test-helpers.h"
 #include "udev-builtin-net_id.h"
 #include "udev-builtin.h"
+#include "udev-netif.h"
 
 static char *root = NULL;
 
@@ -103,6 +104,9 @@ START_TEST(test_keyboard_dry_run) {
         ck_assert_int_eq(device_add_property(d, "KEYBOARD_KEY_a1", "!"), 0);
         ck_assert_int_eq(device_add_property(d, "KEYBOARD_KEY_zz", "a"), 0);
         ck_assert_int_eq(device_add_property(d, "KEYBOARD_KEY_a2", "no_such_key"), 0);
+        /* KEY_MAX and the BTN_ range starts are no key names in udev 252 */
+        ck_assert_int_eq(device_add_property(d, "KEYBOARD_KEY_a3", "max"), 0);
+        ck_assert_int_eq(device_add_property(d, "KEYBOARD_KEY_a4", "btn_mouse"), 0);
         ck_assert_int_eq(device_add_property(d, "EVDEV_ABS_00", "1:1000:12"), 0);
         ck_assert_int_eq(udev_builtin_run(d, UDEV_RULES_BUILTIN_KEYBOARD, "keyboard", false), 0);
         rec = udev_builtin_recorded();
@@ -306,6 +310,23 @@ START_TEST(test_link_config) {
 }
 END_TEST
 
+START_TEST(test_ifname_valid) {
+        /* the check NAME= and .link Name= share, as udev 252's ifname_valid() */
+        ck_assert(udev_netif_name_is_valid("eth0"));
+        ck_assert(udev_netif_name_is_valid("enp0s25"));
+        ck_assert(!udev_netif_name_is_valid(""));
+        ck_assert(!udev_netif_name_is_valid("eth%d"));
+        ck_assert(!udev_netif_name_is_valid("a:b"));
+        ck_assert(!udev_netif_name_is_valid("a b"));
+        ck_assert(!udev_netif_name_is_valid("all"));
+        ck_assert(!udev_netif_name_is_valid("default"));
+        ck_assert(!udev_netif_name_is_valid(".."));
+        ck_assert(!udev_netif_name_is_valid("42"));
+        ck_assert(!udev_netif_name_is_valid("0123456789abcdef"));
+        ck_assert(udev_netif_name_is_valid("0123456789abcde"));
+}
+END_TEST
+
 START_TEST(test_encode_devnode_name) {
         char buf[64];
 
@@ -328,6 +349,7 @@ static Suite *make_suite(void) {
         tcase_add_test(tc, test_naming_schemes);
         tcase_add_test(tc, test_net_id_onboard);
         tcase_add_test(tc, test_link_config);
+        tcase_add_test(tc, test_ifname_valid);
         tcase_add_test(tc, test_encode_devnode_name);
         suite_add_tcase(s, tc);
         return s;
