@@ -20,6 +20,9 @@ import dbus
 import dbus.mainloop.glib
 from gi.repository import GLib
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+import rawbus  # noqa: E402 (from this script's directory)
+
 BUILD, SRC = sys.argv[1], sys.argv[2]
 SERVER = os.path.join(BUILD, "bus-test-server")
 CLIENT = os.path.join(BUILD, "bus-test-client")
@@ -27,18 +30,8 @@ BUSMASTER = os.path.join(BUILD, "busmaster")
 GSERVICE = os.path.join(SRC, "test/integration/bus/gdbus-service.py")
 PATH = "/org/sysmaster/Test"
 IFACE = "org.sysmaster.Test1"
-passed = failed = 0
+check = rawbus.Checks(sep=": ")
 children = []
-
-
-def check(ok, what, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print("ok   " + what)
-    else:
-        failed += 1
-        print("FAIL " + what + (": " + detail if detail else ""))
 
 
 def run(argv, timeout=10):
@@ -277,19 +270,7 @@ def main():
         # 2. through a private dbus-daemon
         conf = os.path.join(tmp, "bus.conf")
         with open(conf, "w") as f:
-            f.write("""<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:dir=%s</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>
-""" % tmp)
+            f.write(rawbus.busconfig("session", "unix:dir=" + tmp))
         through_bus("bus", ["dbus-daemon", "--config-file=" + conf, "--nofork", "--nopidfile",
                             "--print-address=1"])
         # 3. the same through busmaster, our bus daemon, instead of dbus-daemon
@@ -299,8 +280,7 @@ def main():
         for p in children:
             stop(p)
         subprocess.run(["rm", "-rf", tmp])
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return check.summary()
 
 
 if __name__ == "__main__":

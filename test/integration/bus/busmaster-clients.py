@@ -16,111 +16,21 @@ Prints one line per check and "N passed, M failed"; exits 1 on any failure.
 import os
 import select
 import socket
-import struct
 import subprocess
 import sys
 import tempfile
 import time
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+import rawbus  # noqa: E402 (from this script's directory)
+from rawbus import FIELD_CODES, FIELD_NAMES, TYPES, marshal, message, message_length, parse, unmarshal  # noqa: E402
+
 BUSMASTER = sys.argv[1]
 DBUS_DAEMON = "/usr/bin/dbus-daemon"
-passed = failed = 0
+check = rawbus.Checks()
 
 
-def check(ok, what, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print("ok   " + what)
-    else:
-        failed += 1
-        print("FAIL " + what + (":\n" + detail if detail else ""))
-
-
-# ---- a minimal D-Bus client on a raw socket (little endian) ----
-
-def pad(buf, n):
-    return buf + b"\0" * ((-len(buf)) % n)
-
-
-def marshal(sig, args, buf=b""):
-    i = 0
-    for a in args:
-        t = sig[i]
-        if t in "so":
-            buf = pad(buf, 4)
-            b = a.encode()
-            buf += struct.pack("<I", len(b)) + b + b"\0"
-        elif t == "g":
-            b = a.encode()
-            buf += bytes([len(b)]) + b + b"\0"
-        elif t in "ub":
-            buf = pad(buf, 4)
-            buf += struct.pack("<I", int(a))
-        elif t == "a" and sig[i + 1] == "s":
-            buf = pad(buf, 4)
-            lenpos = len(buf)
-            buf += b"\0\0\0\0"
-            start = len(buf)
-            for s in a:
-                buf = marshal("s", [s], buf)
-            buf = buf[:lenpos] + struct.pack("<I", len(buf) - start) + buf[lenpos + 4:]
-            i += 1
-        else:
-            raise ValueError("cannot marshal " + t)
-        i += 1
-    return buf
-
-
-def unmarshal(sig, data, pos=0):
-    out = []
-    i = 0
-    while i < len(sig):
-        t = sig[i]
-        if t in "so":
-            pos += (-pos) % 4
-            n = struct.unpack_from("<I", data, pos)[0]
-            out.append(data[pos + 4:pos + 4 + n].decode())
-            pos += 4 + n + 1
-        elif t == "g":
-            n = data[pos]
-            out.append(data[pos + 1:pos + 1 + n].decode())
-            pos += n + 2
-        elif t in "ubi":
-            pos += (-pos) % 4
-            out.append(struct.unpack_from("<I", data, pos)[0])
-            pos += 4
-        elif t == "y":
-            out.append(data[pos])
-            pos += 1
-        elif t == "a" and sig[i + 1] in "sy":
-            pos += (-pos) % 4
-            n = struct.unpack_from("<I", data, pos)[0]
-            pos += 4
-            end = pos + n
-            items = []
-            while pos < end:
-                v, pos = unmarshal(sig[i + 1], data, pos)
-                items.append(v[0])
-            out.append(items)
-            i += 1
-        elif t == "v":
-            s, pos = unmarshal("g", data, pos)
-            v, pos = unmarshal(s[0], data, pos)
-            out.append(v[0] if len(v) == 1 else v)
-        else:
-            out.append("<%s>" % sig[i:])
-            return out, len(data)
-        i += 1
-    return out, pos
-
-
-FIELD_CODES = {"path": (1, "o"), "interface": (2, "s"), "member": (3, "s"), "error": (4, "s"),
-               "reply_serial": (5, "u"), "destination": (6, "s"), "sender": (7, "s"),
-               "signature": (8, "g")}
-FIELD_NAMES = {v[0]: k for k, v in FIELD_CODES.items()}
-TYPES = {1: "call", 2: "return", 3: "error", 4: "signal"}
-
+# ---- a minimal D-Bus client on a raw socket (wire format in rawbus.py) ----
 
 class Raw:
     def __init__(self, path, hello=True):
@@ -128,8 +38,7 @@ class Raw:
         self.sock.connect(path)
         self.serial = 0
         self.buf = b""
-        uid = str(os.getuid()).encode().hex()
-        self.sock.sendall(b"\0AUTH EXTERNAL " + uid.encode() + b"\r\nBEGIN\r\n")
+        self.sock.sendall(b"\0" + rawbus.auth_external() + b"BEGIN\r\n")
         line = b""
         while not line.endswith(b"\r\n"):
             line += self.sock.recv(1)
@@ -141,21 +50,12 @@ class Raw:
 
     def send(self, mtype, flags=0, sig="", args=(), extra_fields=(), **fields):
         self.serial += 1
-        body = marshal(sig, args)
-        hdr = b""
         items = list(fields.items())
         if sig:
             items.append(("signature", sig))
-        for name, value in items:
-            code, t = FIELD_CODES[name]
-            # the field array starts at offset 16, so alignment within hdr is alignment in the message
-            hdr = pad(hdr, 8) + bytes([code]) + marshal("g", [t])
-            hdr = marshal(t, [value], hdr)
-        for code, t, value in extra_fields:
-            hdr = pad(hdr, 8) + bytes([code]) + marshal("g", [t])
-            hdr = marshal(t, [value], hdr)
-        fixed = b"l" + bytes([mtype, flags, 1]) + struct.pack("<III", len(body), self.serial, len(hdr))
-        msg = pad(fixed + hdr, 8) + body
+        hdr = [(FIELD_CODES[name][0], FIELD_CODES[name][1], value) for name, value in items]
+        msg = message(mtype, hdr + list(extra_fields), serial=self.serial, flags=flags,
+                      body=marshal(sig, args))
         self.sock.sendall(msg)
         return self.serial
 
@@ -192,24 +92,15 @@ class Raw:
             self.buf += chunk
 
     def _parse(self):
-        if len(self.buf) < 16:
-            return None
-        body_len, serial, flen = struct.unpack_from("<III", self.buf, 4)
-        hend = 16 + flen
-        total = hend + ((-hend) % 8) + body_len
-        if len(self.buf) < total:
+        total = message_length(self.buf)
+        if total is None or len(self.buf) < total:
             return None
         data, self.buf = self.buf[:total], self.buf[total:]
-        m = {"type": TYPES[data[1]], "flags": data[2]}
-        pos = 16
-        while pos < hend:
-            pos += (-pos) % 8
-            code = data[pos]
-            (vsig,), pos = unmarshal("g", data, pos + 1)
-            (val,), pos = unmarshal(vsig, data, pos)
+        mtype, _, fields, body = parse(data)
+        m = {"type": TYPES[mtype], "flags": data[2]}
+        for code, val in fields.items():
             m[FIELD_NAMES.get(code, "field%d" % code)] = val
-        bstart = hend + ((-hend) % 8)
-        m["args"] = unmarshal(m.get("signature", ""), data[bstart:], 0)[0] if body_len else []
+        m["args"] = unmarshal(m.get("signature", ""), body, 0)[0] if body else []
         return m
 
     def drain(self, timeout=0.3):
@@ -430,19 +321,7 @@ def stop(p):
         p.kill()
 
 
-CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>session</type>
-  <listen>unix:tmpdir=/tmp</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-    <allow own="*"/>
-  </policy>
-</busconfig>
-"""
+CONFIG = rawbus.busconfig("session", "unix:tmpdir=/tmp")
 
 
 def main():
@@ -474,8 +353,7 @@ def main():
         check(bm.returncode == 0, "busmaster exits 0 on SIGTERM", err)
         left = [f for f in os.listdir(tmp) if f.startswith("dbus-")]
         check(not left, "listening sockets removed on exit", str(left))
-    print("%d passed, %d failed" % (passed, failed))
-    return 1 if failed else 0
+    return check.summary()
 
 
 SERVICE = r'''

@@ -29,6 +29,10 @@ import subprocess
 import sys
 import time
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+import rawbus  # noqa: E402 (from this script's directory)
+from rawbus import call_msg, message, message_length, parse  # noqa: E402
+
 SOCKET = "/run/dbus/system_bus_socket"
 GOOD = "com.example.Good"
 LIMITS = {
@@ -44,13 +48,7 @@ LIMITS = {
     "reply_timeout": 60000,
 }
 
-CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>system</type>
-  <listen>unix:path=%s</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
+CONFIG = rawbus.busconfig("system", "unix:path=" + SOCKET, """  <policy context="default">
     <deny send_destination="*" eavesdrop="true"/>
     <allow user="*"/>
     <deny own="*"/>
@@ -77,88 +75,9 @@ CONFIG = """<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configurat
     <allow send_type="method_call"/>
   </policy>
 %s
-</busconfig>
-""" % (SOCKET, "\n".join('  <limit name="%s">%d</limit>' % kv for kv in LIMITS.items()))
+""" % "\n".join('  <limit name="%s">%d</limit>' % kv for kv in LIMITS.items()))
 
-# ---- a minimal D-Bus client on a raw socket (little endian) ----
-
-
-def pad(buf, n):
-    return buf + b"\0" * ((-len(buf)) % n)
-
-
-def marshal(sig, args, buf=b""):
-    for t, a in zip(sig, args):
-        if t in "so":
-            buf = pad(buf, 4)
-            b = a.encode()
-            buf += struct.pack("<I", len(b)) + b + b"\0"
-        elif t == "g":
-            b = a.encode()
-            buf += bytes([len(b)]) + b + b"\0"
-        elif t == "u":
-            buf = pad(buf, 4)
-            buf += struct.pack("<I", a)
-        elif t == "y":
-            buf += bytes(a)
-        else:
-            raise ValueError(t)
-    return buf
-
-
-def message(mtype, fields, sig="", args=(), serial=1, flags=0, body=None):
-    """fields: list of (code, type char, value); the SIGNATURE field is added for sig."""
-    if body is None:
-        body = marshal(sig, args)
-        if sig:
-            fields = fields + [(8, "g", sig)]
-    buf = b"l" + bytes([mtype, flags, 1]) + struct.pack("<III", len(body), serial, 0)
-    for code, t, v in fields:
-        buf = pad(buf, 8)
-        buf = marshal(t, [v], buf + bytes([code]) + marshal("g", [t]))
-    buf = buf[:12] + struct.pack("<I", len(buf) - 16) + buf[16:]
-    return pad(buf, 8) + body
-
-
-def call_msg(dest, path, iface, member, sig="", args=(), serial=1, flags=0):
-    f = [(1, "o", path), (3, "s", member)]
-    if iface:
-        f.insert(1, (2, "s", iface))
-    if dest:
-        f.append((6, "s", dest))
-    return message(1, f, sig, args, serial, flags)
-
-
-def parse(data):
-    """Returns (type, serial, fields dict, body bytes) of one whole message."""
-    mtype = data[1]
-    blen, serial, flen = struct.unpack_from("<III", data, 4)
-    fields = {}
-    pos = 16
-    end = 16 + flen
-    while pos < end:
-        pos += (-pos) % 8
-        code = data[pos]
-        slen = data[pos + 1]
-        t = data[pos + 2:pos + 2 + slen].decode()
-        pos += 3 + slen
-        if t in "so":
-            pos += (-pos) % 4
-            n = struct.unpack_from("<I", data, pos)[0]
-            fields[code] = data[pos + 4:pos + 4 + n].decode()
-            pos += 5 + n
-        elif t == "g":
-            n = data[pos]
-            fields[code] = data[pos + 1:pos + 1 + n].decode()
-            pos += 2 + n
-        elif t == "u":
-            pos += (-pos) % 4
-            fields[code] = struct.unpack_from("<I", data, pos)[0]
-            pos += 4
-        else:
-            raise ValueError("field type " + t)
-    bstart = end + (-end) % 8
-    return mtype, serial, fields, data[bstart:bstart + blen]
+# ---- a minimal D-Bus client on a raw socket (wire format in rawbus.py) ----
 
 
 class Conn:
@@ -170,7 +89,7 @@ class Conn:
         self.serial = 0
         self.unique = None
         if auth:
-            self.sock.sendall(b"\0AUTH EXTERNAL " + str(os.getuid()).encode().hex().encode() + b"\r\n")
+            self.sock.sendall(b"\0" + rawbus.auth_external())
             line = self.line()
             if not line.startswith(b"OK "):
                 raise RuntimeError("auth: %r" % line)
@@ -195,12 +114,10 @@ class Conn:
 
     def recv_message(self):
         while True:
-            if len(self.buf) >= 16:
-                blen, _, flen = struct.unpack_from("<III", self.buf, 4)
-                total = 16 + flen + (-(16 + flen)) % 8 + blen
-                if len(self.buf) >= total:
-                    m, self.buf = self.buf[:total], self.buf[total:]
-                    return parse(m)
+            total = message_length(self.buf)
+            if total is not None and len(self.buf) >= total:
+                m, self.buf = self.buf[:total], self.buf[total:]
+                return parse(m)
             d = self.sock.recv(65536)
             if not d:
                 raise EOFError
@@ -453,18 +370,7 @@ def good(path, outfile):
 
 # ---- the orchestrator ----
 
-passed = failed = 0
-
-
-def check(ok, what, detail=""):
-    global passed, failed
-    if ok:
-        passed += 1
-        print("ok   " + what)
-    else:
-        failed += 1
-        print("FAIL " + what + (":\n" + detail if detail else ""))
-    sys.stdout.flush()
+check = rawbus.Checks()
 
 
 def rss_kb(pid):
@@ -612,8 +518,7 @@ def run(daemons):
                   "\n".join(["- " + x for x in theirs if x not in mine] + ["+ " + x for x in mine if x not in theirs]))
         if any(s in logtext for s in ("AddressSanitizer", "LeakSanitizer", "runtime error:")):
             check(False, name + ": sanitizer report", logtext[-3000:])
-    print("%d passed, %d failed" % (passed, failed))
-    if failed:
+    if check.summary():
         print("logs kept in " + work)
         return 1
     import shutil
