@@ -31,6 +31,7 @@
 #include "fd-util.h"
 #include "log.h"
 #include "parse-util.h"
+#include "socket-util.h"
 #include "string-util.h"
 #include "strv.h"
 
@@ -427,23 +428,10 @@ static int print_startup(const Options *o, const char *guid) {
 }
 
 static void notify_ready(void) {
-        const char *e = getenv("NOTIFY_SOCKET");
-        struct sockaddr_un sa = { .sun_family = AF_UNIX };
-        size_t len;
-        int fd;
+        int r = notify_send("READY=1");
 
-        if (!e || (e[0] != '/' && e[0] != '@') || (len = strlen(e)) >= sizeof sa.sun_path)
-                return;
-        memcpy(sa.sun_path, e, len);
-        if (e[0] == '@')
-                sa.sun_path[0] = 0;
-        fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-        if (fd < 0)
-                return;
-        if (sendto(fd, "READY=1", 7, MSG_NOSIGNAL, (struct sockaddr *) &sa,
-                   (socklen_t) (offsetof(struct sockaddr_un, sun_path) + len)) < 0)
-                log_warning_errno(errno, "Failed to notify readiness: %m");
-        safe_close(fd);
+        if (r < 0)
+                log_warning_errno(r, "Failed to notify readiness: %m");
 }
 
 /* --fork: the child runs the bus; the parent waits until the child printed what it had to

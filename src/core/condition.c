@@ -29,6 +29,7 @@
 #include "manager.h"
 #include "parse-util.h"
 #include "path-util.h"
+#include "proc-cmdline.h"
 #include "string-util.h"
 #include "strv.h"
 #include "unit-printf.h"
@@ -233,27 +234,8 @@ static int cmp_u64(uint64_t a, uint64_t b) {
 /* ---------------------------------------------------------------- the tests */
 
 static int test_kernel_command_line(Condition *c, char *const *env) {
-        _cleanup_free_ char *line = NULL;
-        bool equal = strchr(c->parameter, '=');
-        int r;
-
         (void) env;
-        r = read_full_file("/proc/cmdline", READ_MAX, &line, NULL);
-        if (r < 0)
-                return r;
-        for (const char *p = line;;) {
-                _cleanup_free_ char *word = NULL;
-                const char *f;
-
-                r = extract_first_word(&p, &word, NULL, EXTRACT_UNQUOTE | EXTRACT_RELAX);
-                if (r < 0)
-                        return r;
-                if (r == 0)
-                        return false;
-                if (equal ? streq(word, c->parameter)
-                          : ((f = startswith(word, c->parameter)) && IN_SET(*f, 0, '=')))
-                        return true;
-        }
+        return proc_cmdline_has_word(c->parameter);
 }
 
 static bool credential_name_valid(const char *s) {

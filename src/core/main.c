@@ -33,6 +33,7 @@
 #include "manager-store.h"
 #include "manager-sysbus.h"
 #include "manager.h"
+#include "proc-cmdline.h"
 #include "reexec.h"
 #include "string-util.h"
 #include "strv.h"
@@ -320,7 +321,7 @@ static int run(int argc, char *argv[]) {
         log_parse_environment();
         /* The kernel command line is ours only on the host; in a container our argv is
          * PID 1's. */
-        if (!getenv("container") && read_full_file("/proc/cmdline", 64 * 1024, &cmdline, NULL) >= 0) {
+        if (!getenv("container") && proc_cmdline(&cmdline) >= 0) {
                 r = main_args_parse_kernel_cmdline(&args, cmdline);
                 if (r < 0)
                         return log_error_errno(r, "Failed to parse the kernel command line: %m");

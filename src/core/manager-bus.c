@@ -32,7 +32,9 @@
 #include "manager-store.h"
 #include "manager-sysbus.h"
 #include "manager.h"
+#include "mkdir.h"
 #include "path-util.h"
+#include "socket-util.h"
 #include "string-util.h"
 
 /* A limit on what local clients can make us keep (systemd has 4096 too). */
@@ -161,44 +163,26 @@ static int on_accept(EventSource *s, int fd, uint32_t revents, void *userdata) {
 }
 
 static int listen_private(ManagerBus *mb, const char *path) {
-        struct sockaddr_un sa = { .sun_family = AF_UNIX };
+        struct sockaddr_un sa;
         _cleanup_close_ int fd = -EBADF;
         mode_t old;
-        int r;
+        int salen, r;
 
-        if (strlen(path) >= sizeof sa.sun_path)
-                return -ENAMETOOLONG;
-        strcpy(sa.sun_path, path);
+        salen = sockaddr_un_set_path(&sa, path);
+        if (salen < 0)
+                return salen;
         fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
         if (fd < 0)
                 return -errno;
         (void) unlink(path);
         old = umask(0077);
-        r = bind(fd, (struct sockaddr *) &sa, sizeof sa) < 0 ? -errno : 0;
+        r = bind(fd, (struct sockaddr *) &sa, (socklen_t) salen) < 0 ? -errno : 0;
         umask(old);
         if (r < 0)
                 return r;
         if (listen(fd, SOMAXCONN) < 0)
                 return -errno;
         mb->listen_fd = TAKE_FD(fd);
-        return 0;
-}
-
-static int mkdir_p(const char *path, mode_t mode) {
-        _cleanup_free_ char *p = strdup(path);
-
-        if (!p)
-                return -ENOMEM;
-        for (char *s = p + 1; *s; s++) {
-                if (*s != '/')
-                        continue;
-                *s = 0;
-                if (mkdir(p, mode) < 0 && errno != EEXIST)
-                        return -errno;
-                *s = '/';
-        }
-        if (mkdir(p, mode) < 0 && errno != EEXIST)
-                return -errno;
         return 0;
 }
 

@@ -22,7 +22,9 @@
 #include "fault-inject.h"
 #include "manager-store.h"
 #include "manager.h"
+#include "mkdir.h"
 #include "path-util.h"
+#include "socket-util.h"
 #include "string-util.h"
 #include "strv.h"
 #include "unit-load.h"
@@ -498,35 +500,18 @@ static int on_notify(EventSource *s, int fd, uint32_t revents, void *userdata) {
         return 0;
 }
 
-static int mkdir_p(const char *path, mode_t mode) {
-        _cleanup_free_ char *p = strdup(path);
-
-        if (!p)
-                return -ENOMEM;
-        for (char *s = p + 1; *s; s++) {
-                if (*s != '/')
-                        continue;
-                *s = 0;
-                if (mkdir(p, mode) < 0 && errno != EEXIST)
-                        return -errno;
-                *s = '/';
-        }
-        if (mkdir(p, mode) < 0 && errno != EEXIST)
-                return -errno;
-        return 0;
-}
-
 static int setup_notify(Manager *m) {
         _cleanup_free_ char *dir = path_join(m->runtime_dir, "systemd");
         _cleanup_free_ char *path = path_join(m->runtime_dir, "systemd/notify");
         _cleanup_close_ int fd = -1;
-        struct sockaddr_un sa = { .sun_family = AF_UNIX };
-        int one = 1, size = 8 * 1024 * 1024, r;
+        struct sockaddr_un sa;
+        int one = 1, size = 8 * 1024 * 1024, salen, r;
 
         if (!dir || !path)
                 return log_oom();
-        if (strlen(path) >= sizeof sa.sun_path)
-                return log_error_errno(ENAMETOOLONG, "Notify socket path %s is too long.", path);
+        salen = sockaddr_un_set_path(&sa, path);
+        if (salen < 0)
+                return log_error_errno(salen, "Notify socket path %s is not usable: %m", path);
         r = mkdir_p(dir, 0755);
         if (r < 0)
                 return log_error_errno(r, "Failed to create %s: %m", dir);
@@ -538,8 +523,7 @@ static int setup_notify(Manager *m) {
                 if (fd < 0)
                         return log_error_errno(errno, "Failed to allocate notification socket: %m");
                 (void) unlink(path);
-                memcpy(sa.sun_path, path, strlen(path) + 1);
-                if (bind(fd, (struct sockaddr *) &sa, sizeof sa) < 0)
+                if (bind(fd, (struct sockaddr *) &sa, (socklen_t) salen) < 0)
                         return log_error_errno(errno, "Failed to bind notify socket %s: %m", path);
                 if (setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof one) < 0)
                         return log_error_errno(errno, "Failed to enable SO_PASSCRED on the notify socket: %m");

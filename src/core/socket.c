@@ -30,6 +30,7 @@
 #include "init-protocol.h"
 #include "manager-store.h"
 #include "manager.h"
+#include "mkdir.h"
 #include "parse-util.h"
 #include "path-util.h"
 #include "signal-util.h"
@@ -241,19 +242,6 @@ static void socket_apply_options(Socket *s, SocketPort *p, int fd) {
                 log_unit_warning_errno(UNIT(s), errno, "TCP_CONGESTION failed: %m");
 }
 
-/* Creates the parent directories of path with mode (as mkdir -p, existing ones untouched). */
-static void mkdir_parents(const char *path, mode_t mode) {
-        _cleanup_free_ char *p = strdup(path);
-
-        if (!p)
-                return;
-        for (char *e = p + 1; (e = strchr(e, '/')); e++) {
-                *e = 0;
-                (void) mkdir(p, mode);
-                *e = '/';
-        }
-}
-
 static int socket_open_inet_or_unix(Socket *s, SocketPort *p) {
         _cleanup_close_ int fd = -1;
         int family = p->addr.sa.sa_family, protocol = p->protocol;
@@ -296,7 +284,7 @@ static int socket_open_inet_or_unix(Socket *s, SocketPort *p) {
                 mode_t old;
                 int r = 0;
 
-                mkdir_parents(p->path, s->directory_mode);
+                (void) mkdir_parents(p->path, s->directory_mode);
                 old = umask(~s->socket_mode & 0777);
                 if (bind(fd, &p->addr.sa, p->addr_len) < 0) {
                         r = -errno;
@@ -320,7 +308,7 @@ static int fifo_create(Socket *s, const char *path) {
         mode_t old;
         int r;
 
-        mkdir_parents(path, s->directory_mode);
+        (void) mkdir_parents(path, s->directory_mode);
         /* The FIFO's mode is SocketMode= under the manager's umask (as systemd). */
         old = umask(~s->socket_mode & 0777);
         (void) umask((~s->socket_mode & 0777) | old);
@@ -373,7 +361,7 @@ static void socket_symlink(Socket *s) {
                 _cleanup_free_ char *old = NULL;
                 int r = 0;
 
-                mkdir_parents(*i, s->directory_mode);
+                (void) mkdir_parents(*i, s->directory_mode);
                 if (symlink(target, *i) < 0) {
                         r = -errno;
                         if (r == -EEXIST && readlink_malloc(*i, &old) >= 0 && streq(old, target))

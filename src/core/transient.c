@@ -21,6 +21,7 @@
 #include "log.h"
 #include "macro.h"
 #include "manager.h"
+#include "mkdir.h"
 #include "path-util.h"
 #include "string-util.h"
 #include "strv.h"
@@ -640,31 +641,13 @@ int transient_properties_parse(TransientProperties *t, UnitType type, BusMessage
 
 /* ---- creating the unit ---- */
 
-static int mkdir_parents_and_self(const char *path, mode_t mode) {
-        _cleanup_free_ char *p = strdup(path);
-
-        if (!p)
-                return -ENOMEM;
-        for (char *s = p + 1; *s; s++) {
-                if (*s != '/')
-                        continue;
-                *s = 0;
-                if (mkdir(p, mode) < 0 && errno != EEXIST)
-                        return -errno;
-                *s = '/';
-        }
-        if (mkdir(p, mode) < 0 && errno != EEXIST)
-                return -errno;
-        return 0;
-}
-
 static int write_file(const char *dir, const char *name, const char *text, char **ret_path) {
         _cleanup_free_ char *path = NULL;
         _cleanup_fclose_ FILE *f = NULL;
         mode_t old;
         int r;
 
-        r = mkdir_parents_and_self(dir, 0755);
+        r = mkdir_p(dir, 0755);
         if (r < 0)
                 return r;
         path = path_join(dir, name);

@@ -15,6 +15,7 @@
 #include "device-internal.h"
 #include "escape.h"
 #include "fd-util.h"
+#include "mkdir.h"
 #include "parse-util.h"
 #include "path-util.h"
 #include "string-util.h"
@@ -55,21 +56,6 @@ int device_db_get_path(Device *d, char **ret) {
                 return r;
         *ret = path_join(device_db_get_run_dir(), "data", id);
         return *ret ? 0 : -ENOMEM;
-}
-
-/* Creates every missing directory above path (mode 0755). */
-static int mkdir_parents(const char *path) {
-        _cleanup_free_ char *p = strdup(path);
-
-        if (!p)
-                return -ENOMEM;
-        for (char *s = strchr(p + 1, '/'); s; s = strchr(s + 1, '/')) {
-                *s = 0;
-                if (mkdir(p, 0755) < 0 && errno != EEXIST)
-                        return -errno;
-                *s = '/';
-        }
-        return 0;
 }
 
 /* ---- reading ------------------------------------------------------------------------- */
@@ -304,7 +290,7 @@ int device_db_write(Device *d) {
         }
         r = device_db_format(d, &text);
         if (r >= 0)
-                r = mkdir_parents(path);
+                r = mkdir_parents(path, 0755);
         if (r >= 0)
                 r = db_write_atomic(path, text, d->db_persist ? 01644 : 0644);
         if (r < 0)
@@ -343,7 +329,7 @@ static int db_tag(Device *d, const char *tag, bool add) {
                 return -ENOMEM;
         if (!add)
                 return unlink(path) < 0 && errno != ENOENT ? -errno : 0;
-        r = mkdir_parents(path);
+        r = mkdir_parents(path, 0755);
         if (r < 0)
                 return r;
         fd = open(path, O_RDONLY | O_CREAT | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW, 0444);

@@ -74,28 +74,6 @@ static int listen_fds(int *ret_ctrl, int *ret_uevent) {
         return 0;
 }
 
-static bool in_initrd(void) {
-        return access("/etc/initrd-release", F_OK) >= 0;
-}
-
-static void parse_kernel_cmdline(UdevConfig *c) {
-        _cleanup_free_ char *line = NULL;
-        const char *e = getenv("SYSTEMD_PROC_CMDLINE");
-        int r;
-
-        if (!e) {
-                r = read_full_file("/proc/cmdline", 1024 * 1024, &line, NULL);
-                if (r < 0) {
-                        log_debug_errno(r, "Failed to read /proc/cmdline, ignoring: %m");
-                        return;
-                }
-                e = line;
-        }
-        r = udev_config_parse_cmdline(c, e, in_initrd());
-        if (r < 0)
-                log_warning_errno(r, "Failed to parse kernel command line, ignoring: %m");
-}
-
 static int run(int argc, char *argv[]) {
         _cleanup_(udev_manager_freep) UdevManager *m = NULL;
         UdevManagerConfig mc;
@@ -114,7 +92,9 @@ static int run(int argc, char *argv[]) {
         if (r <= 0)
                 return r;
         c.log_level = -1;
-        parse_kernel_cmdline(&c);
+        r = udev_config_parse_cmdline(&c, NULL);
+        if (r < 0)
+                log_warning_errno(r, "Failed to parse kernel command line, ignoring: %m");
         if (c.log_level >= 0)
                 log_set_max_level(c.log_level);
         if (c.debug) {

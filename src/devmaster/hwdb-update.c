@@ -29,6 +29,7 @@
 #include "hwdb.h"
 #include "log.h"
 #include "macro.h"
+#include "mkdir.h"
 #include "path-util.h"
 #include "string-util.h"
 #include "strv.h"
@@ -686,20 +687,6 @@ fail:
         return r;
 }
 
-static int mkdir_parents(const char *path) {
-        _cleanup_free_ char *p = strdup(path);
-
-        if (!p)
-                return -ENOMEM;
-        for (char *s = strchr(p + 1, '/'); s; s = strchr(s + 1, '/')) {
-                *s = '\0';
-                if (mkdir(p, 0755) < 0 && errno != EEXIST)
-                        return -errno;
-                *s = '/';
-        }
-        return 0;
-}
-
 int hwdb_update(const char *root, const char *bin_dir, const char *output, bool strict) {
         _cleanup_strv_free_ char **files = NULL;
         _cleanup_free_ char *bin = NULL;
@@ -745,7 +732,7 @@ int hwdb_update(const char *root, const char *bin_dir, const char *output, bool 
                         r = k;
         }
         strnode_free(TAKE_PTR(t.strings.root));
-        (void) mkdir_parents(bin);
+        (void) mkdir_parents(bin, 0755);
         k = trie_store(&t, bin);
         if (k < 0)
                 r = log_error_errno(k, "Failed to write database %s: %m", bin);

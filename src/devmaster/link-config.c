@@ -27,6 +27,7 @@
 #include "log.h"
 #include "parse-util.h"
 #include "path-util.h"
+#include "proc-cmdline.h"
 #include "string-util.h"
 #include "strv.h"
 #include "udev-builtin-net_id.h"
@@ -284,24 +285,6 @@ static bool config_match_is_empty(const LinkConfig *c) {
 
 /* --- conditions ------------------------------------------------------------------------ */
 
-static bool cmdline_has(const char *arg) {
-        _cleanup_free_ char *line = NULL;
-        const char *p;
-        bool eq = strchr(arg, '=');
-
-        if (read_full_file("/proc/cmdline", 64 * 1024, &line, NULL) < 0)
-                return false;
-        p = line;
-        for (;;) {
-                _cleanup_free_ char *w = NULL;
-
-                if (extract_first_word(&p, &w, NULL, EXTRACT_UNQUOTE | EXTRACT_RELAX) <= 0)
-                        return false;
-                if (eq ? streq(w, arg) : (streq(w, arg) || (startswith(w, arg) && w[strlen(arg)] == '=')))
-                        return true;
-        }
-}
-
 static bool condition_met(const char *cond) {
         const char *v = strchr(cond, '=') + 1;
         bool negate;
@@ -315,7 +298,7 @@ static bool condition_met(const char *cond) {
                 return (fnmatch(v, host, FNM_CASEFOLD) == 0) != negate;
         }
         if (startswith(cond, "KernelCommandLine="))
-                return cmdline_has(v) != negate;
+                return (proc_cmdline_has_word(v) > 0) != negate;
         log_debug("Condition %s is not evaluated, assuming it is met.", cond);
         return true;
 }
@@ -751,27 +734,9 @@ const char *link_config_filename(const LinkConfig *config) {
 
 /* net.ifnames=0 on the kernel command line turns NamePolicy= off. */
 static bool name_policy_enabled(void) {
-        _cleanup_free_ char *line = NULL;
-        const char *p;
-        int b = 1;
+        bool b;
 
-        if (read_full_file("/proc/cmdline", 64 * 1024, &line, NULL) < 0)
-                return true;
-        p = line;
-        for (;;) {
-                _cleanup_free_ char *w = NULL;
-                const char *v;
-
-                if (extract_first_word(&p, &w, NULL, EXTRACT_UNQUOTE | EXTRACT_RELAX) <= 0)
-                        break;
-                if ((v = startswith(w, "net.ifnames="))) {
-                        int k = parse_boolean(v);
-                        if (k >= 0)
-                                b = k;
-                } else if (streq(w, "net.ifnames"))
-                        b = 1;
-        }
-        return b;
+        return proc_cmdline_get_bool("net.ifnames", &b) <= 0 || b;
 }
 
 const char *link_config_new_name(const LinkConfig *c, const LinkInfo *info) {

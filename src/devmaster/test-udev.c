@@ -25,6 +25,7 @@
 #include "device.h"
 #include "log.h"
 #include "macro.h"
+#include "mkdir.h"
 #include "string-util.h"
 #include "udev-event.h"
 #include "udev-rules-exec.h"
@@ -56,33 +57,6 @@ static int fake_filesystems(void) {
                         log_notice_errno(r, "%s: %m", fs[i].error);
                 }
         return 0;
-}
-
-static int mkdir_parents_of(const char *path) {
-        _cleanup_free_ char *p = strdup(path);
-
-        if (!p)
-                return -ENOMEM;
-        for (char *s = p + 1; (s = strchr(s, '/')); s++) {
-                *s = '\0';
-                if (mkdir(p, 0755) < 0 && errno != EEXIST)
-                        return -errno;
-                *s = '/';
-        }
-        return 0;
-}
-
-static void rmdir_parents_of(const char *path, const char *stop) {
-        _cleanup_free_ char *p = strdup(path);
-        char *slash;
-
-        if (!p)
-                return;
-        while ((slash = strrchr(p, '/')) && slash != p) {
-                *slash = '\0';
-                if (streq(p, stop) || rmdir(p) < 0)
-                        return;
-        }
 }
 
 static int run(int argc, char *argv[]) {
@@ -155,14 +129,14 @@ static int run(int argc, char *argv[]) {
                 if (a != DEVICE_ACTION_REMOVE) {
                         dev_t devnum = makedev(0, 0);
 
-                        (void) mkdir_parents_of(devname);
+                        (void) mkdir_parents(devname, 0755);
                         (void) device_get_devnum(dev, &devnum);
                         if (mknod(devname, mode, devnum) < 0)
                                 return log_error_errno(-errno, "mknod() failed for '%s': %m", devname);
                 } else {
                         if (unlink(devname) < 0)
                                 return log_error_errno(-errno, "unlink('%s') failed: %m", devname);
-                        rmdir_parents_of(devname, "/dev");
+                        rmdir_parents(devname, "/dev");
                 }
         }
 

@@ -26,6 +26,7 @@
 #include "log.h"
 #include "parse-util.h"
 #include "path-util.h"
+#include "proc-cmdline.h"
 #include "string-util.h"
 #include "strv.h"
 #include "udev-builtin-net_id.h"
@@ -51,37 +52,6 @@ const NetNamingScheme *net_naming_scheme_from_name(const char *name) {
         return NULL;
 }
 
-/* The value of key= on the kernel command line ($SYSTEMD_PROC_CMDLINE overrides /proc/cmdline);
- * '-' and '_' in the key are the same. NULL when absent. */
-static char *proc_cmdline_value(const char *key) {
-        _cleanup_free_ char *line = NULL;
-        const char *e = getenv("SYSTEMD_PROC_CMDLINE"), *p;
-        char *found = NULL;
-
-        if (e)
-                line = strdup(e);
-        else if (read_full_file("/proc/cmdline", 64 * 1024, &line, NULL) < 0)
-                return NULL;
-        if (!line)
-                return NULL;
-        p = line;
-        for (;;) {
-                _cleanup_free_ char *w = NULL;
-                size_t k = 0;
-
-                if (extract_first_word(&p, &w, NULL, EXTRACT_UNQUOTE | EXTRACT_RELAX) <= 0)
-                        break;
-                for (; key[k] && w[k]; k++)
-                        if (!(key[k] == w[k] || (strchr("-_", key[k]) && strchr("-_", w[k]))))
-                                break;
-                if (!key[k] && w[k] == '=') {
-                        free(found);
-                        found = strdup(w + k + 1);
-                }
-        }
-        return found;
-}
-
 const NetNamingScheme *net_naming_scheme(void) {
         static const NetNamingScheme *cache = NULL;
         _cleanup_free_ char *cmdline = NULL;
@@ -89,7 +59,7 @@ const NetNamingScheme *net_naming_scheme(void) {
 
         if (cache)
                 return cache;
-        cmdline = proc_cmdline_value("net.naming-scheme");
+        (void) proc_cmdline_get_key("net.naming-scheme", 0, &cmdline);
         e = getenv("NET_NAMING_SCHEME");
         if (e)
                 k = *e == ':' ? (cmdline ?: e + 1) : e; /* ':' lets the command line win */

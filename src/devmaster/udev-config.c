@@ -15,6 +15,7 @@
 #include "fd-util.h"
 #include "log.h"
 #include "parse-util.h"
+#include "proc-cmdline.h"
 #include "signal-util.h"
 #include "string-util.h"
 #include "strv.h"
@@ -112,18 +113,11 @@ int udev_config_parse_file(UdevConfig *c, const char *path) {
         return 0;
 }
 
-/* Kernel command line keys compare '-' and '_' as equal. */
-static bool cmdline_key_eq(const char *a, const char *b) {
-        for (; *a && *b; a++, b++)
-                if ((*a == '-' ? '_' : *a) != (*b == '-' ? '_' : *b))
-                        return false;
-        return *a == *b;
-}
-
-static void cmdline_item(UdevConfig *c, const char *key, const char *value) {
+static int cmdline_item(const char *key, const char *value, void *data) {
+        UdevConfig *c = data;
         int r = 0;
 
-        if (cmdline_key_eq(key, "udev.blockdev_read_only")) {
+        if (proc_cmdline_key_streq(key, "udev.blockdev_read_only")) {
                 if (!value)
                         c->blockdev_read_only = true;
                 else {
@@ -135,28 +129,28 @@ static void cmdline_item(UdevConfig *c, const char *key, const char *value) {
                 }
                 if (c->blockdev_read_only)
                         log_notice("All physical block devices will be marked read-only.");
-                return;
+                return 0;
         }
-        if (!cmdline_key_eq(key, "udev.log_level") && !cmdline_key_eq(key, "udev.log_priority") &&
-            !cmdline_key_eq(key, "udev.event_timeout") && !cmdline_key_eq(key, "udev.children_max") &&
-            !cmdline_key_eq(key, "udev.exec_delay") && !cmdline_key_eq(key, "udev.timeout_signal")) {
+        if (!proc_cmdline_key_streq(key, "udev.log_level") && !proc_cmdline_key_streq(key, "udev.log_priority") &&
+            !proc_cmdline_key_streq(key, "udev.event_timeout") && !proc_cmdline_key_streq(key, "udev.children_max") &&
+            !proc_cmdline_key_streq(key, "udev.exec_delay") && !proc_cmdline_key_streq(key, "udev.timeout_signal")) {
                 if (startswith(key, "udev."))
                         log_warning("Unknown udev kernel command line option \"%s\", ignoring.", key);
-                return;
+                return 0;
         }
         if (!value) {
                 log_warning("Missing argument for %s= kernel command line switch, ignoring.", key);
-                return;
+                return 0;
         }
-        if (cmdline_key_eq(key, "udev.log_level") || cmdline_key_eq(key, "udev.log_priority")) {
+        if (proc_cmdline_key_streq(key, "udev.log_level") || proc_cmdline_key_streq(key, "udev.log_priority")) {
                 r = log_level_from_string(value);
                 if (r >= 0)
                         c->log_level = r;
-        } else if (cmdline_key_eq(key, "udev.event_timeout"))
+        } else if (proc_cmdline_key_streq(key, "udev.event_timeout"))
                 r = parse_sec(value, &c->event_timeout_usec);
-        else if (cmdline_key_eq(key, "udev.children_max"))
+        else if (proc_cmdline_key_streq(key, "udev.children_max"))
                 r = safe_atou(value, &c->children_max);
-        else if (cmdline_key_eq(key, "udev.exec_delay"))
+        else if (proc_cmdline_key_streq(key, "udev.exec_delay"))
                 r = parse_sec(value, &c->exec_delay_usec);
         else {
                 r = signal_from_string(value);
@@ -165,33 +159,13 @@ static void cmdline_item(UdevConfig *c, const char *key, const char *value) {
         }
         if (r < 0)
                 log_warning_errno(r, "Failed to parse \"%s=%s\", ignoring: %m", key, value);
+        return 0;
 }
 
-int udev_config_parse_cmdline(UdevConfig *c, const char *cmdline, bool in_initrd) {
-        const char *p = cmdline;
-
-        for (;;) {
-                _cleanup_free_ char *word = NULL;
-                const char *key;
-                char *eq;
-                int r;
-
-                r = extract_first_word(&p, &word, NULL, EXTRACT_UNQUOTE | EXTRACT_RELAX);
-                if (r == -ENOMEM)
-                        return r;
-                if (r <= 0)
-                        return 0;
-                key = word;
-                if (startswith(key, "rd.")) {
-                        if (!in_initrd)
-                                continue;
-                        key += 3;
-                }
-                eq = strchr(key, '=');
-                if (eq)
-                        *eq = '\0';
-                cmdline_item(c, key, eq ? eq + 1 : NULL);
-        }
+int udev_config_parse_cmdline(UdevConfig *c, const char *cmdline) {
+        if (!cmdline)
+                return proc_cmdline_parse(cmdline_item, c, PROC_CMDLINE_STRIP_RD_PREFIX);
+        return proc_cmdline_parse_given(cmdline, cmdline_item, c, PROC_CMDLINE_STRIP_RD_PREFIX);
 }
 
 static void help(const char *name) {

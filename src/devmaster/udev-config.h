@@ -38,9 +38,10 @@ typedef struct UdevConfig {
 void udev_config_init(UdevConfig *c);
 /* Reads udev.conf at path; a missing file is 0. Bad values are logged and skipped. */
 int udev_config_parse_file(UdevConfig *c, const char *path);
-/* The udev.* options of a kernel command line (rd.udev.* only when in_initrd). Unknown udev.*
- * keys and bad values are logged and skipped. Returns 0 or -ENOMEM. */
-int udev_config_parse_cmdline(UdevConfig *c, const char *cmdline, bool in_initrd);
+/* The udev.* options of cmdline, or of the kernel command line if NULL (proc-cmdline.h: rd.udev.*
+ * only in the initrd). Unknown udev.* keys and bad values are logged and skipped. Returns 0 or
+ * -errno (-ENOMEM, or the kernel command line could not be read). */
+int udev_config_parse_cmdline(UdevConfig *c, const char *cmdline);
 /* The daemon's command line: 1 to go on, 0 when --help/--version was answered, -EINVAL for an
  * unknown option. Unparsable values are warned about and ignored, as udevd does. */
 int udev_config_parse_argv(UdevConfig *c, int argc, char *argv[]);

@@ -18,6 +18,7 @@
 
 #include "fd-util.h"
 #include "log.h"
+#include "socket-util.h"
 #include "string-util.h"
 #include "time-base.h"
 #include "udev-ctrl.h"
@@ -255,13 +256,12 @@ static int on_accept(EventSource *s, int fd, uint32_t revents, void *userdata) {
 }
 
 static int ctrl_listen(const char *path) {
-        struct sockaddr_un sa = { .sun_family = AF_UNIX };
+        struct sockaddr_un sa;
         _cleanup_close_ int fd = -EBADF;
-        size_t n = strlen(path);
+        int salen = sockaddr_un_set_path(&sa, path);
 
-        if (n == 0 || n >= sizeof sa.sun_path)
-                return -EINVAL;
-        memcpy(sa.sun_path, path, n);
+        if (salen < 0)
+                return salen;
         fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
         if (fd < 0)
                 return -errno;
@@ -269,11 +269,11 @@ static int ctrl_listen(const char *path) {
          * credentials */
         if (setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &(int) { 1 }, sizeof(int)) < 0)
                 return -errno;
-        if (bind(fd, (struct sockaddr *) &sa, offsetof(struct sockaddr_un, sun_path) + n + 1) < 0) {
+        if (bind(fd, (struct sockaddr *) &sa, (socklen_t) salen) < 0) {
                 if (errno != EADDRINUSE)
                         return -errno;
                 (void) unlink(path);
-                if (bind(fd, (struct sockaddr *) &sa, offsetof(struct sockaddr_un, sun_path) + n + 1) < 0)
+                if (bind(fd, (struct sockaddr *) &sa, (socklen_t) salen) < 0)
                         return -errno;
         }
         if (listen(fd, SOMAXCONN) < 0)
@@ -357,19 +357,18 @@ static int ctrl_send_one(int fd, const UdevCtrlMessage *m) {
 }
 
 int udev_ctrl_send_messages(const char *path, const UdevCtrlMessage *m, size_t n, usec_t timeout) {
-        struct sockaddr_un sa = { .sun_family = AF_UNIX };
+        struct sockaddr_un sa;
         _cleanup_close_ int fd = -EBADF;
-        size_t len = strlen(path);
+        int salen = sockaddr_un_set_path(&sa, path);
         usec_t deadline = timeout == USEC_INFINITY ? USEC_INFINITY : now(CLOCK_MONOTONIC) + timeout;
         int r;
 
-        if (len == 0 || len >= sizeof sa.sun_path)
-                return -EINVAL;
-        memcpy(sa.sun_path, path, len);
+        if (salen < 0)
+                return salen;
         fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
         if (fd < 0)
                 return -errno;
-        if (connect(fd, (struct sockaddr *) &sa, offsetof(struct sockaddr_un, sun_path) + len + 1) < 0)
+        if (connect(fd, (struct sockaddr *) &sa, (socklen_t) salen) < 0)
                 return -errno;
         for (size_t i = 0; i < n; i++) {
                 r = ctrl_send_one(fd, &m[i]);

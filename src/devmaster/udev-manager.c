@@ -33,6 +33,7 @@
 #include "log.h"
 #include "path-util.h"
 #include "signal-util.h"
+#include "socket-util.h"
 #include "string-util.h"
 #include "udev-builtin.h"
 #include "udev-ctrl.h"
@@ -112,25 +113,10 @@ unsigned udev_manager_default_children_max(void) {
 /* ---- sd_notify ---------------------------------------------------------------------------- */
 
 static void notify(const char *state) {
-        const char *e = getenv("NOTIFY_SOCKET");
-        struct sockaddr_un sa = { .sun_family = AF_UNIX };
-        _cleanup_close_ int fd = -EBADF;
-        size_t len;
+        int r = notify_send(state);
 
-        if (!e || !IN_SET(e[0], '/', '@'))
-                return;
-        len = strlen(e);
-        if (len >= sizeof sa.sun_path)
-                return;
-        memcpy(sa.sun_path, e, len);
-        if (sa.sun_path[0] == '@')
-                sa.sun_path[0] = '\0';
-        fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-        if (fd < 0)
-                return;
-        if (sendto(fd, state, strlen(state), MSG_NOSIGNAL, (struct sockaddr *) &sa,
-                   offsetof(struct sockaddr_un, sun_path) + len) < 0)
-                log_debug_errno(-errno, "Failed to send notification, ignoring: %m");
+        if (r < 0)
+                log_debug_errno(r, "Failed to send notification, ignoring: %m");
 }
 
 static void notify_ready(UdevManager *m) {

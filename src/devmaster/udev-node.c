@@ -22,6 +22,7 @@
 #include "device-db.h"
 #include "fd-util.h"
 #include "log.h"
+#include "mkdir.h"
 #include "parse-util.h"
 #include "path-util.h"
 #include "siphash24.h"
@@ -31,37 +32,6 @@
 
 static const uint8_t node_hash_key[16] = { 0xb9, 0x6a, 0xf1, 0xce, 0x40, 0x31, 0x44, 0x1a,
                                            0x9e, 0x19, 0xec, 0x8b, 0xae, 0xf3, 0xe3, 0x2f };
-
-/* Creates the parent directories of path (mode 0755). */
-static int mkdir_parents(const char *path) {
-        _cleanup_free_ char *p = strdup(path);
-
-        if (!p)
-                return -ENOMEM;
-        for (char *s = p + 1; (s = strchr(s, '/')); s++) {
-                *s = '\0';
-                if (mkdir(p, 0755) < 0 && errno != EEXIST)
-                        return -errno;
-                *s = '/';
-        }
-        return 0;
-}
-
-/* Removes the empty parent directories of path up to (not including) stop. */
-static void rmdir_parents(const char *path, const char *stop) {
-        _cleanup_free_ char *p = strdup(path);
-        char *slash;
-
-        if (!p)
-                return;
-        while ((slash = strrchr(p, '/')) && slash != p) {
-                *slash = '\0';
-                if (path_equal(p, stop) || !path_startswith(p, stop))
-                        return;
-                if (rmdir(p) < 0)
-                        return;
-        }
-}
 
 /* target relative to the directory holding link; both absolute. */
 static char *relative_target(const char *target, const char *link) {
@@ -130,7 +100,7 @@ static int node_symlink(Device *dev, const char *devnode, const char *slink) {
         } else if (errno != ENOENT)
                 return log_device_debug_errno(dev, -errno, "Failed to lstat() '%s': %m", slink);
 
-        r = mkdir_parents(slink);
+        r = mkdir_parents(slink, 0755);
         if (r < 0)
                 return log_device_debug_errno(dev, r, "Failed to create parent directory of '%s': %m", slink);
         r = symlink_atomic_relative(devnode, slink);
@@ -338,7 +308,7 @@ static int link_update(Device *dev, const char *slink, bool add) {
         r = stack_directory_get_name(slink, &dirname);
         if (r < 0)
                 return log_device_debug_errno(dev, r, "Failed to build stack directory name for '%s': %m", slink);
-        r = mkdir_parents(dirname);
+        r = mkdir_parents(dirname, 0755);
         if (r >= 0 && mkdir(dirname, 0755) < 0 && errno != EEXIST)
                 r = -errno;
         if (r >= 0) {

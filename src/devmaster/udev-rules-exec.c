@@ -23,6 +23,7 @@
 #include "log.h"
 #include "parse-util.h"
 #include "path-util.h"
+#include "proc-cmdline.h"
 #include "string-util.h"
 #include "strv.h"
 #include "udev-builtin.h"
@@ -202,55 +203,6 @@ static char *sysctl_path(const char *name) {
                 for (char *p = s; *p; p++)
                         *p = *p == '.' ? '/' : *p == '/' ? '.' : *p;
         return path_join("/proc/sys", n);
-}
-
-static bool cmdline_key_eq(const char *a, const char *b, size_t n) {
-        for (size_t i = 0; i < n; i++) {
-                char x = a[i] == '-' ? '_' : a[i], y = b[i] == '-' ? '_' : b[i];
-
-                if (x != y)
-                        return false;
-        }
-        return true;
-}
-
-/* 1 and *ret (NULL for a bare flag) if the kernel command line has key, 0 if not. */
-static int proc_cmdline_get_key(const char *key, char **ret) {
-        _cleanup_free_ char *line = NULL, *value = NULL;
-        const char *p;
-        bool found = false;
-        int r;
-
-        r = read_full_file("/proc/cmdline", 0, &line, NULL);
-        if (r < 0)
-                return r;
-        p = line;
-        for (;;) {
-                _cleanup_free_ char *word = NULL;
-                size_t kl = strlen(key);
-
-                r = extract_first_word(&p, &word, NULL, EXTRACT_UNQUOTE | EXTRACT_RELAX);
-                if (r < 0)
-                        return r;
-                if (r == 0)
-                        break;
-                if (strlen(word) < kl || !cmdline_key_eq(word, key, kl))
-                        continue;
-                if (word[kl] == '=') {
-                        char *v = strdup(word + kl + 1);
-
-                        if (!v)
-                                return -ENOMEM;
-                        free(value);
-                        value = v;
-                        found = true;
-                } else if (word[kl] == '\0') {
-                        value = mfree(value);
-                        found = true;
-                }
-        }
-        *ret = found ? TAKE_PTR(value) : NULL;
-        return found;
 }
 
 static const char *uname_architecture(void) {
@@ -548,7 +500,7 @@ static int apply_token(UdevEvent *e, const UdevRuleLine *line, const UdevRuleTok
         case UDEV_TK_M_IMPORT_CMDLINE: {
                 _cleanup_free_ char *value = NULL;
 
-                r = proc_cmdline_get_key(t->value, &value);
+                r = proc_cmdline_get_key(t->value, PROC_CMDLINE_VALUE_OPTIONAL, &value);
                 if (r < 0)
                         return log_rule_error_errno(dev, line, r, "Failed to read '%s' option from /proc/cmdline: %m", t->value);
                 if (r == 0)

@@ -14,6 +14,7 @@
 #include "device-db.h"
 #include "fd-util.h"
 #include "log.h"
+#include "mkdir.h"
 #include "string-util.h"
 #include "strv.h"
 #include "udev-static-node.h"
@@ -34,23 +35,6 @@ static char *escape_node(const char *node) {
         return buf;
 }
 
-static int mkdir_p(const char *path) {
-        _cleanup_free_ char *p = strdup(path);
-
-        if (!p)
-                return -ENOMEM;
-        for (char *s = p + 1; *s; s++)
-                if (*s == '/') {
-                        *s = '\0';
-                        if (mkdir(p, 0755) < 0 && errno != EEXIST)
-                                return -errno;
-                        *s = '/';
-                }
-        if (mkdir(p, 0755) < 0 && errno != EEXIST)
-                return -errno;
-        return 0;
-}
-
 static int export_tags(const char *node, const char *devnode, char **tags) {
         _cleanup_free_ char *escaped = escape_node(node);
 
@@ -63,7 +47,7 @@ static int export_tags(const char *node, const char *devnode, char **tags) {
 
                 if (!dir)
                         return -ENOMEM;
-                r = mkdir_p(dir);
+                r = mkdir_p(dir, 0755);
                 if (r < 0)
                         return log_error_errno(r, "Failed to create %s: %m", dir);
                 link = strjoin(dir, "/", escaped);

@@ -20,6 +20,7 @@
 #include "hashmap.h"
 #include "log.h"
 #include "path-util.h"
+#include "socket-util.h"
 #include "string-util.h"
 #include "strv.h"
 #include "udev-test-source.h"
@@ -305,18 +306,17 @@ static int watch_tree(UdevTestSource *s, const char *dir, unsigned depth) {
 }
 
 static int socket_open(const char *path) {
-        struct sockaddr_un sa = { .sun_family = AF_UNIX };
+        struct sockaddr_un sa;
         _cleanup_close_ int fd = -EBADF;
-        size_t n = strlen(path);
+        int salen = sockaddr_un_set_path(&sa, path);
 
-        if (n == 0 || n >= sizeof sa.sun_path)
-                return -EINVAL;
-        memcpy(sa.sun_path, path, n);
+        if (salen < 0)
+                return salen;
         fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
         if (fd < 0)
                 return -errno;
         (void) unlink(path);
-        if (bind(fd, (struct sockaddr *) &sa, offsetof(struct sockaddr_un, sun_path) + n + 1) < 0)
+        if (bind(fd, (struct sockaddr *) &sa, (socklen_t) salen) < 0)
                 return -errno;
         if (chmod(path, 0600) < 0)
                 return -errno;

@@ -11,6 +11,7 @@
 #include "executor-dirs.h"
 #include "fd-util.h"
 #include "log.h"
+#include "mkdir.h"
 #include "path-util.h"
 #include "string-util.h"
 #include "strv.h"
@@ -24,21 +25,6 @@ const char *executor_directory_env_name(ExecDirectoryType t) {
                 [EXEC_DIRECTORY_CONFIGURATION] = "CONFIGURATION_DIRECTORY",
         };
         return t >= 0 && t < _EXEC_DIRECTORY_TYPE_MAX ? names[t] : NULL;
-}
-
-/* mkdir -p of the parents of path (0755), path itself not included. */
-static int mkdir_parents(const char *path) {
-        _cleanup_free_ char *p = strdup(path);
-
-        if (!p)
-                return -ENOMEM;
-        for (char *s = p + 1; (s = strchr(s, '/')); s++) {
-                *s = 0;
-                if (mkdir(p, 0755) < 0 && errno != EEXIST)
-                        return -errno;
-                *s = '/';
-        }
-        return 0;
 }
 
 static uid_t chown_uid, chown_gid;
@@ -69,7 +55,7 @@ static int chown_recursive(const char *path, uid_t uid, gid_t gid) {
 static int setup_one(const ExecContext *c, ExecDirectoryType t, const char *p, const char *d, uid_t uid, gid_t gid) {
         mode_t mode = c->directory_modes[t];
         struct stat st;
-        int r = mkdir_parents(p);
+        int r = mkdir_parents(p, 0755);
 
         if (r < 0)
                 return r;

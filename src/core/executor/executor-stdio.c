@@ -17,6 +17,7 @@
 #include "executor-stdio.h"
 #include "fd-util.h"
 #include "log.h"
+#include "socket-util.h"
 #include "string-util.h"
 
 /* Puts fd at nfd (closing fd) unless it is there already, clearing close-on-exec. */
@@ -163,12 +164,12 @@ static int data_fd(const void *data, size_t size) {
 }
 
 static int connect_unix(int fd, const char *path) {
-        struct sockaddr_un sa = { .sun_family = AF_UNIX };
+        struct sockaddr_un sa;
+        int salen = sockaddr_un_set_path(&sa, path);
 
-        if (strlen(path) >= sizeof sa.sun_path)
-                return -EINVAL;
-        strcpy(sa.sun_path, path);
-        return connect(fd, (struct sockaddr *) &sa, sizeof sa) < 0 ? -errno : 0;
+        if (salen < 0)
+                return salen;
+        return connect(fd, (struct sockaddr *) &sa, (socklen_t) salen) < 0 ? -errno : 0;
 }
 
 /* A path for StandardInput=file: and the output files: a file, created if written to, or an

@@ -17,6 +17,7 @@
 #include "bus/bus-internal.h"
 #include "fd-util.h"
 #include "log.h"
+#include "socket-util.h"
 #include "string-util.h"
 #include "time-util.h"
 
@@ -106,20 +107,15 @@ int bus_address_parse_unix(const char *address, char **ret_path, char **ret_guid
 
 static int connect_unix(const char *path) {
         _cleanup_close_ int fd = -EBADF;
-        struct sockaddr_un sa = { .sun_family = AF_UNIX };
-        size_t len = strlen(path);
-        socklen_t salen;
+        struct sockaddr_un sa;
+        int salen = sockaddr_un_set_path(&sa, path);
 
-        if (len >= sizeof(sa.sun_path))
-                return -ENAMETOOLONG;
-        memcpy(sa.sun_path, path, len);
-        salen = (socklen_t) (offsetof(struct sockaddr_un, sun_path) + len + (path[0] == '@' ? 0 : 1));
-        if (path[0] == '@')
-                sa.sun_path[0] = 0;
+        if (salen < 0)
+                return salen;
         fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
         if (fd < 0)
                 return -errno;
-        if (connect(fd, (struct sockaddr *) &sa, salen) < 0)
+        if (connect(fd, (struct sockaddr *) &sa, (socklen_t) salen) < 0)
                 return -errno;
         return TAKE_FD(fd);
 }

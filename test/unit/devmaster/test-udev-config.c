@@ -6,6 +6,7 @@
  */
 
 #include <signal.h>
+#include <stdlib.h>
 #include <unistd.h>
 
 #include "test-helpers.h"
@@ -80,12 +81,12 @@ START_TEST(test_kernel_cmdline) {
         LogCapture cap;
 
         udev_config_init(&c);
+        ck_assert_int_eq(setenv("SYSTEMD_IN_INITRD", "0", 1), 0);
         log_capture_start(&cap);
         ck_assert_int_eq(udev_config_parse_cmdline(&c,
                                                    "root=/dev/vda1 quiet udev.children-max=3 udev.log_priority=info "
                                                    "udev.event_timeout=30 udev.exec_delay=1 udev.timeout_signal=SIGINT "
-                                                   "rd.udev.children_max=9 udev.bogus=1 udev.blockdev_read_only",
-                                                   false),
+                                                   "rd.udev.children_max=9 udev.bogus=1 udev.blockdev_read_only"),
                          0);
         log_capture_stop();
         ck_assert_uint_eq(c.children_max, 3); /* rd.* only counts in the initrd */
@@ -96,16 +97,24 @@ START_TEST(test_kernel_cmdline) {
         ck_assert(c.blockdev_read_only);
         ck_assert_log_contains(&cap, "Unknown udev kernel command line option \"udev.bogus\", ignoring.");
 
-        ck_assert_int_eq(udev_config_parse_cmdline(&c, "rd.udev.children_max=9 udev.log_level=7", true), 0);
+        ck_assert_int_eq(setenv("SYSTEMD_IN_INITRD", "1", 1), 0);
+        ck_assert_int_eq(udev_config_parse_cmdline(&c, "rd.udev.children_max=9 udev.log_level=7"), 0);
         ck_assert_uint_eq(c.children_max, 9);
         ck_assert_int_eq(c.log_level, LOG_DEBUG);
 
         log_capture_start(&cap);
-        ck_assert_int_eq(udev_config_parse_cmdline(&c, "udev.children_max=x udev.exec_delay", false), 0);
+        ck_assert_int_eq(udev_config_parse_cmdline(&c, "udev.children_max=x udev.exec_delay"), 0);
         log_capture_stop();
         ck_assert_uint_eq(c.children_max, 9);
         ck_assert_log_contains(&cap, "Failed to parse \"udev.children_max=x\", ignoring");
         ck_assert_log_contains(&cap, "Missing argument for udev.exec_delay= kernel command line switch");
+
+        /* NULL: the kernel's command line, which $SYSTEMD_PROC_CMDLINE stands in for */
+        ck_assert_int_eq(setenv("SYSTEMD_PROC_CMDLINE", "quiet udev.children_max=4", 1), 0);
+        ck_assert_int_eq(udev_config_parse_cmdline(&c, NULL), 0);
+        ck_assert_uint_eq(c.children_max, 4);
+        ck_assert_int_eq(unsetenv("SYSTEMD_PROC_CMDLINE"), 0);
+        ck_assert_int_eq(unsetenv("SYSTEMD_IN_INITRD"), 0);
 }
 END_TEST
 
