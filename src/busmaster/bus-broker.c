@@ -6,8 +6,6 @@
 
 #include <assert.h>
 #include <errno.h>
-#include <grp.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +16,7 @@
 #include "bus-activation.h"
 #include "bus-broker.h"
 #include "bus-driver.h"
+#include "bus-userdb.h"
 #include "bus/bus-message-args.h"
 #include "fd-util.h"
 #include "log.h"
@@ -877,8 +876,13 @@ static void conn_update_policy(Broker *b, BusConn *c) {
         c->policy = p;
 }
 
-/* dbus-daemon's groups of a peer: SO_PEERGROUPS plus the primary group of SO_PEERCRED, or the
- * user database when the kernel gives none. */
+/* The groups dbus-daemon 1.14 knows a peer by:
+ *   - who may connect (<allow|deny user|group> in the default and mandatory contexts): the
+ *     user database's groups of the uid, always; a uid it does not know may not connect;
+ *   - the group="…" policies and GetConnectionCredentials' UnixGroupIDs: what SO_PEERGROUPS
+ *     says (even none) plus the primary group of SO_PEERCRED, or the user database's groups
+ *     when the kernel cannot tell (SO_PEERGROUPS fails).
+ * The user database is read by a helper process (bus-userdb.h) and cached per uid. */
 static void user_groups_flush(Broker *b) {
         for (size_t i = 0; i < b->n_user_groups; i++)
                 free(b->user_groups[i].gids);
@@ -890,8 +894,8 @@ static void user_groups_flush(Broker *b) {
  * the groups, 0 if there is no such user, or -ENOMEM. */
 static int user_groups(Broker *b, uid_t uid, const gid_t **ret, size_t *ret_n) {
         struct BrokerUserGroups *u = NULL;
-        struct passwd *pw;
-        int n = 64;
+        BusUser user;
+        int r;
 
         for (size_t i = 0; i < b->n_user_groups; i++)
                 if (b->user_groups[i].uid == uid) {
@@ -906,21 +910,14 @@ static int user_groups(Broker *b, uid_t uid, const gid_t **ret, size_t *ret_n) {
         b->user_groups = u;
         u = &b->user_groups[b->n_user_groups];
         *u = (struct BrokerUserGroups) { .uid = uid, .n_gids = SIZE_MAX };
-        pw = getpwuid(uid);
-        if (pw)
-                for (;;) {
-                        gid_t *g = realloc(u->gids, sizeof(gid_t) * (size_t) n);
-
-                        if (!g) {
-                                u->gids = mfree(u->gids);
-                                return -ENOMEM;
-                        }
-                        u->gids = g;
-                        if (getgrouplist(pw->pw_name, pw->pw_gid, u->gids, &n) >= 0) {
-                                u->n_gids = (size_t) n;
-                                break;
-                        }
-                }
+        r = bus_userdb_get_user_by_uid(uid, &user);
+        if (r < 0)
+                return r;
+        if (r > 0) {
+                u->gids = TAKE_PTR(user.groups);
+                u->n_gids = user.n_groups;
+                bus_user_done(&user);
+        }
         b->n_user_groups++;
 found:
         if (u->n_gids == SIZE_MAX)
@@ -930,16 +927,21 @@ found:
         return 1;
 }
 
+static int gid_compare(const void *a, const void *b) {
+        gid_t x = *(const gid_t *) a, y = *(const gid_t *) b;
+
+        return x < y ? -1 : x > y;
+}
+
 static int conn_read_groups(BusConn *c) {
-        const gid_t *peer = NULL;
-        size_t n_peer = 0;
+        const gid_t *peer = NULL, *g;
+        size_t n_peer = 0, n;
         gid_t primary = GID_INVALID;
         bool need_primary = true;
+        int r;
 
         (void) bus_transport_get_peer_creds(c->transport, NULL, NULL, &primary);
-        if (bus_transport_get_peer_groups(c->transport, &peer, &n_peer) < 0)
-                n_peer = 0;
-        if (n_peer > 0) {
+        if (bus_transport_get_peer_groups(c->transport, &peer, &n_peer) >= 0) {
                 c->gids = new(gid_t, n_peer + 1);
                 if (!c->gids)
                         return -ENOMEM;
@@ -950,31 +952,37 @@ static int conn_read_groups(BusConn *c) {
                 }
                 if (need_primary && primary != GID_INVALID)
                         c->gids[c->n_gids++] = primary;
+                /* in ascending order, as dbus-daemon lists them (UnixGroupIDs) and applies
+                 * their group="…" policies */
+                qsort(c->gids, c->n_gids, sizeof(gid_t), gid_compare);
                 return 0;
         }
-        if (c->uid != UID_INVALID) {
-                const gid_t *g;
-                size_t n;
-                int r = user_groups(c->broker, c->uid, &g, &n);
-
-                if (r < 0)
-                        return r;
-                if (r > 0) {
-                        c->gids = new(gid_t, MAX(n, (size_t) 1));
-                        if (!c->gids)
-                                return -ENOMEM;
-                        memcpy(c->gids, g, n * sizeof(gid_t));
-                        c->n_gids = n;
-                        return 0;
-                }
+        r = user_groups(c->broker, c->uid, &g, &n);
+        if (r < 0)
+                return r;
+        if (r == 0) {
+                g = &primary;
+                n = primary != GID_INVALID ? 1 : 0;
         }
-        if (primary != GID_INVALID) {
-                c->gids = new(gid_t, 1);
-                if (!c->gids)
-                        return -ENOMEM;
-                c->gids[c->n_gids++] = primary;
-        }
+        c->gids = new(gid_t, MAX(n, (size_t) 1));
+        if (!c->gids)
+                return -ENOMEM;
+        memcpy(c->gids, g, n * sizeof(gid_t));
+        c->n_gids = n;
         return 0;
+}
+
+/* Whether uid may connect: known to the user database, and allowed by the policy for the
+ * groups the database gives it. */
+static int broker_allow_user(Broker *b, uid_t uid) {
+        const gid_t *g = NULL;
+        size_t n = 0;
+        int r;
+
+        r = user_groups(b, uid, &g, &n);
+        if (r <= 0)
+                return r;
+        return broker_policy_allow_connect(b, uid, g, n);
 }
 
 /* dbus-daemon's loginfo: uid, pid and the command line (NULs as spaces, at most 50 bytes). */
@@ -1007,6 +1015,7 @@ static int on_ready(BusTransport *t, void *userdata) {
         Broker *b = c->broker;
         pid_t pid = 0;
         uid_t uid = bus_transport_get_auth_uid(t), peer_uid = UID_INVALID;
+        int r;
 
         (void) bus_transport_get_peer_creds(t, &pid, &peer_uid, NULL);
         c->pid = pid;
@@ -1019,12 +1028,15 @@ static int on_ready(BusTransport *t, void *userdata) {
                         return -EPERM;
                 }
         } else {
-                if (conn_read_groups(c) < 0)
-                        return -ENOMEM;
-                if (!broker_policy_allow_connect(b, uid, c->gids, c->n_gids)) {
+                r = broker_allow_user(b, uid);
+                if (r < 0)
+                        return r;
+                if (r == 0) {
                         log_info("Connection from uid %u refused: not allowed by the policy", (unsigned) uid);
                         return -EPERM;
                 }
+                if (conn_read_groups(c) < 0)
+                        return -ENOMEM;
         }
         c->authenticated = true;
         c->loginfo = make_loginfo(c);

@@ -88,8 +88,8 @@ struct Broker {
         EventSource *tx_flush;
         bool tx_deferring;
         size_t txq_mark, txq_bytes;
-        /* The user database's groups of the uids seen (getgrouplist() reads /etc/group on each
-         * call), kept as dbus-daemon keeps its user database: emptied when the configuration
+        /* The user database's groups of the uids seen (bus-userdb.h: a helper process per
+         * lookup), kept as dbus-daemon keeps its user database: emptied when the configuration
          * is (re)loaded. n_gids SIZE_MAX: no such user. */
         struct BrokerUserGroups { uid_t uid; gid_t *gids; size_t n_gids; } *user_groups;
         size_t n_user_groups;

@@ -8,15 +8,19 @@
  * Every included file is read by its own Parser into its own BusConfig that starts with the
  * includer's limits; only when it loaded completely is it merged into the includer. The chain
  * of files being read (device and inode) detects circular includes however they are spelt.
+ *
+ * expat itself is loaded (dlopen()) while a configuration is read and unloaded afterwards: the
+ * bus reads its configuration at start and on reload only, and expat's pages (some 180 KiB,
+ * which no other process of a system shares) would otherwise stay resident all the time.
  */
 
+#include <assert.h>
 #include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <expat.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <limits.h>
-#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,6 +30,7 @@
 
 #include "bus-config-internal.h"
 #include "bus-config.h"
+#include "bus-userdb.h"
 #include "fd-util.h"
 #include "log.h"
 #include "macro.h"
@@ -155,8 +160,71 @@ static int load_file(const char *path, BusConfigFlags flags, const IncludeChain 
                      char **ret_error);
 _printf_(3, 4) static void load_error(char **ret_error, const char *origin, const char *fmt, ...);
 
+#define EXPAT_SONAME "libexpat.so.1"
+
+/* The expat functions used, while a configuration is read (n_users > 0). */
+static struct {
+        void *dl;
+        unsigned n_users;
+        __typeof__(XML_ParserCreate) *parser_create;
+        __typeof__(XML_ParserFree) *parser_free;
+        __typeof__(XML_SetUserData) *set_user_data;
+        __typeof__(XML_SetElementHandler) *set_element_handler;
+        __typeof__(XML_SetCharacterDataHandler) *set_character_data_handler;
+        __typeof__(XML_Parse) *parse;
+        __typeof__(XML_StopParser) *stop_parser;
+        __typeof__(XML_GetErrorCode) *get_error_code;
+        __typeof__(XML_ErrorString) *error_string;
+        __typeof__(XML_GetCurrentLineNumber) *get_current_line_number;
+        __typeof__(XML_GetCurrentColumnNumber) *get_current_column_number;
+} expat;
+
+static void expat_unload(void) {
+        assert(expat.n_users > 0);
+        if (--expat.n_users > 0)
+                return;
+        (void) dlclose(expat.dl);
+        expat = (__typeof__(expat)) {};
+}
+
+/* Loads expat (once for nested includes). Returns 0, or -ENOENT with *ret_error worded. */
+static int expat_load(char **ret_error) {
+        const char *e;
+
+        if (expat.n_users > 0) {
+                expat.n_users++;
+                return 0;
+        }
+        expat.dl = dlopen(EXPAT_SONAME, RTLD_NOW | RTLD_LOCAL);
+        if (!expat.dl)
+                goto fail;
+        expat.n_users = 1;
+#define EXPAT_SYM(field, name) \
+        if (!(expat.field = (__typeof__(expat.field)) dlsym(expat.dl, name))) \
+                goto fail
+        EXPAT_SYM(parser_create, "XML_ParserCreate");
+        EXPAT_SYM(parser_free, "XML_ParserFree");
+        EXPAT_SYM(set_user_data, "XML_SetUserData");
+        EXPAT_SYM(set_element_handler, "XML_SetElementHandler");
+        EXPAT_SYM(set_character_data_handler, "XML_SetCharacterDataHandler");
+        EXPAT_SYM(parse, "XML_Parse");
+        EXPAT_SYM(stop_parser, "XML_StopParser");
+        EXPAT_SYM(get_error_code, "XML_GetErrorCode");
+        EXPAT_SYM(error_string, "XML_ErrorString");
+        EXPAT_SYM(get_current_line_number, "XML_GetCurrentLineNumber");
+        EXPAT_SYM(get_current_column_number, "XML_GetCurrentColumnNumber");
+#undef EXPAT_SYM
+        return 0;
+fail:
+        e = dlerror();
+        load_error(ret_error, NULL, "Failed to load %s: %s", EXPAT_SONAME, e ?: "missing symbol");
+        if (expat.n_users > 0)
+                expat_unload();
+        return -ENOENT;
+}
+
 static unsigned long parser_line(Parser *p) {
-        return p->expat ? (unsigned long) XML_GetCurrentLineNumber(p->expat) : 0;
+        return p->expat ? (unsigned long) expat.get_current_line_number(p->expat) : 0;
 }
 
 /* Records the first error (with file and line) and stops expat. Returns the error. */
@@ -177,7 +245,7 @@ _printf_(3, 4) static int parser_fail(Parser *p, int error, const char *fmt, ...
                      msg ?: "Out of memory") < 0)
                 p->error_message = NULL;
         if (p->expat)
-                XML_StopParser(p->expat, XML_FALSE);
+                expat.stop_parser(p->expat, XML_FALSE);
         return error;
 }
 
@@ -190,7 +258,7 @@ static int parser_fail_take(Parser *p, int error, char *message) {
         p->error = error;
         p->error_message = message;
         if (p->expat)
-                XML_StopParser(p->expat, XML_FALSE);
+                expat.stop_parser(p->expat, XML_FALSE);
         return error;
 }
 
@@ -282,38 +350,41 @@ static int parse_yes_no(Parser *p, const char *attr, const char *value, bool *re
         return 0;
 }
 
-/* A user name, or a number that must be a known UID, as dbus-daemon resolves them. */
+/* A user name, or a number that must be a known UID, as dbus-daemon resolves them (through
+ * bus-userdb.h: NSS stays out of the daemon). */
 static bool resolve_user(const char *name, uint32_t *ret) {
-        struct passwd *pw;
+        _cleanup_(bus_user_done) BusUser u = {};
         char *end;
-        unsigned long u;
+        unsigned long n;
+        int r;
 
         errno = 0;
-        u = strtoul(name, &end, 10);
-        if (*name && *end == 0 && errno == 0 && u < UINT32_MAX && name[0] != '-')
-                pw = getpwuid((uid_t) u);
+        n = strtoul(name, &end, 10);
+        if (*name && *end == 0 && errno == 0 && n < UINT32_MAX && name[0] != '-')
+                r = bus_userdb_get_user_by_uid((uid_t) n, &u);
         else
-                pw = getpwnam(name);
-        if (!pw)
+                r = bus_userdb_get_user_by_name(name, &u);
+        if (r <= 0)
                 return false;
-        *ret = pw->pw_uid;
+        *ret = u.uid;
         return true;
 }
 
 static bool resolve_group(const char *name, uint32_t *ret) {
-        struct group *gr;
         char *end;
-        unsigned long u;
+        unsigned long n;
+        gid_t gid;
+        int r;
 
         errno = 0;
-        u = strtoul(name, &end, 10);
-        if (*name && *end == 0 && errno == 0 && u < UINT32_MAX && name[0] != '-')
-                gr = getgrgid((gid_t) u);
+        n = strtoul(name, &end, 10);
+        if (*name && *end == 0 && errno == 0 && n < UINT32_MAX && name[0] != '-')
+                r = bus_userdb_get_group_by_gid((gid_t) n, &gid);
         else
-                gr = getgrnam(name);
-        if (!gr)
+                r = bus_userdb_get_group_by_name(name, &gid);
+        if (r <= 0)
                 return false;
-        *ret = gr->gr_gid;
+        *ret = gid;
         return true;
 }
 
@@ -1151,7 +1222,7 @@ static void parser_done(Parser *p) {
         free(p->basedir);
         free(p->error_message);
         if (p->expat)
-                XML_ParserFree(p->expat);
+                expat.parser_free(p->expat);
 }
 
 /* Parses text into a new BusConfig whose limits start as *limits. */
@@ -1166,9 +1237,15 @@ static int parse_text(const char *text, size_t size, const char *name, BusConfig
                 load_error(ret_error, NULL, "%s: file too large", name);
                 return -EFBIG;
         }
-        r = bus_config_new(&config);
+        r = expat_load(ret_error);
         if (r < 0)
                 return r;
+        r = bus_config_new(&config);
+        if (r < 0) {
+                expat_unload();
+                return r;
+        }
+        bus_userdb_begin(); /* the user="…" and group="…" of the file, one helper for all */
         if (limits)
                 config->limits = *limits;
         p.config = config;
@@ -1181,23 +1258,23 @@ static int parse_text(const char *text, size_t size, const char *name, BusConfig
                 goto finish;
         }
 
-        p.expat = XML_ParserCreate("UTF-8");
+        p.expat = expat.parser_create("UTF-8");
         if (!p.expat) {
                 r = -ENOMEM;
                 goto finish;
         }
-        XML_SetUserData(p.expat, &p);
-        XML_SetElementHandler(p.expat, on_start, on_end);
-        XML_SetCharacterDataHandler(p.expat, on_text);
+        expat.set_user_data(p.expat, &p);
+        expat.set_element_handler(p.expat, on_start, on_end);
+        expat.set_character_data_handler(p.expat, on_text);
 
-        if (XML_Parse(p.expat, text, (int) size, XML_TRUE) == XML_STATUS_ERROR && p.error >= 0) {
-                enum XML_Error e = XML_GetErrorCode(p.expat);
+        if (expat.parse(p.expat, text, (int) size, XML_TRUE) == XML_STATUS_ERROR && p.error >= 0) {
+                enum XML_Error e = expat.get_error_code(p.expat);
 
                 p.error = e == XML_ERROR_NO_MEMORY ? -ENOMEM : -EINVAL;
                 if (asprintf(&p.error_message, "Error in file %s, line %lu, column %lu: %s", name,
-                             (unsigned long) XML_GetCurrentLineNumber(p.expat),
-                             (unsigned long) XML_GetCurrentColumnNumber(p.expat),
-                             XML_ErrorString(e)) < 0)
+                             (unsigned long) expat.get_current_line_number(p.expat),
+                             (unsigned long) expat.get_current_column_number(p.expat),
+                             expat.error_string(e)) < 0)
                         p.error_message = NULL;
         }
         if (p.error >= 0 && p.n_stack > 0)
@@ -1213,6 +1290,8 @@ finish:
         if (r < 0 && ret_error)
                 *ret_error = TAKE_PTR(p.error_message);
         parser_done(&p);
+        bus_userdb_end();
+        expat_unload();
         return r < 0 ? r : 0;
 }
 

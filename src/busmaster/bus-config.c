@@ -6,7 +6,6 @@
 
 #include <errno.h>
 #include <limits.h>
-#include <pwd.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +13,7 @@
 
 #include "bus-config.h"
 #include "bus-config-internal.h"
+#include "bus-userdb.h"
 #include "macro.h"
 #include "path-util.h"
 #include "string-util.h"
@@ -223,9 +223,13 @@ int bus_config_add_standard_session_servicedirs(BusServiceDir **dirs, size_t *n)
         }
 
         if (!data_home) {
-                struct passwd *pw = getpwuid(getuid());
-                const char *home = pw && pw->pw_dir ? pw->pw_dir : getenv("HOME");
+                _cleanup_(bus_user_done) BusUser u = {};
+                const char *home;
 
+                r = bus_userdb_get_user_by_uid(getuid(), &u);
+                if (r < 0)
+                        return r;
+                home = u.home ?: getenv("HOME");
                 home_share = path_join(strempty(home), ".local/share");
                 if (!home_share)
                         return -ENOMEM;

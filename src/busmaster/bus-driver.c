@@ -346,14 +346,13 @@ static int get_conn_arg(Broker *b, BusMessage *m, const char *what, BusError *er
 static int method_get_unix_user(Broker *b, BusConn *c, BusMessage *m, BusError *error) {
         const char *name;
         BusConn *p = NULL;
-        uid_t uid = geteuid();
+        uid_t uid;
         int r;
 
         r = get_conn_arg(b, m, "UID", error, &name, &p);
         if (r < 0)
                 return r;
-        if (p)
-                uid = p->uid;
+        uid = p ? p->uid : geteuid();
         if (uid == UID_INVALID)
                 return bus_error_setf(error, BUS_ERROR_FAILED, "Could not determine UID for '%s'", name);
         return reply_with(b, c, m, "u", (uint32_t) uid);
@@ -427,14 +426,10 @@ static int append_credentials(BusMessage *reply, BusConn *p) {
         const gid_t *gids = NULL;
         const char *label = NULL;
         size_t n_gids = 0;
-        pid_t pid = getpid();
-        uid_t uid = geteuid();
+        pid_t pid = p ? p->pid : getpid();
+        uid_t uid = p ? p->uid : geteuid();
         int r;
 
-        if (p) {
-                uid = p->uid;
-                pid = p->pid;
-        }
         r = bus_message_open_container(reply, 'a', "{sv}");
         if (r >= 0 && pid > 0)
                 r = bus_message_append(reply, "{sv}", "ProcessID", "u", (uint32_t) pid);

@@ -14,7 +14,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
-#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +26,7 @@
 #include "bus-broker.h"
 #include "bus-config.h"
 #include "bus-driver.h"
+#include "bus-userdb.h"
 #include "event.h"
 #include "fd-util.h"
 #include "log.h"
@@ -463,20 +463,25 @@ static int on_sighup(EventSource *s, const struct signalfd_siginfo *si, void *us
         return 0;
 }
 
-/* <user>: a name or a UID; the groups of that user come along. */
+/* <user>: a name or a UID; the groups of that user come along (initgroups(), from the
+ * user database as the helper process reads it). */
 static int drop_privileges(const char *user) {
-        struct passwd *pw = getpwnam(user);
+        _cleanup_(bus_user_done) BusUser u = {};
         unsigned uid;
+        int r;
 
-        if (!pw && safe_atou_full(user, 10 | SAFE_ATO_REFUSE_PLUS_MINUS, &uid) >= 0)
-                pw = getpwuid((uid_t) uid);
-        if (!pw)
+        r = bus_userdb_get_user_by_name(user, &u);
+        if (r == 0 && safe_atou_full(user, 10 | SAFE_ATO_REFUSE_PLUS_MINUS, &uid) >= 0)
+                r = bus_userdb_get_user_by_uid((uid_t) uid, &u);
+        if (r < 0)
+                return log_error_errno(r, "Failed to look up user \"%s\": %m", user);
+        if (r == 0)
                 return log_error_errno(-ESRCH, "Could not get UID and GID for username \"%s\"", user);
-        if (pw->pw_uid == geteuid())
+        if (u.uid == geteuid())
                 return 0;
-        if (initgroups(pw->pw_name, pw->pw_gid) < 0 && errno != EPERM)
+        if (setgroups(u.n_groups, u.groups) < 0 && errno != EPERM)
                 return log_error_errno(errno, "Failed to set the groups of %s: %m", user);
-        if (setgid(pw->pw_gid) < 0 || setuid(pw->pw_uid) < 0)
+        if (setgid(u.gid) < 0 || setuid(u.uid) < 0)
                 return log_error_errno(errno, "Failed to become user %s: %m", user);
         return 0;
 }
@@ -632,8 +637,15 @@ int main(int argc, char **argv) {
         Options o = { .print_address_fd = STDOUT_FILENO, .print_pid_fd = STDOUT_FILENO };
         int r;
 
+        if (argc >= 2 && streq(argv[1], BUS_USERDB_HELPER_ARG))
+                return bus_userdb_helper_main(argc, argv);
         ensure_std_fds();
         log_parse_environment();
+        /* user lookups in a helper: this binary again, so that NSS stays out of the daemon */
+        if (bus_userdb_set_helper("/proc/self/exe") < 0) {
+                log_oom();
+                return EXIT_FAILURE;
+        }
         parse_argv(argc, argv, &o);
         if (o.version) {
                 /* clients and scripts that check the version read the first line */

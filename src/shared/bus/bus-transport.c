@@ -5,7 +5,10 @@
  * authentication lines, then whole messages, are consumed in place; received fds wait in a
  * queue until the message that names them is complete. Output is a queue of sealed messages
  * (shared references, so a broadcast is never copied) written with sendmsg(), several
- * messages per call, the fds of a message riding with its first byte.
+ * messages per call, the fds of a message riding with its first byte. A read goes into the
+ * buffer's free space and, past it, into a scratch buffer the transports of a thread share
+ * (what lands there is copied into the buffer at once), so a message is read in one recvmsg()
+ * whatever its size up to READ_SCRATCH, while an idle connection keeps no buffer at all.
  */
 
 #include <assert.h>
@@ -22,6 +25,7 @@
 #include "log.h"
 
 #define READ_CHUNK 4096U
+#define READ_SCRATCH (64U * 1024U)
 #define WRITE_BATCH 16U
 #define DEFAULT_MAX_OUTGOING_BYTES (127U * 1024U * 1024U)
 
@@ -367,6 +371,11 @@ static void in_shrink(BusTransport *t) {
         }
 }
 
+/* The overflow area of reads, allocated on first use and kept (its untouched pages cost
+ * nothing). Only do_read() uses it, between its recvmsg() and the copy that follows: no
+ * callback runs in between, so the transports of a thread can share it. */
+static _Thread_local uint8_t *read_scratch;
+
 /* One recvmsg(). Returns >0 bytes read, 0 on EOF, -EAGAIN, or -errno; *reason on errors of the
  * peer's making. */
 static int do_read(BusTransport *t, size_t want, const char **reason) {
@@ -374,20 +383,26 @@ static int do_read(BusTransport *t, size_t want, const char **reason) {
                 struct cmsghdr cmsg;
                 uint8_t buf[CMSG_SPACE(sizeof(int) * BUS_MESSAGE_FDS_MAX)];
         } control;
-        struct iovec iov;
+        struct iovec iov[2];
         struct msghdr mh = {
-                .msg_iov = &iov,
+                .msg_iov = iov,
                 .msg_iovlen = 1,
                 .msg_control = control.buf,
                 .msg_controllen = sizeof(control.buf),
         };
+        size_t room, extra;
         ssize_t n;
         int r;
 
         r = in_reserve(t, want);
         if (r < 0)
                 return r;
-        iov = (struct iovec) { t->in + t->in_end, t->in_alloc - t->in_end };
+        room = t->in_alloc - t->in_end;
+        iov[0] = (struct iovec) { t->in + t->in_end, room };
+        if (!read_scratch)
+                read_scratch = malloc(READ_SCRATCH); /* without it: one piece per wake-up */
+        if (read_scratch)
+                iov[mh.msg_iovlen++] = (struct iovec) { read_scratch, READ_SCRATCH };
         n = recvmsg(t->fd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
         if (n < 0)
                 return -errno;
@@ -416,7 +431,17 @@ static int do_read(BusTransport *t, size_t want, const char **reason) {
                 *reason = "the peer sent fds without negotiating fd passing";
                 return -EBADMSG;
         }
-        t->in_end += (size_t) n;
+        /* what did not fit went to the scratch area: after the rest, in the buffer (grown;
+         * in_reserve() keeps the bytes up to in_end) */
+        extra = (size_t) n > room ? (size_t) n - room : 0;
+        t->in_end += (size_t) n - extra;
+        if (extra > 0) {
+                r = in_reserve(t, extra);
+                if (r < 0)
+                        return r; /* the bytes are lost: the caller disconnects */
+                memcpy(t->in + t->in_end, read_scratch, extra);
+                t->in_end += extra;
+        }
         return (int) MIN(n, (ssize_t) INT32_MAX);
 }
 
