@@ -113,7 +113,13 @@ boot_one() { # MANAGER TYPE N REP
         local stat0 w0 rc=0
         stat0=$(head -1 /proc/stat)
         w0=$EPOCHREALTIME
-        sandbox_boot "$mgr" "$B" || rc=$?
+        # $SYSMASTER_BENCH_ENV: NAME=VALUE words for sysmaster's PID 1 (it passes them on to the
+        # manager), e.g. SYSMASTER_SPAWN_SERVER=0
+        local extra=() w
+        if [ "$mgr" = sysmaster ]; then
+                for w in ${SYSMASTER_BENCH_ENV:-}; do extra+=(-e "$w"); done
+        fi
+        sandbox_boot "$mgr" "$B" "${extra[@]}" || rc=$?
         if [ $rc = 1 ]; then
                 echo "run.sh: $mgr $type n=$n rep=$rep: the sandbox did not start (see $B/start.log)" >&2
                 echo "boot label=$mgr type=$type n=$n rep=$rep status=nostart" >> "$RES"

@@ -3,16 +3,19 @@
  * execute.c: exec_spawn() (see execute.h): the manager's part of starting a process. It
  * prepares everything that must come from the manager (environment files, passed-through
  * variables, fd choice), encodes it for the exec helper, lines the fds up in the layout the
- * helper expects and starts the helper with posix_spawn().
+ * helper expects and has the spawn server fork a helper for it, or starts one with
+ * posix_spawn() when there is no server.
  */
 
 #include <fcntl.h>
 #include <ftw.h>
 #include <glob.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <sys/mman.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -21,8 +24,10 @@
 #include "escape.h"
 #include "exec-wire.h"
 #include "execute.h"
+#include "executor/executor-server.h"
 #include "fd-util.h"
 #include "log.h"
+#include "parse-util.h"
 #include "path-util.h"
 #include "signal-util.h"
 #include "string-util.h"
@@ -231,16 +236,14 @@ static int wire_memfd(const ExecContext *ctx, const ExecRun *run) {
 
 /* --- spawning ------------------------------------------------------------------------------ */
 
-static int spawn_helper(const char *unit_id, const FdPlan *plan, int wire_fd_target, pid_t *ret) {
-        char fdarg[32];
-        char *argv[] = { (char *) "sysmaster-executor", fdarg, (char *) unit_id, NULL };
+/* posix_spawn() of the helper with argv, the fds of plan at 3…, signals reset. */
+static int spawn_executor(char **argv, const FdPlan *plan, pid_t *ret) {
         int copies[ELEMENTSOF(plan->sources)];
         posix_spawn_file_actions_t fa;
         posix_spawnattr_t attr;
         sigset_t none, all;
         int r;
 
-        snprintf(fdarg, sizeof fdarg, "--deserialize=%d", wire_fd_target);
         sigemptyset(&none);
         sigfillset(&all);
         for (size_t i = 0; i < plan->n; i++)
@@ -259,6 +262,201 @@ static int spawn_helper(const char *unit_id, const FdPlan *plan, int wire_fd_tar
         for (size_t i = 0; i < plan->n; i++)
                 safe_close(copies[i]);
         return r;
+}
+
+static int spawn_helper(const char *unit_id, const FdPlan *plan, int wire_fd_target, pid_t *ret) {
+        char fdarg[32];
+        char *argv[] = { (char *) "sysmaster-executor", fdarg, (char *) unit_id, NULL };
+
+        snprintf(fdarg, sizeof fdarg, "--deserialize=%d", wire_fd_target);
+        return spawn_executor(argv, plan, ret);
+}
+
+/* --- the spawn server (executor-server.h) --------------------------------------------------- */
+
+/* How long we wait for the server's answer before we kill it and exec a helper instead. */
+#define SPAWN_SERVER_TIMEOUT_MSEC 1000
+/* After this many failures in a row (a helper without --server, say) we stop trying. */
+#define SPAWN_SERVER_FAILURES_MAX 3
+
+/* One per process: the manager is single threaded. owner: the process that started it (a fork
+ * of ours must not use it: the processes it makes would be our children, not the fork's). */
+static struct {
+        int fd;
+        pid_t pid, owner;
+        unsigned failures;
+} spawn_server = { .fd = -1 };
+
+static bool spawn_server_wanted(void) {
+        const char *e = getenv("SYSMASTER_SPAWN_SERVER");
+        return (isempty(e) || parse_boolean(e) != 0) && spawn_server.failures < SPAWN_SERVER_FAILURES_MAX;
+}
+
+/* Ends the server we know: SIGKILL (a no-op for one that is exiting already) and reap it, which
+ * takes as long as the kernel needs to tear down a small process. */
+static void spawn_server_kill(const char *why) {
+        if (spawn_server.pid <= 0 || spawn_server.owner != getpid()) {
+                spawn_server.fd = safe_close(spawn_server.fd);
+                spawn_server.pid = 0;
+                return;
+        }
+        log_debug("Spawn server %i: %s, stopping it.", (int) spawn_server.pid, why);
+        spawn_server.fd = safe_close(spawn_server.fd);
+        (void) kill(spawn_server.pid, SIGKILL);
+        while (waitpid(spawn_server.pid, NULL, 0) < 0 && errno == EINTR)
+                ;
+        spawn_server.pid = 0;
+}
+
+static int spawn_server_start(void) {
+        char *argv[] = { (char *) "sysmaster-executor", (char *) "--server=3", NULL };
+        FdPlan plan = {};
+        int pair[2], r;
+        pid_t pid;
+
+        if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
+                return -errno;
+        (void) fd_plan_add(&plan, pair[1]);
+        r = spawn_executor(argv, &plan, &pid);
+        safe_close(pair[1]);
+        if (r < 0) {
+                safe_close(pair[0]);
+                return r;
+        }
+        spawn_server.fd = pair[0];
+        spawn_server.pid = pid;
+        spawn_server.owner = getpid();
+        log_debug("Started spawn server %i.", (int) pid);
+        return 0;
+}
+
+bool exec_spawn_server_reaped(pid_t pid) {
+        if (pid <= 0 || pid != spawn_server.pid || spawn_server.owner != getpid())
+                return false;
+        log_debug("Spawn server %i exited, starting a new one on next use.", (int) pid);
+        spawn_server.fd = safe_close(spawn_server.fd);
+        spawn_server.pid = 0;
+        return true;
+}
+
+void exec_spawn_server_stop(void) {
+        if (spawn_server.pid > 0)
+                spawn_server_kill("stop requested");
+}
+
+pid_t exec_spawn_server_pid(void) {
+        return spawn_server.owner == getpid() ? spawn_server.pid : 0;
+}
+
+static int spawn_server_send(const ExecutorServerRequest *req, const FdPlan *plan) {
+        union {
+                struct cmsghdr align;
+                uint8_t buf[CMSG_SPACE(sizeof(int) * EXECUTOR_SERVER_FDS_MAX)];
+        } control = {};
+        struct iovec iov = { .iov_base = (void *) req, .iov_len = sizeof *req };
+        struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+        ssize_t k;
+
+        if (plan->n > 0) {
+                struct cmsghdr *c;
+
+                mh.msg_control = &control;
+                mh.msg_controllen = CMSG_SPACE(sizeof(int) * plan->n);
+                c = CMSG_FIRSTHDR(&mh);
+                c->cmsg_level = SOL_SOCKET;
+                c->cmsg_type = SCM_RIGHTS;
+                c->cmsg_len = CMSG_LEN(sizeof(int) * plan->n);
+                memcpy(CMSG_DATA(c), plan->sources, sizeof(int) * plan->n);
+        }
+        do
+                k = sendmsg(spawn_server.fd, &mh, MSG_NOSIGNAL);
+        while (k < 0 && errno == EINTR);
+        if (k < 0)
+                return -errno;
+        return (size_t) k == sizeof *req ? 0 : -EIO;
+}
+
+/* 0 and the pid, or 0 and the server's negative errno in *ret_error (it could not fork), or the
+ * negative errno of the connection. */
+static int spawn_server_receive(pid_t *ret, int *ret_error) {
+        struct pollfd p = { .fd = spawn_server.fd, .events = POLLIN };
+        usec_t deadline = now(CLOCK_MONOTONIC) + SPAWN_SERVER_TIMEOUT_MSEC * USEC_PER_MSEC;
+        ExecutorServerReply reply;
+        ssize_t k;
+
+        for (;;) {
+                usec_t n = now(CLOCK_MONOTONIC);
+                int r;
+
+                if (n >= deadline)
+                        return -ETIMEDOUT;
+                r = poll(&p, 1, (int) ((deadline - n + USEC_PER_MSEC - 1) / USEC_PER_MSEC));
+                if (r < 0 && errno != EINTR)
+                        return -errno;
+                if (r > 0)
+                        break;
+        }
+        k = recv(spawn_server.fd, &reply, sizeof reply, MSG_DONTWAIT);
+        if (k < 0)
+                return -errno;
+        if (k == 0)
+                return -ECONNRESET;
+        if ((size_t) k != sizeof reply || reply.pid == 0)
+                return -EBADMSG;
+        *ret_error = reply.pid < 0 ? reply.pid : 0;
+        if (reply.pid > 0)
+                *ret = reply.pid;
+        return 0;
+}
+
+/* Asks the server for the process. -EOPNOTSUPP: the caller execs a helper instead (no server,
+ * the request did not reach it, or its clone() failed). Another negative errno: the server took
+ * the request but did not answer in time or died; it may have created the helper already,
+ * which then waits at its gate, so no second helper may be started for this request (the
+ * caller's failed spawn closes the gate unopened: manager_spawn_gate_done()). Errors of the
+ * connection end the server (a new one is started on next use), an error of its clone() does
+ * not. */
+static int spawn_via_server(const char *unit_id, const FdPlan *plan, int wire_fd_target, pid_t *ret) {
+        ExecutorServerRequest req = {
+                .magic = EXECUTOR_SERVER_MAGIC,
+                .n_fds = (uint32_t) plan->n,
+                .wire_fd = wire_fd_target,
+        };
+        int r, error = 0;
+
+        if (plan->n > EXECUTOR_SERVER_FDS_MAX || !spawn_server_wanted())
+                return -EOPNOTSUPP;
+        if (spawn_server.pid > 0 && spawn_server.owner != getpid())
+                spawn_server_kill("inherited"); /* forgets it only */
+        if (spawn_server.pid <= 0) {
+                r = spawn_server_start();
+                if (r < 0) {
+                        spawn_server.failures++;
+                        log_debug_errno(r, "Failed to start the spawn server: %m");
+                        return -EOPNOTSUPP;
+                }
+        }
+        strncpy(req.unit_id, unit_id, sizeof req.unit_id - 1);
+        r = spawn_server_send(&req, plan);
+        if (r < 0) {
+                spawn_server.failures++;
+                spawn_server_kill("connection failed");
+                log_debug_errno(r, "%s: Spawn server unreachable, executing the helper instead: %m", unit_id);
+                return -EOPNOTSUPP;
+        }
+        r = spawn_server_receive(ret, &error);
+        if (r < 0) {
+                /* a late answer must never be taken for the next request's: a new server */
+                spawn_server.failures++;
+                spawn_server_kill(r == -ETIMEDOUT ? "no answer" : "connection failed");
+                return log_error_errno(r, "%s: Spawn server took the request but did not answer: %m", unit_id);
+        }
+        spawn_server.failures = 0;
+        if (error < 0) {
+                log_debug_errno(error, "%s: Spawn server could not fork, executing the helper instead: %m", unit_id);
+                return -EOPNOTSUPP;
+        }
+        return 0;
 }
 
 /* As systemd, the manager also moves the new process into its cgroup itself, so that a kill of
@@ -368,7 +566,9 @@ int exec_spawn(const ExecCommand *c, const ExecContext *ctx, const ExecParameter
                 line = quote_command_line(c->argv, SHELL_ESCAPE_EMPTY);
                 log_debug("%s: About to execute %s", p->unit_id, strna(line));
         }
-        r = spawn_helper(p->unit_id, &plan, wire_target, &pid);
+        r = spawn_via_server(p->unit_id, &plan, wire_target, &pid);
+        if (r == -EOPNOTSUPP)
+                r = spawn_helper(p->unit_id, &plan, wire_target, &pid);
         if (r < 0)
                 return log_error_errno(r, "%s: Failed to spawn %s: %m", p->unit_id, exec_executor_path());
         log_debug("%s: Forked %s as %i", p->unit_id, c->path, (int) pid);

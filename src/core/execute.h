@@ -2,10 +2,11 @@
 #pragma once
 
 /*
- * execute.h: starting a process of a unit. The manager never forks itself: exec_spawn() starts
- * the small exec helper (sysmaster-executor) with posix_spawn(), i.e. clone(CLONE_VM |
- * CLONE_VFORK), whose cost does not grow with the manager's size, and hands it the command, the
- * unit's ExecContext and the per-run ExecParameters through a memfd. The helper applies the
+ * execute.h: starting a process of a unit. The manager never forks itself: exec_spawn() has the
+ * spawn server (a long-running exec helper, see below) fork a helper, or starts the small exec
+ * helper (sysmaster-executor) with posix_spawn(), i.e. clone(CLONE_VM | CLONE_VFORK); neither
+ * cost grows with the manager's size. It hands the helper the command, the unit's ExecContext
+ * and the per-run ExecParameters through a memfd. The helper applies the
  * context in systemd's order and execs the command in place, so the pid exec_spawn() returns is
  * the service's pid. When a step fails before execve(), the helper logs what failed (naming the
  * unit, as systemd does) and exits with systemd's code for that step (EXIT_CHDIR, EXIT_EXEC,
@@ -121,6 +122,22 @@ static inline bool exec_exit_never_ran(int code, int status) {
 /* The helper binary: $SYSMASTER_EXECUTOR if set (tests run from the build tree), else
  * PKGLIBEXECDIR/sysmaster-executor. Static string or the environment's. */
 const char *exec_executor_path(void);
+
+/* The spawn server (executor-server.h): exec_spawn() starts one helper as a server on first use
+ * (again after it died) and has it fork the helper of every spawn, with clone(CLONE_PARENT) so
+ * that the caller stays the parent. Without it ($SYSMASTER_SPAWN_SERVER=0, or it cannot be
+ * started or reached) exec_spawn() starts each helper with posix_spawn(), as before. A server
+ * that took a request but does not answer within a second is replaced, and that spawn fails:
+ * it may have forked the helper, which must not get a twin (the caller closes the helper's
+ * gate unopened, manager_spawn_gate_done(), so it exits without running anything). */
+
+/* Whether pid, an exited child the caller is about to reap, is the spawn server: then it is
+ * forgotten (a new one is started on next use) and belongs to no unit. */
+bool exec_spawn_server_reaped(pid_t pid);
+/* Kills and reaps the spawn server, if there is one (before the manager reaps everything). */
+void exec_spawn_server_stop(void);
+/* The spawn server's pid, 0 if none runs. */
+pid_t exec_spawn_server_pid(void);
 
 /* Starts command c of a unit with context ctx and parameters p. On success *ret_pid is the pid
  * of the process that becomes the command, and 0 is returned; what the helper does afterwards

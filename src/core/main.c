@@ -22,6 +22,7 @@
 #include "bus/bus-error.h"
 #include "cgroup.h"
 #include "event.h"
+#include "execute.h"
 #include "fd-util.h"
 #include "init-link.h"
 #include "job.h"
@@ -264,6 +265,7 @@ static bool reap_until(usec_t deadline) {
 static void finalize(Manager *m) {
         unsigned n;
 
+        exec_spawn_server_stop(); /* our child, but no unit's: it would wait for the deadline */
         n = signal_everything(m, SIGTERM);
         if (n > 0)
                 log_info("Sent SIGTERM to %u remaining processes.", n);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "execute.h"
 #include "fd-util.h"
 #include "job.h"
 #include "log.h"
@@ -369,10 +370,14 @@ static bool dispatch_one_child(Manager *m) {
         pid = si.si_pid;
         if (pid <= 0)
                 return false;
-        /* look the unit up before reaping: the cgroup of a zombie is still readable */
-        u = hashmap_get(m->watch_pids, PID_TO_PTR(pid));
-        if (!u)
-                u = manager_get_unit_by_cgroup_pid(m, pid);
+        /* look the unit up before reaping: the cgroup of a zombie is still readable; the exec
+         * helpers' spawn server (execute.h) is no unit's */
+        u = NULL;
+        if (!exec_spawn_server_reaped(pid)) {
+                u = hashmap_get(m->watch_pids, PID_TO_PTR(pid));
+                if (!u)
+                        u = manager_get_unit_by_cgroup_pid(m, pid);
+        }
         log_debug("Child %d (%s) died (code=%s, status=%i).", (int) pid, u ? u->id : "n/a",
                   sigchld_code_to_string(si.si_code), si.si_status);
         if (u)

@@ -315,6 +315,15 @@ int manager_spawn_gate(Manager *m) {
         return p[0];
 }
 
+void manager_spawn_gate_done(Manager *m, int *gate_fd, bool spawned) {
+        if (*gate_fd < 0)
+                return;
+        *gate_fd = safe_close(*gate_fd);
+        /* the gate of this spawn is the last one: nothing else ran in between */
+        if (!spawned && m->n_gates > 0)
+                safe_close(m->gates[--m->n_gates]);
+}
+
 void manager_store_ack_exit(Manager *m, uint64_t serial) {
         if (!m->store) {
                 if (m->init_link)

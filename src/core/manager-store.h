@@ -51,8 +51,12 @@ void manager_store_mark_dirty(Manager *m);
  * commit and acknowledges init's exit records. Cheap when nothing changed. */
 int manager_store_flush(Manager *m);
 /* For a spawn: the read end of a new gate (owned by the caller, who passes it to the helper
- * and closes it afterwards), or -1 when the manager keeps no store. */
+ * and then to manager_spawn_gate_done()), or -1 when the manager keeps no store. */
 int manager_spawn_gate(Manager *m);
+/* After the spawn that got gate_fd from manager_spawn_gate(): closes it and, if the spawn failed,
+ * the gate too, unopened, so that a helper created anyway (execute.h: a spawn server that took
+ * the request but did not answer) exits without running anything. */
+void manager_spawn_gate_done(Manager *m, int *gate_fd, bool spawned);
 /* An exit record of init was applied: acknowledge it after the next commit. */
 void manager_store_ack_exit(Manager *m, uint64_t serial);
 

@@ -381,7 +381,7 @@ static int service_spawn(Service *s, ExecCommand *c, ExecCommandKind kind, usec_
                 return r;
         p.gate_fd = manager_spawn_gate(u->manager); /* opened after the next commit */
         r = exec_spawn(c, &s->exec_context, &p, &pid);
-        p.gate_fd = safe_close(p.gate_fd);
+        manager_spawn_gate_done(u->manager, &p.gate_fd, r >= 0);
         if (r >= 0)
                 fault_point("after-fork");
         /* The connection is the process's once the spawn is committed: init may let it go. */

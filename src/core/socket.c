@@ -627,7 +627,7 @@ static int socket_spawn_with(Socket *s, const ExecCommand *c, const ExecContext 
                 return r;
         p.gate_fd = manager_spawn_gate(UNIT(s)->manager); /* opened after the next commit */
         r = exec_spawn(c, ctx, &p, &pid);
-        p.gate_fd = safe_close(p.gate_fd);
+        manager_spawn_gate_done(UNIT(s)->manager, &p.gate_fd, r >= 0);
         if (r < 0)
                 return r;
         r = unit_watch_pid(u, pid);

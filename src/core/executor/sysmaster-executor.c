@@ -2,9 +2,10 @@
 /*
  * sysmaster-executor: the exec helper. The manager starts it with posix_spawn() (vfork
  * semantics) as "sysmaster-executor --deserialize=FD UNIT"; FD is a memfd with the encoded
- * command, ExecContext and ExecRun (exec-wire.h). It applies the execution context in the order
- * systemd 252's exec_child() does and then execs the command in place, so its pid is the
- * service's pid. A step that fails ends it with systemd's exit code for that step, after a
+ * command, ExecContext and ExecRun (exec-wire.h). Usually the manager instead keeps one helper
+ * running as a spawn server ("--server=FD", executor-server.h) whose forks run the requests.
+ * It applies the execution context in the order systemd 252's exec_child() does and then execs
+ * the command in place, so its pid is the service's pid. A step that fails ends it with systemd's exit code for that step, after a
  * message naming the unit in the manager's log target ("UNIT: Failed to …: %m", then "UNIT:
  * Failed at step STEP spawning PATH: %m").
  *
@@ -40,6 +41,7 @@
 #include "executor-creds.h"
 #include "executor-dirs.h"
 #include "executor-env.h"
+#include "executor-server.h"
 #include "executor-stdio.h"
 #include "exit-status.h"
 #include "fd-util.h"
@@ -545,21 +547,16 @@ static int run_steps(Executor *e) {
         return exec_command(e);
 }
 
-int main(int argc, char *argv[]) {
+/* Runs the request in the memfd wire_fd (unit_id only names it when that fails). */
+static _noreturn_ void run_request(int wire_fd, const char *unit_id) {
         static Executor e = { .exit_status = EXIT_SUCCESS, .log_fd = -1 };
-        const char *arg = argc > 1 ? startswith(argv[1], "--deserialize=") : NULL;
-        int fd, r;
+        int r;
 
         e.creds = (ExecCreds) { .uid = UID_INVALID, .gid = GID_INVALID };
-        log_parse_environment();
-        if (!arg || safe_atoi(arg, &fd) < 0 || fd < 3) {
-                log_error("This program is the service manager's exec helper; it is not run by hand.");
-                return EXIT_FAILURE;
-        }
-        r = read_wire(fd, &e);
+        r = read_wire(wire_fd, &e);
         if (r < 0 || !e.run.unit_id || !e.run.path || strv_isempty(e.run.argv)) {
                 log_error_errno(r < 0 ? r : -EBADMSG, "%s: Failed to read the execution request: %m",
-                                argc > 2 ? argv[2] : "sysmaster-executor");
+                                unit_id ? unit_id : "sysmaster-executor");
                 _exit(EXIT_FDS);
         }
         setup_logging(&e);
@@ -570,4 +567,20 @@ int main(int argc, char *argv[]) {
                                 e.run.path);
         /* No exit(): nothing of ours needs flushing, and leak checkers have no business here. */
         _exit(e.exit_status);
+}
+
+int main(int argc, char *argv[]) {
+        const char *arg = argc > 1 ? startswith(argv[1], "--deserialize=") : NULL;
+        const char *server = argc > 1 ? startswith(argv[1], "--server=") : NULL;
+        int fd;
+
+        log_parse_environment();
+        /* The spawn server (executor-server.h): every request is run in a new process. */
+        if (server && safe_atoi(server, &fd) >= 0 && fd >= 3)
+                _exit(executor_server_run(fd, run_request) < 0 ? EXIT_FAILURE : EXIT_SUCCESS);
+        if (!arg || safe_atoi(arg, &fd) < 0 || fd < 3) {
+                log_error("This program is the service manager's exec helper; it is not run by hand.");
+                return EXIT_FAILURE;
+        }
+        run_request(fd, argc > 2 ? argv[2] : NULL);
 }

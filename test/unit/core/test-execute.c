@@ -6,6 +6,7 @@
  */
 
 #include <grp.h>
+#include <signal.h>
 #include <pwd.h>
 #include <stdlib.h>
 #include <sys/socket.h>
@@ -608,6 +609,64 @@ START_TEST(test_private_tmp) {
 }
 END_TEST
 
+/* The parent of the command as it sees it ($PPID of the shell the helper became). */
+static pid_t run_and_read_ppid(void) {
+        int ppid = 0;
+
+        ck_assert_int_eq(exec_test_run(&t), 0);
+        ck_assert_exec_ok(&t);
+        ck_assert_int_eq(sscanf(t.out, "ppid=%d", &ppid), 1);
+        return (pid_t) ppid;
+}
+
+START_TEST(test_spawn_server_parent_and_restart) {
+        siginfo_t si = {};
+        pid_t server;
+
+        unsetenv("SYSMASTER_SPAWN_SERVER");
+        load_sh("", "echo ppid=$PPID");
+        /* forked by the spawn server, but our child: we see its exit, not the server */
+        ck_assert_int_eq(run_and_read_ppid(), getpid());
+        server = exec_spawn_server_pid();
+        ck_assert_int_gt(server, 0);
+        ck_assert_int_ne(server, getpid());
+        /* the same server serves the next start */
+        ck_assert_int_eq(run_and_read_ppid(), getpid());
+        ck_assert_int_eq(exec_spawn_server_pid(), server);
+
+        /* killed: the next start still works (the helper is executed), the one after that
+         * gets a new server */
+        ck_assert_int_eq(kill(server, SIGKILL), 0);
+        ck_assert_int_eq(waitid(P_PID, (id_t) server, &si, WEXITED | WNOWAIT), 0);
+        ck_assert_int_eq(run_and_read_ppid(), getpid());
+        ck_assert_int_eq(run_and_read_ppid(), getpid());
+        ck_assert_int_gt(exec_spawn_server_pid(), 0);
+        ck_assert_int_ne(exec_spawn_server_pid(), server);
+
+        /* the manager learns of its exit through SIGCHLD: no unit's, forgotten */
+        server = exec_spawn_server_pid();
+        ck_assert(!exec_spawn_server_reaped(getpid()));
+        ck_assert_int_eq(kill(server, SIGKILL), 0);
+        ck_assert_int_eq(waitid(P_PID, (id_t) server, &si, WEXITED | WNOWAIT), 0);
+        ck_assert(exec_spawn_server_reaped(server));
+        ck_assert_int_eq(waitid(P_PID, (id_t) server, &si, WEXITED), 0);
+        ck_assert_int_eq(exec_spawn_server_pid(), 0);
+        ck_assert_int_eq(run_and_read_ppid(), getpid());
+        ck_assert_int_gt(exec_spawn_server_pid(), 0);
+        exec_spawn_server_stop();
+        ck_assert_int_eq(exec_spawn_server_pid(), 0);
+}
+END_TEST
+
+START_TEST(test_spawn_server_off) {
+        setenv("SYSMASTER_SPAWN_SERVER", "0", 1);
+        load_sh("", "echo ppid=$PPID");
+        ck_assert_int_eq(run_and_read_ppid(), getpid());
+        ck_assert_int_eq(exec_spawn_server_pid(), 0);
+        unsetenv("SYSMASTER_SPAWN_SERVER");
+}
+END_TEST
+
 static Suite *make_suite(void) {
         Suite *s = suite_create("execute");
         TCase *tc = tcase_create("spawn");
@@ -641,6 +700,8 @@ static Suite *make_suite(void) {
         tcase_add_test(tc, test_stdio_socket);
         tcase_add_test(tc, test_named_fd_missing);
         tcase_add_test(tc, test_exec_fd);
+        tcase_add_test(tc, test_spawn_server_parent_and_restart);
+        tcase_add_test(tc, test_spawn_server_off);
         tcase_add_test(tc, test_cgroup_join);
         tcase_add_test(tc, test_exec_directories);
         tcase_add_test(tc, test_private_tmp);

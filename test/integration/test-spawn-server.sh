@@ -1,0 +1,145 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# test-spawn-server.sh: services are forked by the exec helpers' spawn server (execute.h,
+# executor-server.h), yet the manager is their parent. sysmaster boots a small unit tree in the
+# sandbox; checked with the real systemctl and /proc:
+#   - the manager has one child "sysmaster-executor --server=3", and a service's PPid is the
+#     manager's PID (not the server's);
+#   - with the server killed (SIGKILL), the next start still works, a new server follows and
+#     the running services did not notice;
+#   - after daemon-reexec and after a SIGKILL of the manager the old server is gone, the new
+#     manager starts services (and says nothing about the old server's exit above debug);
+#   - with SYSMASTER_SPAWN_SERVER=0 there is no server and services start as before.
+# Exit: 0 all held, 1 something did not, 77 skipped (not root, no sysmaster build).
+set -uo pipefail
+
+. "$(dirname "$0")/lib/sandbox.sh"
+sandbox_init spawn-server
+sandbox_have_sysmaster || sandbox_skip "sysmaster is not built in $SANDBOX_BUILD"
+OUT=$SANDBOX_OUT
+UNITS=$OUT/units
+fail=0
+
+for t in sysinit basic shutdown sockets; do
+        sandbox_write_unit "$UNITS" $t.target <<- EOT
+	[Unit]
+	DefaultDependencies=no
+	Description=$t stub
+	EOT
+done
+for u in a b c d e f; do
+        sandbox_write_unit "$UNITS" $u.service <<- EOT
+	[Unit]
+	DefaultDependencies=no
+	Description=sleeper $u
+	[Service]
+	ExecStart=/bin/sleep 100000
+	EOT
+done
+sandbox_write_unit "$UNITS" default.target << 'EOT'
+[Unit]
+Description=test boot
+Wants=a.service
+EOT
+
+check() { # DESCRIPTION COMMAND...: a check that must hold
+        local what=$1
+        shift
+        if "$@"; then
+                echo "ok: $what"
+        else
+                echo "FAIL: $what"
+                fail=1
+        fi
+}
+manager_pid() { sandbox_run pgrep -x sysmaster; }
+# The manager's children running "sysmaster-executor --server=…" (PIDs of the namespace).
+server_pids() { sandbox_run pgrep -P "$(manager_pid)" -f -- '--server='; }
+main_pid() { sandbox_ctl show -p MainPID --value "$1"; }
+ppid_of() { sandbox_run awk '/^PPid:/ { print $2 }' "/proc/$1/status"; }
+parent_is_manager() { # UNIT: its main process is a child of the manager
+        local p
+        p=$(main_pid "$1")
+        [ -n "$p" ] && [ "$p" != 0 ] && [ "$(ppid_of "$p")" = "$(manager_pid)" ]
+}
+gone() { # PID: no such process in the namespace (waits up to 5 s)
+        for _ in $(seq 1 100); do
+                sandbox_run test -d "/proc/$1" || return 0
+                sleep 0.05
+        done
+        return 1
+}
+one_server() { [ "$(server_pids | wc -l)" = 1 ]; }
+wait_answer() {
+        for _ in $(seq 1 500); do
+                [ "$(sandbox_ctl is-active a.service 2> /dev/null)" = active ] && return 0
+                sleep 0.02
+        done
+        return 1
+}
+
+# ---- with the server ----------------------------------------------------------------------------
+sandbox_start sm --units "$UNITS" || { echo "FAIL: boot"; exit 1; }
+sandbox_wait_ready 60 > /dev/null || { echo "FAIL: the boot did not finish"; exit 1; }
+check "boot: a.service active" test "$(sandbox_ctl is-active a.service)" = active
+check "the manager runs one spawn server" one_server
+server=$(server_pids)
+check "the server is the exec helper" sandbox_run grep -q sysmaster-executor "/proc/$server/cmdline"
+server_fds_ok() {
+        [ "$(sandbox_run ls "/proc/$server/fd" | sort | tr '\n' ' ')" = "0 1 2 3 " ] && return 0
+        sandbox_run ls -l "/proc/$server/fd"
+        return 1
+}
+check "the server holds nothing of the manager's but its socket (fds 0-3)" server_fds_ok
+check "a.service's parent is the manager" parent_is_manager a.service
+check "start b.service" sandbox_ctl start b.service
+check "b.service's parent is the manager" parent_is_manager b.service
+check "b.service: the same server" test "$(server_pids)" = "$server"
+check "the server's socket is not among b.service's fds" \
+        test "$(sandbox_run ls "/proc/$(main_pid b.service)/fd" | sort | tr '\n' ' ')" = "0 1 2 "
+
+sandbox_run kill -KILL "$server"
+check "server killed: it is gone (reaped)" gone "$server"
+check "server killed: start c.service" sandbox_ctl start c.service
+check "server killed: c.service active" test "$(sandbox_ctl is-active c.service)" = active
+check "server killed: c.service's parent is the manager" parent_is_manager c.service
+check "server killed: a new server" one_server
+check "server killed: the new server is another process" test "$(server_pids)" != "$server"
+check "server killed: a.service and b.service still active" \
+        test "$(sandbox_ctl is-active a.service b.service | tr '\n' ' ')" = "active active "
+
+server=$(server_pids)
+mpid=$(manager_pid)
+check "daemon-reexec" sandbox_ctl daemon-reexec
+wait_answer
+check "daemon-reexec: the old server exited" gone "$server"
+check "daemon-reexec: start d.service" sandbox_ctl start d.service
+check "daemon-reexec: d.service's parent is the manager" parent_is_manager d.service
+check "daemon-reexec: one server" one_server
+
+server=$(server_pids)
+sandbox_run kill -KILL "$(manager_pid)"
+wait_answer
+check "manager SIGKILL: a new manager" test "$(manager_pid)" != "$mpid"
+check "manager SIGKILL: the old server exited" gone "$server"
+check "manager SIGKILL: start e.service" sandbox_ctl start e.service
+check "manager SIGKILL: e.service's parent is the manager" parent_is_manager e.service
+check "manager SIGKILL: one server" one_server
+check "manager SIGKILL: every service still active" \
+        test "$(sandbox_ctl is-active a.service b.service c.service d.service e.service | sort -u)" = active
+check "manager SIGKILL: nothing logged about the old server's PID $server" \
+        bash -c "! grep -E '(PID|[Cc]hild|process) $server\\b' '$SANDBOX_STATE/console.log'"
+sandbox_stop sm || { echo "FAIL: stop"; fail=1; }
+
+# ---- without ------------------------------------------------------------------------------------
+sandbox_start off --units "$UNITS" -e SYSMASTER_SPAWN_SERVER=0 || { echo "FAIL: boot"; exit 1; }
+sandbox_wait_ready 60 > /dev/null || { echo "FAIL: the boot did not finish"; exit 1; }
+check "SYSMASTER_SPAWN_SERVER=0: a.service active" test "$(sandbox_ctl is-active a.service)" = active
+check "SYSMASTER_SPAWN_SERVER=0: start f.service" sandbox_ctl start f.service
+check "SYSMASTER_SPAWN_SERVER=0: f.service's parent is the manager" parent_is_manager f.service
+check "SYSMASTER_SPAWN_SERVER=0: no server" test -z "$(server_pids)"
+sandbox_stop off || { echo "FAIL: stop"; fail=1; }
+
+left=$(sandbox_leftovers)
+check "nothing left over" test -z "$left"
+exit $fail
