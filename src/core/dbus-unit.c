@@ -581,6 +581,7 @@ static int queue_job_full(Bus *bus, BusMessage *message, Unit *u, JobType type, 
         r = manager_add_job(u->manager, type, u, mode, affected, error, &j);
         if (r < 0)
                 return r;
+        manager_sysbus_track_job(u->manager, bus, message, j);
         /* JobNew goes out before the reply, as systemd does. */
         if (!j->sent_dbus_new_signal)
                 bus_job_send_new_signal(j);

@@ -34,6 +34,7 @@
 #include "manager.h"
 #include "mkdir.h"
 #include "path-util.h"
+#include "service.h"
 #include "socket-util.h"
 #include "string-util.h"
 
@@ -249,6 +250,8 @@ int manager_bus_setup(Manager *m, int listen_fd) {
         if (r < 0)
                 goto fail;
         m->bus = mb;
+        /* units restored before there was a bus (crash recovery) watch their bus names now */
+        service_watch_bus_names(m);
         /* the system bus, if it is up already (else when dbus.socket/dbus.service start) */
         (void) manager_sysbus_try_connect(m);
         return 0;
@@ -286,6 +289,19 @@ static Bus *nth_connection(ManagerBus *mb, size_t i) {
 
 #define FOREACH_CONNECTION(b, mb) for (size_t _i = 0; ((b) = nth_connection((mb), _i)); _i++)
 
+/* A job's signals: the system bus also when the client that queued the job is there. */
+static Bus *nth_job_connection(ManagerBus *mb, Job *j, size_t i) {
+        if (mb && i == mb->n_connections)
+                return manager_sysbus_job_signal_bus(mb->manager, j);
+        return nth_connection(mb, i);
+}
+
+#define FOREACH_JOB_CONNECTION(b, mb, j) for (size_t _i = 0; ((b) = nth_job_connection((mb), (j), _i)); _i++)
+
+static bool job_has_subscribers(Job *j) {
+        return bus_has_subscribers(j->manager) || manager_sysbus_job_signal_bus(j->manager, j);
+}
+
 void bus_job_send_new_signal(Job *j) {
         ManagerBus *mb = j->manager->bus;
         _cleanup_free_ char *p = NULL;
@@ -294,12 +310,12 @@ void bus_job_send_new_signal(Job *j) {
         if (j->sent_dbus_new_signal)
                 return;
         j->sent_dbus_new_signal = true;
-        if (!bus_has_subscribers(j->manager))
+        if (!job_has_subscribers(j))
                 return;
         p = job_dbus_path(j);
         if (!p)
                 return;
-        FOREACH_CONNECTION(b, mb)
+        FOREACH_JOB_CONNECTION(b, mb, j)
                 (void) bus_emit_signal(b, BUS_MANAGER_PATH, BUS_MANAGER_INTERFACE, "JobNew", "uos", j->id,
                                        p, j->unit->id);
 }
@@ -311,14 +327,11 @@ void bus_job_send_removed_signal(Job *j) {
 
         if (!j->sent_dbus_new_signal)
                 bus_job_send_new_signal(j);
-        if (!bus_has_subscribers(j->manager))
-                return;
-        p = job_dbus_path(j);
-        if (!p)
-                return;
-        FOREACH_CONNECTION(b, mb)
-                (void) bus_emit_signal(b, BUS_MANAGER_PATH, BUS_MANAGER_INTERFACE, "JobRemoved", "uoss",
-                                       j->id, p, j->unit->id, job_result_to_string(j->result));
+        if (job_has_subscribers(j) && (p = job_dbus_path(j)))
+                FOREACH_JOB_CONNECTION(b, mb, j)
+                        (void) bus_emit_signal(b, BUS_MANAGER_PATH, BUS_MANAGER_INTERFACE, "JobRemoved", "uoss",
+                                               j->id, p, j->unit->id, job_result_to_string(j->result));
+        manager_sysbus_untrack_job(j->manager, j);
 }
 
 void bus_job_send_change_signal(Job *j) {
@@ -330,12 +343,12 @@ void bus_job_send_change_signal(Job *j) {
                 bus_job_send_new_signal(j);
                 return;
         }
-        if (!bus_has_subscribers(j->manager) || !j->installed)
+        if (!job_has_subscribers(j) || !j->installed)
                 return;
         p = job_dbus_path(j);
         if (!p)
                 return;
-        FOREACH_CONNECTION(b, mb)
+        FOREACH_JOB_CONNECTION(b, mb, j)
                 (void) bus_emit_properties_changed_strv(b, p, BUS_JOB_INTERFACE, NULL);
 }
 

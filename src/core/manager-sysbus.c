@@ -4,16 +4,21 @@
  * client connection at most; it is set up without ever blocking the manager: the Hello, the
  * RequestName and the AddMatch calls are queued and their replies handled asynchronously.
  * Subscribers and AddRef holders are kept by unique name and dropped on NameOwnerChanged (or
- * all at once when the connection goes).
+ * all at once when the connection goes). Name watches live in a map by name; their bus slots
+ * exist only while connected.
  */
 
 #include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "bus/bus-names.h"
 #include "bus/bus-object.h"
 #include "dbus-manager.h"
+#include "hashmap.h"
 #include "job.h"
 #include "log.h"
 #include "manager-bus.h"
@@ -35,9 +40,22 @@ struct ManagerSysBus {
         Bus *bus;
         char **subscribed;     /* unique names that called Subscribe() */
         char **refs;           /* "UNIQUE\nUNIT" pairs of AddRef=yes */
+        char **job_clients;    /* "UNIQUE\nJOB-ID" pairs of jobs queued on the system bus */
         EventSource *retry_source;
         unsigned retries_left;
+        Hashmap *watches;      /* well-known name → NameWatch (key: w->name) */
 };
+
+/* One unit's watch of one name. The slots exist while connected (the match, and the
+ * GetNameOwner call until it is answered). */
+typedef struct NameWatch {
+        char *name;
+        Unit *unit;
+        ManagerSysBusNameHandler handler;
+        BusSlot *match_slot;
+        BusSlot *owner_slot;
+        usec_t owner_asked;    /* when the GetNameOwner call was made */
+} NameWatch;
 
 static ManagerSysBus *sysbus_get(Manager *m, bool create) {
         ManagerSysBus **p = manager_bus_sysbus(m);
@@ -82,16 +100,35 @@ static void drop_refs_of(ManagerSysBus *s, const char *name) {
         }
 }
 
+/* Removes the "A\nB" entries of *l whose first (first = true) or second part is key. */
+static void drop_pairs(char **l, const char *key, bool first) {
+        size_t n = strlen(key);
+
+        for (size_t i = 0; l && l[i];) {
+                char *e = l[i], *nl = strchr(e, '\n');
+                bool hit = nl && (first ? (size_t) (nl - e) == n && strncmp(e, key, n) == 0
+                                        : streq(nl + 1, key));
+
+                if (hit) {
+                        free(e);
+                        memmove(l + i, l + i + 1, (strv_length(l + i + 1) + 1) * sizeof(char *));
+                } else
+                        i++;
+        }
+}
+
 static void forget_client(ManagerSysBus *s, const char *name) {
         if (strv_contains(s->subscribed, name)) {
                 log_debug("D-Bus: %s went away, unsubscribing it.", name);
                 strv_remove(s->subscribed, name);
         }
         drop_refs_of(s, name);
+        drop_pairs(s->job_clients, name, true);
 }
 
 static void forget_all_clients(ManagerSysBus *s) {
         s->subscribed = strv_free(s->subscribed);
+        s->job_clients = strv_free(s->job_clients);
         while (!strv_isempty(s->refs)) {
                 _cleanup_free_ char *name = strndup(s->refs[0], strcspn(s->refs[0], "\n"));
                 if (!name) {
@@ -155,7 +192,79 @@ void manager_sysbus_add_unit_ref(Manager *m, BusMessage *message, Unit *u) {
         u->ref_count_bus++;
 }
 
+static bool job_has_client(ManagerSysBus *s, uint32_t id) {
+        char key[16];
+
+        snprintf(key, sizeof key, "\n%" PRIu32, id);
+        STRV_FOREACH(e, s->job_clients)
+                if (endswith(*e, key))
+                        return true;
+        return false;
+}
+
+void manager_sysbus_track_job(Manager *m, Bus *bus, BusMessage *message, Job *j) {
+        ManagerSysBus *s = sysbus_get(m, false);
+        const char *sender = bus_message_get_string_field(message, BUS_FIELD_SENDER);
+        char *e = NULL;
+
+        if (!s || !s->bus || bus != s->bus || !sender || strv_length(s->job_clients) >= SYSBUS_TRACKED_MAX)
+                return;
+        if (asprintf(&e, "%s\n%" PRIu32, sender, j->id) < 0)
+                return;
+        if (strv_contains(s->job_clients, e)) {
+                free(e);
+                return;
+        }
+        (void) strv_consume(&s->job_clients, e);
+}
+
+Bus *manager_sysbus_job_signal_bus(Manager *m, Job *j) {
+        ManagerSysBus *s = sysbus_get(m, false);
+
+        if (!s)
+                return NULL;
+        if (!strv_isempty(s->subscribed) || job_has_client(s, j->id))
+                return manager_sysbus_get(m);
+        return NULL;
+}
+
+void manager_sysbus_untrack_job(Manager *m, Job *j) {
+        ManagerSysBus *s = sysbus_get(m, false);
+        char id[16];
+
+        if (!s || strv_isempty(s->job_clients))
+                return;
+        snprintf(id, sizeof id, "%" PRIu32, j->id);
+        drop_pairs(s->job_clients, id, false);
+}
+
 /* ---- activation ---- */
+
+/* The bus daemon's own unit is going away (252 refuses activations then). Unlike 252, a bus
+ * not run by a unit of that name does not count as going away. */
+static bool bus_unit_going_down(Manager *m, const char *name) {
+        Unit *u = manager_get_unit(m, name);
+        UnitActiveState st;
+
+        if (!u || u->load_state != UNIT_LOADED)
+                return false;
+        st = unit_active_state(u);
+        return IN_SET(st, UNIT_INACTIVE, UNIT_FAILED, UNIT_DEACTIVATING) ||
+               (u->job && u->job->type == JOB_STOP);
+}
+
+static int activation_start(Manager *m, const char *name, BusError *e) {
+        Unit *u = NULL;
+
+        if (bus_unit_going_down(m, "dbus.service") || bus_unit_going_down(m, "dbus.socket"))
+                return bus_error_set(e, "org.freedesktop.systemd1.ShuttingDown",
+                                     "Refusing activation, D-Bus is shutting down.");
+        if (manager_load_unit(m, name, &u) >= 0 && u && u->rt.refuse_manual_start)
+                return bus_error_setf(e, "org.freedesktop.systemd1.OnlyByDependency",
+                                      "Operation refused, %s may be requested by dependency only (it is configured to refuse manual start/stop).",
+                                      u->id);
+        return manager_add_job_by_name(m, JOB_START, name, JOB_REPLACE, NULL, e, NULL);
+}
 
 static int on_activation_request(Bus *bus, BusMessage *message, void *userdata, BusError *error) {
         _cleanup_(bus_error_free) BusError e = {};
@@ -166,7 +275,7 @@ static int on_activation_request(Bus *bus, BusMessage *message, void *userdata, 
         if (bus_message_read(message, "s", &name) <= 0)
                 return 0;
         log_debug("D-Bus: activation request for %s.", name);
-        r = manager_add_job_by_name(s->manager, JOB_START, name, JOB_REPLACE, NULL, &e, NULL);
+        r = activation_start(s->manager, name, &e);
         if (r >= 0)
                 return 0;
         if (!bus_error_is_set(&e))
@@ -176,6 +285,159 @@ static int on_activation_request(Bus *bus, BusMessage *message, void *userdata, 
                                   "org.freedesktop.systemd1.Activator", "ActivationFailure", "sss", name,
                                   e.name ?: BUS_ERROR_FAILED, e.message ?: "");
         return 0;
+}
+
+/* ---- name watches ---- */
+
+static void watch_uninstall(NameWatch *w) {
+        w->match_slot = bus_slot_unref(w->match_slot);
+        w->owner_slot = bus_slot_unref(w->owner_slot);
+}
+
+static NameWatch *watch_free(NameWatch *w) {
+        if (!w)
+                return NULL;
+        watch_uninstall(w);
+        free(w->name);
+        return mfree(w);
+}
+
+static void watch_report(NameWatch *w, const char *owner, usec_t since) {
+        if (isempty(owner))
+                owner = NULL;
+        if (owner)
+                log_unit_debug(w->unit, "D-Bus name %s now owned by %s", w->name, owner);
+        else
+                log_unit_debug(w->unit, "D-Bus name %s now not owned by anyone.", w->name);
+        if (w->handler)
+                w->handler(w->unit, owner, since);
+}
+
+static int on_watched_name_changed(Bus *bus, BusMessage *message, void *userdata, BusError *error) {
+        NameWatch *w = userdata;
+        const char *name, *old_owner, *new_owner;
+
+        if (bus_message_read(message, "sss", &name, &old_owner, &new_owner) <= 0 || !streq(name, w->name))
+                return 0;
+        watch_report(w, new_owner, now(CLOCK_MONOTONIC));
+        return 0;
+}
+
+static int on_get_name_owner_reply(Bus *bus, BusMessage *reply, void *userdata, BusError *error) {
+        NameWatch *w = userdata;
+        const char *owner = NULL;
+
+        w->owner_slot = bus_slot_unref(w->owner_slot);
+        if (bus_error_is_set(error)) {
+                /* the connection went: the next one asks again */
+                if (!bus_is_open(bus))
+                        return 0;
+                if (!bus_error_has_name(error, BUS_ERROR_NAME_HAS_NO_OWNER))
+                        log_unit_error(w->unit, "Unexpected error response from GetNameOwner(): %s",
+                                       error->message ?: error->name);
+        } else if (bus_message_read(reply, "s", &owner) <= 0 || isempty(owner)) {
+                log_unit_debug(w->unit, "D-Bus: bad GetNameOwner() reply for %s, ignoring.", w->name);
+                return 0;
+        }
+        watch_report(w, owner, w->owner_asked);
+        return 0;
+}
+
+/* The match first, then the question: a change between the two is seen either way. */
+static int watch_install(NameWatch *w, Bus *bus) {
+        _cleanup_(bus_message_unrefp) BusMessage *call = NULL;
+        _cleanup_free_ char *rule = NULL;
+        int r;
+
+        if (w->match_slot || w->owner_slot)
+                return 0;
+        rule = strjoin("type='signal',sender='org.freedesktop.DBus',path='/org/freedesktop/DBus',"
+                       "interface='org.freedesktop.DBus',member='NameOwnerChanged',arg0='", w->name, "'");
+        if (!rule)
+                return -ENOMEM;
+        r = bus_add_match(bus, &w->match_slot, rule, on_watched_name_changed, w);
+        if (r >= 0)
+                r = bus_message_new_method_call("org.freedesktop.DBus", "/org/freedesktop/DBus",
+                                                "org.freedesktop.DBus", "GetNameOwner", &call);
+        if (r >= 0)
+                r = bus_message_append(call, "s", w->name);
+        if (r >= 0)
+                r = bus_call_async(bus, &w->owner_slot, call, on_get_name_owner_reply, w, 0);
+        w->owner_asked = now(CLOCK_MONOTONIC);
+        if (r < 0) {
+                watch_uninstall(w);
+                return log_unit_warning_errno(w->unit, r,
+                                              "Failed to subscribe to NameOwnerChanged signal for '%s': %m",
+                                              w->name);
+        }
+        log_unit_debug(w->unit, "Watching D-Bus name '%s'.", w->name);
+        return 0;
+}
+
+static void install_all_watches(ManagerSysBus *s) {
+        NameWatch *w;
+
+        HASHMAP_FOREACH(w, s->watches)
+                (void) watch_install(w, s->bus);
+}
+
+static void uninstall_all_watches(ManagerSysBus *s) {
+        NameWatch *w;
+
+        HASHMAP_FOREACH(w, s->watches)
+                watch_uninstall(w);
+}
+
+int manager_sysbus_watch_name(Manager *m, Unit *u, const char *name, ManagerSysBusNameHandler handler) {
+        ManagerSysBus *s;
+        NameWatch *w;
+        int r;
+
+        if (!bus_well_known_name_is_valid(name))
+                return -EINVAL;
+        s = sysbus_get(m, true);
+        if (!s)
+                return manager_bus_sysbus(m) ? -ENOMEM : -EOPNOTSUPP;
+        w = hashmap_get(s->watches, name);
+        if (w) {
+                if (w->unit != u)
+                        return -EEXIST;
+                w->handler = handler;
+                return 0;
+        }
+        w = new0(NameWatch, 1);
+        if (!w || !(w->name = strdup(name))) {
+                free(w);
+                return -ENOMEM;
+        }
+        w->unit = u;
+        w->handler = handler;
+        r = hashmap_ensure_put(&s->watches, &string_hash_ops, w->name, w);
+        if (r < 0) {
+                watch_free(w);
+                return r;
+        }
+        if (manager_sysbus_get(m))
+                (void) watch_install(w, s->bus);
+        return 0;
+}
+
+void manager_sysbus_unwatch_name(Manager *m, Unit *u, const char *name) {
+        ManagerSysBus *s = sysbus_get(m, false);
+        NameWatch *w = s && name ? hashmap_get(s->watches, name) : NULL;
+
+        if (!w || w->unit != u)
+                return;
+        (void) hashmap_remove(s->watches, name);
+        watch_free(w);
+}
+
+void manager_sysbus_name_owner_changed(Manager *m, const char *name, const char *new_owner) {
+        ManagerSysBus *s = sysbus_get(m, false);
+        NameWatch *w = s && name ? hashmap_get(s->watches, name) : NULL;
+
+        if (w)
+                watch_report(w, new_owner, now(CLOCK_MONOTONIC));
 }
 
 /* ---- the connection ---- */
@@ -202,6 +464,7 @@ static void on_disconnected(Bus *bus, void *userdata) {
 
         log_info("D-Bus: lost the system bus connection.");
         forget_all_clients(s);
+        uninstall_all_watches(s);
         s->bus = NULL;
         bus_unref(bus);
         /* a restarted bus daemon: reconnect once its socket is back */
@@ -232,6 +495,7 @@ int manager_sysbus_try_connect(Manager *m) {
         if (s->bus) { /* closed, but its disconnect handler has not run yet */
                 bus_set_disconnected_handler(s->bus, NULL, NULL);
                 forget_all_clients(s);
+                uninstall_all_watches(s);
                 s->bus = bus_unref(s->bus);
         }
         /* a plain unix path that does not exist yet: nothing to try */
@@ -267,6 +531,7 @@ int manager_sysbus_try_connect(Manager *m) {
         bus_set_disconnected_handler(b, on_disconnected, s);
         s->bus = b;
         s->retry_source = event_source_disable_unref(s->retry_source);
+        install_all_watches(s);
         log_debug("D-Bus: connected to the system bus at %s.", address);
         return 1;
 }
@@ -312,8 +577,14 @@ void manager_sysbus_unit_changed(Manager *m, Unit *u) {
 }
 
 void manager_sysbus_free(ManagerSysBus *s) {
+        NameWatch *w;
+
         if (!s)
                 return;
+        /* the units unwatch when they go, which may be later: they find no watch then */
+        while ((w = hashmap_steal_first(s->watches)))
+                watch_free(w);
+        hashmap_free(s->watches);
         if (s->bus) {
                 bus_set_disconnected_handler(s->bus, NULL, NULL);
                 bus_unref(s->bus);
@@ -321,5 +592,6 @@ void manager_sysbus_free(ManagerSysBus *s) {
         s->retry_source = event_source_disable_unref(s->retry_source);
         strv_free(s->subscribed);
         strv_free(s->refs);
+        strv_free(s->job_clients);
         free(s);
 }

@@ -12,6 +12,13 @@
  * org.freedesktop.systemd1.Activator.ActivationRequest (ActivationFailure on error). Losing
  * the bus only drops the connection; nothing else in the manager depends on it.
  *
+ * Name watches (BusName= of services, as 252's unit_watch_bus_name()): one unit per name. A
+ * watch is kept whether the bus is there or not; while connected, each watch has an AddMatch
+ * on NameOwnerChanged arg0=NAME and, once per connection, a GetNameOwner call, both queued
+ * without waiting; their answers call the watch's handler with the new owner (NULL: none).
+ * Losing the connection drops the match and the pending call but keeps the owner the unit
+ * knows; the next connection asks again.
+ *
  * The state lives in the ManagerBus (manager-bus.c): every function is a no-op when m->bus is
  * NULL.
  */
@@ -19,7 +26,9 @@
 #include <stdbool.h>
 
 #include "bus/bus.h"
+#include "time-base.h"
 
+typedef struct Job Job;
 typedef struct Manager Manager;
 typedef struct Unit Unit;
 typedef struct ManagerSysBus ManagerSysBus;
@@ -47,3 +56,29 @@ int manager_sysbus_method_subscribe(Bus *bus, BusMessage *message, Manager *m, b
 /* AddRef=yes of StartTransientUnit: u is referenced (ref_count_bus) while the sender is on the
  * bus. Nothing for messages without a sender (private connections), as 252. */
 void manager_sysbus_add_unit_ref(Manager *m, BusMessage *message, Unit *u);
+
+/* A job queued by a client on the system bus: its signals (JobNew, JobRemoved, the job's
+ * PropertiesChanged) go to the system bus while that client is there, subscribed or not, as
+ * systemd 252 does for `systemctl start` (which waits for JobRemoved without subscribing).
+ * Nothing for other connections. */
+void manager_sysbus_track_job(Manager *m, Bus *bus, BusMessage *message, Job *j);
+/* The system bus connection if j's signals go there (a client is subscribed, or j's client is
+ * connected), else NULL. */
+Bus *manager_sysbus_job_signal_bus(Manager *m, Job *j);
+/* j is gone (after its JobRemoved): forgets its clients. */
+void manager_sysbus_untrack_job(Manager *m, Job *j);
+
+/* Called with the unique name that owns the watched name, NULL when nobody does, and since:
+ * the CLOCK_MONOTONIC time from which that is known (the arrival of a NameOwnerChanged signal,
+ * or when GetNameOwner was asked: the answer may describe any moment after that). */
+typedef void (*ManagerSysBusNameHandler)(Unit *u, const char *new_owner, usec_t since);
+/* Watches name (a valid well-known bus name) for u: installs the match and asks for the owner
+ * now if connected, else when the connection comes. 0 (also when u watches name already),
+ * -EEXIST another unit watches it, -EINVAL not a well-known name, -ENOMEM; -EOPNOTSUPP when
+ * the manager has no D-Bus at all (m->bus NULL: nothing will ever be reported). */
+int manager_sysbus_watch_name(Manager *m, Unit *u, const char *name, ManagerSysBusNameHandler handler);
+/* Ends u's watch of name (no-op if u does not watch it). */
+void manager_sysbus_unwatch_name(Manager *m, Unit *u, const char *name);
+/* Reports that name is owned by new_owner now (NULL or "": nobody) to its watcher, as a
+ * NameOwnerChanged signal or a GetNameOwner reply does. Exposed for the tests. */
+void manager_sysbus_name_owner_changed(Manager *m, const char *name, const char *new_owner);

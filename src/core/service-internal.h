@@ -5,7 +5,7 @@
  * service-internal.h: what the files of the service type share (not for other modules, which
  * use service.h): service.c is the state machine, service-load.c the settings, service-pid.c the
  * main pid, PID files and cgroup checks, service-notify.c the notify messages, the fd store and
- * the socket fds.
+ * the socket fds, service-bus-name.c BusName= on the system bus.
  */
 
 #include "service.h"
@@ -68,6 +68,12 @@ void service_close_socket_fds(Service *s);
  * array, *ret_names new). 0 or -ENOMEM. */
 int service_collect_fds(Service *s, int **ret_fds, char ***ret_names, size_t *ret_n_socket,
                         size_t *ret_n_storage);
+
+/* service-bus-name.c */
+/* Watches BusName= (nothing without one): 0, -EEXIST another service has the name (logged). */
+int service_watch_bus_name(Service *s);
+/* Ends the watch and a pending owner PID lookup. */
+void service_unwatch_bus_name(Service *s);
 
 static inline void exec_status_start(ExecStatus *st, pid_t pid) {
         if (!st)

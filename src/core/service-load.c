@@ -129,6 +129,7 @@ static void service_reset_settings(Service *s) {
         s->permissions_start_only = false;
         s->root_directory_start_only = false;
         s->pid_file = mfree(s->pid_file);
+        service_unwatch_bus_name(s);
         s->bus_name = mfree(s->bus_name);
         s->notify_access = NOTIFY_NONE;
         s->n_fd_store_max = 0;
@@ -370,5 +371,8 @@ int service_load(Unit *u) {
         r = service_alloc_exec_status(s);
         if (r < 0)
                 return log_oom();
-        return service_verify(s);
+        r = service_verify(s);
+        if (r < 0)
+                return r;
+        return service_watch_bus_name(s);
 }

@@ -2,8 +2,9 @@
 /*
  * service-serialize.c: a service's runtime state in the state store (manager-store.h): the
  * state and results, main and control PIDs, which command runs, the exec status records, the
- * restart counter, notify state, the timer deadline and the watchdog. Applied by
- * service_coldplug() (service.c).
+ * restart counter, notify state, the timer deadline, the watchdog and whether BusName= had an
+ * owner (the watch asks the bus again after the restart). Applied by service_coldplug()
+ * (service.c).
  */
 
 #include <inttypes.h>
@@ -79,6 +80,10 @@ void service_serialize(Unit *u, Serializer *s) {
                 ser_int(s, "main-pid", svc->main_pid);
         ser_bool(s, "main-pid-known", svc->main_pid_known);
         ser_bool(s, "main-pid-alien", svc->main_pid_alien);
+        if (svc->bus_name) {
+                ser_bool(s, "bus-name-good", svc->bus_name_good);
+                ser_item(s, "bus-name-owner", svc->bus_name_owner);
+        }
         if (svc->control_pid > 0)
                 ser_int(s, "control-pid", svc->control_pid);
         if (svc->control_command)
@@ -141,6 +146,10 @@ int service_deserialize_item(Unit *u, const char *key, const char *value) {
                 (void) deser_bool(value, &svc->main_pid_known);
         else if (streq(key, "main-pid-alien"))
                 (void) deser_bool(value, &svc->main_pid_alien);
+        else if (streq(key, "bus-name-good"))
+                (void) deser_bool(value, &svc->bus_name_good);
+        else if (streq(key, "bus-name-owner"))
+                return free_and_strdup(&svc->bus_name_owner, value) < 0 ? -ENOMEM : 0;
         else if (streq(key, "control-pid"))
                 (void) deser_pid(value, &svc->control_pid);
         else if (streq(key, "control-command")) {

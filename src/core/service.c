@@ -661,8 +661,12 @@ static void service_enter_stop(Service *s, ServiceResult f) {
 }
 
 static bool service_good(Service *s) {
-        int ok = service_main_pid_good(s);
+        int ok;
 
+        /* Type=dbus: up only while its name has an owner */
+        if (s->type == SERVICE_DBUS && !s->bus_name_good)
+                return false;
+        ok = service_main_pid_good(s);
         if (ok > 0)
                 return true;
         if (ok == 0)
@@ -767,19 +771,19 @@ static void service_enter_start(Service *s) {
                 return;
         }
         /* Simple services get RuntimeMaxSec= once running instead of a start timeout. */
-        timeout = IN_SET(s->type, SERVICE_SIMPLE, SERVICE_IDLE, SERVICE_DBUS) ? USEC_INFINITY : s->timeout_start_usec;
+        timeout = IN_SET(s->type, SERVICE_SIMPLE, SERVICE_IDLE) ? USEC_INFINITY : s->timeout_start_usec;
         r = service_spawn(s, c, EXEC_START, timeout, main_flags, SPAWN_PASS_FDS, &pid);
         if (r < 0)
                 goto fail;
-        if (IN_SET(s->type, SERVICE_SIMPLE, SERVICE_IDLE, SERVICE_DBUS)) {
-                /* Type=dbus: no bus to wait for the name on yet, so it is treated as simple. */
+        if (IN_SET(s->type, SERVICE_SIMPLE, SERVICE_IDLE)) {
                 (void) service_set_main_pid(s, pid);
                 service_enter_start_post(s);
         } else if (s->type == SERVICE_FORKING) {
                 s->control_pid = pid;
                 service_set_state(s, SERVICE_START);
         } else {
-                /* oneshot, notify, exec: the main process; wait for its exit, READY=1 or execve(). */
+                /* oneshot, notify, exec, dbus: the main process; wait for its exit, READY=1,
+                 * execve() or the bus name (service-bus-name.c). */
                 (void) service_set_main_pid(s, pid);
                 service_set_state(s, SERVICE_START);
         }
@@ -1469,7 +1473,9 @@ static void service_done(Unit *u) {
         }
         s->control_command = s->main_command = NULL;
         s->pid_file = mfree(s->pid_file);
+        service_unwatch_bus_name(s);
         s->bus_name = mfree(s->bus_name);
+        s->bus_name_owner = mfree(s->bus_name_owner);
         s->status_text = mfree(s->status_text);
         s->usb_function_descriptors = mfree(s->usb_function_descriptors);
         s->usb_function_strings = mfree(s->usb_function_strings);

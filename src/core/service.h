@@ -132,6 +132,7 @@ typedef struct KillContext {
 /* SuccessExitStatus=/RestartPreventExitStatus=/RestartForceExitStatus= use ExitStatusSet of
  * src/shared/exit-status.h (exit_status_set_test(), exit_status_set_format()). */
 
+typedef struct BusSlot BusSlot;
 typedef struct ServiceFDStoreEntry ServiceFDStoreEntry;
 struct ServiceFDStoreEntry {
         int fd;
@@ -193,6 +194,10 @@ typedef struct Service {
         size_t n_socket_fds;
         int stdin_fd, stdout_fd, stderr_fd;  /* from an Accept=yes socket, -1 otherwise */
         char *private_tmp, *private_var_tmp; /* PrivateTmp= directories while running */
+        /* BusName= (service-bus-name.c): whether it has an owner on the system bus, and who */
+        bool bus_name_good;
+        char *bus_name_owner;
+        BusSlot *bus_name_pid_lookup_slot;   /* GetConnectionUnixProcessID in flight */
 
         /* Added by service.c */
         size_t n_exec_status[_EXEC_COMMAND_KIND_MAX]; /* entries of exec_status[kind] */
@@ -230,6 +235,10 @@ const char *notify_access_to_string(NotifyAccess a) _const_;
 NotifyAccess notify_access_from_string(const char *s) _pure_;
 const char *service_timeout_failure_mode_to_string(ServiceTimeoutFailureMode m) _const_;
 ServiceTimeoutFailureMode service_timeout_failure_mode_from_string(const char *s) _pure_;
+
+/* BusName= (service-bus-name.c): the manager's D-Bus came up (manager_bus_setup()); the
+ * services loaded before (restored after a crash) watch their names now. */
+void service_watch_bus_names(Manager *m);
 
 /* Socket activation (socket.c): hands the listening fds (or one connection fd for Accept=yes,
  * which becomes stdin/stdout/stderr when the context says "socket") to the service for its

@@ -16,6 +16,8 @@
 #include "event.h"
 #include "fd-util.h"
 #include "job.h"
+#include "manager-bus.h"
+#include "manager-sysbus.h"
 #include "manager.h"
 #include "service.h"
 #include "runtime-env.h"
@@ -448,6 +450,106 @@ START_TEST(test_bad_settings) {
 }
 END_TEST
 
+/* Type=dbus: activating (start) until BusName= has an owner (as the system bus reports it), then
+ * running; stopped when the name goes away. */
+START_TEST(test_dbus_waits_for_name) {
+        Env v;
+        Service *s;
+
+        env_init(&v);
+        ck_assert_int_eq(manager_bus_setup(v.m, -1), 0);
+        s = env_load(&v, "d.service", "[Service]\nType=dbus\nBusName=org.example.D\nExecStart=/bin/sleep 100\n");
+        ck_assert_int_eq(s->type, SERVICE_DBUS);
+        ck_assert_int_ge(unit_start(&s->meta), 0);
+        env_run_for(&v, 300);
+        ck_assert_int_eq(s->state, SERVICE_START);
+        ck_assert_int_eq(unit_active_state(&s->meta), UNIT_ACTIVATING);
+        ck_assert_int_gt(s->main_pid, 0);
+        manager_sysbus_name_owner_changed(v.m, "org.example.D", ":1.5");
+        ck_assert_state(&v, s, SERVICE_RUNNING, 5000);
+        ck_assert(s->bus_name_good);
+        ck_assert_str_eq(s->bus_name_owner, ":1.5");
+        ck_assert_log_contains(&v.log, "d.service: D-Bus name org.example.D now owned by :1.5");
+        /* another name: nothing happens */
+        manager_sysbus_name_owner_changed(v.m, "org.example.Other", NULL);
+        env_run_for(&v, 100);
+        ck_assert_int_eq(s->state, SERVICE_RUNNING);
+        /* the name went away: the service is stopped, successfully */
+        manager_sysbus_name_owner_changed(v.m, "org.example.D", "");
+        ck_assert_state(&v, s, SERVICE_DEAD, 5000);
+        ck_assert(!s->bus_name_good);
+        ck_assert_int_eq(s->result, SERVICE_SUCCESS);
+        env_done(&v);
+}
+END_TEST
+
+/* Type=dbus whose main process ends before the name appears: done (exit 0) or failed. */
+START_TEST(test_dbus_main_exits_first) {
+        Env v;
+        Service *s, *f;
+
+        env_init(&v);
+        ck_assert_int_eq(manager_bus_setup(v.m, -1), 0);
+        s = env_load(&v, "e.service", "[Service]\nType=dbus\nBusName=org.example.E\nExecStart=/bin/true\n");
+        f = env_load(&v, "f.service", "[Service]\nType=dbus\nBusName=org.example.F\nExecStart=/bin/false\n");
+        ck_assert_int_ge(unit_start(&s->meta), 0);
+        ck_assert_int_ge(unit_start(&f->meta), 0);
+        ck_assert_state(&v, s, SERVICE_DEAD, 5000);
+        ck_assert_int_eq(s->result, SERVICE_SUCCESS);
+        ck_assert_state(&v, f, SERVICE_FAILED, 5000);
+        ck_assert_str_eq(service_result_to_string(f->result), "exit-code");
+        env_done(&v);
+}
+END_TEST
+
+/* TimeoutStartSec= applies while waiting for the name; without a bus the service waits too. */
+START_TEST(test_dbus_start_timeout) {
+        Env v;
+        Service *s;
+
+        env_init(&v);
+        s = env_load(&v, "g.service",
+                     "[Service]\nType=dbus\nBusName=org.example.G\nTimeoutStartSec=500ms\nExecStart=/bin/sleep 100\n");
+        ck_assert_int_ge(unit_start(&s->meta), 0);
+        ck_assert_msg(s->state == SERVICE_START, "state %s; log:\n%s", service_state_to_string(s->state), v.log.buf);
+        ck_assert_state(&v, s, SERVICE_FAILED, 5000);
+        ck_assert_str_eq(service_result_to_string(s->result), "timeout");
+        ck_assert_log_contains(&v.log, "g.service: start operation timed out. Terminating.");
+        env_done(&v);
+}
+END_TEST
+
+/* One service per bus name, as 252: the second is refused. */
+START_TEST(test_dbus_name_taken_twice) {
+        Env v;
+        Unit *u;
+
+        env_init(&v);
+        ck_assert_int_eq(manager_bus_setup(v.m, -1), 0);
+        (void) env_load(&v, "h1.service", "[Service]\nType=dbus\nBusName=org.example.H\nExecStart=/bin/sleep 1\n");
+        unit_tree_write(v.tree.etc, "h2.service", "[Service]\nBusName=org.example.H\nExecStart=/bin/sleep 1\n");
+        ck_assert_int_eq(manager_load_unit(v.m, "h2.service", &u), 0);
+        ck_assert_int_eq(u->load_state, UNIT_BAD_SETTING);
+        ck_assert_log_contains(&v.log, "h2.service: Two services allocated for the same bus name org.example.H, refusing operation.");
+        env_done(&v);
+}
+END_TEST
+
+/* Crash recovery: whether the name had an owner, and who, comes back from the state store. */
+START_TEST(test_dbus_state_restored) {
+        Env v;
+        Service *s;
+
+        env_init(&v);
+        s = env_load(&v, "k.service", "[Service]\nType=dbus\nBusName=org.example.K\nExecStart=/bin/sleep 1\n");
+        ck_assert_int_eq(service_vtable.deserialize_item(&s->meta, "bus-name-good", "yes"), 0);
+        ck_assert_int_eq(service_vtable.deserialize_item(&s->meta, "bus-name-owner", ":1.42"), 0);
+        ck_assert(s->bus_name_good);
+        ck_assert_str_eq(s->bus_name_owner, ":1.42");
+        env_done(&v);
+}
+END_TEST
+
 static Suite *make_suite(void) {
         Suite *s = suite_create("service");
         TCase *tc = tcase_create("core");
@@ -471,6 +573,11 @@ static Suite *make_suite(void) {
         tcase_add_test(tc, test_exec_condition_skips);
         tcase_add_test(tc, test_kill_unit_errors);
         tcase_add_test(tc, test_bad_settings);
+        tcase_add_test(tc, test_dbus_waits_for_name);
+        tcase_add_test(tc, test_dbus_main_exits_first);
+        tcase_add_test(tc, test_dbus_start_timeout);
+        tcase_add_test(tc, test_dbus_name_taken_twice);
+        tcase_add_test(tc, test_dbus_state_restored);
         suite_add_tcase(s, tc);
         return s;
 }
