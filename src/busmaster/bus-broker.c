@@ -6,6 +6,7 @@
 
 #include <assert.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -985,25 +986,30 @@ static int broker_allow_user(Broker *b, uid_t uid) {
         return broker_policy_allow_connect(b, uid, g, n);
 }
 
-/* dbus-daemon's loginfo: uid, pid and the command line (NULs as spaces, at most 50 bytes). */
+/* dbus-daemon's loginfo: uid, pid and the command line (NULs as spaces, at most 50 bytes).
+ * Only the first 50 bytes of /proc/PID/cmdline matter: one read() into the stack. */
 static char *make_loginfo(BusConn *c) {
-        _cleanup_free_ char *cmdline = NULL, *path = NULL;
-        size_t size = 0;
+        char path[STRLEN("/proc//cmdline") + 24], cmdline[51];
+        ssize_t size = 0;
         char *s = NULL;
 
-        if (c->pid > 0 && asprintf(&path, "/proc/%ld/cmdline", (long) c->pid) >= 0 &&
-            read_full_file(path, 4096, &cmdline, &size) >= 0) {
-                size = MIN(size, (size_t) 50);
-                for (size_t i = 0; i < size; i++)
+        cmdline[0] = 0;
+        if (c->pid > 0) {
+                _cleanup_close_ int fd = -1;
+
+                (void) snprintf(path, sizeof(path), "/proc/%ld/cmdline", (long) c->pid);
+                fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+                if (fd >= 0)
+                        size = read(fd, cmdline, sizeof(cmdline) - 1);
+                size = MAX(size, (ssize_t) 0);
+                for (ssize_t i = 0; i < size; i++)
                         if (cmdline[i] == 0)
                                 cmdline[i] = ' ';
                 cmdline[size] = 0;
                 while (size > 0 && cmdline[size - 1] == ' ')
                         cmdline[--size] = 0;
-        }
-        if (c->pid > 0) {
                 if (asprintf(&s, "uid=%lu pid=%ld comm=\"%s\"", (unsigned long) c->uid, (long) c->pid,
-                             cmdline ?: "") < 0)
+                             cmdline) < 0)
                         return NULL;
         } else if (asprintf(&s, "uid=%lu", (unsigned long) c->uid) < 0)
                 return NULL;
@@ -1226,7 +1232,8 @@ static int on_auth_timeout(EventSource *s, usec_t usec, void *userdata) {
         return 0;
 }
 
-int broker_add_connection(Broker *b, int fd) {
+/* fd_ready: fd comes from accept4() with SOCK_NONBLOCK | SOCK_CLOEXEC (no fcntl() needed). */
+static int add_connection(Broker *b, int fd, bool fd_ready) {
         BusTransportConfig config = {
                 .role = BUS_TRANSPORT_SERVER,
                 .auth_mechanisms = b->auth_mechanisms ?: BUS_AUTH_EXTERNAL,
@@ -1236,6 +1243,7 @@ int broker_add_connection(Broker *b, int fd) {
                 /* dbus-daemon admits a message while one byte is left below the limit */
                 .max_outgoing_bytes = (size_t) b->limits.max_outgoing_bytes + (size_t) b->limits.max_message_size + 1,
                 .max_message_fds = (unsigned) MIN(b->limits.max_message_unix_fds, (long) BUS_MESSAGE_FDS_MAX),
+                .fd_ready = fd_ready,
         };
         BusConn *c;
         int r;
@@ -1266,6 +1274,10 @@ int broker_add_connection(Broker *b, int fd) {
         return 0;
 }
 
+int broker_add_connection(Broker *b, int fd) {
+        return add_connection(b, fd, false);
+}
+
 static int on_listener(EventSource *s, int fd, uint32_t revents, void *userdata) {
         Broker *b = userdata;
 
@@ -1280,7 +1292,7 @@ static int on_listener(EventSource *s, int fd, uint32_t revents, void *userdata)
                                 log_warning_errno(errno, "Failed to accept a connection: %m");
                         return 0;
                 }
-                r = broker_add_connection(b, cfd);
+                r = add_connection(b, cfd, true);
                 if (r < 0 && r != -EUSERS)
                         log_warning_errno(r, "Failed to set up a connection: %m");
         }

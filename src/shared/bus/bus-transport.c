@@ -643,10 +643,12 @@ int bus_transport_new(Event *e, int fd, const BusTransportConfig *config,
         if (config->role == BUS_TRANSPORT_SERVER && (!config->guid || strlen(config->guid) != 32))
                 return -EINVAL;
 
-        flags = fcntl(fd, F_GETFL);
-        if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0 ||
-            fcntl(fd, F_SETFD, FD_CLOEXEC) < 0)
-                return -errno;
+        if (!config->fd_ready) {
+                flags = fcntl(fd, F_GETFL);
+                if (flags < 0 || fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0 ||
+                    fcntl(fd, F_SETFD, FD_CLOEXEC) < 0)
+                        return -errno;
+        }
 
         t = new0(BusTransport, 1);
         if (!t)

@@ -57,6 +57,9 @@ typedef struct BusTransportConfig {
         size_t max_outgoing_bytes;     /* bytes queued to the peer, default 127 MiB */
         unsigned max_message_fds;      /* default 16 (server) / 253 (client) */
         BusParseFlags parse_flags;
+        /* the caller made fd non-blocking and close-on-exec already (accept4() flags): no
+         * fcntl() here */
+        bool fd_ready;
 } BusTransportConfig;
 
 typedef struct BusTransportCallbacks {
@@ -67,7 +70,8 @@ typedef struct BusTransportCallbacks {
         void (*disconnected)(BusTransport *t, int error, const char *reason, void *userdata);
 } BusTransportCallbacks;
 
-/* Takes fd (a connected AF_UNIX stream socket; made non-blocking and close-on-exec here) in
+/* Takes fd (a connected AF_UNIX stream socket; made non-blocking and close-on-exec here
+ * unless config->fd_ready says it is already) in
  * every case, also on failure. A client writes its first authentication bytes at once.
  * Returns 0 or a negative errno. */
 int bus_transport_new(Event *e, int fd, const BusTransportConfig *config,
