@@ -11,6 +11,7 @@
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "bus/bus-error.h"
 #include "event.h"
@@ -289,6 +290,7 @@ START_TEST(test_timeout_start) {
 END_TEST
 
 START_TEST(test_timeout_stop_sigkill) {
+        char marker[512];
         Env v;
         Service *s;
         pid_t pid;
@@ -296,10 +298,15 @@ START_TEST(test_timeout_stop_sigkill) {
         env_init(&v);
         s = env_load(&v, "j.service",
                      "[Service]\nTimeoutStopSec=300ms\n"
-                     "ExecStart=/bin/sh -c 'trap \"\" TERM; while :; do sleep 0.05; done'\n");
+                     "ExecStart=/bin/sh -c 'trap \"\" TERM; : > %s/trapped; while :; do sleep 0.05; done'\n");
         ck_assert_int_ge(unit_start(&s->meta), 0);
         ck_assert_state(&v, s, SERVICE_RUNNING, 5000);
-        env_run_for(&v, 100); /* let the shell set up its trap */
+        /* the shell ignores SIGTERM once it wrote the marker (a fixed wait was too short under
+         * ASan on a loaded machine) */
+        snprintf(marker, sizeof marker, "%s/trapped", v.tree.root);
+        for (unsigned i = 0; i < 200 && access(marker, F_OK) < 0; i++)
+                env_run_for(&v, 50);
+        ck_assert_int_eq(access(marker, F_OK), 0);
         pid = s->main_pid;
         ck_assert_int_ge(unit_stop(&s->meta), 0);
         ck_assert_int_eq(s->state, SERVICE_STOP_SIGTERM);
