@@ -158,7 +158,7 @@ int device_db_read_file(Device *d, const char *path) {
 
         assert(d);
         assert(path);
-        r = read_full_file(path, DB_FILE_MAX, &buf, &size);
+        r = device_read_small_file(path, DB_FILE_MAX, &buf, &size);
         if (r == -ENOENT)
                 return 0;
         if (r < 0)
@@ -284,6 +284,8 @@ int device_db_write(Device *d) {
                 return r;
         /* nothing is stored for devices without information, number or interface */
         if (!has_info && major(d->devnum) == 0 && d->ifindex == 0) {
+                if (d->db_file_absent)
+                        return 0;
                 if (unlink(path) < 0 && errno != ENOENT)
                         return -errno;
                 return 0;
@@ -300,6 +302,14 @@ int device_db_write(Device *d) {
         log_device_debug(d, "device-db: Created %s file '%s' for '%s'", has_info ? "db" : "empty",
                          path, d->devpath);
         return 0;
+}
+
+bool device_db_was_read(Device *d) {
+        return d && d->db_loaded;
+}
+
+void device_db_set_file_absent(Device *d, bool absent) {
+        d->db_file_absent = absent;
 }
 
 int device_db_delete(Device *d) {

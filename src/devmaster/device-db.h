@@ -54,6 +54,10 @@ int device_db_format(Device *d, char **ret);
 bool device_db_has_info(Device *d);
 /* Writes (or, for a device without information, number or ifindex, removes) d's record. */
 int device_db_write(Device *d);
+/* Whether a record was read into d (device_db_read() found one). */
+bool device_db_was_read(Device *d);
+/* absent: the caller knows d has no record file, so device_db_write() need not remove one. */
+void device_db_set_file_absent(Device *d, bool absent);
 /* Removes d's record; a missing record is fine. */
 int device_db_delete(Device *d);
 /* add: creates tags/<tag>/<id> for every tag of d and, with old, removes old's tags that d no

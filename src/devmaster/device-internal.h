@@ -69,6 +69,8 @@ struct Device {
         bool property_tags_outdated : 1;
         bool property_devlinks_outdated : 1;
         bool properties_buf_outdated : 1;
+        bool syspath_canonical : 1; /* no symlink below the root: its ancestors need no resolving */
+        bool db_file_absent : 1; /* its database file is known not to exist (device_db_write()) */
 };
 
 #define MODE_INVALID ((mode_t) -1)
@@ -81,9 +83,22 @@ struct Device {
 
 /* An empty device with one reference. 0 or -ENOMEM. */
 int device_new_empty(Device **ret);
-/* Sets syspath and DEVPATH. verify: resolve symlinks and check that the device exists;
- * otherwise the path is trusted (it came with a uevent) and only has to lie below the root. */
+typedef enum DeviceSyspathCheck {
+        DEVICE_SYSPATH_TRUST, /* it came with a uevent: only has to lie below the root */
+        DEVICE_SYSPATH_RESOLVE, /* resolve symlinks, then check that the device exists */
+        DEVICE_SYSPATH_CANONICAL, /* has no symlink (an ancestor of a resolved syspath): check */
+} DeviceSyspathCheck;
+
+/* Sets syspath and DEVPATH, checked as told. -ENODEV if the device does not exist. */
+int device_set_syspath_full(Device *d, const char *path, DeviceSyspathCheck check);
+/* The same with DEVICE_SYSPATH_RESOLVE (verify) or DEVICE_SYSPATH_TRUST. */
 int device_set_syspath(Device *d, const char *path, bool verify);
+/* Reads a sysfs attribute or a database file: as read_full_file(), but a short read is the
+ * end (the kernel hands a sysfs value to the first read whole, as sd-device assumes; tmpfs
+ * files read short only at their end): one read() instead of two. */
+int device_read_small_file(const char *path, size_t max_size, char **ret, size_t *ret_size);
+/* A new device at syspath, checked as told. */
+int device_new_from_syspath_check(Device **ret, const char *syspath, DeviceSyspathCheck check);
 
 /* Adds (value != NULL) or removes a property in the full map, and, when db, in the database
  * set as well. 0 or -ENOMEM. */

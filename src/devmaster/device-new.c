@@ -32,59 +32,128 @@
 
 /* ---- syspath ------------------------------------------------------------------------- */
 
-/* A copy of path below the root after resolving every symlink (and the root's own), as
- * "<root>/<rest>". -ENODEV if it does not exist or resolves outside the root. */
-static int syspath_resolve(const char *path, char **ret) {
-        _cleanup_free_ char *resolved = NULL, *real_root = NULL;
-        const char *rest;
+/* realpath() of the sysfs root, resolved once per root: every lookup needs it, and the root
+ * (a mount point, or a test's directory) does not move while it is in use. */
+static char *real_root_cache, *real_root_cache_of;
 
-        resolved = realpath(path, NULL);
+static int sysfs_real_root(const char **ret) {
+        const char *root = device_get_sysfs_root();
+        char *real;
+
+        if (!real_root_cache_of || !streq(real_root_cache_of, root)) {
+                real = realpath(root, NULL);
+                if (!real)
+                        return log_debug_errno(-errno, "device: Failed to resolve the sysfs root %s: %m", root);
+                if (free_and_strdup(&real_root_cache_of, root) < 0) {
+                        free(real);
+                        return -ENOMEM;
+                }
+                free(real_root_cache);
+                real_root_cache = real;
+        }
+        *ret = real_root_cache;
+        return 0;
+}
+
+/* The canonical path of what fd (O_PATH) refers to: the kernel's name for it in
+ * /proc/self/fd, one readlink() instead of realpath()'s one per path component. NULL with errno
+ * set when /proc cannot tell (not mounted, a deleted directory). */
+static char *fd_get_path(int fd) {
+        char proc[STRLEN("/proc/self/fd/") + 12];
+        char *p = NULL;
+
+        snprintf(proc, sizeof proc, "/proc/self/fd/%i", fd);
+        if (readlink_malloc(proc, &p) < 0)
+                return NULL;
+        if (p[0] != '/' || endswith(p, " (deleted)")) {
+                free(p);
+                errno = ENOENT;
+                return NULL;
+        }
+        return p;
+}
+
+/* Resolves every symlink of path (and of the root), and opens it (O_PATH) for the checks:
+ * "<root>/<rest>" and the fd. -ENODEV if it does not exist or resolves outside the root. */
+static int syspath_resolve(const char *path, char **ret, int *ret_fd) {
+        _cleanup_free_ char *resolved = NULL;
+        _cleanup_close_ int fd = -EBADF;
+        const char *rest, *real_root = NULL;
+        int r;
+
+        fd = open(path, O_PATH | O_CLOEXEC);
+        if (fd < 0) {
+                if (IN_SET(errno, ENOENT, ENOTDIR))
+                        return log_debug_errno(-ENODEV, "device: %s does not exist.", path);
+                return log_debug_errno(-errno, "device: Failed to resolve %s: %m", path);
+        }
+        resolved = fd_get_path(fd);
+        if (!resolved)
+                resolved = realpath(path, NULL);
         if (!resolved) {
                 if (IN_SET(errno, ENOENT, ENOTDIR))
                         return log_debug_errno(-ENODEV, "device: %s does not exist.", path);
                 return log_debug_errno(-errno, "device: Failed to resolve %s: %m", path);
         }
-        real_root = realpath(device_get_sysfs_root(), NULL);
-        if (!real_root)
-                return log_debug_errno(-errno, "device: Failed to resolve the sysfs root %s: %m",
-                                       device_get_sysfs_root());
+        r = sysfs_real_root(&real_root);
+        if (r < 0)
+                return r;
         rest = path_startswith(resolved, real_root);
         if (isempty(rest))
                 return log_debug_errno(-ENODEV, "device: %s does not lie below the sysfs root %s.",
                                        resolved, real_root);
         *ret = path_join(device_get_sysfs_root(), rest);
-        return *ret ? 0 : -ENOMEM;
+        if (!*ret)
+                return -ENOMEM;
+        *ret_fd = TAKE_FD(fd);
+        return 0;
 }
 
 static bool sysfs_verify_wanted(void) {
+        static int cached = -1;
         const char *e;
 
         if (!streq(device_get_sysfs_root(), SYSFS_DEFAULT_ROOT))
                 return false;
-        e = getenv("SYSTEMD_DEVICE_VERIFY_SYSFS");
-        return !e || parse_boolean(e) != 0;
+        if (cached < 0) {
+                e = getenv("SYSTEMD_DEVICE_VERIFY_SYSFS");
+                cached = !e || parse_boolean(e) != 0;
+        }
+        return cached;
 }
 
-/* Checks that a resolved syspath is a device: below <root>/devices a directory with a
- * uevent file, elsewhere any directory; on the real /sys it must be sysfs. */
-static int syspath_verify(const char *syspath, const char *devpath) {
-        _cleanup_free_ char *uevent = NULL;
+/* Checks that a resolved syspath (fd: opened, or -1 to look it up by name) is a device: below
+ * <root>/devices a directory with a uevent file, elsewhere any directory; on the real /sys it
+ * must be sysfs. */
+static int syspath_verify(const char *syspath, int fd, const char *devpath) {
         struct stat st;
         struct statfs sfs;
+        bool in_devices = path_startswith(devpath, "/devices");
 
-        if (stat(syspath, &st) < 0)
+        if (fd < 0 && in_devices) {
+                /* An ancestor of a device (no symlink in the path): one lookup of its uevent
+                 * file tells whether it is a device (most are plain directories), and a file
+                 * in it makes it a directory; statfs() of the file is that of its directory. */
+                _cleanup_free_ char *uevent = path_join(syspath, "uevent");
+
+                if (!uevent)
+                        return -ENOMEM;
+                if (!sysfs_verify_wanted())
+                        return access(uevent, F_OK) < 0 ? (IN_SET(errno, ENOENT, ENOTDIR) ? -ENODEV : -errno) : 0;
+                if (statfs(uevent, &sfs) < 0)
+                        return IN_SET(errno, ENOENT, ENOTDIR) ? -ENODEV : -errno;
+                if ((uint64_t) sfs.f_type != SYSFS_MAGIC)
+                        return log_debug_errno(-ENODEV, "device: %s is outside of sysfs, refusing.", syspath);
+                return 0;
+        }
+        if ((fd >= 0 ? fstat(fd, &st) : stat(syspath, &st)) < 0)
                 return IN_SET(errno, ENOENT, ENOTDIR) ? -ENODEV : -errno;
         if (!S_ISDIR(st.st_mode))
                 return log_debug_errno(-ENODEV, "device: %s is not a directory.", syspath);
-        if (path_startswith(devpath, "/devices")) {
-                uevent = path_join(syspath, "uevent");
-                if (!uevent)
-                        return -ENOMEM;
-                if (access(uevent, F_OK) < 0)
-                        return errno == ENOENT ? -ENODEV : -errno;
-        }
+        if (fd >= 0 && in_devices && faccessat(fd, "uevent", F_OK, 0) < 0)
+                return errno == ENOENT ? -ENODEV : -errno;
         if (sysfs_verify_wanted()) {
-                if (statfs(syspath, &sfs) < 0)
+                if ((fd >= 0 ? fstatfs(fd, &sfs) : statfs(syspath, &sfs)) < 0)
                         return -errno;
                 if ((uint64_t) sfs.f_type != SYSFS_MAGIC)
                         return log_debug_errno(-ENODEV, "device: %s is outside of sysfs, refusing.",
@@ -93,13 +162,14 @@ static int syspath_verify(const char *syspath, const char *devpath) {
         return 0;
 }
 
-int device_set_syspath(Device *d, const char *path, bool verify) {
+int device_set_syspath_full(Device *d, const char *path, DeviceSyspathCheck check) {
         _cleanup_free_ char *syspath = NULL;
+        _cleanup_close_ int fd = -EBADF;
         const char *root = device_get_sysfs_root(), *rest;
         int r;
 
-        if (verify) {
-                r = syspath_resolve(path, &syspath);
+        if (check == DEVICE_SYSPATH_RESOLVE) {
+                r = syspath_resolve(path, &syspath, &fd);
                 if (r < 0)
                         return r;
         } else {
@@ -114,8 +184,8 @@ int device_set_syspath(Device *d, const char *path, bool verify) {
         rest = syspath + strlen(root);
         if (rest[0] != '/' || rest[1] == 0)
                 return -ENODEV;
-        if (verify) {
-                r = syspath_verify(syspath, rest);
+        if (check != DEVICE_SYSPATH_TRUST) {
+                r = syspath_verify(syspath, fd, rest);
                 if (r < 0)
                         return r;
         }
@@ -125,26 +195,38 @@ int device_set_syspath(Device *d, const char *path, bool verify) {
         free(d->syspath);
         d->syspath = TAKE_PTR(syspath);
         d->devpath = d->syspath + strlen(root);
+        /* resolved: no symlink below the root, nor in any of its ancestors */
+        d->syspath_canonical = check != DEVICE_SYSPATH_TRUST;
         return 0;
 }
 
-static int device_new_from_syspath_full(Device **ret, const char *syspath, bool strict) {
+int device_set_syspath(Device *d, const char *path, bool verify) {
+        return device_set_syspath_full(d, path, verify ? DEVICE_SYSPATH_RESOLVE : DEVICE_SYSPATH_TRUST);
+}
+
+int device_new_from_syspath_check(Device **ret, const char *syspath, DeviceSyspathCheck check) {
         _cleanup_device_unref_ Device *d = NULL;
         int r;
 
         assert(ret);
         assert(syspath);
 
-        if (strict && isempty(path_startswith(syspath, device_get_sysfs_root())))
-                return -EINVAL;
         r = device_new_empty(&d);
         if (r < 0)
                 return r;
-        r = device_set_syspath(d, syspath, true);
+        r = device_set_syspath_full(d, syspath, check);
         if (r < 0)
                 return r;
         *ret = TAKE_PTR(d);
         return 0;
+}
+
+static int device_new_from_syspath_full(Device **ret, const char *syspath, bool strict) {
+        assert(syspath);
+
+        if (strict && isempty(path_startswith(syspath, device_get_sysfs_root())))
+                return -EINVAL;
+        return device_new_from_syspath_check(ret, syspath, DEVICE_SYSPATH_RESOLVE);
 }
 
 int device_new_from_syspath(Device **ret, const char *syspath) {
@@ -476,6 +558,7 @@ static int device_amend_action(Device *d, const char *value) {
 
 static int device_amend_devpath(Device *d, const char *value) {
         _cleanup_free_ char *path = NULL;
+        int r;
 
         /* trusted (kernel or udevd), but never let it climb out of the root */
         if (value[0] != '/' || !path_is_valid(value) || strstr(value, "/../") ||
@@ -484,7 +567,12 @@ static int device_amend_devpath(Device *d, const char *value) {
         path = strjoin(device_get_sysfs_root(), value);
         if (!path)
                 return -ENOMEM;
-        return device_set_syspath(d, path, false);
+        r = device_set_syspath(d, path, false);
+        if (r < 0)
+                return r;
+        /* the kernel's name of the kobject: no symlink in it (its ancestors need no resolving) */
+        d->syspath_canonical = true;
+        return 0;
 }
 
 /* One KEY=VALUE of a uevent: the keys that are fields of Device go to their setters. */
@@ -636,6 +724,7 @@ static int device_shallow_clone(Device *d, Device **ret) {
         r = device_set_syspath(c, d->syspath, false);
         if (r < 0)
                 return r;
+        c->syspath_canonical = d->syspath_canonical;
         (void) device_get_subsystem(d, &val);
         r = device_set_subsystem(c, val);
         if (r >= 0 && streq_ptr(val, "drivers"))
@@ -680,6 +769,7 @@ int device_clone_with_db(Device *d, Device **ret) {
 int device_rename(Device *d, const char *name) {
         _cleanup_free_ char *dir = NULL, *syspath = NULL, *old = NULL;
         const char *interface;
+        bool canonical;
         int r;
 
         assert(d);
@@ -693,10 +783,13 @@ int device_rename(Device *d, const char *name) {
                 return -ENOMEM;
         if (!path_is_safe(syspath))
                 return -EINVAL;
-        /* the renamed device may not exist yet: no verification */
+        /* the renamed device may not exist yet: no verification (a new last component keeps
+         * the path as canonical as it was) */
+        canonical = d->syspath_canonical;
         r = device_set_syspath(d, syspath, false);
         if (r < 0)
                 return r;
+        d->syspath_canonical = canonical;
         d->sysname = mfree(d->sysname);
         d->sysnum = NULL;
 

@@ -12,6 +12,7 @@
 #include <inttypes.h>
 #include <poll.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -604,6 +605,47 @@ static void log_program_output(Device *dev, const char *cmd, const char *what, c
                 log_device_debug(dev, "'%s'(%s) '%s'", cmd, what, line);
 }
 
+/* Starts argv with envp: stdin null_fd (if >= 0), stdout out_fd, stderr err_fd, nothing
+ * else open, default signal dispositions, nothing blocked. 0 and the pid, or -errno (from the
+ * clone or from the execve() itself: glibc reports both). */
+static int spawn_program(char **argv, char **envp, int null_fd, int out_fd, int err_fd, pid_t *ret_pid) {
+        posix_spawn_file_actions_t fa;
+        posix_spawnattr_t attr;
+        sigset_t all, none;
+        int r;
+
+        r = posix_spawn_file_actions_init(&fa);
+        if (r != 0)
+                return -r;
+        r = posix_spawnattr_init(&attr);
+        if (r != 0) {
+                posix_spawn_file_actions_destroy(&fa);
+                return -r;
+        }
+        sigfillset(&all);
+        sigdelset(&all, SIGKILL);
+        sigdelset(&all, SIGSTOP);
+        sigemptyset(&none);
+        r = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+        if (r == 0)
+                r = posix_spawnattr_setsigdefault(&attr, &all);
+        if (r == 0)
+                r = posix_spawnattr_setsigmask(&attr, &none);
+        if (r == 0 && null_fd >= 0)
+                r = posix_spawn_file_actions_adddup2(&fa, null_fd, STDIN_FILENO);
+        if (r == 0)
+                r = posix_spawn_file_actions_adddup2(&fa, out_fd, STDOUT_FILENO);
+        if (r == 0)
+                r = posix_spawn_file_actions_adddup2(&fa, err_fd, STDERR_FILENO);
+        if (r == 0)
+                r = posix_spawn_file_actions_addclosefrom_np(&fa, 3);
+        if (r == 0)
+                r = posix_spawn(ret_pid, argv[0], &fa, &attr, argv, envp);
+        posix_spawnattr_destroy(&attr);
+        posix_spawn_file_actions_destroy(&fa);
+        return -r;
+}
+
 int udev_event_spawn(UdevEvent *e, bool accept_failure, const char *cmd, char *result,
                      size_t ressize, bool *ret_truncated) {
         _cleanup_strv_free_ char **argv = NULL;
@@ -612,7 +654,7 @@ int udev_event_spawn(UdevEvent *e, bool accept_failure, const char *cmd, char *r
         bool truncated = false;
         char **envp = NULL;
         pid_t pid;
-        int r, status;
+        int r, status, null_fd;
 
         assert(result || ressize == 0);
 
@@ -642,39 +684,35 @@ int udev_event_spawn(UdevEvent *e, bool accept_failure, const char *cmd, char *r
 
         log_device_debug(e->dev, "Starting '%s'", cmd);
 
-        pid = fork();
-        if (pid < 0) {
-                r = -errno;
+        /* posix_spawn() shares the worker's memory until the execve() (vfork semantics):
+         * fork() copied the worker's page tables for every program the rules run. The child
+         * gets stdin from /dev/null, the pipes as stdout/stderr, no other descriptor, default
+         * signal handlers and an empty signal mask. */
+        null_fd = open("/dev/null", O_RDWR | O_CLOEXEC | O_NOCTTY);
+        r = spawn_program(argv, envp, null_fd, outpipe[1], errpipe[1], &pid);
+        safe_close(null_fd);
+        if (r < 0) {
                 safe_close(outpipe[0]);
                 safe_close(outpipe[1]);
                 safe_close(errpipe[0]);
                 safe_close(errpipe[1]);
-                return log_device_error_errno(e->dev, r, "Failed to fork() to execute command '%s': %m", cmd);
-        }
-        if (pid == 0) {
-                sigset_t ss;
-                int null_fd;
-
-                sigemptyset(&ss);
-                sigprocmask(SIG_SETMASK, &ss, NULL);
-                for (int sig = 1; sig < _NSIG; sig++)
-                        if (sig != SIGKILL && sig != SIGSTOP)
-                                (void) signal(sig, SIG_DFL);
-                null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
-                if (null_fd >= 0)
-                        (void) dup2(null_fd, STDIN_FILENO);
-                if (dup2(outpipe[1], STDOUT_FILENO) < 0 || dup2(errpipe[1], STDERR_FILENO) < 0)
-                        _exit(EXIT_FAILURE);
-                /* one syscall instead of a thousand; the loop only without close_range() */
-                if (close_range(3, ~0U, 0) < 0)
-                        for (int fd = 3; fd < 1024; fd++)
-                                (void) close(fd);
-                execve(argv[0], argv, envp);
-                _exit(EXIT_FAILURE);
+                if (r == -ENOMEM || r == -EAGAIN)
+                        return log_device_error_errno(e->dev, r, "Failed to fork() to execute command '%s': %m", cmd);
+                /* the program could not be executed: as a child that exited with failure */
+                log_device_debug_errno(e->dev, r, "Failed to execute command '%s': %m", cmd);
+                log_device_full(e->dev, accept_failure ? LOG_DEBUG : LOG_WARNING,
+                                "Process '%s' failed with exit code %i.", cmd, EXIT_FAILURE);
+                if (ret_truncated)
+                        *ret_truncated = false;
+                if (result && ressize > 0)
+                        result[0] = '\0';
+                return EXIT_FAILURE;
         }
 
         safe_close(outpipe[1]);
         safe_close(errpipe[1]);
+        if (e->program_pid)
+                __atomic_store_n(e->program_pid, pid, __ATOMIC_RELAXED);
 
         {
                 char errbuf[4096];
@@ -762,8 +800,14 @@ int udev_event_spawn(UdevEvent *e, bool accept_failure, const char *cmd, char *r
         }
 
         while (waitpid(pid, &status, 0) < 0)
-                if (errno != EINTR)
-                        return log_device_error_errno(e->dev, -errno, "Failed to wait for spawned command '%s': %m", cmd);
+                if (errno != EINTR) {
+                        r = -errno;
+                        if (e->program_pid)
+                                __atomic_store_n(e->program_pid, 0, __ATOMIC_RELAXED);
+                        return log_device_error_errno(e->dev, r, "Failed to wait for spawned command '%s': %m", cmd);
+                }
+        if (e->program_pid)
+                __atomic_store_n(e->program_pid, 0, __ATOMIC_RELAXED);
 
         if (ret_truncated)
                 *ret_truncated = truncated;

@@ -59,6 +59,9 @@ typedef struct UdevEvent {
          * interfaces here, udev-netif.h); NULL: nothing (test-udev). A negative return fails
          * the event. */
         int (*after_rules)(struct UdevEvent *e);
+        /* Where the pid of the program being run is published while it runs (0 otherwise), in
+         * memory the daemon shares with the worker; NULL: nowhere. */
+        pid_t *program_pid;
         int default_log_level;
         bool log_level_was_debug;
 } UdevEvent;

@@ -18,6 +18,7 @@
 #include <sys/file.h>
 #include <sys/inotify.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -32,6 +33,7 @@
 #include "list.h"
 #include "log.h"
 #include "path-util.h"
+#include "process-util.h"
 #include "signal-util.h"
 #include "socket-util.h"
 #include "string-util.h"
@@ -49,6 +51,9 @@
 #define EVENT_RETRY_INTERVAL_USEC (200 * USEC_PER_MSEC)
 #define EVENT_RETRY_TIMEOUT_USEC (3 * USEC_PER_MINUTE)
 #define KILL_IDLE_WORKERS_USEC (3 * USEC_PER_SEC)
+/* A worker busy with one event for this long is taken as blocked (on a program, a lock, a slow
+ * device): it no longer counts as one of the workers that keep the CPUs busy. */
+#define WORKER_STALLED_USEC (50 * USEC_PER_MSEC)
 #define RELOAD_CHECK_USEC (3 * USEC_PER_SEC)
 #define UEVENT_RCVBUF (128 * 1024 * 1024)
 #define UEVENT_DATAGRAM_MAX (8 * 1024)
@@ -68,9 +73,11 @@ struct Worker {
         pid_t pid;
         int fd; /* our end of the socketpair */
         EventSource *child_source, *io_source;
-        EventSource *timeout_warning, *timeout;
         WorkerState state;
         UdevQueueEvent *event; /* the event it runs, or NULL */
+        usec_t busy_since; /* when it got its event */
+        pid_t *program_pid; /* shared with the worker: the program it waits for, or 0 */
+        bool warned; /* "taking a long time" was logged for this event */
 };
 
 struct UdevManager {
@@ -88,6 +95,10 @@ struct UdevManager {
         int inotify_fd;
         EventSource *inotify_source;
         EventSource *kill_workers_timer, *retry_timer;
+        /* one timer for all workers: event timeouts and the stalled-worker check; armed for the
+         * earliest deadline, moved only to an earlier one (a late wake-up just re-checks) */
+        EventSource *worker_timer;
+        unsigned n_cpus; /* workers that may run at once without one of them being blocked */
         Hashmap *properties; /* udevadm control --property: key -> value (NULL: unset) */
         int log_level;
         bool stop_exec_queue, exit;
@@ -96,13 +107,19 @@ struct UdevManager {
         char *queue_path;
 };
 
-unsigned udev_manager_default_children_max(void) {
+/* The CPUs we may run on (at least 1). */
+static unsigned cpus_usable(void) {
         cpu_set_t cpus;
-        unsigned long cpu_count = 1, mem_limit, n;
-        long pages = sysconf(_SC_PHYS_PAGES), page_size = sysconf(_SC_PAGESIZE);
 
         if (sched_getaffinity(0, sizeof cpus, &cpus) >= 0 && CPU_COUNT(&cpus) > 0)
-                cpu_count = (unsigned long) CPU_COUNT(&cpus);
+                return (unsigned) CPU_COUNT(&cpus);
+        return 1;
+}
+
+unsigned udev_manager_default_children_max(void) {
+        unsigned long cpu_count = cpus_usable(), mem_limit, n;
+        long pages = sysconf(_SC_PHYS_PAGES), page_size = sysconf(_SC_PAGESIZE);
+
         mem_limit = pages > 0 && page_size > 0 ?
                             (unsigned long) ((uint64_t) pages * (uint64_t) page_size / (128U * 1024U * 1024U)) :
                             10;
@@ -138,9 +155,9 @@ static Worker *worker_free(Worker *w) {
                 event_done(w->event);
         w->child_source = event_source_disable_unref(w->child_source);
         w->io_source = event_source_disable_unref(w->io_source);
-        w->timeout_warning = event_source_disable_unref(w->timeout_warning);
-        w->timeout = event_source_disable_unref(w->timeout);
         safe_close(w->fd);
+        if (w->program_pid)
+                (void) munmap(w->program_pid, sizeof(pid_t));
         LIST_REMOVE(worker, w->manager->workers, w);
         w->manager->n_workers--;
         free(w);
@@ -162,15 +179,13 @@ static void manager_kill_workers(UdevManager *m, bool force) {
         }
 }
 
-/* Unlinks ev from the worker running it (if any) and stops that worker's event timers. */
+/* Unlinks ev from the worker running it (if any): its timeout no longer counts. */
 static void event_detach_worker(UdevQueueEvent *ev) {
         Worker *w = ev->userdata;
 
         if (!w)
                 return;
         w->event = NULL;
-        w->timeout_warning = event_source_disable_unref(w->timeout_warning);
-        w->timeout = event_source_disable_unref(w->timeout);
         ev->userdata = NULL;
 }
 
@@ -202,11 +217,12 @@ static int event_requeue(UdevManager *m, UdevQueueEvent *ev) {
         return 0;
 }
 
-/* Reads the results a worker sent: it becomes idle (or is told to go) and its event ends. */
+/* Reads the result a worker sent: it becomes idle (or is told to go) and its event ends. A
+ * worker sends one result per event, so one valid message is all there can be. */
 static void worker_read_results(Worker *w) {
         UdevManager *m = w->manager;
 
-        for (;;) {
+        for (bool done = false; !done;) {
                 int result;
                 ssize_t n = recv(w->fd, &result, sizeof result, MSG_DONTWAIT);
 
@@ -218,6 +234,7 @@ static void worker_read_results(Worker *w) {
                         log_warning("Ignoring worker message with invalid size %zi bytes", n);
                         continue;
                 }
+                done = true;
                 if (w->state == WORKER_KILLING) {
                         w->state = WORKER_KILLED;
                         (void) kill(w->pid, SIGTERM);
@@ -278,45 +295,76 @@ static int on_worker_exit(EventSource *s, const siginfo_t *si, void *userdata) {
         return 0;
 }
 
-static int on_event_timeout_warning(EventSource *s, usec_t usec, void *userdata) {
-        Worker *w = userdata;
+/* Arms the worker timer for usec unless it is armed for an earlier time already. */
+static void manager_arm_worker_timer(UdevManager *m, usec_t usec) {
+        EventEnabled enabled = EVENT_OFF;
+        usec_t armed = USEC_INFINITY;
 
-        (void) s;
-        (void) usec;
-        if (w->event)
-                log_device_warning(w->event->dev, "Worker [%d] processing SEQNUM=%" PRIu64 " is taking a long time",
-                                   (int) w->pid, w->event->seqnum);
-        return 0;
+        if (!m->worker_timer || usec == USEC_INFINITY)
+                return;
+        (void) event_source_get_enabled(m->worker_timer, &enabled);
+        if (enabled != EVENT_OFF && event_source_get_time(m->worker_timer, &armed) >= 0 && armed <= usec)
+                return;
+        (void) event_source_set_time(m->worker_timer, usec);
+        (void) event_source_set_enabled(m->worker_timer, EVENT_ONESHOT);
 }
 
-static int on_event_timeout(EventSource *s, usec_t usec, void *userdata) {
-        Worker *w = userdata;
+/* The next event-timeout deadline of w (warning, then kill), or USEC_INFINITY. */
+static usec_t worker_timeout_deadline(Worker *w) {
+        usec_t t = w->manager->config.event_timeout_usec;
+
+        if (!w->event || w->state == WORKER_KILLED || t == 0 || t == USEC_INFINITY)
+                return USEC_INFINITY;
+        return w->busy_since + (w->warned ? t : t / 3);
+}
+
+/* Event timeouts as udevd's: a warning after a third of the timeout, then the worker is
+ * killed with the timeout signal. The post handler then starts what can start (a worker that
+ * became stalled may let a new one be forked). */
+static int on_worker_timer(EventSource *s, usec_t usec, void *userdata) {
+        UdevManager *m = userdata;
+        usec_t now_usec, t = m->config.event_timeout_usec, next = USEC_INFINITY;
+        Worker *w;
 
         (void) s;
         (void) usec;
-        (void) kill(w->pid, w->manager->config.timeout_signal);
-        (void) kill(w->pid, SIGCONT);
-        w->state = WORKER_KILLED;
-        if (w->event)
+        (void) event_now(m->event, CLOCK_MONOTONIC, &now_usec);
+        LIST_FOREACH(worker, w, m->workers) {
+                usec_t deadline = worker_timeout_deadline(w);
+
+                if (deadline > now_usec) {
+                        next = MIN(next, deadline);
+                        continue;
+                }
+                if (!w->warned) {
+                        log_device_warning(w->event->dev, "Worker [%d] processing SEQNUM=%" PRIu64 " is taking a long time",
+                                           (int) w->pid, w->event->seqnum);
+                        w->warned = true;
+                        if (w->busy_since + t > now_usec) {
+                                next = MIN(next, w->busy_since + t);
+                                continue;
+                        }
+                }
+                (void) kill(w->pid, m->config.timeout_signal);
+                (void) kill(w->pid, SIGCONT);
+                w->state = WORKER_KILLED;
                 log_device_error(w->event->dev, "Worker [%d] processing SEQNUM=%" PRIu64 " killed",
                                  (int) w->pid, w->event->seqnum);
+        }
+        manager_arm_worker_timer(m, next);
         return 0;
 }
 
 static void worker_attach_event(Worker *w, UdevQueueEvent *ev) {
         UdevManager *m = w->manager;
-        usec_t t = m->config.event_timeout_usec;
 
         w->state = WORKER_RUNNING;
         w->event = ev;
+        w->warned = false;
+        (void) event_now(m->event, CLOCK_MONOTONIC, &w->busy_since);
         ev->userdata = w;
         ev->state = UDEV_QUEUE_EVENT_RUNNING;
-        if (t == 0 || t == USEC_INFINITY)
-                return;
-        (void) event_add_time_relative(m->event, &w->timeout_warning, CLOCK_MONOTONIC, t / 3,
-                                       USEC_PER_SEC, on_event_timeout_warning, w);
-        (void) event_add_time_relative(m->event, &w->timeout, CLOCK_MONOTONIC, t, USEC_PER_SEC,
-                                       on_event_timeout, w);
+        manager_arm_worker_timer(m, worker_timeout_deadline(w));
 }
 
 static UdevWorkerConfig manager_worker_config(UdevManager *m) {
@@ -359,21 +407,34 @@ static void worker_close_inherited_fds(int keep1, int keep2, int keep3) {
 }
 
 static int worker_spawn(UdevManager *m, UdevQueueEvent *ev) {
+        pid_t *program_pid;
         int pair[2], r;
         Worker *w;
         pid_t pid;
 
-        if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0)
-                return log_error_errno(-errno, "Failed to create socketpair for a worker: %m");
+        /* where the worker tells which program it waits for (manager_may_spawn()) */
+        program_pid = mmap(NULL, sizeof(pid_t), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+        if (program_pid == MAP_FAILED)
+                program_pid = NULL;
+        if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0) {
+                r = -errno;
+                if (program_pid)
+                        (void) munmap(program_pid, sizeof(pid_t));
+                return log_error_errno(r, "Failed to create socketpair for a worker: %m");
+        }
         pid = fork();
         if (pid < 0) {
                 r = -errno;
                 safe_close(pair[0]);
                 safe_close(pair[1]);
+                if (program_pid)
+                        (void) munmap(program_pid, sizeof(pid_t));
                 return log_error_errno(r, "Failed to fork() worker: %m");
         }
         if (pid == 0) {
                 UdevWorkerConfig c = manager_worker_config(m);
+
+                c.program_pid = program_pid;
 
                 (void) prctl(PR_SET_NAME, "(udev-worker)");
                 log_close();
@@ -388,10 +449,13 @@ static int worker_spawn(UdevManager *m, UdevQueueEvent *ev) {
         w = new0(Worker, 1);
         if (!w) {
                 safe_close(pair[0]);
+                if (program_pid)
+                        (void) munmap(program_pid, sizeof(pid_t));
                 (void) kill(pid, SIGKILL);
                 return log_oom();
         }
         w->manager = m;
+        w->program_pid = program_pid;
         w->pid = pid;
         w->fd = pair[0];
         LIST_PREPEND(worker, m->workers, w);
@@ -411,6 +475,52 @@ static int worker_spawn(UdevManager *m, UdevQueueEvent *ev) {
         log_device_debug(ev->dev, "Worker [%d] is forked for processing SEQNUM=%" PRIu64 ".", (int) pid,
                          ev->seqnum);
         return 0;
+}
+
+/* Whether the process is running or waiting for a CPU (state R in /proc/PID/stat). */
+static bool pid_is_runnable(pid_t pid) {
+        ProcStat st;
+
+        return proc_stat(pid, &st) >= 0 && st.state == 'R';
+}
+
+/* Whether the worker, or the program it waits for, is running or waiting for a CPU: then it
+ * uses a CPU, and another worker would only compete for it. */
+static bool worker_is_progressing(Worker *w) {
+        pid_t program = w->program_pid ? __atomic_load_n(w->program_pid, __ATOMIC_RELAXED) : 0;
+
+        return pid_is_runnable(w->pid) || (program > 0 && pid_is_runnable(program));
+}
+
+/* Whether one more worker helps: children_max is a maximum, not a number to reach. A new
+ * worker is forked while fewer workers than CPUs are making progress: all are busy, and fewer
+ * than n_cpus of them either started their event less than WORKER_STALLED_USEC ago or are
+ * running, themselves or the program they wait for (on a busy machine a worker may wait for
+ * a CPU that long); the others are blocked (on a sleeping program, a lock, a device). Otherwise the event waits for a worker to
+ * finish, and worker_timer wakes the loop when the next busy worker may count as blocked. */
+static bool manager_may_spawn(UdevManager *m) {
+        usec_t now_usec, next = USEC_INFINITY;
+        unsigned progressing = 0;
+        Worker *w;
+
+        if (m->n_workers < m->n_cpus)
+                return true;
+        (void) event_now(m->event, CLOCK_MONOTONIC, &now_usec);
+        LIST_FOREACH(worker, w, m->workers) {
+                if (w->state == WORKER_KILLED || !w->event)
+                        continue;
+                if (w->busy_since + WORKER_STALLED_USEC > now_usec)
+                        next = MIN(next, w->busy_since + WORKER_STALLED_USEC);
+                else if (worker_is_progressing(w))
+                        next = MIN(next, now_usec + WORKER_STALLED_USEC);
+                else
+                        continue;
+                progressing++;
+        }
+        if (progressing < m->n_cpus)
+                return true;
+        manager_arm_worker_timer(m, next);
+        return false;
 }
 
 /* 1: the event runs now; 0: no worker free; negative: failure. */
@@ -442,6 +552,8 @@ static int manager_event_run(UdevManager *m, UdevQueueEvent *ev) {
                 return 0;
         }
         log_children_max_reached = true;
+        if (!manager_may_spawn(m))
+                return 0;
         r = worker_spawn(m, ev);
         return r < 0 ? r : 1;
 }
@@ -978,6 +1090,7 @@ int udev_manager_new(const UdevManagerConfig *config, int ctrl_fd, int uevent_fd
         m->config = *config;
         m->uevent_fd = m->broadcast_fd = m->inotify_fd = -EBADF;
         m->log_level = log_get_max_level();
+        m->n_cpus = cpus_usable();
         m->queue_path = strjoin(device_db_get_run_dir(), "/queue");
         ctrl_path = strjoin(device_db_get_run_dir(), "/control");
         if (!m->queue_path || !ctrl_path) {
@@ -1040,6 +1153,11 @@ static int manager_setup_loop(UdevManager *m) {
                 r = event_add_time(m->event, &m->retry_timer, CLOCK_MONOTONIC, USEC_INFINITY, 1, on_retry, m);
         if (r >= 0)
                 r = event_source_set_enabled(m->retry_timer, EVENT_OFF);
+        if (r >= 0)
+                r = event_add_time(m->event, &m->worker_timer, CLOCK_MONOTONIC, USEC_INFINITY, USEC_PER_MSEC,
+                                   on_worker_timer, m);
+        if (r >= 0)
+                r = event_source_set_enabled(m->worker_timer, EVENT_OFF);
         if (r < 0)
                 return log_error_errno(r, "Failed to create timer event source: %m");
         return 0;
@@ -1082,6 +1200,7 @@ UdevManager *udev_manager_free(UdevManager *m) {
         event_source_disable_unref(m->inotify_source);
         event_source_disable_unref(m->kill_workers_timer);
         event_source_disable_unref(m->retry_timer);
+        event_source_disable_unref(m->worker_timer);
         safe_close(m->uevent_fd);
         safe_close(m->broadcast_fd);
         safe_close(m->inotify_fd);

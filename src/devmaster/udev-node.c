@@ -93,10 +93,21 @@ static int node_symlink(Device *dev, const char *devnode, const char *slink) {
                         return log_device_debug_errno(dev, r, "Failed to get device node: %m");
         }
         if (lstat(slink, &st) >= 0) {
+                _cleanup_free_ char *rel = NULL, *old = NULL;
+
                 if (!S_ISLNK(st.st_mode))
                         return log_device_debug_errno(dev, -EEXIST,
                                                       "Conflicting inode '%s' found, symlink to '%s' will not be created.",
                                                       slink, devnode);
+                /* the same link again (every event of the device after the first): it stays,
+                 * one readlink() instead of a new link and a rename() */
+                rel = relative_target(devnode, slink);
+                if (!rel)
+                        return log_oom_debug();
+                if ((size_t) st.st_size == strlen(rel) && readlink_malloc(slink, &old) >= 0 && streq(old, rel)) {
+                        log_device_debug(dev, "Preserve already existing symlink '%s' to '%s'", slink, devnode);
+                        return 0;
+                }
         } else if (errno != ENOENT)
                 return log_device_debug_errno(dev, -errno, "Failed to lstat() '%s': %m", slink);
 

@@ -1101,6 +1101,9 @@ int udev_event_execute_rules(UdevEvent *e, UdevRules *rules) {
         r = device_db_tag_index(dev, e->dev_db_clone, true);
         if (r < 0)
                 return log_device_debug_errno(dev, r, "Failed to update tags under /run/udev/tag/: %m");
+        /* no record when the event started (the clone read none), and events of one device never
+         * run at the same time: nothing to remove if none is written */
+        device_db_set_file_absent(dev, !device_db_was_read(e->dev_db_clone));
         r = device_db_write(dev);
         if (r < 0)
                 return log_device_debug_errno(dev, r, "Failed to update database under /run/udev/data/: %m");

@@ -30,7 +30,10 @@
 #include "udev-watch.h"
 #include "udev-worker.h"
 
-#define WORKER_MESSAGE_MAX (4U * 1024U * 1024U)
+/* The largest device the manager hands over: a kernel uevent is at most a few KiB, the
+ * manager adds a few properties. Received in one recv() into a buffer of that size (only the
+ * pages a message touches become resident). */
+#define WORKER_MESSAGE_MAX (256U * 1024U)
 
 static bool errno_is_device_absent(int r) {
         return IN_SET(abs(r), ENODEV, ENXIO, ENOENT);
@@ -136,6 +139,7 @@ int udev_worker_process_device(const UdevWorkerConfig *c, Device *dev) {
         e->global_properties = c->properties;
         e->exec_delay_usec = c->exec_delay_usec;
         e->after_rules = udev_netif_rename;
+        e->program_pid = c->program_pid;
 
         r = lock_whole_disk(dev, &lock_fd);
         if (r == -EAGAIN)
@@ -222,33 +226,25 @@ int udev_worker_send_device(int fd, Device *dev) {
         r = device_get_properties_nulstr(dev, &buf, &len);
         if (r < 0)
                 return r;
+        if (len > WORKER_MESSAGE_MAX)
+                return -EMSGSIZE;
         if (send(fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
                 return -errno;
         return 0;
 }
 
 int udev_worker_receive_device(int fd, Device **ret) {
-        _cleanup_free_ char *buf = NULL;
+        static char buf[WORKER_MESSAGE_MAX];
         ssize_t n;
 
-        n = recv(fd, NULL, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
+        /* MSG_TRUNC: the real length, so that a longer message is refused, not cut */
+        n = recv(fd, buf, sizeof buf, MSG_TRUNC | MSG_DONTWAIT);
         if (n < 0)
                 return IN_SET(errno, EAGAIN, EINTR) ? -EAGAIN : -errno;
-        if (n == 0) {
-                /* an empty datagram, or the manager hung up */
-                (void) recv(fd, NULL, 0, MSG_DONTWAIT);
-                return -ECONNRESET;
-        }
-        if ((size_t) n > WORKER_MESSAGE_MAX) {
-                (void) recv(fd, NULL, 0, MSG_DONTWAIT);
+        if (n == 0)
+                return -ECONNRESET; /* an empty datagram, or the manager hung up */
+        if ((size_t) n > sizeof buf)
                 return -EBADMSG;
-        }
-        buf = malloc(n);
-        if (!buf)
-                return -ENOMEM;
-        n = recv(fd, buf, n, MSG_DONTWAIT);
-        if (n < 0)
-                return -errno;
         return device_new_from_nulstr(ret, buf, (size_t) n) < 0 ? -EBADMSG : 0;
 }
 

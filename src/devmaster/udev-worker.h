@@ -38,6 +38,7 @@ typedef struct UdevWorkerConfig {
         int log_level; /* restored after each event (OPTIONS+="log_level=" changes it) */
         int inotify_fd;
         int broadcast_fd; /* netlink socket the results are broadcast on; -1: none */
+        pid_t *program_pid; /* shared with the manager: the program running now (UdevEvent) */
         bool blockdev_read_only;
 } UdevWorkerConfig;
 
