@@ -1232,8 +1232,8 @@ static int on_auth_timeout(EventSource *s, usec_t usec, void *userdata) {
         return 0;
 }
 
-/* fd_ready: fd comes from accept4() with SOCK_NONBLOCK | SOCK_CLOEXEC (no fcntl() needed). */
-static int add_connection(Broker *b, int fd, bool fd_ready) {
+/* Takes over fd, from accept4() with SOCK_NONBLOCK | SOCK_CLOEXEC (no fcntl() needed). */
+static int add_connection(Broker *b, int fd) {
         BusTransportConfig config = {
                 .role = BUS_TRANSPORT_SERVER,
                 .auth_mechanisms = b->auth_mechanisms ?: BUS_AUTH_EXTERNAL,
@@ -1243,7 +1243,7 @@ static int add_connection(Broker *b, int fd, bool fd_ready) {
                 /* dbus-daemon admits a message while one byte is left below the limit */
                 .max_outgoing_bytes = (size_t) b->limits.max_outgoing_bytes + (size_t) b->limits.max_message_size + 1,
                 .max_message_fds = (unsigned) MIN(b->limits.max_message_unix_fds, (long) BUS_MESSAGE_FDS_MAX),
-                .fd_ready = fd_ready,
+                .fd_ready = true,
         };
         BusConn *c;
         int r;
@@ -1274,10 +1274,6 @@ static int add_connection(Broker *b, int fd, bool fd_ready) {
         return 0;
 }
 
-int broker_add_connection(Broker *b, int fd) {
-        return add_connection(b, fd, false);
-}
-
 static int on_listener(EventSource *s, int fd, uint32_t revents, void *userdata) {
         Broker *b = userdata;
 
@@ -1292,7 +1288,7 @@ static int on_listener(EventSource *s, int fd, uint32_t revents, void *userdata)
                                 log_warning_errno(errno, "Failed to accept a connection: %m");
                         return 0;
                 }
-                r = add_connection(b, cfd, true);
+                r = add_connection(b, cfd);
                 if (r < 0 && r != -EUSERS)
                         log_warning_errno(r, "Failed to set up a connection: %m");
         }

@@ -115,8 +115,6 @@ int broker_reload_config(Broker *b, BusError *error);
 /* Accepts connections on fd, a listening AF_UNIX stream socket (taken over in every case).
  * Returns 0 or a negative errno. */
 int broker_add_listener(Broker *b, int fd);
-/* Takes over an accepted connection. Returns 0 or a negative errno. */
-int broker_add_connection(Broker *b, int fd);
 
 /* ---- for the driver ---- */
 

@@ -362,65 +362,47 @@ static int query_group(const char *kind, const char *arg, gid_t *ret) {
         return r;
 }
 
-static void helper_failed(int r, const char *kind, const char *arg) {
-        log_debug_errno(r, "The user database helper %s failed (%m), looking up %s %s in-process",
-                        userdb.helper, kind, arg);
+/* One lookup: by name, or (name NULL) by id; a user into *ret_user, else a group into *ret_gid.
+ * Through the helper if there is one, in-process without one or when it failed. */
+static int lookup(const char *kind, const char *name, unsigned long id, BusUser *ret_user,
+                  gid_t *ret_gid) {
+        char arg[32];
+        int r;
+
+        if (name && !name_ok(name))
+                return 0;
+        if (userdb.helper) {
+                const char *a = name;
+
+                if (!a) {
+                        (void) snprintf(arg, sizeof(arg), "%lu", id);
+                        a = arg;
+                }
+                r = ret_user ? query_user(kind, a, ret_user) : query_group(kind, a, ret_gid);
+                if (r >= 0 || r == -ENOMEM)
+                        return r;
+                log_debug_errno(r, "The user database helper %s failed (%m), looking up %s %s in-process",
+                                userdb.helper, kind, a);
+        }
+        if (ret_user)
+                return nss_user(name, (uid_t) id, ret_user);
+        return nss_group(name, (gid_t) id, ret_gid);
 }
 
 int bus_userdb_get_user_by_name(const char *name, BusUser *ret) {
-        int r;
-
-        if (!name_ok(name))
-                return 0;
-        if (userdb.helper) {
-                r = query_user("user", name, ret);
-                if (r >= 0 || r == -ENOMEM)
-                        return r;
-                helper_failed(r, "user", name);
-        }
-        return nss_user(name, UID_INVALID, ret);
+        return lookup("user", name, UID_INVALID, ret, NULL);
 }
 
 int bus_userdb_get_user_by_uid(uid_t uid, BusUser *ret) {
-        char arg[32];
-        int r;
-
-        if (userdb.helper) {
-                (void) snprintf(arg, sizeof(arg), "%lu", (unsigned long) uid);
-                r = query_user("uid", arg, ret);
-                if (r >= 0 || r == -ENOMEM)
-                        return r;
-                helper_failed(r, "uid", arg);
-        }
-        return nss_user(NULL, uid, ret);
+        return lookup("uid", NULL, uid, ret, NULL);
 }
 
 int bus_userdb_get_group_by_name(const char *name, gid_t *ret) {
-        int r;
-
-        if (!name_ok(name))
-                return 0;
-        if (userdb.helper) {
-                r = query_group("group", name, ret);
-                if (r >= 0 || r == -ENOMEM)
-                        return r;
-                helper_failed(r, "group", name);
-        }
-        return nss_group(name, GID_INVALID, ret);
+        return lookup("group", name, GID_INVALID, NULL, ret);
 }
 
 int bus_userdb_get_group_by_gid(gid_t gid, gid_t *ret) {
-        char arg[32];
-        int r;
-
-        if (userdb.helper) {
-                (void) snprintf(arg, sizeof(arg), "%lu", (unsigned long) gid);
-                r = query_group("gid", arg, ret);
-                if (r >= 0 || r == -ENOMEM)
-                        return r;
-                helper_failed(r, "gid", arg);
-        }
-        return nss_group(NULL, gid, ret);
+        return lookup("gid", NULL, gid, NULL, ret);
 }
 
 void bus_userdb_begin(void) {

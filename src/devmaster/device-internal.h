@@ -89,9 +89,8 @@ typedef enum DeviceSyspathCheck {
         DEVICE_SYSPATH_CANONICAL, /* has no symlink (an ancestor of a resolved syspath): check */
 } DeviceSyspathCheck;
 
-/* Sets syspath and DEVPATH, checked as told. -ENODEV if the device does not exist. */
-int device_set_syspath_full(Device *d, const char *path, DeviceSyspathCheck check);
-/* The same with DEVICE_SYSPATH_RESOLVE (verify) or DEVICE_SYSPATH_TRUST. */
+/* Sets syspath and DEVPATH, checked as told: DEVICE_SYSPATH_RESOLVE (verify) or
+ * DEVICE_SYSPATH_TRUST. -ENODEV if the device does not exist. */
 int device_set_syspath(Device *d, const char *path, bool verify);
 /* Reads a sysfs attribute or a database file: as read_full_file(), but a short read is the
  * end (the kernel hands a sysfs value to the first read whole, as sd-device assumes; tmpfs

@@ -162,7 +162,7 @@ static int syspath_verify(const char *syspath, int fd, const char *devpath) {
         return 0;
 }
 
-int device_set_syspath_full(Device *d, const char *path, DeviceSyspathCheck check) {
+static int device_set_syspath_full(Device *d, const char *path, DeviceSyspathCheck check) {
         _cleanup_free_ char *syspath = NULL;
         _cleanup_close_ int fd = -EBADF;
         const char *root = device_get_sysfs_root(), *rest;

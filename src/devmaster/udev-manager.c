@@ -496,8 +496,9 @@ static bool worker_is_progressing(Worker *w) {
  * worker is forked while fewer workers than CPUs are making progress: all are busy, and fewer
  * than n_cpus of them either started their event less than WORKER_STALLED_USEC ago or are
  * running, themselves or the program they wait for (on a busy machine a worker may wait for
- * a CPU that long); the others are blocked (on a sleeping program, a lock, a device). Otherwise the event waits for a worker to
- * finish, and worker_timer wakes the loop when the next busy worker may count as blocked. */
+ * a CPU that long); the others are blocked (on a sleeping program, a lock, a device).
+ * Otherwise the event waits for a worker to finish, and worker_timer wakes the loop when the
+ * next busy worker may count as blocked. */
 static bool manager_may_spawn(UdevManager *m) {
         usec_t now_usec, next = USEC_INFINITY;
         unsigned progressing = 0;

@@ -42,7 +42,9 @@ int proc_cmdline(char **ret) {
         return read_full_file("/proc/cmdline", SIZE_MAX, ret, NULL);
 }
 
-int proc_cmdline_extract_first(const char **p, char **ret_word, ProcCmdlineFlags flags) {
+/* The next word of the line at *p (advancing *p), with the rd. rules applied. 1 and the word
+ * (owned by the caller), 0 at the end (*ret_word = NULL), or -errno. */
+static int proc_cmdline_extract_first(const char **p, char **ret_word, ProcCmdlineFlags flags) {
         for (;;) {
                 _cleanup_free_ char *word = NULL;
                 const char *rest;

@@ -27,10 +27,6 @@ bool proc_cmdline_in_initrd(void);
 /* The whole line, owned by the caller. 0 or -errno. */
 int proc_cmdline(char **ret);
 
-/* The next word of the line at *p (advancing *p), with the rd. rules above applied. 1 and the
- * word (owned by the caller), 0 at the end (*ret_word = NULL), or -errno. */
-int proc_cmdline_extract_first(const char **p, char **ret_word, ProcCmdlineFlags flags);
-
 /* Calls parse_item for every word of line (or of the kernel command line), in order. 0, or the
  * first negative return of parse_item, or -errno. */
 int proc_cmdline_parse_given(const char *line, proc_cmdline_parse_t parse_item, void *data,
