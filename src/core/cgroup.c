@@ -29,6 +29,7 @@
 #include "hashmap.h"
 #include "log.h"
 #include "macro.h"
+#include "manager-store.h"
 #include "manager.h"
 #include "path-util.h"
 #include "string-util.h"
@@ -362,10 +363,18 @@ static int setup_inotify(Manager *m) {
 
         if (m->cgroup_inotify_fd > 0)
                 return 0;
-        m->cgroup_inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+        /* Kept in init's fd store like the notify socket: after a restart the watches are still
+         * there (no inotify_add_watch() per unit), and what changed while no manager ran waits
+         * in it as events. */
+        m->cgroup_inotify_fd = manager_take_fd(m, "cgroup-inotify");
+        m->cgroup_inotify_kept = m->cgroup_inotify_fd >= 0;
         if (m->cgroup_inotify_fd < 0) {
-                m->cgroup_inotify_fd = -1;
-                return log_error_errno(-errno, "Failed to create the cgroup inotify object: %m");
+                m->cgroup_inotify_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+                if (m->cgroup_inotify_fd < 0) {
+                        m->cgroup_inotify_fd = -1;
+                        return log_error_errno(-errno, "Failed to create the cgroup inotify object: %m");
+                }
+                manager_keep_fds(m, "cgroup-inotify", &m->cgroup_inotify_fd, 1);
         }
         if (!m->event)
                 return 0;
@@ -546,6 +555,7 @@ static int unit_watch_cgroup(Unit *u) {
                 return r == -EEXIST ? -EBUSY : r;
         }
         u->cgroup_events_wd = wd;
+        unit_add_to_store_queue(u); /* the record names the watch (unit_restore_cgroup()) */
         return 0;
 }
 
@@ -645,6 +655,35 @@ static int unit_realize_depth(Unit *u, unsigned depth) {
 
 int unit_realize_cgroup(Unit *u) {
         return unit_realize_depth(u, 0);
+}
+
+int unit_restore_cgroup(Unit *u, int wd, uint64_t id) {
+        Manager *m = u->manager;
+        char *path;
+        int r;
+
+        if (!manager_has_cgroup(m) || !unit_type_has_cgroup(u->type))
+                return 0;
+        /* Without the inotify object of the manager before us the watch must be made again. */
+        if (wd <= 0 || !m->cgroup_inotify_kept || u->cgroup_realized)
+                return unit_realize_cgroup(u);
+        if (hashmap_contains(m->cgroup_inotify_wd_unit, PTR_OF_INT(wd)))
+                return unit_realize_cgroup(u);
+        if (!u->cgroup_path) {
+                path = unit_default_cgroup_path(u);
+                if (!path)
+                        return log_oom();
+                r = unit_set_cgroup_path(u, path);
+                if (r < 0)
+                        return unit_realize_cgroup(u);
+        }
+        r = hashmap_ensure_put(&m->cgroup_inotify_wd_unit, &trivial_hash_ops, PTR_OF_INT(wd), u);
+        if (r < 0)
+                return log_oom();
+        u->cgroup_events_wd = wd;
+        u->cgroup_id = id;
+        u->cgroup_realized = true;
+        return 0;
 }
 
 void unit_release_cgroup(Unit *u) {

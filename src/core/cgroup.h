@@ -39,6 +39,11 @@ char *unit_default_cgroup_path(const Unit *u);
 /* Creates the unit's cgroup and its slices' (as needed), sets u->cgroup_path and watches it.
  * 0 or -errno; 0 without doing anything when there is no cgroup2. */
 int unit_realize_cgroup(Unit *u);
+/* After a restart: u's cgroup as the store recorded it (the watch wd on cgroup.events and the
+ * ControlGroupId), without a system call when the inotify object came back from init's fd
+ * store (its watches are still there, its queued events tell what changed meanwhile); else,
+ * or when the record has no watch (wd <= 0), unit_realize_cgroup(). */
+int unit_restore_cgroup(Unit *u, int wd, uint64_t id);
 /* Reads the cgroup's "populated" now and reports an empty one to the type (cgroup_empty), as
  * the inotify watch does when it changes (also used after a manager restart, when a change may
  * have happened while nothing watched). */

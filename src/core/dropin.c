@@ -58,13 +58,15 @@ static char *dash_parent(const char *prefix) {
         return unit_prefix_is_valid(p) ? TAKE_PTR(p) : NULL;
 }
 
-static int find_dirs_for(const UnitMap *map, const char *dir, const char *name, const char *suffix,
-                         char ***dirs) {
+/* The names whose directories count for name, in the order they are looked at within one
+ * search directory: the name, its template's chain (for an instance), then the chain of its
+ * dash prefix ("a-b-c.service" → "a-b-.service" → "a-.service", with the instance kept). */
+static int candidate_names(const char *name, char ***names) {
         _cleanup_free_ char *prefix = NULL, *parent = NULL, *instance = NULL, *built = NULL;
         bool is_instance;
         int r;
 
-        r = add_dir(map, dir, name, suffix, dirs);
+        r = strv_extend(names, name);
         if (r < 0)
                 return r;
         is_instance = unit_name_is_valid(name, UNIT_NAME_INSTANCE);
@@ -73,7 +75,7 @@ static int find_dirs_for(const UnitMap *map, const char *dir, const char *name, 
                 r = unit_name_template(name, &template);
                 if (r < 0)
                         return r;
-                r = find_dirs_for(map, dir, template, suffix, dirs);
+                r = candidate_names(template, names);
                 if (r < 0)
                         return r;
         }
@@ -89,7 +91,38 @@ static int find_dirs_for(const UnitMap *map, const char *dir, const char *name, 
         r = unit_name_build_from_type(parent, instance, unit_name_to_type(name), &built);
         if (r < 0)
                 return 0;
-        return find_dirs_for(map, dir, built, suffix, dirs);
+        return candidate_names(built, names);
+}
+
+/* For every search directory, the candidates of name that the map saw there. The candidates
+ * no search directory has (by the map's list of directory names) are dropped first: most
+ * units have no drop-in directory at all, and then nothing is joined or looked up per
+ * directory. */
+static int find_dirs(const UnitMap *map, char *const *search_path, const char *name, const char *suffix,
+                     char ***dirs) {
+        _cleanup_strv_free_ char **names = NULL;
+        size_t n = 0;
+        int r;
+
+        r = candidate_names(name, &names);
+        if (r < 0)
+                return r;
+        STRV_FOREACH(c, names) {
+                if (!map || unit_map_dropin_name_seen(map, *c, suffix))
+                        names[n++] = *c;
+                else
+                        free(*c);
+        }
+        names[n] = NULL;
+        if (n == 0)
+                return 0;
+        STRV_FOREACH(p, (char **) search_path)
+                STRV_FOREACH(c, names) {
+                        r = add_dir(map, *p, *c, suffix, dirs);
+                        if (r < 0)
+                                return r;
+                }
+        return 0;
 }
 
 int dropin_find_dirs(const UnitMap *map, char *const *search_path, const char *dir_suffix,
@@ -99,19 +132,16 @@ int dropin_find_dirs(const UnitMap *map, char *const *search_path, const char *d
         UnitType type;
         int r;
 
-        STRV_FOREACH(p, (char **) search_path) {
-                r = find_dirs_for(map, *p, name, dir_suffix, &dirs);
+        r = find_dirs(map, search_path, name, dir_suffix, &dirs);
+        if (r < 0)
+                return r;
+        ORDERED_SET_FOREACH(alias, aliases) {
+                r = find_dirs(map, search_path, alias, dir_suffix, &dirs);
                 if (r < 0)
                         return r;
         }
-        ORDERED_SET_FOREACH(alias, aliases)
-                STRV_FOREACH(p, (char **) search_path) {
-                        r = find_dirs_for(map, *p, alias, dir_suffix, &dirs);
-                        if (r < 0)
-                                return r;
-                }
         type = unit_name_to_type(name);
-        if (type >= 0)
+        if (type >= 0 && (!map || unit_map_dropin_name_seen(map, unit_type_to_string(type), dir_suffix)))
                 STRV_FOREACH(p, (char **) search_path) {
                         r = add_dir(map, *p, unit_type_to_string(type), dir_suffix, &dirs);
                         if (r < 0)

@@ -6,13 +6,18 @@
  * loading needs. Wording of messages follows systemd's.
  */
 
+#include <sys/stat.h>
+
 #include "conf-parser.h"
 #include "env-util.h"
 #include "escape.h"
 #include "exec-command.h"
+#include "fd-util.h"
 #include "hashmap.h"
 #include "load-fragment.h"
 #include "log.h"
+#include "manager-store.h"
+#include "manager.h"
 #include "parse-util.h"
 #include "path-util.h"
 #include "string-util.h"
@@ -708,7 +713,34 @@ int load_fragment_assignment(const char *unit, const char *filename, unsigned li
         return r;
 }
 
+#define KEPT_FILE_MAX (1024U * 1024U)
+
+int load_fragment_parse_path(Unit *u, const char *path, const struct stat *st) {
+        Manager *m = u->manager;
+        _cleanup_free_ char *data = NULL;
+        struct stat buf;
+        size_t size;
+
+        if (!m->store)
+                return config_parse_file(u->id, path, NULL, load_fragment_sections(u->type),
+                                         load_fragment_assignment, CONFIG_PARSE_WARN, u);
+        if (!st && stat(path, &buf) >= 0)
+                st = &buf;
+        /* After a restart, the store's copy of a file that did not change (manager-store.h);
+         * otherwise the file, read once: the store keeps what is parsed, with the identity of
+         * the file it came from. A file that cannot be read (or is too big to keep) is left to
+         * config_parse_file(), which says why as it would have. */
+        if (!(m->recovering && st && manager_store_cached_file(m, path, st, &data, &size) > 0)) {
+                if (read_full_file(path, KEPT_FILE_MAX, &data, &size) < 0)
+                        return config_parse_file(u->id, path, NULL, load_fragment_sections(u->type),
+                                                 load_fragment_assignment, CONFIG_PARSE_WARN, u);
+                if (st)
+                        manager_store_keep_file(m, path, st, data, size);
+        }
+        return config_parse_buffer(u->id, path, data, size, load_fragment_sections(u->type),
+                                   load_fragment_assignment, CONFIG_PARSE_WARN, u);
+}
+
 int load_fragment_parse_file(Unit *u, const char *path) {
-        return config_parse_file(u->id, path, NULL, load_fragment_sections(u->type),
-                                 load_fragment_assignment, CONFIG_PARSE_WARN, u);
+        return load_fragment_parse_path(u, path, NULL);
 }

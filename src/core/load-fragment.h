@@ -34,3 +34,8 @@ bool load_fragment_group_is_set(const Unit *u, const char *const *group);
 /* Parses a whole file into u (fragment or drop-in). Returns 0, or a negative errno: -ENOEXEC for
  * a fatal setting, -EBADMSG for a fatal syntax error, an I/O error. */
 int load_fragment_parse_file(Unit *u, const char *path);
+/* The same with the file's stat() when the caller has it (NULL: looked up if needed). After a
+ * restart an unchanged file is parsed from the state store's copy; a file read from disk is
+ * kept there (manager-store.h). */
+struct stat;
+int load_fragment_parse_path(Unit *u, const char *path, const struct stat *st);

@@ -652,6 +652,7 @@ int manager_reload(Manager *m) {
         fault_point("mid-reload");
         manager_dispatch_load_queue(m);
         m->n_reloading--;
+        manager_store_trim_files(m);
         for (size_t i = 0; i < n; i++) {
                 unit_add_to_dbus_queue(units[i]);
                 unit_add_to_gc_queue(units[i]);

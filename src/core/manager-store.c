@@ -5,7 +5,8 @@
  *   "u:NAME"  a unit: the common runtime state (timestamps, invocation ID, condition results,
  *             start limit, watched PIDs with their start times) and the type's own lines
  *             (UnitVTable.serialize);
- *   "j:ID"    an installed job (ID zero-padded to 10 digits: records come back in id order).
+ *   "j:ID"    an installed job (ID zero-padded to 10 digits: records come back in id order);
+ *   "f:PATH"  a unit file as it was read: "DEV INO SIZE MTIME CTIME\n" and its bytes.
  */
 
 #include <errno.h>
@@ -16,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "fault-inject.h"
@@ -89,13 +91,18 @@ void manager_store_close(Manager *m) {
 
 /* ---- queueing ------------------------------------------------------------------------------- */
 
-void unit_add_to_store_queue(Unit *u) {
+static void queue_unit(Unit *u) {
         Manager *m = u->manager;
 
-        if (!m->store || u->in_store_queue || m->recovering)
+        if (!m->store || u->in_store_queue)
                 return;
         LIST_PREPEND(store_queue, m->store_unit_queue, u);
         u->in_store_queue = true;
+}
+
+void unit_add_to_store_queue(Unit *u) {
+        if (!u->manager->recovering)
+                queue_unit(u);
 }
 
 void job_add_to_store_queue(Job *j) {
@@ -173,6 +180,8 @@ static void unit_serialize_common(Unit *u, Serializer *s) {
                 ser_itemf(s, "start-limit", "%" PRIu64 " %u %d", (uint64_t) u->start_limit_begin,
                           u->start_limit_count, u->start_limit_hit);
         ser_bool(s, "cgroup-realized", u->cgroup_realized);
+        if (u->cgroup_realized && u->cgroup_events_wd > 0)
+                ser_itemf(s, "cgroup-watch", "%d %" PRIu64, u->cgroup_events_wd, u->cgroup_id);
         ORDERED_SET_FOREACH(p, u->pids) {
                 pid_t pid = PTR_TO_PID(p);
                 ser_itemf(s, "pid", "%i %" PRIu64, (int) pid, unit_watched_pid_start_time(u, pid));
@@ -336,8 +345,26 @@ void manager_store_ack_exit(Manager *m, uint64_t serial) {
 
 /* ---- reading back --------------------------------------------------------------------------- */
 
+/* Whether pid is a child of ours (running, or a zombie we have not reaped): then its PID cannot
+ * have been reused, without a look at /proc. After an in-place re-execution the services are
+ * still our children; after a new manager took over they are init's. */
+static bool pid_is_our_child(pid_t pid) {
+        siginfo_t si = {};
+
+        return waitid(P_PID, (id_t) pid, &si, WEXITED | WNOHANG | WNOWAIT) >= 0;
+}
+
+/* A unit's record being read back: what needs the whole record first. */
+typedef struct UnitRecord {
+        Unit *unit;
+        bool cgroup_realized;
+        int cgroup_wd;
+        uint64_t cgroup_id;
+} UnitRecord;
+
 static int unit_deserialize_item(const char *key, const char *value, void *userdata) {
-        Unit *u = userdata;
+        UnitRecord *rec = userdata;
+        Unit *u = rec->unit;
 
         for (size_t i = 0; i < ELEMENTSOF(timestamp_keys); i++)
                 if (streq(key, timestamp_keys[i])) {
@@ -360,18 +387,35 @@ static int unit_deserialize_item(const char *key, const char *value, void *userd
                         u->start_limit_count = count;
                         u->start_limit_hit = hit;
                 }
-        } else if (streq(key, "cgroup-realized")) {
-                bool b = false;
+        } else if (streq(key, "cgroup-realized"))
+                (void) deser_bool(value, &rec->cgroup_realized);
+        else if (streq(key, "cgroup-watch")) {
+                int wd;
+                uint64_t id;
 
-                (void) deser_bool(value, &b);
-                if (b)
-                        (void) unit_realize_cgroup(u);
+                if (sscanf(value, "%d %" SCNu64, &wd, &id) == 2) {
+                        rec->cgroup_wd = wd;
+                        rec->cgroup_id = id;
+                }
         } else if (streq(key, "pid")) {
                 unsigned long long t;
                 int pid;
 
-                if (sscanf(value, "%d %llu", &pid, &t) != 2 || pid <= 1 || unit_watch_pid(u, pid) < 0)
+                if (sscanf(value, "%d %llu", &pid, &t) != 2 || pid <= 1)
                         return 0;
+                /* the recorded start time stands for a child of ours (unit_watch_pid() then does
+                 * not read it again) */
+                if (t != 0 && pid_is_our_child(pid)) {
+                        int r = hashmap_ensure_put(&u->manager->watch_pid_start, &trivial_hash_ops,
+                                                   PID_TO_PTR(pid), (void *) (uintptr_t) t);
+                        if (r < 0 && r != -EEXIST)
+                                return log_oom();
+                }
+                if (unit_watch_pid(u, pid) < 0) {
+                        if (!hashmap_contains(u->manager->watch_pids, PID_TO_PTR(pid)))
+                                (void) hashmap_remove(u->manager->watch_pid_start, PID_TO_PTR(pid));
+                        return 0;
+                }
                 /* A process with another start time is not ours: the PID was reused. One that is
                  * gone (0) stays watched: init's exit record for it comes next. */
                 uint64_t now_t = unit_watched_pid_start_time(u, pid);
@@ -384,22 +428,41 @@ static int unit_deserialize_item(const char *key, const char *value, void *userd
         return 0;
 }
 
-static int restore_unit(const char *key, const void *data, size_t size, void *userdata) {
+/* First pass: every unit of the store is created and queued, and the queue is loaded in one
+ * pass (one look at the unit search directories). */
+static int prepare_unit(const char *key, const void *data, size_t size, void *userdata) {
         Manager *m = userdata;
-        const char *name = key + 2;
-        Unit *u = NULL;
+        Unit *u;
         int r;
 
-        r = manager_load_unit(m, name, &u);
-        if (r < 0 || !u) {
-                log_warning_errno(r, "Failed to load unit %s again, dropping its saved state: %m", name);
+        (void) data;
+        (void) size;
+        r = manager_load_unit_prepare(m, key + 2, &u);
+        if (r < 0) {
+                log_warning_errno(r, "Failed to load unit %s again, dropping its saved state: %m", key + 2);
                 forget_key(m, strdup(key));
-                return 0;
         }
-        u = unit_follow_merge(u);
-        r = deserialize_lines(data, size, unit_deserialize_item, u);
+        return 0;
+}
+
+/* Second pass: the units' state. */
+static int restore_unit(const char *key, const void *data, size_t size, void *userdata) {
+        Manager *m = userdata;
+        UnitRecord rec = { .unit = unit_follow_merge(manager_get_unit(m, key + 2)) };
+        int r;
+
+        if (!rec.unit)
+                return 0; /* dropped by the first pass */
+        r = deserialize_lines(data, size, unit_deserialize_item, &rec);
         if (r < 0)
-                log_unit_warning_errno(u, r, "Failed to read back the unit's state, ignoring: %m");
+                log_unit_warning_errno(rec.unit, r, "Failed to read back the unit's state, ignoring: %m");
+        if (rec.cgroup_realized) {
+                (void) unit_restore_cgroup(rec.unit, rec.cgroup_wd, rec.cgroup_id);
+                /* a new watch (the inotify object was not kept, or the record had none): the
+                 * record must say which, or the next restore would look for the old one */
+                if (rec.unit->cgroup_events_wd != rec.cgroup_wd)
+                        queue_unit(rec.unit);
+        }
         return 0;
 }
 
@@ -502,6 +565,11 @@ int manager_store_restore(Manager *m) {
 
         if (!m->store || !m->recovering)
                 return 0;
+        /* Loading may keep copies of unit files that changed: one transaction for the reads and
+         * those writes (committed by the first flush). */
+        r = state_store_begin(m->store);
+        if (r < 0)
+                log_warning_errno(r, "Failed to begin a state store transaction, ignoring: %m");
         r = state_store_get(m->store, "m", &data, &size);
         if (r >= 0) {
                 ManagerRecord rec = { .manager = m };
@@ -514,7 +582,11 @@ int manager_store_restore(Manager *m) {
                         m->environment = rec.environment;
                 }
         }
-        r = state_store_foreach(m->store, "u:", restore_unit, m);
+        r = state_store_foreach(m->store, "u:", prepare_unit, m);
+        if (r >= 0) {
+                manager_dispatch_load_queue(m);
+                r = state_store_foreach(m->store, "u:", restore_unit, m);
+        }
         if (r < 0)
                 log_error_errno(r, "Failed to read the units' state: %m");
         manager_dispatch_load_queue(m);
@@ -568,7 +640,8 @@ static int sweep_lost_pids(EventSource *s, usec_t usec, void *userdata) {
                         pid_t pid = PTR_TO_PID(p);
                         ProcStat st;
 
-                        if (proc_stat(pid, &st) >= 0)
+                        /* a child of ours is not lost: its exit comes with SIGCHLD */
+                        if (pid_is_our_child(pid) || proc_stat(pid, &st) >= 0)
                                 continue;
                         if (!GREEDY_REALLOC(pids, alloc_p, n + 1) || !GREEDY_REALLOC(units, alloc_u, n + 1))
                                 return log_oom();
@@ -612,6 +685,104 @@ void manager_store_resume(Manager *m) {
                 job_resume(j);
         resume_connections(m);
         manager_store_mark_dirty(m);
+}
+
+/* ---- unit files ----------------------------------------------------------------------------- */
+
+/* "f:PATH" = the identity line, then the file's bytes. */
+static int file_identity(const struct stat *st, char *buf, size_t size) {
+        int n = snprintf(buf, size, "%" PRIu64 " %" PRIu64 " %" PRIu64 " %" PRIi64 ".%09ld %" PRIi64 ".%09ld\n",
+                         (uint64_t) st->st_dev, (uint64_t) st->st_ino, (uint64_t) st->st_size,
+                         (int64_t) st->st_mtim.tv_sec, st->st_mtim.tv_nsec, (int64_t) st->st_ctim.tv_sec,
+                         st->st_ctim.tv_nsec);
+
+        return n > 0 && (size_t) n < size ? n : -EINVAL;
+}
+
+int manager_store_cached_file(Manager *m, const char *path, const struct stat *st, char **ret, size_t *ret_size) {
+        _cleanup_free_ char *key = NULL, *value = NULL;
+        char id[160];
+        size_t size;
+        int n;
+
+        if (!m->store || !m->recovering || !S_ISREG(st->st_mode))
+                return 0;
+        n = file_identity(st, id, sizeof id);
+        key = strjoin("f:", path);
+        if (n < 0 || !key || state_store_get(m->store, key, &value, &size) < 0)
+                return 0;
+        if (size < (size_t) n || memcmp(value, id, (size_t) n) != 0)
+                return 0; /* changed since */
+        size -= (size_t) n;
+        memmove(value, value + n, size + 1);
+        *ret = TAKE_PTR(value);
+        *ret_size = size;
+        return 1;
+}
+
+void manager_store_keep_file(Manager *m, const char *path, const struct stat *st, const char *data, size_t size) {
+        _cleanup_free_ char *key = NULL, *value = NULL, *old = NULL;
+        size_t old_size;
+        char id[160];
+        int n;
+
+        if (!m->store || !S_ISREG(st->st_mode))
+                return;
+        n = file_identity(st, id, sizeof id);
+        key = strjoin("f:", path);
+        if (n < 0 || !key || !(value = malloc((size_t) n + size + 1)))
+                return;
+        memcpy(value, id, (size_t) n);
+        memcpy(value + n, data, size);
+        /* daemon-reload reads every file again: most are kept already */
+        if (state_store_get(m->store, key, &old, &old_size) >= 0 && old_size == (size_t) n + size &&
+            memcmp(old, value, old_size) == 0)
+                return;
+        /* a path too long for a key is not kept: it is read again after a restart */
+        (void) state_store_put(m->store, key, value, (size_t) n + size);
+}
+
+typedef struct TrimFiles {
+        Hashmap *used; /* paths of the files the loaded units use */
+        char **stale;
+} TrimFiles;
+
+static int collect_stale_file(const char *key, const void *data, size_t size, void *userdata) {
+        TrimFiles *t = userdata;
+
+        (void) data;
+        (void) size;
+        if (hashmap_contains(t->used, key + 2))
+                return 0;
+        return strv_extend(&t->stale, key);
+}
+
+static int use_path(Hashmap **used, const char *path) {
+        int r = hashmap_ensure_put(used, &string_hash_ops, path, (void *) path);
+        return r == -EEXIST ? 0 : r;
+}
+
+void manager_store_trim_files(Manager *m) {
+        TrimFiles t = {};
+        Unit *u;
+        int r = 0;
+
+        if (!m->store)
+                return;
+        ORDERED_SET_FOREACH(u, m->all_units) {
+                if (u->fragment_path && use_path(&t.used, u->fragment_path) < 0)
+                        r = -ENOMEM;
+                STRV_FOREACH(d, u->dropin_paths)
+                        if (use_path(&t.used, *d) < 0)
+                                r = -ENOMEM;
+        }
+        if (r >= 0)
+                r = state_store_foreach(m->store, "f:", collect_stale_file, &t);
+        if (r >= 0)
+                STRV_FOREACH(k, t.stale)
+                        (void) state_store_delete(m->store, *k);
+        hashmap_free(t.used);
+        strv_free(t.stale);
 }
 
 /* ---- fds ------------------------------------------------------------------------------------ */

@@ -15,12 +15,13 @@
  *     (manager-runtime.c), and init's exit records are acknowledged only after that commit;
  *   - D-Bus replies and signals are written after the commit (manager_store_flush() runs
  *     before the bus flushes its output).
- * Long-lived fds (listening sockets, the notify socket, the private bus socket) are kept in
- * sysmaster-init's fd store under names ("socket:UNIT", "notify", "private") and taken back
- * after a restart (manager_take_fds()).
+ * Long-lived fds (listening sockets, the notify socket, the private bus socket, the cgroup
+ * inotify object) are kept in sysmaster-init's fd store under names ("socket:UNIT", "notify",
+ * "private", "cgroup-inotify") and taken back after a restart (manager_take_fds()).
  *
- * Restoring (manager_store_restore()): the units named in the store are loaded from their unit
- * files again, their runtime state and the jobs are read back, then every unit's coldplug()
+ * Restoring (manager_store_restore()): the units named in the store are loaded again in one
+ * pass (unchanged unit files from the store's copies, see below), their runtime state (with
+ * the cgroup watches, unit_restore_cgroup()) and the jobs are read back, then every unit's coldplug()
  * brings it to that state without side effects, PIDs are checked against /proc (start time),
  * exit records of init are applied, and interrupted jobs continue: a job whose unit already
  * reached its goal finishes, one whose unit is still on its way keeps waiting for it, one that
@@ -66,6 +67,20 @@ int manager_store_restore(Manager *m);
  * that are gone without an exit record as lost, and lets the interrupted jobs continue (see
  * above). */
 void manager_store_resume(Manager *m);
+
+/* Unit files. The store keeps a copy of every unit file (fragment, drop-in) the manager read,
+ * with the file's identity (inode, size, mtime, ctime): after a restart a file whose identity
+ * did not change is parsed from that copy (one stat() instead of open, fstat, reads, close);
+ * one that changed, appeared or is not kept is read again, as systemd's daemon-reexec does.
+ * The copy is parsed exactly as the file would be: same bytes, same parser. */
+struct stat;
+/* While restoring: the copy of path if st (the file's stat()) is the identity it was kept
+ * with: 1 and *ret (NUL-terminated, owned by the caller) with its size; 0 if not. */
+int manager_store_cached_file(Manager *m, const char *path, const struct stat *st, char **ret, size_t *ret_size);
+/* Keeps a copy of the file just read (st: fstat() of the fd it was read from). */
+void manager_store_keep_file(Manager *m, const char *path, const struct stat *st, const char *data, size_t size);
+/* Drops the copies of files no loaded unit uses any more (after daemon-reload). */
+void manager_store_trim_files(Manager *m);
 
 /* fds from init's fd store, waiting to be claimed by name (the manager takes ownership). */
 int manager_add_recovered_fds(Manager *m, const char *name, int *fds, size_t n);

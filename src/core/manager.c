@@ -232,6 +232,10 @@ void manager_dispatch_load_queue(Manager *m) {
         if (m->dispatching_load_queue)
                 return;
         m->dispatching_load_queue = true;
+        /* The search directories are looked at once per pass, not once per unit: a pass loads
+         * every unit it queues against the same map (a restore loads them all in one). */
+        if (m->load_queue && unit_map_update(&m->unit_map, &m->unit_path, false) >= 0)
+                m->unit_map.checked = true;
         while ((u = m->load_queue)) {
                 m->load_queue = u->load_queue_next;
                 if (!m->load_queue)
@@ -244,6 +248,7 @@ void manager_dispatch_load_queue(Manager *m) {
                         prepare_mount_units(m, u);
         }
         m->dispatching_load_queue = false;
+        m->unit_map.checked = false;
         dispatch_mount_deps_queue(m);
         dispatch_target_deps_queue(m);
 }

@@ -110,6 +110,8 @@ struct Manager {
         int cgroup_inotify_fd;
         EventSource *cgroup_inotify_event_source;
         Hashmap *cgroup_inotify_wd_unit; /* inotify wd (INT_TO_PTR) → Unit*, for cgroup.events */
+        bool cgroup_inotify_kept; /* the inotify fd came from init's fd store: the watches of the
+                                   * manager before us are still in it (unit_restore_cgroup()) */
 
         /* D-Bus (manager-bus.c) */
         ManagerBus *bus;

@@ -100,6 +100,11 @@ StateStore *state_store_free(StateStore *s) {
         return NULL;
 }
 
+int state_store_begin(StateStore *s) {
+        assert(s);
+        return begin_write(s);
+}
+
 static MDB_val key_val(const char *key) {
         return (MDB_val) { .mv_size = strlen(key), .mv_data = (void *) key };
 }

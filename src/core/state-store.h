@@ -34,6 +34,9 @@ int state_store_open(const char *path, bool keep, StateStore **ret);
 StateStore *state_store_free(StateStore *s);
 DEFINE_TRIVIAL_CLEANUP_FUNC(StateStore *, state_store_free);
 
+/* Begins the write transaction now (no-op if open): what is read from here on and written
+ * later is one consistent view (a restore reads and writes in one). */
+int state_store_begin(StateStore *s);
 /* Sets key to the size bytes at data in the open write transaction (begun if needed). */
 int state_store_put(StateStore *s, const char *key, const void *data, size_t size);
 /* Removes key (absent is fine). */

@@ -90,22 +90,21 @@ static int unit_load_fragment(Unit *u) {
                 /* a transient unit being created (StartTransientUnit): its file, not the map */
                 fragment = u->fragment_path;
         } else {
-                r = unit_map_update(&m->unit_map, &m->unit_path, false);
-                if (r < 0)
-                        return r;
+                if (!m->unit_map.checked) {
+                        r = unit_map_update(&m->unit_map, &m->unit_path, false);
+                        if (r < 0)
+                                return r;
+                }
                 r = unit_map_find_fragment(&m->unit_map, u->id, &fragment, &names);
                 if (r < 0 && r != -ENOENT)
                         return r;
         }
 
         if (fragment) {
-                _cleanup_fclose_ FILE *f = fopen(fragment, "re");
                 struct stat st;
 
-                if (!f)
+                if (stat(fragment, &st) < 0)
                         return log_notice_errno(errno, "%s: Failed to open %s: %m", u->id, fragment);
-                if (fstat(fileno(f), &st) < 0)
-                        return -errno;
                 r = free_and_strdup(&u->fragment_path, fragment);
                 if (r < 0)
                         return r;
@@ -117,8 +116,7 @@ static int unit_load_fragment(Unit *u) {
                 } else {
                         u->load_state = UNIT_LOADED;
                         u->fragment_mtime = timespec_load(&st.st_mtim);
-                        r = config_parse_file(u->id, fragment, f, load_fragment_sections(u->type),
-                                              load_fragment_assignment, CONFIG_PARSE_WARN, u);
+                        r = load_fragment_parse_path(u, fragment, &st);
                         if (r == -ENOEXEC)
                                 log_notice_errno(r, "%s: Unit configuration has fatal error, unit will not be started.",
                                                  u->id);

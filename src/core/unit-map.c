@@ -7,6 +7,7 @@
 
 #include <dirent.h>
 #include <limits.h>
+#include <stdio.h>
 #include <sys/stat.h>
 
 #include "fd-util.h"
@@ -23,6 +24,7 @@ void unit_map_done(UnitMap *m) {
         m->ids = hashmap_free(m->ids);
         m->aliases = hashmap_free(m->aliases);
         m->path_cache = ordered_set_free(m->path_cache);
+        m->dropin_names = ordered_set_free(m->dropin_names);
         m->built = false;
 }
 
@@ -203,6 +205,8 @@ static int scan_entry(UnitMap *m, char *const *expanded, const char *dir, const 
                                 return -ENOMEM;
                         if (!is_dir_following(full))
                                 return 0;
+                        if (ordered_set_put_strdup(&m->dropin_names, de->d_name) < 0)
+                                return -ENOMEM;
                         return ordered_set_put_strdup(&m->path_cache, full) < 0 ? -ENOMEM : 0;
                 }
         } else if (de->d_type == DT_REG) {
@@ -215,6 +219,8 @@ static int scan_entry(UnitMap *m, char *const *expanded, const char *dir, const 
         if (!full)
                 return -ENOMEM;
         if (ordered_set_put_strdup(&m->path_cache, full) < 0)
+                return -ENOMEM;
+        if (de->d_type == DT_DIR && ordered_set_put_strdup(&m->dropin_names, de->d_name) < 0)
                 return -ENOMEM;
         if (de->d_type == DT_DIR || hashmap_contains(m->ids, de->d_name))
                 return 0; /* a higher-precedence directory already had this name */
@@ -273,8 +279,10 @@ static int build_aliases(UnitMap *m) {
 
                 if (ids_get(m->ids, src, &dst) < 0)
                         continue;
-                if (null_or_empty_path(dst) != 0)
-                        continue; /* masks and unreadable entries have no aliases */
+                /* Masks and unreadable entries have no aliases. A file under its own name
+                 * names only itself whatever it holds: no stat() per unit file for it. */
+                if (!streq(path_basename(dst), src) && null_or_empty_path(dst) != 0)
+                        continue;
                 dst = path_basename(dst);
                 if (unit_name_is_valid(dst, UNIT_NAME_TEMPLATE) &&
                     unit_name_to_instance(src, &inst) == UNIT_NAME_INSTANCE) {
@@ -407,6 +415,14 @@ int unit_map_find_fragment(const UnitMap *m, const char *name, const char **ret_
 
 bool unit_map_path_seen(const UnitMap *m, const char *path) {
         return ordered_set_contains(m->path_cache, path);
+}
+
+bool unit_map_dropin_name_seen(const UnitMap *m, const char *name, const char *suffix) {
+        char buf[UNIT_NAME_MAX + 32];
+
+        if (snprintf(buf, sizeof buf, "%s%s", name, suffix) >= (int) sizeof buf)
+                return true; /* not decidable here: let the caller look */
+        return ordered_set_contains(m->dropin_names, buf);
 }
 
 const char *unit_map_get(const UnitMap *m, const char *name) {

@@ -19,8 +19,11 @@ typedef struct UnitMap {
         Hashmap *ids;          /* name → absolute fragment path, or the name an alias points at */
         Hashmap *aliases;      /* name → char** of names that resolve to it (reverse map) */
         OrderedSet *path_cache;/* full paths of unit files and drop-in directories seen */
+        OrderedSet *dropin_names; /* the names of those directories ("a.service.d"): a unit
+                                   * none of whose candidate names is here has no drop-ins */
         uint64_t timestamp_hash;
         bool built;
+        bool checked;          /* updated at the start of the running load pass: current */
 } UnitMap;
 
 void unit_map_done(UnitMap *m);
@@ -34,5 +37,7 @@ int unit_map_find_fragment(const UnitMap *m, const char *name, const char **ret_
                            OrderedSet **ret_names);
 /* Whether the scan saw this exact path (file or drop-in directory). */
 bool unit_map_path_seen(const UnitMap *m, const char *path);
+/* Whether the scan saw a drop-in directory called name+suffix in any search directory. */
+bool unit_map_dropin_name_seen(const UnitMap *m, const char *name, const char *suffix);
 /* Lookup of the raw map entry for a name (absolute path or alias target), borrowed. */
 const char *unit_map_get(const UnitMap *m, const char *name);

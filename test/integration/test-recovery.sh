@@ -4,6 +4,10 @@
 # the sandbox (tools/sysmaster-sandbox) and is then, one after the other:
 #   - killed with SIGKILL, SIGSEGV and SIGABRT (init starts a new manager / it re-executes itself
 #     in place), and re-executed with `systemctl daemon-reexec`;
+#   - killed and re-executed after its unit files were edited (a file changed, a drop-in came
+#     and went): each new manager sees the files as they are now;
+#   - killed while a service runs whose main PID is not known: its cgroup running empty after
+#     the restarts, or while no manager ran (SIGSTOP, then SIGKILL), ends it;
 #   - stopped (SIGSTOP), services killed meanwhile, then killed: the services that ended while no
 #     manager ran are handled (Restart= restarts, OnFailure= runs);
 #   - crashed at every fault-injection point (src/core/fault-inject.h) in the middle of the
@@ -143,6 +147,15 @@ DefaultDependencies=no
 [Service]
 ExecStart=/bin/true
 EOT
+sandbox_write_unit "$UNITS" fk.service << 'EOT'
+[Unit]
+DefaultDependencies=no
+Description=forks, main PID unknown
+[Service]
+Type=forking
+GuessMainPID=no
+ExecStart=/bin/sh -c '/bin/sleep 100000 &'
+EOT
 sandbox_write_unit "$UNITS" g.target << 'EOT'
 [Unit]
 Description=started later, two jobs in one transaction
@@ -234,6 +247,55 @@ ms=$(wait_answer)
 check "daemon-reexec: systemctl answers again ($ms ms)" test "$ms" != timeout
 check "daemon-reexec: every unit's state as before" same_state reexec
 check "no service started twice" test "$(markers a)$(markers b)$(markers c)$(markers n)$(markers e)" = 11111
+
+# ---- unit files edited while the manager runs: a restart loads them again, as systemd's
+# daemon-reexec does (whatever the restored state, the definition comes from the files) -------
+desc() { sandbox_ctl show -p Description --value a.service; }
+sed -i 's/^Description=long running$/Description=edited before SIGKILL/' "$UNITS/a.service"
+sandbox_run kill -KILL "$(manager_pid)"
+wait_answer > /dev/null
+check "edited unit file: seen after SIGKILL" test "$(desc)" = "edited before SIGKILL"
+mkdir -p "$UNITS/a.service.d"
+printf '[Unit]\nDescription=from a new drop-in\n' > "$UNITS/a.service.d/50-desc.conf"
+sandbox_ctl daemon-reexec
+wait_answer > /dev/null
+check "new drop-in: seen after daemon-reexec" test "$(desc)" = "from a new drop-in"
+rm -r "$UNITS/a.service.d"
+sed -i 's/^Description=edited before SIGKILL$/Description=long running/' "$UNITS/a.service"
+sandbox_run kill -SEGV "$(manager_pid)"
+wait_answer > /dev/null
+check "drop-in removed, file restored: seen after SIGSEGV" test "$(desc)" = "long running"
+check "edits: every unit's state as before" same_state edits
+check "edits: no service started twice" test "$(markers a)$(markers b)$(markers c)$(markers n)$(markers e)" = 11111
+
+# ---- cgroups that run empty: the watches on cgroup.events outlive the manager (its inotify
+# object is kept in init's fd store), and what changed while none ran waits in it. fk.service
+# forks and its main PID is not known: only its cgroup running empty ends it -------------------
+fk_procs() { sandbox_run cat /sys/fs/cgroup/system.slice/fk.service/cgroup.procs 2> /dev/null; }
+fk_ended() { # waits up to 10 s for fk.service to be inactive
+        for _ in $(seq 1 200); do
+                [ "$(sandbox_ctl is-active fk.service)" = inactive ] && return 0
+                sleep 0.05
+        done
+        sandbox_ctl status fk.service
+        return 1
+}
+sandbox_ctl start fk.service
+check "forking service: fk runs" test "$(sandbox_ctl is-active fk.service)" = active
+sandbox_run kill -KILL "$(manager_pid)"
+wait_answer > /dev/null
+sandbox_run kill -SEGV "$(manager_pid)"
+wait_answer > /dev/null
+sandbox_run kill $(fk_procs)
+check "a cgroup that runs empty after two restarts: fk.service ended" fk_ended
+sandbox_ctl start fk.service
+pid=$(manager_pid)
+sandbox_run kill -STOP "$pid"
+sandbox_run kill $(fk_procs)
+sleep 0.3
+sandbox_run kill -KILL "$pid"
+wait_answer > /dev/null
+check "a cgroup that ran empty while no manager ran: fk.service ended" fk_ended
 
 # ---- services that end while no manager runs ---------------------------------------------------
 for sig in KILL SEGV; do

@@ -74,6 +74,34 @@ START_TEST(test_fresh_boot_empties) {
 }
 END_TEST
 
+/* A restore reads and writes in one transaction begun before its first read: what it wrote is
+ * seen by its later reads, and nothing of it survives a crash before the commit. */
+START_TEST(test_begin) {
+        StateStore *s = NULL;
+        char *v;
+
+        ck_assert_int_eq(state_store_open(path, false, &s), 0);
+        ck_assert_int_eq(state_store_put(s, "f:/etc/a.service", "1 2 3\n[Unit]\n", 14), 0);
+        ck_assert_int_eq(state_store_commit(s), 1);
+        ck_assert_int_eq(state_store_begin(s), 0);
+        ck_assert(state_store_pending(s));
+        ck_assert_int_eq(state_store_begin(s), 0); /* already open */
+        ck_assert_int_eq(state_store_put(s, "f:/etc/a.service", "4 5 6\n[Unit]\n", 14), 0);
+        v = get(s, "f:/etc/a.service");
+        ck_assert_str_eq(v, "4 5 6\n[Unit]\n");
+        free(v);
+        state_store_free(s); /* the manager dies before its first commit */
+        ck_assert_int_eq(state_store_open(path, true, &s), 0);
+        v = get(s, "f:/etc/a.service");
+        ck_assert_str_eq(v, "1 2 3\n[Unit]\n");
+        free(v);
+        ck_assert_int_eq(state_store_begin(s), 0);
+        ck_assert_int_eq(state_store_commit(s), 1); /* an empty transaction commits too */
+        ck_assert(!state_store_pending(s));
+        state_store_free(s);
+}
+END_TEST
+
 static int collect(const char *key, const void *data, size_t size, void *userdata) {
         char **out = userdata;
         (void) data;
@@ -179,6 +207,7 @@ static Suite *make_suite(void) {
         tcase_add_checked_fixture(tc, setup, teardown);
         tcase_add_test(tc, test_commit_visibility);
         tcase_add_test(tc, test_fresh_boot_empties);
+        tcase_add_test(tc, test_begin);
         tcase_add_test(tc, test_foreach_prefix);
         tcase_add_test(tc, test_record_format);
         suite_add_tcase(s, tc);
