@@ -59,31 +59,14 @@ fail=0
 T0=$(date +%s)
 echo "test-chaos: N=$N KILLS=$KILLS FAULTS=$FAULTS REEXECS=$REEXECS OPS=$OPS RESTARTS=$RESTARTS SEED=$SEED"
 
-check() { # DESCRIPTION COMMAND...: a check that must hold
-        local what=$1
-        shift
-        if "$@"; then
-                echo "ok: $what"
-        else
-                echo "FAIL: $what"
-                fail=1
-        fi
-}
-
 # ---- the unit tree -------------------------------------------------------------------------------
 RANDOM=$SEED
 n_long=$((N * 20 / 100)) n_once=$((N * 15 / 100)) n_restart=$((N * 15 / 100))
 n_fail=$((N * 5 / 100)) n_cs=$((N * 15 / 100)) n_co=$((N * 15 / 100)) n_grp=$((N * 5 / 100))
 ALL=()     # every unit of the test (snapshots)
 BOOT=()    # wanted by default.target
-for t in sysinit basic shutdown sockets; do
-        sandbox_write_unit "$UNITS" $t.target <<- EOT
-	[Unit]
-	DefaultDependencies=no
-	Description=$t stub
-	EOT
-        ALL+=("$t.target")
-done
+sandbox_write_stub_targets "$UNITS" sysinit basic shutdown sockets
+ALL+=(sysinit.target basic.target shutdown.target sockets.target)
 recovery_write_tools "$UNITS/bin"
 cat > "$UNITS/bin/rnd.sh" << 'EOT'
 # rnd MAX_TENTHS: sleeps 0.1 .. MAX_TENTHS/10 s

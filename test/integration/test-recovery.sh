@@ -31,13 +31,7 @@ mkdir -p "$UNITS"
 fail=0
 
 # ---- the unit tree -------------------------------------------------------------------------------
-for t in sysinit basic shutdown sockets; do
-        sandbox_write_unit "$UNITS" $t.target <<- EOT
-	[Unit]
-	DefaultDependencies=no
-	Description=$t stub
-	EOT
-done
+sandbox_write_stub_targets "$UNITS" sysinit basic shutdown sockets
 # Every service starts through run.sh, which appends a line to /run/sandbox/NAME.marker.
 B=/etc/systemd/system/bin # where the sandbox binds $UNITS/bin
 mkdir -p "$UNITS/bin"
@@ -171,19 +165,6 @@ for u in a b c n e f x y s; do
         sed -i 's/^\[Unit\]$/[Unit]\nDefaultDependencies=no/' "$UNITS/$u.service"
 done
 sed -i 's/^\[Unit\]$/[Unit]\nDefaultDependencies=no/' "$UNITS/echo.socket"
-
-
-check() { # DESCRIPTION COMMAND...: a check that must hold
-        local what=$1
-        shift
-        echo "[$(date +%s.%3N)] checking: $what" >> "$OUT/steps.log"
-        if "$@"; then
-                echo "ok: $what"
-        else
-                echo "FAIL: $what"
-                fail=1
-        fi
-}
 
 PROPS=Id,LoadState,ActiveState,SubState,Result,MainPID,ControlPID,InvocationID,NRestarts,ExecMainPID,ExecMainCode,ExecMainStatus,ExecMainStartTimestampMonotonic,ActiveEnterTimestampMonotonic,InactiveExitTimestampMonotonic,StateChangeTimestampMonotonic,StatusText,NAccepted,NConnections,Job
 FIXED="a.service b.service c.service n.service e.service f.service echo.socket default.target g.target x.service y.service -.slice system.slice init.scope"

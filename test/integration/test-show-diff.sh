@@ -155,12 +155,8 @@ normalize() {
 failures=0
 for m in systemd sysmaster; do
         echo "== booting $m"
-        if ! sandbox_start "$m" --manager "$m" --units "$U" --copy --unit diff.target > "$OUT/$m.start" 2>&1 ||
-                ! sandbox_wait_ready 60 > /dev/null; then
-                echo "FAIL: $m did not boot"; cat "$OUT/$m.start"
-                failures=$((failures + 1))
-                continue
-        fi
+        sandbox_start_ready "$m" --manager "$m" --units "$U" --copy --unit diff.target ||
+                { failures=$((failures + 1)); continue; }
         sandbox_run sleep 1
         mkdir -p "$OUT/show-$m"
         sandbox_ctl list-units --all --no-legend --plain | awk -v skip="$SYSTEMD_ONLY" \

@@ -170,24 +170,14 @@ run_script() {
 failures=0
 for m in systemd sysmaster; do
         echo "== booting $m"
-        if ! sandbox_start "$m" --manager "$m" --units "$U" --copy --unit t.target > "$OUT/$m.start" 2>&1 ||
-                ! sandbox_wait_ready 60 > /dev/null; then
-                echo "FAIL: $m did not boot"; cat "$OUT/$m.start"
-                failures=$((failures + 1))
-                continue
-        fi
+        sandbox_start_ready "$m" --manager "$m" --units "$U" --copy --unit t.target ||
+                { failures=$((failures + 1)); continue; }
         run_script > "$OUT/$m.txt" 2>&1
         sandbox_stop "$m" > /dev/null || { echo "FAIL: stopping $m left something behind"; failures=$((failures + 1)); }
 done
 
 if [ "$failures" = 0 ]; then
-        if diff -u "$OUT/systemd.txt" "$OUT/sysmaster.txt" > "$OUT/diff.txt"; then
-                echo "PASS: socket activation: systemd 252 and sysmaster agree ($(grep -c '^\$ ' "$OUT/systemd.txt") commands)"
-        else
-                echo "FAIL: outputs differ (systemd 252 vs sysmaster):"
-                cat "$OUT/diff.txt"
-                failures=$((failures + 1))
-        fi
+        sandbox_compare "socket activation" || failures=$((failures + 1))
 fi
 leftovers=$(sandbox_leftovers)
 [ -z "$leftovers" ] || { echo "FAIL: left over: $leftovers"; failures=$((failures + 1)); }

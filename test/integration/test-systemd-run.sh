@@ -6,7 +6,7 @@
 # `systemctl show`/`status` must be equal under both managers (PIDs and times masked); a
 # transient scope with RuntimeMaxSec=3s must end after 3-5 s with a non-zero status; then a bus
 # daemon runs as dbus.service on /run/dbus/system_bus_socket (busmaster under sysmaster,
-# dbus-daemon with a permissive system-type configuration under systemd 252) and busctl,
+# dbus-daemon under systemd 252, both with a permissive system-type configuration) and busctl,
 # `SYSTEMCTL_FORCE_BUS=1 systemctl status` and `systemctl start --wait` (Subscribe,
 # PropertiesChanged) go through the system bus.
 # Outputs: $top_builddir/test/systemd-run.out/{systemd,sysmaster}.txt and the diff.
@@ -25,43 +25,9 @@ command -v busctl > /dev/null || sandbox_skip "busctl is not installed"
 OUT=$SANDBOX_OUT
 
 # The same tree for both, but dbus.service: busmaster under sysmaster, dbus-daemon under systemd.
-write_units() { # DIR BUS-COMMAND
-        local d=$1 t
-        for t in sysinit basic shutdown; do
-                sandbox_write_unit "$d" $t.target <<- EOT
-		[Unit]
-		DefaultDependencies=no
-		Description=$t stub
-		EOT
-        done
-        sandbox_write_unit "$d" t.target << 'EOT'
-[Unit]
-DefaultDependencies=no
-Description=Test Target
-Wants=dbus.socket dbus.service
-After=dbus.socket dbus.service
-EOT
-        # systemd 252 connects to the system bus once dbus.socket and dbus.service both run
-        sandbox_write_unit "$d" dbus.socket << 'EOT'
-[Unit]
-DefaultDependencies=no
-Description=D-Bus System Message Bus Socket
-
-[Socket]
-ListenStream=/run/dbus/system_bus_socket
-EOT
-        sandbox_write_unit "$d" dbus.service << EOT
-[Unit]
-DefaultDependencies=no
-Description=D-Bus System Message Bus
-Requires=dbus.socket
-After=dbus.socket
-
-[Service]
-Type=notify
-ExecStart=$2
-EOT
-        sandbox_write_unit "$d" sleep2.service << 'EOT'
+write_units() { # DIR BUS-DAEMON
+        sandbox_write_bus_tree "$1" "$2"
+        sandbox_write_unit "$1" sleep2.service << 'EOT'
 [Unit]
 DefaultDependencies=no
 Description=Sleeps two seconds
@@ -70,26 +36,9 @@ Description=Sleeps two seconds
 Type=oneshot
 ExecStart=/bin/sleep 2
 EOT
-        sandbox_write_unit "$d" dbus-test.conf << 'EOT'
-<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-BUS Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>system</type>
-  <listen>systemd:</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow user="*"/>
-    <allow own="*"/>
-    <allow send_destination="*" eavesdrop="true"/>
-    <allow eavesdrop="true"/>
-  </policy>
-</busconfig>
-EOT
 }
-write_units "$OUT/units-systemd" \
-        "/usr/bin/dbus-daemon --nofork --nopidfile --systemd-activation --config-file=/etc/systemd/system/dbus-test.conf"
-# busmaster does not read a configuration yet (man/busmaster.8): the address is given directly
-write_units "$OUT/units-sysmaster" "$SANDBOX_BUILD/busmaster --nofork --address=systemd:"
+write_units "$OUT/units-systemd" /usr/bin/dbus-daemon
+write_units "$OUT/units-sysmaster" "$SANDBOX_BUILD/busmaster"
 
 normalize() {
         sed -E \
@@ -133,46 +82,23 @@ EOF2
 )
 SCRIPT=${SCRIPT//@P@/$P}
 
-run_script() {
-        local line out rc
-        while IFS= read -r line; do
-                [ -n "$line" ] || continue
-                echo "\$ $line"
-                out=$(sandbox_run timeout 30 sh -c "$line" 2>&1 < /dev/null)
-                rc=$?
-                printf '%s\n' "$out" | normalize
-                echo "[exit $rc]"
-        done <<< "$SCRIPT"
-}
-
 failures=0
 for m in systemd sysmaster; do
         echo "== booting $m"
-        if ! sandbox_start "$m" --manager "$m" --units "$OUT/units-$m" --copy --unit t.target > "$OUT/$m.start" 2>&1 ||
-                ! sandbox_wait_ready 60 > /dev/null; then
-                echo "FAIL: $m did not boot"; cat "$OUT/$m.start"
-                failures=$((failures + 1))
-                continue
-        fi
+        sandbox_start_ready "$m" --manager "$m" --units "$OUT/units-$m" --copy --unit t.target ||
+                { failures=$((failures + 1)); continue; }
         # the bus daemon is started by t.target; give the manager a moment to connect to it
-        for _ in $(seq 50); do
-                sandbox_run timeout 2 busctl status org.freedesktop.systemd1 > /dev/null 2>&1 && break
-                sleep 0.1
-        done
-        run_script > "$OUT/$m.txt" 2>&1
+        sandbox_wait_system_bus
+        sandbox_script normalize <<< "$SCRIPT" > "$OUT/$m.txt" 2>&1
         sandbox_stop "$m" > /dev/null || { echo "FAIL: stopping $m left something behind"; failures=$((failures + 1)); }
 done
 
 if [ "$failures" = 0 ]; then
-        if diff -u "$OUT/systemd.txt" "$OUT/sysmaster.txt" > "$OUT/diff.txt"; then
-                echo "PASS: $(grep -c '^\$ ' "$OUT/systemd.txt") commands: exit statuses and outputs equal under systemd 252 and sysmaster"
-        else
-                echo "FAIL: transient units or the system bus behave differently under sysmaster (- systemd 252, + sysmaster):"
-                cat "$OUT/diff.txt"
-                failures=$((failures + 1))
-        fi
+        sandbox_compare "transient units and the system bus" || failures=$((failures + 1))
         for want in "scope ended after 3-5 s" "start --wait took 2-4 s" 'o "/org/freedesktop/systemd1/unit/t_2etarget"'; do
-                grep -qF "$want" "$OUT/sysmaster.txt" || { echo "FAIL: sysmaster: missing \"$want\""; failures=$((failures + 1)); }
+                for m in systemd sysmaster; do
+                        grep -qF "$want" "$OUT/$m.txt" || { echo "FAIL: $m: missing \"$want\""; failures=$((failures + 1)); }
+                done
         done
 fi
 leftovers=$(sandbox_leftovers)

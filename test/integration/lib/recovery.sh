@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
-# shellcheck shell=bash
-# recovery.sh: what the crash-recovery tests (test-recovery.sh, test-chaos.sh) share. Source it
-# after lib/sandbox.sh; it defines:
+# shellcheck shell=bash disable=SC2034 # check sets the caller's fail
+# recovery.sh: what the crash-recovery tests (test-recovery.sh, test-chaos.sh,
+# test-spawn-server.sh) share. Source it after lib/sandbox.sh; it defines:
 #   recovery_write_tools DIR     writes into DIR (the units' bin/, bound inside the sandbox):
 #                                  run.sh NAME CMD...  appends a line to /run/sandbox/NAME.marker
 #                                                      (one per start), then execs CMD
@@ -14,6 +14,9 @@
 #                                  ("ok" to every connection)
 #   recovery_client_ok FILE      true if the client's summary FILE says connections > 0 and
 #                                  nothing refused, unanswered or otherwise failed
+#   check DESCRIPTION COMMAND... prints "ok: DESCRIPTION" if COMMAND succeeds, else
+#                                  "FAIL: DESCRIPTION" and sets fail=1; notes the time of each
+#                                  check in $SANDBOX_OUT/steps.log
 
 recovery_write_tools() {
         local d=$1
@@ -84,4 +87,16 @@ EOT
 
 recovery_client_ok() {
         grep -q 'connections=[1-9][0-9]* refused=0 unanswered=0 other=0' "$1" 2> /dev/null
+}
+
+check() {
+        local what=$1
+        shift
+        echo "[$(date +%s.%3N)] checking: $what" >> "$SANDBOX_OUT/steps.log"
+        if "$@"; then
+                echo "ok: $what"
+        else
+                echo "FAIL: $what"
+                fail=1
+        fi
 }

@@ -23,6 +23,24 @@
 #                           sandboxes that still exist (nothing = clean)
 #   sandbox_inside PATH     PATH below $SANDBOX_OUT as the current sandbox sees it
 #   sandbox_write_unit DIR NAME   writes stdin to DIR/NAME
+#   sandbox_write_stub_targets DIR NAME...  DIR/NAME.target for each NAME: empty, no default
+#                           dependencies
+#   sandbox_write_bus_tree DIR DAEMON [XML]  the units of the tests with a system bus: stub
+#                           sysinit/basic/shutdown targets, t.target (wants the bus),
+#                           dbus.socket (/run/dbus/system_bus_socket) and dbus.service running
+#                           DAEMON (busmaster or dbus-daemon) with --systemd-activation and
+#                           dbus-test.conf, a permissive system-type configuration (XML: more
+#                           elements for it)
+#   sandbox_wait_system_bus waits up to 5 s until the manager answers on the system bus
+#   sandbox_start_ready NAME ARGS...  sandbox_start NAME ARGS... (its output in
+#                           $SANDBOX_OUT/NAME.start), then sandbox_wait_ready 60; if either
+#                           fails, prints "FAIL: NAME did not boot" and that output, returns 1
+#   sandbox_script FILTER [PRELUDE]  runs each non-empty line of stdin in the current sandbox
+#                           (sh -c "PRELUDE LINE", 40 s at most) and prints "$ LINE", its output
+#                           (stdout and stderr) through the command FILTER and "[exit STATUS]"
+#   sandbox_compare WHAT    diff -u of $SANDBOX_OUT/systemd.txt and sysmaster.txt (into
+#                           diff.txt): prints PASS with the number of "$ " lines, or FAIL and
+#                           the diff, and returns 1
 # Outputs of the sandboxes (console.log, ns-mounts.txt, host state) stay in
 # $SANDBOX_OUT/NAME.
 
@@ -129,6 +147,102 @@ sandbox_inside() {
 sandbox_write_unit() {
         mkdir -p "$1"
         cat > "$1/$2"
+}
+
+sandbox_write_stub_targets() {
+        local d=$1 t
+        shift
+        for t in "$@"; do
+                printf '[Unit]\nDefaultDependencies=no\nDescription=%s stub\n' "$t" |
+                        sandbox_write_unit "$d" "$t.target"
+        done
+}
+
+sandbox_write_bus_tree() {
+        local d=$1
+        sandbox_write_stub_targets "$d" sysinit basic shutdown
+        sandbox_write_unit "$d" t.target << 'EOT'
+[Unit]
+DefaultDependencies=no
+Description=Test Target
+Wants=dbus.socket dbus.service
+After=dbus.socket dbus.service
+EOT
+        # systemd 252 connects to the system bus once dbus.socket and dbus.service both run
+        sandbox_write_unit "$d" dbus.socket << 'EOT'
+[Unit]
+DefaultDependencies=no
+Description=D-Bus System Message Bus Socket
+
+[Socket]
+ListenStream=/run/dbus/system_bus_socket
+EOT
+        sandbox_write_unit "$d" dbus.service << EOT
+[Unit]
+DefaultDependencies=no
+Description=D-Bus System Message Bus
+Requires=dbus.socket
+After=dbus.socket
+
+[Service]
+Type=notify
+ExecStart=$2 --nofork --nopidfile --systemd-activation --config-file=/etc/systemd/system/dbus-test.conf
+EOT
+        sandbox_write_unit "$d" dbus-test.conf << EOT
+<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-BUS Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>system</type>
+  <listen>systemd:</listen>
+  <auth>EXTERNAL</auth>${3:+
+$3}
+  <policy context="default">
+    <allow user="*"/>
+    <allow own="*"/>
+    <allow send_destination="*" eavesdrop="true"/>
+    <allow eavesdrop="true"/>
+  </policy>
+</busconfig>
+EOT
+}
+
+sandbox_wait_system_bus() {
+        for _ in $(seq 50); do
+                sandbox_run timeout 2 busctl status org.freedesktop.systemd1 > /dev/null 2>&1 && return 0
+                sleep 0.1
+        done
+        return 1
+}
+
+sandbox_start_ready() {
+        local name=$1
+        sandbox_start "$@" > "$SANDBOX_OUT/$name.start" 2>&1 && sandbox_wait_ready 60 > /dev/null && return 0
+        echo "FAIL: $name did not boot"
+        cat "$SANDBOX_OUT/$name.start"
+        return 1
+}
+
+sandbox_script() {
+        local line out rc
+        while IFS= read -r line; do
+                [ -n "$line" ] || continue
+                echo "\$ $line"
+                out=$(sandbox_run timeout 40 sh -c "${2:-}$line" 2>&1 < /dev/null)
+                rc=$?
+                printf '%s\n' "$out" | "$1"
+                echo "[exit $rc]"
+        done
+}
+
+sandbox_compare() {
+        local o=$SANDBOX_OUT
+        if diff -u "$o/systemd.txt" "$o/sysmaster.txt" > "$o/diff.txt"; then
+                echo "PASS: $1: $(grep -c '^\$ ' "$o/systemd.txt") commands, exit statuses and outputs equal under systemd 252 and sysmaster"
+                return 0
+        fi
+        echo "FAIL: $1: different under sysmaster (- systemd 252, + sysmaster):"
+        cat "$o/diff.txt"
+        return 1
 }
 
 sandbox_cleanup() {
