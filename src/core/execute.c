@@ -274,17 +274,25 @@ static int spawn_helper(const char *unit_id, const FdPlan *plan, int wire_fd_tar
 
 /* --- the spawn server (executor-server.h) --------------------------------------------------- */
 
-/* How long we wait for the server's answer before we kill it and exec a helper instead. */
-#define SPAWN_SERVER_TIMEOUT_MSEC 1000
+/* How long we wait for a ready server's answer to a request (the manager blocks meanwhile; a
+ * healthy server answers within a millisecond, a starved one on a machine under heavy load may
+ * not be scheduled for a while, and a start without an answer fails). */
+#define SPAWN_SERVER_TIMEOUT_MSEC 5000
+/* How long a new server may take to announce itself (exec, dynamic linking, a sanitizer's set
+ * up) before it is taken for broken; meanwhile helpers are executed as without a server. */
+#define SPAWN_SERVER_STARTUP_USEC (30 * USEC_PER_SEC)
 /* After this many failures in a row (a helper without --server, say) we stop trying. */
 #define SPAWN_SERVER_FAILURES_MAX 3
 
 /* One per process: the manager is single threaded. owner: the process that started it (a fork
- * of ours must not use it: the processes it makes would be our children, not the fork's). */
+ * of ours must not use it: the processes it makes would be our children, not the fork's).
+ * ready: its announcement (executor-server.h) arrived; started: when it was executed. */
 static struct {
         int fd;
         pid_t pid, owner;
         unsigned failures;
+        bool ready;
+        usec_t started;
 } spawn_server = { .fd = -1 };
 
 static bool spawn_server_wanted(void) {
@@ -326,17 +334,47 @@ static int spawn_server_start(void) {
         spawn_server.fd = pair[0];
         spawn_server.pid = pid;
         spawn_server.owner = getpid();
+        spawn_server.ready = false;
+        spawn_server.started = now(CLOCK_MONOTONIC);
         log_debug("Started spawn server %i.", (int) pid);
         return 0;
+}
+
+/* Without waiting: 1 once the server announced itself, 0 while it is still starting, or a
+ * negative errno (it exited, sent something else, or took too long). */
+static int spawn_server_check_ready(void) {
+        ExecutorServerReply hello;
+        ssize_t k;
+
+        if (spawn_server.ready)
+                return 1;
+        k = recv(spawn_server.fd, &hello, sizeof hello, MSG_DONTWAIT);
+        if (k < 0 && IN_SET(errno, EAGAIN, EINTR))
+                return now(CLOCK_MONOTONIC) - spawn_server.started > SPAWN_SERVER_STARTUP_USEC ? -ETIMEDOUT : 0;
+        if (k < 0)
+                return -errno;
+        if (k == 0)
+                return -ECONNRESET;
+        if ((size_t) k != sizeof hello || hello.pid != 0)
+                return -EBADMSG;
+        spawn_server.ready = true;
+        return 1;
 }
 
 bool exec_spawn_server_reaped(pid_t pid) {
         if (pid <= 0 || pid != spawn_server.pid || spawn_server.owner != getpid())
                 return false;
         log_debug("Spawn server %i exited, starting a new one on next use.", (int) pid);
+        if (!spawn_server.ready)
+                spawn_server.failures++; /* it never got as far as serving */
         spawn_server.fd = safe_close(spawn_server.fd);
         spawn_server.pid = 0;
         return true;
+}
+
+void exec_spawn_server_prepare(void) {
+        if (spawn_server_wanted() && spawn_server.pid <= 0 && spawn_server_start() < 0)
+                spawn_server.failures++;
 }
 
 void exec_spawn_server_stop(void) {
@@ -410,7 +448,7 @@ static int spawn_server_receive(pid_t *ret, int *ret_error) {
 }
 
 /* Asks the server for the process. -EOPNOTSUPP: the caller execs a helper instead (no server,
- * the request did not reach it, or its clone() failed). Another negative errno: the server took
+ * the server is still starting, the request did not reach it, or its clone() failed). Another negative errno: the server took
  * the request but did not answer in time or died; it may have created the helper already,
  * which then waits at its gate, so no second helper may be started for this request (the
  * caller's failed spawn closes the gate unopened: manager_spawn_gate_done()). Errors of the
@@ -436,6 +474,15 @@ static int spawn_via_server(const char *unit_id, const FdPlan *plan, int wire_fd
                         return -EOPNOTSUPP;
                 }
         }
+        r = spawn_server_check_ready();
+        if (r < 0) {
+                spawn_server.failures++;
+                spawn_server_kill("did not announce itself");
+                log_debug_errno(r, "%s: Spawn server did not start, executing the helper instead: %m", unit_id);
+                return -EOPNOTSUPP;
+        }
+        if (r == 0)
+                return -EOPNOTSUPP; /* still starting: nothing was asked of it yet */
         strncpy(req.unit_id, unit_id, sizeof req.unit_id - 1);
         r = spawn_server_send(&req, plan);
         if (r < 0) {

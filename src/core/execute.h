@@ -126,8 +126,9 @@ const char *exec_executor_path(void);
 /* The spawn server (executor-server.h): exec_spawn() starts one helper as a server on first use
  * (again after it died) and has it fork the helper of every spawn, with clone(CLONE_PARENT) so
  * that the caller stays the parent. Without it ($SYSMASTER_SPAWN_SERVER=0, or it cannot be
- * started or reached) exec_spawn() starts each helper with posix_spawn(), as before. A server
- * that took a request but does not answer within a second is replaced, and that spawn fails:
+ * started or reached, or it has not announced itself yet) exec_spawn() starts each helper with
+ * posix_spawn(), as before. A server that took a request but does not answer within 5 s
+ * (stopped, hung) is replaced, and that spawn fails:
  * it may have forked the helper, which must not get a twin (the caller closes the helper's
  * gate unopened, manager_spawn_gate_done(), so it exits without running anything). */
 
@@ -136,6 +137,8 @@ const char *exec_executor_path(void);
 bool exec_spawn_server_reaped(pid_t pid);
 /* Kills and reaps the spawn server, if there is one (before the manager reaps everything). */
 void exec_spawn_server_stop(void);
+/* Starts the server ahead of the first spawn (it needs a moment to announce itself). */
+void exec_spawn_server_prepare(void);
 /* The spawn server's pid, 0 if none runs. */
 pid_t exec_spawn_server_pid(void);
 

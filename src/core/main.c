@@ -399,6 +399,7 @@ static int run(int argc, char *argv[]) {
         r = manager_setup_runtime(m, e, runtime_dir);
         if (r < 0)
                 return r;
+        exec_spawn_server_prepare(); /* ready by the time the first job runs */
         r = manager_bus_setup(m, -1);
         if (r < 0)
                 return r;

@@ -9,24 +9,22 @@
 #     the running services did not notice;
 #   - after daemon-reexec and after a SIGKILL of the manager the old server is gone, the new
 #     manager starts services (and says nothing about the old server's exit above debug);
+#   - a server that took a request and does not answer (SIGSTOP) fails that start after 5 s and
+#     is replaced; the command did not run, the next start runs it once;
+#   - a server that takes 3 s to start: the starts meanwhile exec the helper and succeed;
 #   - with SYSMASTER_SPAWN_SERVER=0 there is no server and services start as before.
 # Exit: 0 all held, 1 something did not, 77 skipped (not root, no sysmaster build).
 set -uo pipefail
 
 . "$(dirname "$0")/lib/sandbox.sh"
+. "$(dirname "$0")/lib/recovery.sh"
 sandbox_init spawn-server
 sandbox_have_sysmaster || sandbox_skip "sysmaster is not built in $SANDBOX_BUILD"
 OUT=$SANDBOX_OUT
 UNITS=$OUT/units
 fail=0
 
-for t in sysinit basic shutdown sockets; do
-        sandbox_write_unit "$UNITS" $t.target <<- EOT
-	[Unit]
-	DefaultDependencies=no
-	Description=$t stub
-	EOT
-done
+sandbox_write_stub_targets "$UNITS" sysinit basic shutdown sockets
 for u in a b c d e f; do
         sandbox_write_unit "$UNITS" $u.service <<- EOT
 	[Unit]
@@ -36,22 +34,29 @@ for u in a b c d e f; do
 	ExecStart=/bin/sleep 100000
 	EOT
 done
+B=/etc/systemd/system/bin # where the sandbox binds $UNITS/bin
+recovery_write_tools "$UNITS/bin"
+sandbox_write_unit "$UNITS" g.service << EOT
+[Unit]
+DefaultDependencies=no
+Description=counted sleeper
+[Service]
+ExecStart=$B/run.sh g /bin/sleep 100000
+EOT
 sandbox_write_unit "$UNITS" default.target << 'EOT'
 [Unit]
 Description=test boot
 Wants=a.service
 EOT
+# An exec helper whose server takes 3 s to start (exec, linking and a sanitizer's set-up on a
+# loaded machine): the manager must not send it requests before it announced itself.
+cat > "$UNITS/bin/slow-executor" << EOT
+#!/bin/sh
+case "\$1" in --server=*) sleep 3 ;; esac
+exec $SANDBOX_BUILD/sysmaster-executor "\$@"
+EOT
+chmod +x "$UNITS/bin/slow-executor"
 
-check() { # DESCRIPTION COMMAND...: a check that must hold
-        local what=$1
-        shift
-        if "$@"; then
-                echo "ok: $what"
-        else
-                echo "FAIL: $what"
-                fail=1
-        fi
-}
 manager_pid() { sandbox_run pgrep -x sysmaster; }
 # The manager's children running "sysmaster-executor --server=…" (PIDs of the namespace).
 server_pids() { sandbox_run pgrep -P "$(manager_pid)" -f -- '--server='; }
@@ -125,11 +130,62 @@ check "manager SIGKILL: the old server exited" gone "$server"
 check "manager SIGKILL: start e.service" sandbox_ctl start e.service
 check "manager SIGKILL: e.service's parent is the manager" parent_is_manager e.service
 check "manager SIGKILL: one server" one_server
+
+# A server that took a request and never answers (stopped): after 5 s that start fails, the
+# server is replaced, and the helper it may have forked never runs the command; the next start
+# runs it once.
+marker_lines() { sandbox_run cat /run/sandbox/g.marker 2> /dev/null | wc -l; }
+server_ready() { # one server runs the exec helper (not the wrapper of "slow" below)
+        for _ in $(seq 1 100); do
+                one_server && sandbox_run grep -q sysmaster-executor "/proc/$(server_pids)/cmdline" && return 0
+                sleep 0.05
+        done
+        return 1
+}
+start_fails() { ! sandbox_ctl start "$1"; }
+check "server stopped: a server runs" server_ready
+server=$(server_pids)
+sandbox_run kill -STOP "$server"
+check "server stopped: start g.service fails" start_fails g.service
+check "server stopped: g.service failed" test "$(sandbox_ctl is-active g.service)" = failed
+check "server stopped: the stopped server is gone (reaped)" gone "$server"
+check "server stopped: g.service's command did not run" test "$(marker_lines)" = 0
+check "server stopped: start g.service again" sandbox_ctl start g.service
+check "server stopped: g.service active" test "$(sandbox_ctl is-active g.service)" = active
+check "server stopped: g.service's parent is the manager" parent_is_manager g.service
+sleep 0.5 # an orphan helper would have run by now
+check "server stopped: g.service's command ran once" test "$(marker_lines)" = 1
+check "server stopped: one server" one_server
+check "server stopped: another process" test "$(server_pids)" != "$server"
+check "server stopped: the other services still active" \
+        test "$(sandbox_ctl is-active a.service b.service c.service d.service e.service | sort -u)" = active
 check "manager SIGKILL: every service still active" \
         test "$(sandbox_ctl is-active a.service b.service c.service d.service e.service | sort -u)" = active
 check "manager SIGKILL: nothing logged about the old server's PID $server" \
         bash -c "! grep -E '(PID|[Cc]hild|process) $server\\b' '$SANDBOX_STATE/console.log'"
 sandbox_stop sm || { echo "FAIL: stop"; fail=1; }
+
+# ---- a server slow to start ---------------------------------------------------------------------
+# Until it announced itself the manager execs helpers as without a server (a request sent to it
+# would go unanswered for 3 s and fail the start).
+sandbox_start slow --units "$UNITS" -e SYSMASTER_EXECUTOR=$B/slow-executor || { echo "FAIL: boot"; exit 1; }
+sandbox_wait_ready 60 > /dev/null || { echo "FAIL: the boot did not finish"; exit 1; }
+check "slow server: a.service active" test "$(sandbox_ctl is-active a.service)" = active
+check "slow server: a.service's parent is the manager" parent_is_manager a.service
+check "slow server: start b.service while the server starts" sandbox_ctl start b.service
+check "slow server: b.service's parent is the manager" parent_is_manager b.service
+server_up() { # the wrapper has exec'd the server (waits up to 10 s)
+        for _ in $(seq 1 200); do
+                sandbox_run grep -q sysmaster-executor "/proc/$(server_pids)/cmdline" 2> /dev/null && return 0
+                sleep 0.05
+        done
+        return 1
+}
+check "slow server: it runs after its 3 s" server_up
+check "slow server: start c.service" sandbox_ctl start c.service
+check "slow server: c.service's parent is the manager" parent_is_manager c.service
+check "slow server: one server" one_server
+sandbox_stop slow || { echo "FAIL: stop"; fail=1; }
 
 # ---- without ------------------------------------------------------------------------------------
 sandbox_start off --units "$UNITS" -e SYSMASTER_SPAWN_SERVER=0 || { echo "FAIL: boot"; exit 1; }

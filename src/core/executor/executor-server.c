@@ -120,6 +120,9 @@ int executor_server_run(int fd, ExecutorServerChild child) {
                 (void) syscall(SYS_close_range, 3U, (unsigned) fd - 1, 0U);
         (void) syscall(SYS_close_range, (unsigned) fd + 1, ~0U, 0U);
         (void) fcntl(fd, F_SETFD, FD_CLOEXEC);
+        /* ready: the manager sends requests only after this (until then it execs helpers) */
+        if (send(fd, &(ExecutorServerReply) { .pid = 0 }, sizeof(ExecutorServerReply), MSG_NOSIGNAL) < 0)
+                return log_debug_errno(errno, "Failed to announce the spawn server: %m");
         for (;;) {
                 ExecutorServerRequest req;
                 ExecutorServerReply reply;

@@ -3,9 +3,11 @@
 
 /*
  * executor-server.h: the exec helper as a spawn server ("sysmaster-executor --server=FD"). The
- * manager starts one long-lived server with one end of a SOCK_SEQPACKET socketpair as FD and
- * sends it one ExecutorServerRequest per process to start, with the request's fds attached
- * (SCM_RIGHTS, in the order they are to appear as 3, 4, …). The server creates the process with
+ * manager starts one long-lived server with one end of a SOCK_SEQPACKET socketpair as FD. The
+ * server's first message is an ExecutorServerReply with pid 0: it is ready (until then, while
+ * the server is being executed, the manager execs helpers itself). The manager then sends it
+ * one ExecutorServerRequest per process to start, with the request's fds attached (SCM_RIGHTS,
+ * in the order they are to appear as 3, 4, …). The server creates the process with
  * clone(CLONE_PARENT), so that the manager is its parent, answers with an ExecutorServerReply
  * and waits for the next request; it ends when the manager's end closes. The new process lays
  * its fds out, resets its signals and then runs the request as a freshly executed helper would,
@@ -26,7 +28,7 @@ typedef struct ExecutorServerRequest {
 } ExecutorServerRequest;
 
 typedef struct ExecutorServerReply {
-        int32_t pid;          /* the new process, or a negative errno */
+        int32_t pid;          /* the new process, or a negative errno; 0: ready (first message) */
 } ExecutorServerReply;
 
 /* What the new process runs once its fds are laid out: never returns. */
