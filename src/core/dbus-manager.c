@@ -301,7 +301,7 @@ static int load_unit_by_name(Manager *m, const char *name, Unit **ret, BusError 
                                               "Unit name %s is missing the instance name.", name);
                 return bus_error_setf(error, BUS_ERROR_INVALID_ARGS, "Unit name %s is not valid.", name);
         }
-        r = manager_load_unit(m, name, ret);
+        r = manager_load_unit_for_client(m, name, ret);
         if (r == -EISDIR)
                 return bus_error_setf(error, BUS_ERROR_INVALID_ARGS, "Unit name %s is missing the instance name.", name);
         if (r == -EINVAL)
@@ -763,7 +763,7 @@ static int method_get_default_target(Bus *bus, BusMessage *message, void *userda
         Unit *u = NULL;
         int r;
 
-        r = manager_load_unit(userdata, "default.target", &u);
+        r = manager_load_unit_for_client(userdata, "default.target", &u);
         if (r < 0)
                 return r;
         u = unit_follow_merge(u);
@@ -783,7 +783,7 @@ static int method_get_unit_file_state(Bus *bus, BusMessage *message, void *userd
         name = strrchr(name, '/') ? strrchr(name, '/') + 1 : name;
         if (!unit_name_is_valid(name, UNIT_NAME_ANY))
                 return bus_error_set_errno(error, -EINVAL);
-        r = manager_load_unit(userdata, name, &u);
+        r = manager_load_unit_for_client(userdata, name, &u);
         if (r < 0)
                 return bus_error_set_errno(error, r);
         state = unit_file_state(unit_follow_merge(u));
@@ -823,7 +823,7 @@ static int method_list_unit_files(Bus *bus, BusMessage *message, void *userdata,
                         break;
                 STRV_FOREACH(p, patterns)
                         match = match || fnmatch(*p, *n, FNM_NOESCAPE) == 0;
-                if (!match || manager_load_unit(m, *n, &u) < 0)
+                if (!match || manager_load_unit_for_client(m, *n, &u) < 0)
                         continue;
                 u = unit_follow_merge(u);
                 state = !streq(u->id, *n) ? "alias" : unit_file_state(u);

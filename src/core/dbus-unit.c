@@ -856,7 +856,7 @@ int bus_unit_find_by_path(Manager *m, const char *path, Unit **ret, BusError *er
                 return 0;
         u = manager_get_unit(m, name);
         if (!u || u->load_state == UNIT_STUB) {
-                r = manager_load_unit(m, name, &u);
+                r = manager_load_unit_for_client(m, name, &u);
                 if (r < 0)
                         return r == -ENOMEM ? r : 0;
         }

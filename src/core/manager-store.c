@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * manager-store.c: crash recovery on the manager's side, see manager-store.h. The records:
- *   "m"       the manager: job id counter, the environment block, timestamps;
+ *   "m"       the manager: job id counter, the environment block, timestamps, its clients on
+ *             the system bus (subscribers, AddRef=yes references, clients of jobs);
  *   "u:NAME"  a unit: the common runtime state (timestamps, invocation ID, condition results,
  *             start limit, watched PIDs with their start times) and the type's own lines
  *             (UnitVTable.serialize);
@@ -27,6 +28,7 @@
 #include "job.h"
 #include "log.h"
 #include "manager-store.h"
+#include "manager-sysbus.h"
 #include "manager.h"
 #include "parse-util.h"
 #include "process-util.h"
@@ -228,6 +230,7 @@ static void manager_serialize(Manager *m, Serializer *s) {
                 snprintf(key, sizeof(key), "ts-%s", manager_timestamp_keys[i]);
                 ser_dual(s, key, &m->timestamps[i]);
         }
+        manager_sysbus_serialize(m, s);
 }
 
 static int put_record(Manager *m, const char *key) {
@@ -550,6 +553,8 @@ static int manager_item(const char *key, const char *value, void *userdata) {
                 return free_and_strdup(&m->default_target, value) < 0 ? -ENOMEM : 0;
         else if (streq(key, "return-value"))
                 (void) safe_atoi(value, &m->return_value);
+        else if (startswith(key, "bus-"))
+                return manager_sysbus_deserialize_item(m, key, value);
         else if ((ts = startswith(key, "ts-"))) {
                 for (size_t i = 0; i < _MANAGER_TIMESTAMP_MAX; i++)
                         if (streq(ts, manager_timestamp_keys[i]))

@@ -3,8 +3,9 @@
  * manager-sysbus.c: the manager's connection to the system bus (manager-sysbus.h). One bus
  * client connection at most; it is set up without ever blocking the manager: the Hello, the
  * RequestName and the AddMatch calls are queued and their replies handled asynchronously.
- * Subscribers and AddRef holders are kept by unique name and dropped on NameOwnerChanged (or
- * all at once when the connection goes). Name watches live in a map by name; their bus slots
+ * Subscribers, AddRef holders and job clients are kept by unique name and dropped on
+ * NameOwnerChanged (or all at once when the connection goes); they are part of the manager's
+ * record in the state store, so that a new manager takes them over. Name watches live in a map by name; their bus slots
  * exist only while connected.
  */
 
@@ -22,8 +23,11 @@
 #include "job.h"
 #include "log.h"
 #include "manager-bus.h"
+#include "manager-store.h"
 #include "manager-sysbus.h"
 #include "manager.h"
+#include "parse-util.h"
+#include "serialize.h"
 #include "string-util.h"
 #include "strv.h"
 #include "unit.h"
@@ -117,6 +121,11 @@ static void drop_pairs(char **l, const char *key, bool first) {
         }
 }
 
+/* The lists changed: the next commit of the state store has them. */
+static void clients_changed(ManagerSysBus *s) {
+        manager_store_mark_dirty(s->manager);
+}
+
 static void forget_client(ManagerSysBus *s, const char *name) {
         if (strv_contains(s->subscribed, name)) {
                 log_debug("D-Bus: %s went away, unsubscribing it.", name);
@@ -124,9 +133,11 @@ static void forget_client(ManagerSysBus *s, const char *name) {
         }
         drop_refs_of(s, name);
         drop_pairs(s->job_clients, name, true);
+        clients_changed(s);
 }
 
 static void forget_all_clients(ManagerSysBus *s) {
+        clients_changed(s);
         s->subscribed = strv_free(s->subscribed);
         s->job_clients = strv_free(s->job_clients);
         while (!strv_isempty(s->refs)) {
@@ -176,6 +187,7 @@ int manager_sysbus_method_subscribe(Bus *bus, BusMessage *message, Manager *m, b
                                               "Client is not subscribed.");
                 strv_remove(s->subscribed, sender);
         }
+        clients_changed(s);
         return bus_reply(bus, message, NULL);
 }
 
@@ -190,6 +202,7 @@ void manager_sysbus_add_unit_ref(Manager *m, BusMessage *message, Unit *u) {
         if (!e || strv_consume(&s->refs, TAKE_PTR(e)) < 0)
                 return;
         u->ref_count_bus++;
+        clients_changed(s);
 }
 
 static bool job_has_client(ManagerSysBus *s, uint32_t id) {
@@ -215,7 +228,8 @@ void manager_sysbus_track_job(Manager *m, Bus *bus, BusMessage *message, Job *j)
                 free(e);
                 return;
         }
-        (void) strv_consume(&s->job_clients, e);
+        if (strv_consume(&s->job_clients, e) >= 0)
+                clients_changed(s);
 }
 
 Bus *manager_sysbus_job_signal_bus(Manager *m, Job *j) {
@@ -236,6 +250,130 @@ void manager_sysbus_untrack_job(Manager *m, Job *j) {
                 return;
         snprintf(id, sizeof id, "%" PRIu32, j->id);
         drop_pairs(s->job_clients, id, false);
+        clients_changed(s);
+}
+
+/* ---- across a restart of the manager ---- */
+
+/* "A\nB" entries as "KEY A B" items. */
+static void serialize_pairs(Serializer *ser, const char *key, char **l) {
+        STRV_FOREACH(e, l) {
+                size_t n = strcspn(*e, "\n");
+
+                if ((*e)[n])
+                        ser_itemf(ser, key, "%.*s %s", (int) n, *e, *e + n + 1);
+        }
+}
+
+void manager_sysbus_serialize(Manager *m, Serializer *ser) {
+        ManagerSysBus *s = sysbus_get(m, false);
+
+        /* read back but not applied yet (no connection since): kept for the next manager */
+        STRV_FOREACH(l, m->sysbus_restored) {
+                _cleanup_free_ char *key = strndup(*l, strcspn(*l, " "));
+
+                if (key && (*l)[strlen(key)])
+                        ser_item(ser, key, *l + strlen(key) + 1);
+        }
+        if (!s)
+                return;
+        STRV_FOREACH(n, s->subscribed)
+                ser_item(ser, "bus-subscribed", *n);
+        serialize_pairs(ser, "bus-ref", s->refs);
+        serialize_pairs(ser, "bus-job-client", s->job_clients);
+}
+
+int manager_sysbus_deserialize_item(Manager *m, const char *key, const char *value) {
+        _cleanup_free_ char *name = strndup(value, strcspn(value, " "));
+
+        if (!name)
+                return -ENOMEM;
+        if (!STR_IN_SET(key, "bus-subscribed", "bus-ref", "bus-job-client") || !bus_unique_name_is_valid(name))
+                return 0; /* unknown or malformed: dropped */
+        return strv_consume(&m->sysbus_restored, strjoin(key, " ", value)) < 0 ? -ENOMEM : 0;
+}
+
+typedef struct ClientCheck {
+        ManagerSysBus *sysbus;
+        char name[];
+} ClientCheck;
+
+static int on_client_check_reply(Bus *bus, BusMessage *reply, void *userdata, BusError *error) {
+        _cleanup_free_ ClientCheck *c = userdata;
+
+        if (bus_error_has_name(error, BUS_ERROR_NAME_HAS_NO_OWNER) && bus_is_open(bus)) {
+                log_debug("D-Bus: %s, a client of the manager before us, is gone.", c->name);
+                forget_client(c->sysbus, c->name);
+        }
+        return 0;
+}
+
+/* Asks the bus whether name is still there (GetNameOwner of a unique name). */
+static void check_client(ManagerSysBus *s, const char *name) {
+        _cleanup_(bus_message_unrefp) BusMessage *call = NULL;
+        ClientCheck *c = malloc(offsetof(ClientCheck, name) + strlen(name) + 1);
+        int r;
+
+        if (!c)
+                return (void) log_oom();
+        c->sysbus = s;
+        strcpy(c->name, name);
+        r = bus_message_new_method_call("org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                                        "GetNameOwner", &call);
+        if (r >= 0)
+                r = bus_message_append(call, "s", name);
+        if (r >= 0)
+                r = bus_call_async(s->bus, NULL, call, on_client_check_reply, c, 0);
+        if (r < 0) {
+                free(c);
+                log_debug_errno(r, "D-Bus: cannot ask for %s, keeping it: %m", name);
+        }
+}
+
+/* The clients of the manager before us, now that we are connected. */
+static void restore_clients(ManagerSysBus *s) {
+        Manager *m = s->manager;
+        _cleanup_strv_free_ char **restored = TAKE_PTR(m->sysbus_restored), **names = NULL;
+
+        STRV_FOREACH(l, restored) {
+                _cleanup_free_ char *key = NULL, *name = NULL, *pair = NULL;
+                const char *rest = *l, *arg;
+
+                key = strndup(rest, strcspn(rest, " "));
+                if (!key)
+                        return (void) log_oom();
+                rest += strlen(key);
+                rest += strspn(rest, " ");
+                name = strndup(rest, strcspn(rest, " "));
+                if (!name)
+                        return (void) log_oom();
+                arg = rest + strlen(name);
+                arg += strspn(arg, " ");
+                if (streq(key, "bus-subscribed")) {
+                        if (strv_extend_uniq(&s->subscribed, name) < 0)
+                                return (void) log_oom();
+                } else if (streq(key, "bus-ref")) {
+                        Unit *u = manager_get_unit(m, arg);
+
+                        if (!u || !(pair = strjoin(name, "\n", u->id)) || strv_consume(&s->refs, TAKE_PTR(pair)) < 0)
+                                continue;
+                        u->ref_count_bus++;
+                } else if (streq(key, "bus-job-client")) {
+                        uint32_t id;
+
+                        if (safe_atou32(arg, &id) < 0 || !manager_get_job(m, id) ||
+                            !(pair = strjoin(name, "\n", arg)) || strv_consume(&s->job_clients, TAKE_PTR(pair)) < 0)
+                                continue;
+                } else
+                        continue;
+                if (strv_extend_uniq(&names, name) < 0)
+                        return (void) log_oom();
+        }
+        if (!strv_isempty(names))
+                log_debug("D-Bus: %zu clients of the manager before us, asking the bus for them.", strv_length(names));
+        STRV_FOREACH(n, names)
+                check_client(s, *n);
+        clients_changed(s);
 }
 
 /* ---- activation ---- */
@@ -259,7 +397,7 @@ static int activation_start(Manager *m, const char *name, BusError *e) {
         if (bus_unit_going_down(m, "dbus.service") || bus_unit_going_down(m, "dbus.socket"))
                 return bus_error_set(e, "org.freedesktop.systemd1.ShuttingDown",
                                      "Refusing activation, D-Bus is shutting down.");
-        if (manager_load_unit(m, name, &u) >= 0 && u && u->rt.refuse_manual_start)
+        if (manager_load_unit_for_client(m, name, &u) >= 0 && u && u->rt.refuse_manual_start)
                 return bus_error_setf(e, "org.freedesktop.systemd1.OnlyByDependency",
                                       "Operation refused, %s may be requested by dependency only (it is configured to refuse manual start/stop).",
                                       u->id);
@@ -532,6 +670,7 @@ int manager_sysbus_try_connect(Manager *m) {
         s->bus = b;
         s->retry_source = event_source_disable_unref(s->retry_source);
         install_all_watches(s);
+        restore_clients(s);
         log_debug("D-Bus: connected to the system bus at %s.", address);
         return 1;
 }

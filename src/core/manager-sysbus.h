@@ -29,6 +29,7 @@
 #include "time-base.h"
 
 typedef struct Job Job;
+typedef struct Serializer Serializer;
 typedef struct Manager Manager;
 typedef struct Unit Unit;
 typedef struct ManagerSysBus ManagerSysBus;
@@ -67,6 +68,17 @@ void manager_sysbus_track_job(Manager *m, Bus *bus, BusMessage *message, Job *j)
 Bus *manager_sysbus_job_signal_bus(Manager *m, Job *j);
 /* j is gone (after its JobRemoved): forgets its clients. */
 void manager_sysbus_untrack_job(Manager *m, Job *j);
+
+/* Across a restart of the manager (its record in the state store): the clients on the system
+ * bus, "bus-subscribed NAME", "bus-ref NAME UNIT", "bus-job-client NAME JOB-ID" items. Read
+ * back, they wait in m->sysbus_restored until the connection is there, then apply (a
+ * reference to its unit, a job client to its job, if they are still there) and each name is
+ * asked for with GetNameOwner(): one that left the bus meanwhile is forgotten. The system bus
+ * clients of systemd (logind, which subscribes; systemctl start, which waits for its job's
+ * JobRemoved) keep getting their signals from the new manager. */
+void manager_sysbus_serialize(Manager *m, Serializer *s);
+/* One item of the manager's record whose key starts with "bus-". 0 or -ENOMEM. */
+int manager_sysbus_deserialize_item(Manager *m, const char *key, const char *value);
 
 /* Called with the unique name that owns the watched name, NULL when nobody does, and since:
  * the CLOCK_MONOTONIC time from which that is known (the arrival of a NameOwnerChanged signal,

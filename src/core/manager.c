@@ -92,6 +92,7 @@ Manager *manager_free(Manager *m) {
         hashmap_free(m->watch_pids);
         hashmap_free(m->watch_pid_start);
         strv_free(m->environment);
+        strv_free(m->sysbus_restored);
         free(m->default_target);
         free(m->runtime_dir);
         free(m->notify_socket);
@@ -253,7 +254,7 @@ void manager_dispatch_load_queue(Manager *m) {
         dispatch_target_deps_queue(m);
 }
 
-int manager_load_unit(Manager *m, const char *name, Unit **ret) {
+static int load_unit(Manager *m, const char *name, bool for_client, Unit **ret) {
         Unit *u;
         int r;
 
@@ -261,8 +262,19 @@ int manager_load_unit(Manager *m, const char *name, Unit **ret) {
         if (r < 0)
                 return r;
         manager_dispatch_load_queue(m);
-        *ret = unit_follow_merge(u);
+        u = unit_follow_merge(u);
+        if (r > 0 && for_client)
+                unit_add_to_gc_queue(u);
+        *ret = u;
         return 0;
+}
+
+int manager_load_unit(Manager *m, const char *name, Unit **ret) {
+        return load_unit(m, name, false, ret);
+}
+
+int manager_load_unit_for_client(Manager *m, const char *name, Unit **ret) {
+        return load_unit(m, name, true, ret);
 }
 
 int manager_setup_perpetual_units(Manager *m) {

@@ -140,6 +140,8 @@ struct Manager {
         usec_t default_start_limit_interval;
         unsigned default_start_limit_burst;
         char **environment;      /* the environment block for units (PATH=…, set-environment) */
+        char **sysbus_restored;  /* the system bus clients of the manager before us, "KEY VALUE"
+                                  * lines of its record until we connect (manager-sysbus.c) */
         struct rlimit default_rlimit_nofile, default_rlimit_memlock; /* for units without Limit*= */
         char *default_target;    /* --unit=, systemd.unit=, or "default.target" */
 
@@ -167,6 +169,10 @@ Unit *manager_get_unit(const Manager *m, const char *name);
 int manager_load_unit_prepare(Manager *m, const char *name, Unit **ret);
 /* manager_load_unit_prepare() + dispatching the load queue. *ret follows merges. */
 int manager_load_unit(Manager *m, const char *name, Unit **ret);
+/* The same for a client (D-Bus): as systemd, a unit it made the manager load is collected once
+ * nothing refers to it (after the current event; a job, a bus reference or a dependency keeps
+ * it), so that looking at a unit that does not exist leaves nothing behind. */
+int manager_load_unit_for_client(Manager *m, const char *name, Unit **ret);
 /* Loads every queued unit (and what they pull in), then the default target dependencies. */
 void manager_dispatch_load_queue(Manager *m);
 /* Creates the units that always exist (-.slice, init.scope). */

@@ -15,7 +15,8 @@
 # `SYSTEMCTL_FORCE_BUS=1 systemctl list-units/start/stop`, and `dbus-monitor --system` must
 # see the call, the ActivationRequest and the NameOwnerChanged.
 # Under sysmaster only: crashes of the manager while a unit waits for its name (also while the
-# name appears or goes away), and a name owned by someone else before the start.
+# name appears or goes away), with a subscribed client and a `systemctl start` over the bus
+# waiting for its job, and a name owned by someone else before the start.
 # The services are python3-dbus (lib/bus-activation-service.py).
 # Outputs: $top_builddir/test/bus-activation.out/{systemd,sysmaster,recovery}.txt and the diff.
 # Exit: 0 equal, 1 different, 77 skipped (not root, no systemd 252, no sysmaster build, no
@@ -92,6 +93,24 @@ Description=Type=dbus without a name
 [Service]
 Type=dbus
 ExecStart=/bin/sleep infinity
+EOT
+        # for the clients that outlive a crash of the manager (sysmaster only)
+        sandbox_write_unit "$d" sub.service << 'EOT'
+[Unit]
+Description=Oneshot for a subscriber
+
+[Service]
+Type=oneshot
+ExecStart=/bin/true
+EOT
+        sandbox_write_unit "$d" slowjob.service << 'EOT'
+[Unit]
+Description=Starts once /run/slow-go exists
+
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=/bin/sh -c 'while [ ! -e /run/slow-go ]; do sleep 0.1; done'
 EOT
         # someone else than the unit owns org.example.Owned
         sandbox_write_unit "$d" owner.service << EOT
@@ -236,6 +255,37 @@ crash_recovery() {
                 systemctl show -p ActiveState,SubState --value lose2.service || rc=1
         return $rc
 }
+# sysmaster only: the manager's clients on the system bus outlive a crash (as systemd's do a
+# daemon-reexec): a subscriber (logind does that) gets the new manager's signals, and
+# `SYSTEMCTL_FORCE_BUS=1 systemctl start` of a job that finishes after the crash gets the job's
+# JobRemoved and returns (before, it waited for ever).
+SUB="/usr/bin/python3 $(cd "$(dirname "$0")" && pwd)/lib/bus-subscriber.py"
+crash_clients() {
+        local rc=0
+        sandbox_run /bin/sh -c "setsid $SUB /run/sub.txt > /run/sub.log 2>&1 < /dev/null &"
+        expect "a client subscribed on the system bus" "yes " \
+                sh -c 'grep -q "^subscribed" /run/sub.txt 2> /dev/null && echo yes || echo no' || rc=1
+        sandbox_ctl start sub.service
+        expect "the subscriber got JobRemoved" "1 " sh -c 'grep -c "^JobRemoved sub.service done" /run/sub.txt' || rc=1
+        crash || return 1
+        sandbox_ctl start sub.service
+        expect "crash: the subscriber got the new manager's JobRemoved" "2 " \
+                sh -c 'grep -c "^JobRemoved sub.service done" /run/sub.txt' || rc=1
+        sandbox_ctl daemon-reexec
+        sandbox_ctl start sub.service
+        expect "daemon-reexec: the subscriber got JobRemoved" "3 " \
+                sh -c 'grep -c "^JobRemoved sub.service done" /run/sub.txt' || rc=1
+        sandbox_run pkill -f bus-subscriber.py
+        sandbox_run rm -f /run/slow-go /run/slowjob.rc
+        sandbox_run /bin/sh -c "setsid sh -c 'SYSTEMCTL_FORCE_BUS=1 timeout 30 systemctl start slowjob.service; echo \$? > /run/slowjob.rc' > /dev/null 2>&1 < /dev/null &"
+        expect "systemctl start over the bus waits for slowjob.service" "activating start " \
+                systemctl show -p ActiveState,SubState --value slowjob.service || rc=1
+        crash || return 1
+        sandbox_run touch /run/slow-go
+        expect "crash: systemctl start over the bus returned 0" "0 " sh -c 'cat /run/slowjob.rc 2> /dev/null' || rc=1
+        expect "slowjob.service active" "active " systemctl is-active slowjob.service || rc=1
+        return $rc
+}
 # sysmaster only: a name owned by someone else before the start does not make a Type=dbus unit
 # ready (the unit waits for its own process to take it, here until TimeoutStartSec=3). 252 does
 # the same when the unit was loaded before the start; when the start loads it, 252 races its
@@ -260,7 +310,8 @@ for m in systemd sysmaster; do
         sandbox_wait_system_bus
         sandbox_script normalize "$TIMED; " <<< "$SCRIPT" > "$OUT/$m.txt" 2>&1
         if [ "$m" = sysmaster ]; then
-                { crash_recovery; r=$?; old_owner && [ $r = 0 ]; } > "$OUT/recovery.txt" 2>&1 || crash_failed=1
+                { crash_recovery; r=$?; crash_clients || r=1; old_owner && [ $r = 0 ]; } > "$OUT/recovery.txt" 2>&1 ||
+                        crash_failed=1
                 cat "$OUT/recovery.txt"
         fi
         sandbox_stop "$m" > /dev/null || { echo "FAIL: stopping $m left something behind"; failures=$((failures + 1)); }

@@ -7,7 +7,9 @@
 # The script covers list-units (patterns, --all, --state=), list-jobs, status (with and without
 # a unit), show and show -p, start/stop/restart/reload/try-restart/reload-or-restart blocking and
 # with --no-block, is-active, is-failed, kill, reset-failed, daemon-reload, isolate,
-# list-dependencies (and --reverse), cat, show-environment/set-environment, is-system-running.
+# list-dependencies (and --reverse), cat, show-environment/set-environment, is-system-running,
+# and the garbage collection of units loaded only to be looked at (status/show of a unit that
+# does not exist, then list-units --all).
 # A few commands print what only the manager itself can know (the process tree of PID 1, the
 # manager's version): those lines are left out (status_overview below).
 # Outputs: $top_builddir/test/systemctl.out/{systemd,sysmaster}.txt and the diff.
@@ -179,6 +181,9 @@ list-dependencies --reverse a.service
 list-dependencies --all t.target --no-pager
 cat a.service
 cat nonexistent.service
+status nothere.service
+show -p Id -p LoadState -p ActiveState nothere.service manual.service
+list-units --all --no-legend --plain nothere.service nonexistent.service manual.service
 set-environment FOO=bar BAZ=qux
 show-environment
 unset-environment FOO

@@ -323,6 +323,7 @@ static void assert_error(BusMessage *reply, BusError *error, const char *name, c
 START_TEST(test_errors) {
         BusError error = BUS_ERROR_NULL;
         BusMessage *r;
+        Unit *u;
 
         r = call(MANAGER_PATH, MANAGER_IFACE, "GetUnit", &error, "s", "nope.target");
         assert_error(r, &error, "org.freedesktop.systemd1.NoSuchUnit", "Unit nope.target not loaded.");
@@ -338,8 +339,8 @@ START_TEST(test_errors) {
         assert_error(r, &error, "org.freedesktop.systemd1.NoSuchJob", "Job 999 does not exist.");
         r = call(MANAGER_PATH, MANAGER_IFACE, "KillUnit", &error, "ssi", "nope.service", "all", 15);
         assert_error(r, &error, "org.freedesktop.systemd1.NoSuchUnit", "Unit nope.service not loaded.");
-        /* GetUnit of a loaded unit works */
-        bus_message_unref(call(MANAGER_PATH, MANAGER_IFACE, "LoadUnit", NULL, "s", "c.target"));
+        /* GetUnit of a unit the manager loaded works */
+        ck_assert_int_eq(manager_load_unit(m, "c.target", &u), 0);
         r = call(MANAGER_PATH, MANAGER_IFACE, "GetUnit", NULL, "s", "c.target");
         {
                 const char *p;
@@ -347,6 +348,37 @@ START_TEST(test_errors) {
                 ck_assert_str_eq(p, "/org/freedesktop/systemd1/unit/c_2etarget");
         }
         bus_message_unref(r);
+}
+END_TEST
+
+/* As systemd: a unit that a client only had loaded (LoadUnit, a property read of a unit that
+ * does not exist) is collected after that call, unless something keeps it (a bus reference, a
+ * job, a dependency). */
+START_TEST(test_client_loads_collected) {
+        BusError error = BUS_ERROR_NULL;
+        BusMessage *r;
+
+        bus_message_unref(call(MANAGER_PATH, MANAGER_IFACE, "LoadUnit", NULL, "s", "c.target"));
+        r = call(MANAGER_PATH, MANAGER_IFACE, "GetUnit", &error, "s", "c.target");
+        assert_error(r, &error, "org.freedesktop.systemd1.NoSuchUnit", "Unit c.target not loaded.");
+        bus_message_unref(call("/org/freedesktop/systemd1/unit/ghost_2eservice", "org.freedesktop.DBus.Properties",
+                               "Get", NULL, "ss", "org.freedesktop.systemd1.Unit", "LoadState"));
+        for (unsigned i = 0; i < 5; i++)
+                ck_assert_int_ge(event_run(e, 0), 0);
+        ck_assert_ptr_null(manager_get_unit(m, "ghost.service"));
+        /* kept: a bus reference, a dependency of a kept unit */
+        bus_message_unref(call(MANAGER_PATH, MANAGER_IFACE, "LoadUnit", NULL, "s", "c.target"));
+        bus_message_unref(call("/org/freedesktop/systemd1/unit/c_2etarget", "org.freedesktop.systemd1.Unit", "Ref",
+                               NULL, NULL));
+        bus_message_unref(call(MANAGER_PATH, MANAGER_IFACE, "StartUnit", NULL, "ss", "a.target", "replace"));
+        for (unsigned i = 0; i < 20; i++)
+                ck_assert_int_ge(event_run(e, 0), 0);
+        ck_assert_ptr_nonnull(manager_get_unit(m, "c.target"));
+        ck_assert_ptr_nonnull(manager_get_unit(m, "b.target")); /* wanted by the active a.target */
+        bus_message_unref(call("/org/freedesktop/systemd1/unit/c_2etarget", "org.freedesktop.systemd1.Unit", "Unref",
+                               NULL, NULL));
+        r = call(MANAGER_PATH, MANAGER_IFACE, "GetUnit", &error, "s", "c.target");
+        assert_error(r, &error, "org.freedesktop.systemd1.NoSuchUnit", "Unit c.target not loaded.");
 }
 END_TEST
 
@@ -395,6 +427,7 @@ END_TEST
 START_TEST(test_busctl) {
         char cmd[2048], result[400];
         struct stat st;
+        Unit *u;
 
         if (access("/usr/bin/busctl", X_OK) < 0) {
                 fprintf(stderr, "busctl not installed, skipping\n");
@@ -412,7 +445,7 @@ START_TEST(test_busctl) {
                  "busctl --address=$A introspect $S " MANAGER_PATH "/unit/a_2etarget | "
                  "grep -q '^.ActiveState  *property  *s  *\"inactive\"' || exit 3; exit 0",
                  runtime);
-        bus_message_unref(call(MANAGER_PATH, MANAGER_IFACE, "LoadUnit", NULL, "s", "a.target"));
+        ck_assert_int_eq(manager_load_unit(m, "a.target", &u), 0); /* loaded by the manager: kept */
         pid_t pid = fork();
         ck_assert_int_ge(pid, 0);
         if (pid == 0) {
@@ -452,6 +485,7 @@ static Suite *make_suite(void) {
         tcase_add_test(tc, test_start_unit_signals);
         tcase_add_test(tc, test_list_units_by_patterns);
         tcase_add_test(tc, test_errors);
+        tcase_add_test(tc, test_client_loads_collected);
         tcase_add_test(tc, test_list_jobs);
         tcase_add_test(tc, test_introspect);
         tcase_add_test(tc, test_environment);
