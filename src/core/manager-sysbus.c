@@ -5,8 +5,8 @@
  * RequestName and the AddMatch calls are queued and their replies handled asynchronously.
  * Subscribers, AddRef holders and job clients are kept by unique name and dropped on
  * NameOwnerChanged (or all at once when the connection goes); they are part of the manager's
- * record in the state store, so that a new manager takes them over. Name watches live in a map by name; their bus slots
- * exist only while connected.
+ * record in the state store, so that a new manager takes them over. Name watches live in a map
+ * by name; their bus slots exist only while connected.
  */
 
 #include <errno.h>

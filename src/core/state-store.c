@@ -6,6 +6,7 @@
 
 #include <assert.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <lmdb.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,8 +73,15 @@ int state_store_open(const char *path, bool keep, StateStore **ret) {
                                               MDB_NOSUBDIR | MDB_NOSYNC | MDB_NOMETASYNC | MDB_NOLOCK |
                                                       MDB_NORDAHEAD,
                                               0600));
-        if (r >= 0)
+        if (r >= 0) {
+                mdb_filehandle_t fd;
+
+                /* LMDB opens the file without O_CLOEXEC: no child inherits it (a re-executed
+                 * manager opens the store again by its path) */
+                if (mdb_env_get_fd(s->env, &fd) == 0)
+                        (void) fcntl(fd, F_SETFD, FD_CLOEXEC);
                 r = mdb_to_errno(mdb_txn_begin(s->env, NULL, 0, &txn));
+        }
         if (r >= 0) {
                 r = mdb_to_errno(mdb_dbi_open(txn, NULL, 0, &s->dbi));
                 if (r >= 0)

@@ -4,6 +4,8 @@
  * store reopened without commit sees the last commit), that a fresh boot empties it, prefix
  * walks in key order, and that values with newlines and backslashes come back unchanged. */
 
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -57,6 +59,31 @@ START_TEST(test_commit_visibility) {
         ck_assert_int_eq(state_store_commit(s), 1);
         ck_assert_ptr_null(get(s, "u:a.service"));
         ck_assert_int_eq(state_store_put(s, "", "x", 1), -EINVAL);
+        state_store_free(s);
+}
+END_TEST
+
+/* The store's file is not inherited by the services the manager starts. */
+START_TEST(test_close_on_exec) {
+        StateStore *s;
+        bool found = false;
+
+        ck_assert_int_eq(state_store_open(path, false, &s), 0);
+        for (int fd = 3; fd < 1024; fd++) {
+                char link[64], target[256];
+                ssize_t n;
+
+                snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+                n = readlink(link, target, sizeof target - 1);
+                if (n < 0)
+                        continue;
+                target[n] = 0;
+                if (!streq(target, path))
+                        continue;
+                found = true;
+                ck_assert_msg(fcntl(fd, F_GETFD) & FD_CLOEXEC, "fd %d of %s is inherited by exec", fd, path);
+        }
+        ck_assert(found);
         state_store_free(s);
 }
 END_TEST
@@ -207,6 +234,7 @@ static Suite *make_suite(void) {
         tcase_add_checked_fixture(tc, setup, teardown);
         tcase_add_test(tc, test_commit_visibility);
         tcase_add_test(tc, test_fresh_boot_empties);
+        tcase_add_test(tc, test_close_on_exec);
         tcase_add_test(tc, test_begin);
         tcase_add_test(tc, test_foreach_prefix);
         tcase_add_test(tc, test_record_format);
