@@ -23,30 +23,9 @@
 set -euo pipefail
 
 top_srcdir=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top_srcdir/bench/udev/lib.sh"
 if [ "${1:-}" = --inner ]; then
-        kind=$2 children=$3 out=$4
-        . "$top_srcdir/test/integration/lib/devmaster-diff-ns.sh"
-        diff_ns_setup "$PKG" "$W/hwdb/lib/udev/hwdb.bin"
-        args=()
-        [ "$children" = default ] || args=(--children-max="$children")
-        SOCK=/run/devmaster-test.sock
-        if [ "$kind" = udevd ]; then
-                bash -c 'exec -a systemd-udevd "$0" "$@"' "$UDEVADM" "${args[@]}" > "$out.log" 2>&1 &
-                mode=netlink
-        else
-                DEVMASTER_TEST_UEVENT_SOCKET=$SOCK "$DEVMASTER" "${args[@]}" > "$out.log" 2>&1 &
-                mode=unix
-        fi
-        pid=$!
-        for _ in $(seq 200); do
-                [ -S /run/udev/control ] && { [ "$kind" = udevd ] || [ -S $SOCK ]; } && break
-                sleep 0.05
-        done
-        "$UDEVADM" control --ping --timeout=10
-        "$PYTHON" "$top_srcdir/bench/udev/drive.py" $mode $SOCK "$W/devices" "$ROUNDS" "$MEMROUNDS" \
-                "$pid" "$out"
-        "$UDEVADM" control --exit || true
-        wait "$pid" || true
+        udev_bench_daemon "$2" "$3" "$ROUNDS" "$MEMROUNDS" "$4"
         exit 0
 fi
 
@@ -61,22 +40,13 @@ while getopts b:r:m:o: opt; do
         esac
 done
 [ "$(id -u)" = 0 ] || { echo "bench/udev: needs root"; exit 77; }
-DEVMASTER=$BUILDDIR/devmaster
-[ -x "$DEVMASTER" ] || { echo "bench/udev: $DEVMASTER is missing"; exit 1; }
 if grep -q '^SAN_CFLAGS = .*-fsanitize' "$BUILDDIR/Makefile" 2> /dev/null; then
         echo "bench/udev: warning: $BUILDDIR is a sanitizer build, the figures are not meaningful"
 fi
-UDEVADM=$(bash "$top_srcdir/test/unit/devmaster/get-udevadm.sh" "$BUILDDIR/test/udev-252.cache")
-PKG=$(dirname "$(dirname "$UDEVADM")")
-PYTHON=$(python3 -c 'import sys; print(sys.executable)')
-W=$(mktemp -d /tmp/bench-udev.XXXXXX)
-trap 'rm -rf "$W"' EXIT
+udev_bench_prepare "$BUILDDIR" bench-udev
 [ -n "$OUTDIR" ] || OUTDIR=$W/out
-mkdir -p "$OUTDIR" "$W/hwdb/lib/udev"
-cp -a "$PKG/lib/udev/hwdb.d" "$W/hwdb/lib/udev/"
-"$PKG/bin/systemd-hwdb" update --root="$W/hwdb" --usr > /dev/null 2>&1
-"$PYTHON" "$top_srcdir/test/integration/lib/uevent-replay.py" list > "$W/devices"
-export DEVMASTER UDEVADM PKG PYTHON W ROUNDS MEMROUNDS
+mkdir -p "$OUTDIR"
+export ROUNDS MEMROUNDS
 
 for children in default 1; do
         for kind in udevd devmaster devmaster udevd; do

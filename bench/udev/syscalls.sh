@@ -10,31 +10,10 @@
 set -euo pipefail
 
 top_srcdir=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top_srcdir/bench/udev/lib.sh"
 if [ "${1:-}" = --inner ]; then
-        kind=$2 children=$3 rounds=$4 out=$5
-        . "$top_srcdir/test/integration/lib/devmaster-diff-ns.sh"
-        diff_ns_setup "$PKG" "$W/hwdb/lib/udev/hwdb.bin"
-        args=()
-        [ "$children" = default ] || args=(--children-max="$children")
-        SOCK=/run/devmaster-test.sock
-        if [ "$kind" = udevd ]; then
-                strace -c -f -o "$out.strace" bash -c 'exec -a systemd-udevd "$0" "$@"' "$UDEVADM" "${args[@]}" \
-                        > "$out.log" 2>&1 &
-                mode=netlink
-        else
-                DEVMASTER_TEST_UEVENT_SOCKET=$SOCK strace -c -f -o "$out.strace" "$DEVMASTER" "${args[@]}" \
-                        > "$out.log" 2>&1 &
-                mode=unix
-        fi
-        pid=$!
-        for _ in $(seq 400); do
-                [ -S /run/udev/control ] && { [ "$kind" = udevd ] || [ -S $SOCK ]; } && break
-                sleep 0.05
-        done
-        "$UDEVADM" control --ping --timeout=30
-        "$PYTHON" "$top_srcdir/bench/udev/drive.py" $mode $SOCK "$W/devices" "$rounds" 0 "$pid" "$out.json"
-        "$UDEVADM" control --exit || true
-        wait "$pid" || true
+        out=$5
+        udev_bench_daemon "$2" "$3" "$4" 0 "$out.json" strace -c -f -o "$out.strace"
         exit 0
 fi
 
@@ -49,18 +28,8 @@ while getopts b:c:r: opt; do
 done
 [ "$(id -u)" = 0 ] || { echo "bench/udev: needs root"; exit 77; }
 command -v strace > /dev/null || { echo "bench/udev: needs strace"; exit 77; }
-DEVMASTER=$BUILDDIR/devmaster
-[ -x "$DEVMASTER" ] || { echo "bench/udev: $DEVMASTER is missing"; exit 1; }
-UDEVADM=$(bash "$top_srcdir/test/unit/devmaster/get-udevadm.sh" "$BUILDDIR/test/udev-252.cache")
-PKG=$(dirname "$(dirname "$UDEVADM")")
-PYTHON=$(python3 -c 'import sys; print(sys.executable)')
-W=$(mktemp -d /tmp/bench-udev-syscalls.XXXXXX)
-trap 'rm -rf "$W"' EXIT
-mkdir -p "$W/out" "$W/hwdb/lib/udev"
-cp -a "$PKG/lib/udev/hwdb.d" "$W/hwdb/lib/udev/"
-"$PKG/bin/systemd-hwdb" update --root="$W/hwdb" --usr > /dev/null 2>&1
-"$PYTHON" "$top_srcdir/test/integration/lib/uevent-replay.py" list > "$W/devices"
-export DEVMASTER UDEVADM PKG PYTHON W
+udev_bench_prepare "$BUILDDIR" bench-udev-syscalls
+mkdir -p "$W/out"
 
 for kind in udevd devmaster; do
         for r in 0 "$ROUNDS"; do

@@ -721,22 +721,20 @@ int load_fragment_parse_path(Unit *u, const char *path, const struct stat *st) {
         struct stat buf;
         size_t size;
 
-        if (!m->store)
-                return config_parse_file(u->id, path, NULL, load_fragment_sections(u->type),
-                                         load_fragment_assignment, CONFIG_PARSE_WARN, u);
-        if (!st && stat(path, &buf) >= 0)
-                st = &buf;
         /* After a restart, the store's copy of a file that did not change (manager-store.h);
          * otherwise the file, read once: the store keeps what is parsed, with the identity of
-         * the file it came from. A file that cannot be read (or is too big to keep) is left to
-         * config_parse_file(), which says why as it would have. */
-        if (!(m->recovering && st && manager_store_cached_file(m, path, st, &data, &size) > 0)) {
-                if (read_full_file(path, KEPT_FILE_MAX, &data, &size) < 0)
-                        return config_parse_file(u->id, path, NULL, load_fragment_sections(u->type),
-                                                 load_fragment_assignment, CONFIG_PARSE_WARN, u);
-                if (st)
+         * the file it came from. Without a store, or for a file that cannot be read (or is too
+         * big to keep), config_parse_file() reads it and says why it could not. */
+        if (m->store) {
+                if (!st && stat(path, &buf) >= 0)
+                        st = &buf;
+                if (!(m->recovering && st && manager_store_cached_file(m, path, st, &data, &size) > 0) &&
+                    read_full_file(path, KEPT_FILE_MAX, &data, &size) >= 0 && st)
                         manager_store_keep_file(m, path, st, data, size);
         }
+        if (!data)
+                return config_parse_file(u->id, path, NULL, load_fragment_sections(u->type),
+                                         load_fragment_assignment, CONFIG_PARSE_WARN, u);
         return config_parse_buffer(u->id, path, data, size, load_fragment_sections(u->type),
                                    load_fragment_assignment, CONFIG_PARSE_WARN, u);
 }

@@ -158,7 +158,7 @@ int device_db_read_file(Device *d, const char *path) {
 
         assert(d);
         assert(path);
-        r = device_read_small_file(path, DB_FILE_MAX, &buf, &size);
+        r = read_full_file_flags(path, DB_FILE_MAX, READ_FULL_SHORT_READ_IS_END, &buf, &size);
         if (r == -ENOENT)
                 return 0;
         if (r < 0)

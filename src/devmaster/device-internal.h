@@ -92,10 +92,6 @@ typedef enum DeviceSyspathCheck {
 /* Sets syspath and DEVPATH, checked as told: DEVICE_SYSPATH_RESOLVE (verify) or
  * DEVICE_SYSPATH_TRUST. -ENODEV if the device does not exist. */
 int device_set_syspath(Device *d, const char *path, bool verify);
-/* Reads a sysfs attribute or a database file: as read_full_file(), but a short read is the
- * end (the kernel hands a sysfs value to the first read whole, as sd-device assumes; tmpfs
- * files read short only at their end): one read() instead of two. */
-int device_read_small_file(const char *path, size_t max_size, char **ret, size_t *ret_size);
 /* A new device at syspath, checked as told. */
 int device_new_from_syspath_check(Device **ret, const char *syspath, DeviceSyspathCheck check);
 

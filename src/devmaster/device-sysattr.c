@@ -75,7 +75,7 @@ static int sysattr_read(const char *path, const char *name, const struct stat *s
                 return -EISDIR;
         if (!(st->st_mode & S_IRUSR))
                 return -EPERM;
-        r = device_read_small_file(path, SYSFS_READ_MAX, ret, &size);
+        r = read_full_file_flags(path, SYSFS_READ_MAX, READ_FULL_SHORT_READ_IS_END, ret, &size);
         if (r < 0)
                 return r;
         while (size > 0 && strchr(NEWLINE, (*ret)[size - 1]))

@@ -450,47 +450,6 @@ static void uevent_parse_buffer(Device *d, char *buf, const char *path) {
         }
 }
 
-int device_read_small_file(const char *path, size_t max_size, char **ret, size_t *ret_size) {
-        _cleanup_close_ int fd = -EBADF;
-        _cleanup_free_ char *buf = NULL;
-        size_t n = 0, allocated = 0;
-
-        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-        if (fd < 0)
-                return -errno;
-        for (;;) {
-                size_t want;
-                ssize_t k;
-
-                if (n + 1 >= allocated) {
-                        char *b;
-
-                        allocated = allocated ? allocated * 2 : 4096;
-                        b = realloc(buf, allocated);
-                        if (!b)
-                                return -ENOMEM;
-                        buf = b;
-                }
-                want = allocated - n - 1;
-                k = read(fd, buf + n, want);
-                if (k < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        return -errno;
-                }
-                n += (size_t) k;
-                if (n > max_size)
-                        return -E2BIG;
-                if ((size_t) k < want)
-                        break; /* the end (0), or all there is (sysfs, tmpfs) */
-        }
-        buf[n] = 0;
-        *ret = TAKE_PTR(buf);
-        if (ret_size)
-                *ret_size = n;
-        return 0;
-}
-
 int device_read_uevent_file(Device *d) {
         _cleanup_free_ char *path = NULL, *buf = NULL;
         int r;
@@ -502,7 +461,7 @@ int device_read_uevent_file(Device *d) {
         path = path_join(d->syspath, "uevent");
         if (!path)
                 return -ENOMEM;
-        r = device_read_small_file(path, SYSFS_READ_MAX, &buf, NULL);
+        r = read_full_file_flags(path, SYSFS_READ_MAX, READ_FULL_SHORT_READ_IS_END, &buf, NULL);
         if (r < 0) {
                 /* write-only, gone, or no uevent file at all */
                 if (IN_SET(r, -EACCES, -ENOENT, -ENODEV, -ENXIO, -ENOTDIR))

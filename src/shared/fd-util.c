@@ -16,49 +16,51 @@ int safe_close(int fd) {
         return -1;
 }
 
-int read_full_file(const char *path, size_t max_size, char **ret, size_t *ret_size) {
+int read_full_file_flags(const char *path, size_t max_size, ReadFullFlags flags, char **ret, size_t *ret_size) {
         _cleanup_close_ int fd = -1;
-        char *buf = NULL;
+        _cleanup_free_ char *buf = NULL;
         size_t n = 0, allocated = 0;
 
         fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
         if (fd < 0)
                 return -errno;
         for (;;) {
+                size_t want;
                 ssize_t k;
+
                 if (n + 1 >= allocated) {
-                        size_t want = allocated ? allocated * 2 : 4096;
                         char *b;
+
                         /* No size check here: n <= max_size holds (checked after each read),
                          * and "max_size + 1" would overflow for SIZE_MAX ("no limit"). */
-                        b = realloc(buf, want);
-                        if (!b) {
-                                free(buf);
+                        allocated = allocated ? allocated * 2 : 4096;
+                        b = realloc(buf, allocated);
+                        if (!b)
                                 return -ENOMEM;
-                        }
                         buf = b;
-                        allocated = want;
                 }
-                k = read(fd, buf + n, allocated - n - 1);
+                want = allocated - n - 1;
+                k = read(fd, buf + n, want);
                 if (k < 0) {
                         if (errno == EINTR)
                                 continue;
-                        free(buf);
                         return -errno;
                 }
-                if (k == 0)
-                        break;
                 n += (size_t) k;
-                if (n > max_size) {
-                        free(buf);
+                if (n > max_size)
                         return -E2BIG;
-                }
+                if (k == 0 || ((flags & READ_FULL_SHORT_READ_IS_END) && (size_t) k < want))
+                        break;
         }
         buf[n] = 0;
-        *ret = buf;
+        *ret = TAKE_PTR(buf);
         if (ret_size)
                 *ret_size = n;
         return 0;
+}
+
+int read_full_file(const char *path, size_t max_size, char **ret, size_t *ret_size) {
+        return read_full_file_flags(path, max_size, 0, ret, ret_size);
 }
 
 int readlink_malloc(const char *path, char **ret) {

@@ -32,6 +32,12 @@ static inline void closedirp(DIR **d) {
 /* Reads a whole file (at most max_size bytes, SIZE_MAX for no limit; -E2BIG beyond) into a
  * NUL-terminated buffer owned by the caller. ret_size may be NULL. */
 int read_full_file(const char *path, size_t max_size, char **ret, size_t *ret_size);
+typedef enum ReadFullFlags {
+        /* a read shorter than asked for is the end: the kernel hands a sysfs value to the first
+         * read whole, and a tmpfs file reads short only at its end; saves the read() of 0 */
+        READ_FULL_SHORT_READ_IS_END = 1 << 0,
+} ReadFullFlags;
+int read_full_file_flags(const char *path, size_t max_size, ReadFullFlags flags, char **ret, size_t *ret_size);
 /* Reads the target of the symlink at path; -EINVAL if it is not a symlink. */
 int readlink_malloc(const char *path, char **ret);
 /* Writes s (plus a newline if it has none) to path, creating or truncating it. */

@@ -26,38 +26,22 @@ set -euo pipefail
 
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 top_builddir=${top_builddir:-$(pwd)}
+. "$(dirname "$0")/lib/devmaster-ns.sh"
 
 if [ "${1:-}" != --inner ]; then
-        skip() { echo "SKIP: $*"; exit 77; }
-        [ "$(id -u)" = 0 ] || skip "not root"
-        command -v unshare > /dev/null || skip "no unshare"
-        command -v perl > /dev/null || skip "no perl (used to send test uevents)"
-        DEVMASTER=${DEVMASTER:-$top_builddir/devmaster}
-        [ -x "$DEVMASTER" ] || { echo "ERROR: $DEVMASTER is missing"; exit 99; }
+        devns_require
         if [ -z "${UDEVADM:-}" ]; then
                 UDEVADM=$(bash "$top_srcdir/test/unit/devmaster/get-udevadm.sh" \
                         "$top_builddir/test/udev-252.cache" 2> /dev/null) ||
-                        skip "udevadm is missing and the udev package could not be downloaded"
+                        devns_skip "udevadm is missing and the udev package could not be downloaded"
         fi
         version=$("$UDEVADM" --version 2> /dev/null || true)
-        [ "${version%%[!0-9]*}" = 252 ] || skip "$UDEVADM is not udev 252 (version '$version')"
-        W=$(mktemp -d /tmp/test-devmaster-udevadm.XXXXXX)
-        trap 'rm -rf "$W"' EXIT
-        export DEVMASTER UDEVADM W
-        rc=0
-        timeout 120 unshare --mount --pid --fork --net --mount-proc --propagation private \
-                bash "$0" --inner || rc=$?
-        if [ "$rc" != 0 ]; then
-                echo "--- devmaster log (last 60 lines) ---"
-                tail -n 60 "$W/devmaster.log" 2> /dev/null || true
-        fi
-        exit "$rc"
+        [ "${version%%[!0-9]*}" = 252 ] || devns_skip "$UDEVADM is not udev 252 (version '$version')"
+        export UDEVADM
+        devns_enter test-devmaster-udevadm 60
 fi
 
 # ---- inside the namespaces ---------------------------------------------------------------
-fails=0
-pass() { echo "ok   $*"; }
-fail() { echo "FAIL $*"; fails=$((fails + 1)); }
 check() { # check DESCRIPTION COMMAND...
         local what=$1; shift
         [ -z "${TRACE_TIME:-}" ] || date +%s.%N

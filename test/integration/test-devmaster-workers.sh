@@ -20,32 +20,15 @@ set -euo pipefail
 
 top_srcdir=${top_srcdir:-$(cd "$(dirname "$0")/../.." && pwd)}
 top_builddir=${top_builddir:-$(pwd)}
+. "$(dirname "$0")/lib/devmaster-ns.sh"
 
 if [ "${1:-}" != --inner ]; then
-        skip() { echo "SKIP: $*"; exit 77; }
-        [ "$(id -u)" = 0 ] || skip "not root"
-        command -v unshare > /dev/null || skip "no unshare"
-        command -v perl > /dev/null || skip "no perl (used to send test uevents)"
-        [ "$(nproc)" -lt 30 ] || skip "$(nproc) CPUs: the burst does not need more workers than CPUs"
-        DEVMASTER=${DEVMASTER:-$top_builddir/devmaster}
-        [ -x "$DEVMASTER" ] || { echo "ERROR: $DEVMASTER is missing"; exit 99; }
-        W=$(mktemp -d /tmp/test-devmaster-workers.XXXXXX)
-        trap '[ -n "${KEEP:-}" ] || rm -rf "$W"' EXIT
-        export DEVMASTER W
-        rc=0
-        timeout 120 unshare --mount --pid --fork --net --mount-proc --propagation private \
-                bash "$0" --inner || rc=$?
-        if [ "$rc" != 0 ]; then
-                echo "--- devmaster log (last 40 lines) ---"
-                tail -n 40 "$W/devmaster.log" 2> /dev/null || true
-        fi
-        exit "$rc"
+        devns_require
+        [ "$(nproc)" -lt 30 ] || devns_skip "$(nproc) CPUs: the burst does not need more workers than CPUs"
+        devns_enter test-devmaster-workers 40
 fi
 
 # ---- inside the namespaces ---------------------------------------------------------------
-fails=0
-pass() { echo "ok   $*"; }
-fail() { echo "FAIL $*"; fails=$((fails + 1)); }
 
 mount -t tmpfs -o mode=0755,nosuid,nodev tmpfs /run
 mkdir -p /run/udev/rules.d

@@ -205,6 +205,15 @@ START_TEST(test_read_full_file_size_limit) {
                 ck_assert_uint_eq(n, sz);
                 ck_assert_int_eq(memcmp(buf, data, sz), 0);
                 free(buf);
+
+                /* A short read as the end (devmaster's sysfs and db reads): the same bytes,
+                 * the same limit. */
+                ck_assert_int_eq(read_full_file_flags(p, sz, READ_FULL_SHORT_READ_IS_END, &buf, &n), 0);
+                ck_assert_uint_eq(n, sz);
+                ck_assert_int_eq(memcmp(buf, data, sz), 0);
+                ck_assert_int_eq(buf[sz], 0);
+                free(buf);
+                ck_assert_int_eq(read_full_file_flags(p, sz - 1, READ_FULL_SHORT_READ_IS_END, &buf, &n), -E2BIG);
                 buf = (char *) "untouched";
         }
 
