@@ -374,6 +374,9 @@ static int run(int argc, char *argv[]) {
                 log_warning_errno(r, "Failed to set up the channel to sysmaster-init, ignoring: %m");
         (void) reexec_prepare(argv, m->init_link ? init_link_get_fd(m->init_link) : -1);
         reexec_install_crash_handler();
+        /* init's GLIBC_TUNABLES is for us and our re-execution (prepared above), not for helpers */
+        if (streq_ptr(getenv("GLIBC_TUNABLES"), MANAGER_GLIBC_TUNABLES))
+                (void) unsetenv("GLIBC_TUNABLES");
 
         /* Crash recovery: a manager that is not the first one since boot (or that re-executed
          * itself) takes the state of its predecessor from the store and init's fd store. */

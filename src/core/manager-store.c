@@ -348,12 +348,48 @@ void manager_store_ack_exit(Manager *m, uint64_t serial) {
 
 /* ---- reading back --------------------------------------------------------------------------- */
 
-/* Whether pid is a child of ours (running, or a zombie we have not reaped): then its PID cannot
- * have been reused, without a look at /proc. After an in-place re-execution the services are
- * still our children; after a new manager took over they are init's. */
+/* Our children (running, or zombies we have not reaped), read once per pass from
+ * /proc/self/task/TID/children: a PID among them cannot have been reused, without a look at
+ * /proc/PID/stat. After an in-place re-execution the services are still our children; after a
+ * new manager took over they are init's. NULL while no pass runs or when the list cannot be
+ * read: then each PID is asked with waitid(). */
+static Hashmap *our_children;
+
+static void load_our_children(void) {
+        char path[64];
+        _cleanup_free_ char *list = NULL;
+
+        hashmap_free(our_children);
+        our_children = NULL;
+        (void) snprintf(path, sizeof(path), "/proc/self/task/%d/children", (int) getpid());
+        if (read_full_file(path, SIZE_MAX, &list, NULL) < 0 ||
+            hashmap_ensure_allocated(&our_children, &trivial_hash_ops) < 0)
+                return;
+        for (const char *p = list; *p;) {
+                char *end;
+                unsigned long pid = strtoul(p, &end, 10);
+
+                if (end == p)
+                        break;
+                if (pid > 1 && hashmap_put(our_children, PID_TO_PTR((pid_t) pid), PID_TO_PTR((pid_t) pid)) < 0) {
+                        hashmap_free(our_children); /* out of memory: ask each PID */
+                        our_children = NULL;
+                        return;
+                }
+                p = end;
+        }
+}
+
+static void forget_our_children(void) {
+        hashmap_free(our_children);
+        our_children = NULL;
+}
+
 static bool pid_is_our_child(pid_t pid) {
         siginfo_t si = {};
 
+        if (our_children)
+                return hashmap_contains(our_children, PID_TO_PTR(pid));
         return waitid(P_PID, (id_t) pid, &si, WEXITED | WNOHANG | WNOWAIT) >= 0;
 }
 
@@ -590,7 +626,9 @@ int manager_store_restore(Manager *m) {
         r = state_store_foreach(m->store, "u:", prepare_unit, m);
         if (r >= 0) {
                 manager_dispatch_load_queue(m);
+                load_our_children();
                 r = state_store_foreach(m->store, "u:", restore_unit, m);
+                forget_our_children();
         }
         if (r < 0)
                 log_error_errno(r, "Failed to read the units' state: %m");
@@ -638,6 +676,7 @@ static int sweep_lost_pids(EventSource *s, usec_t usec, void *userdata) {
         (void) s;
         (void) usec;
         /* collected first: reporting an exit changes the sets */
+        load_our_children();
         ORDERED_SET_FOREACH(u, m->all_units) {
                 void *p;
 
@@ -648,12 +687,15 @@ static int sweep_lost_pids(EventSource *s, usec_t usec, void *userdata) {
                         /* a child of ours is not lost: its exit comes with SIGCHLD */
                         if (pid_is_our_child(pid) || proc_stat(pid, &st) >= 0)
                                 continue;
-                        if (!GREEDY_REALLOC(pids, alloc_p, n + 1) || !GREEDY_REALLOC(units, alloc_u, n + 1))
+                        if (!GREEDY_REALLOC(pids, alloc_p, n + 1) || !GREEDY_REALLOC(units, alloc_u, n + 1)) {
+                                forget_our_children();
                                 return log_oom();
+                        }
                         pids[n] = pid;
                         units[n++] = u;
                 }
         }
+        forget_our_children();
         for (size_t i = 0; i < n; i++) {
                 if (hashmap_get(m->watch_pids, PID_TO_PTR(pids[i])) != units[i])
                         continue;

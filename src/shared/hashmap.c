@@ -6,6 +6,7 @@
  * initial size; hashes are cached in the entries so growth does not re-hash keys.
  */
 
+#include <string.h>
 #include <sys/random.h>
 #include <unistd.h>
 
@@ -54,9 +55,20 @@ uint64_t string_hash(const void *s) {
         return siphash24(s, strlen(s), get_hash_key());
 }
 
+/* Pointers and PIDs are not chosen by peers: the keyed 64-bit finaliser of MurmurHash3 (every
+ * input bit reaches every output bit) instead of SipHash, about five times cheaper. Numbers a
+ * peer sends (uint64_hash: D-Bus serials) stay on SipHash. */
 uint64_t trivial_hash(const void *p) {
-        uintptr_t v = (uintptr_t) p;
-        return siphash24(&v, sizeof v, get_hash_key());
+        uint64_t v, k;
+
+        memcpy(&k, get_hash_key(), sizeof k);
+        v = (uint64_t) (uintptr_t) p ^ k;
+        v ^= v >> 33;
+        v *= UINT64_C(0xff51afd7ed558ccd);
+        v ^= v >> 33;
+        v *= UINT64_C(0xc4ceb9fe1a85ec53);
+        v ^= v >> 33;
+        return v;
 }
 
 static int string_compare(const void *a, const void *b) {

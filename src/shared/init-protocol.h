@@ -66,6 +66,9 @@
 #define INIT_FD_ENV "SYSMASTER_INIT_FD"
 #define INIT_GENERATION_ENV "SYSMASTER_INIT_GENERATION"
 #define INIT_CORE_ENV "SYSMASTER_CORE"                /* manager binary override (tests) */
+/* GLIBC_TUNABLES init gives the manager when it has none (the heap on transparent huge pages);
+ * the manager keeps it for its own re-execution and takes it out of its helpers' environment. */
+#define MANAGER_GLIBC_TUNABLES "glibc.malloc.hugetlb=1"
 #define INIT_HEARTBEAT_ENV "SYSMASTER_HEARTBEAT_USEC" /* heartbeat interval override */
 #define INIT_HEARTBEAT_DEFAULT_USEC UINT64_C(5000000)
 #define INIT_HEARTBEAT_MISSED_MAX 3U

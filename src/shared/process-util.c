@@ -16,6 +16,7 @@ int proc_stat(pid_t pid, ProcStat *ret) {
         char path[64], buf[1024];
         unsigned long long start;
         const char *p;
+        char *end;
         ssize_t n;
         int fd, ppid;
 
@@ -31,8 +32,27 @@ int proc_stat(pid_t pid, ProcStat *ret) {
         /* the command name (field 2) may contain anything: the fields after it start at the
          * last ')'; starttime is field 22, 19 fields after ppid */
         p = strrchr(buf, ')');
-        if (!p || sscanf(p + 1, " %c %d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
-                         &ret->state, &ppid, &start) != 3)
+        if (!p || p[1] != ' ' || !p[2] || p[3] != ' ')
+                return -EBADMSG;
+        ret->state = p[2];
+        p += 4;
+        ppid = (int) strtol(p, &end, 10);
+        if (end == p)
+                return -EBADMSG;
+        for (int field = 5; field < 22; field++) { /* pgrp ... itrealvalue */
+                if (*end != ' ')
+                        return -EBADMSG;
+                p = end + 1;
+                end = (char *) p + strcspn(p, " ");
+                if (end == p)
+                        return -EBADMSG;
+        }
+        if (*end != ' ')
+                return -EBADMSG;
+        p = end + 1;
+        errno = 0;
+        start = strtoull(p, &end, 10);
+        if (end == p || errno != 0)
                 return -EBADMSG;
         ret->ppid = (pid_t) ppid;
         ret->start_time = start;

@@ -182,11 +182,14 @@ fi
 
 step "argv is passed on to the manager unchanged"
 l=$(grep -E '^gen=1 .* start ' "$M")
-if [[ $l == *"argv=[--unit=test.target] [systemd.wants=a.service] [two words] []" ]]; then
+if [[ $l == *"argv=[--unit=test.target] [systemd.wants=a.service] [two words] [] "* ]]; then
         ok "${l#*argv=}"
 else
         fail "argv: $l"
 fi
+
+step "the manager's heap on huge pages: GLIBC_TUNABLES from init unless the environment has one"
+[[ $l == *" tunables=[glibc.malloc.hugetlb=1]" ]] && ok "init set ${l##* }" || fail "tunables: $l"
 
 step "API file systems and directories (inside the namespace only)"
 fs=$(in_ns stat -fc %T /sys/fs/cgroup)
@@ -376,10 +379,14 @@ NSPID="" UNSHARE=""
 step "crash limit, freeze (burst 2, limit 1): the 3rd death stops the restarts, init still reaps"
 mkdir -p "$OUT/freeze"
 for g in 1 2 3 4; do echo "exit=1" > "$OUT/freeze/gen$g.conf"; done
-BOOT_ENV=(SYSMASTER_RESTART_BURST=2 SYSMASTER_CRASH_LIMIT=1 SYSMASTER_CRASH_ACTION=freeze)
+BOOT_ENV=(SYSMASTER_RESTART_BURST=2 SYSMASTER_CRASH_LIMIT=1 SYSMASTER_CRASH_ACTION=freeze
+          GLIBC_TUNABLES=glibc.malloc.arena_max=1)
 boot freeze pid1
 M=$D/manager.log
 if l=$(wait_log "$D/init.log" "crash action freeze" 10); then
+        n=$(grep -Ec '^gen=[0-9]+ .* start .* tunables=\[glibc.malloc.arena_max=1\]$' "$M")
+        [ "$n" = 3 ] && ok "the administrator's GLIBC_TUNABLES reached all 3 managers unchanged" ||
+                fail "GLIBC_TUNABLES: $(grep -E ' start ' "$M")"
         ok "init: ${l#sysmaster-init: }"
         grep -q "status 1 before HELLO: starting a new one" "$D/init.log" &&
                 grep -q "status 1 before HELLO: THE MANAGER KEEPS FAILING, back-off 1 of 1, next start in 1 s" "$D/init.log" &&

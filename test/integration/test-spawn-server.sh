@@ -121,6 +121,13 @@ check "daemon-reexec: the old server exited" gone "$server"
 check "daemon-reexec: start d.service" sandbox_ctl start d.service
 check "daemon-reexec: d.service's parent is the manager" parent_is_manager d.service
 check "daemon-reexec: one server" one_server
+# init gives the manager GLIBC_TUNABLES=glibc.malloc.hugetlb=1 (its heap on huge pages); the
+# manager keeps it for its re-execution and takes it out of its helpers' environment
+tunables() { sandbox_run cat "/proc/$1/environ" | tr '\0' '\n' | grep '^GLIBC_TUNABLES='; }
+manager_tunables_ok() { [ "$(tunables "$(manager_pid)")" = GLIBC_TUNABLES=glibc.malloc.hugetlb=1 ]; }
+no_tunables() { [ -z "$(tunables "$1")" ]; }
+check "daemon-reexec: the manager kept GLIBC_TUNABLES" manager_tunables_ok
+check "daemon-reexec: the spawn server has no GLIBC_TUNABLES" no_tunables "$(server_pids)"
 
 server=$(server_pids)
 sandbox_run kill -KILL "$(manager_pid)"
@@ -130,6 +137,10 @@ check "manager SIGKILL: the old server exited" gone "$server"
 check "manager SIGKILL: start e.service" sandbox_ctl start e.service
 check "manager SIGKILL: e.service's parent is the manager" parent_is_manager e.service
 check "manager SIGKILL: one server" one_server
+check "manager SIGKILL: init gave the new manager GLIBC_TUNABLES" manager_tunables_ok
+check "manager SIGKILL: the spawn server has no GLIBC_TUNABLES" no_tunables "$(server_pids)"
+check "manager SIGKILL: e.service has no GLIBC_TUNABLES" \
+        no_tunables "$(sandbox_ctl show -p MainPID --value e.service)"
 
 # A server that took a request and never answers (stopped): after 5 s that start fails, the
 # server is replaced, and the helper it may have forked never runs the command; the next start

@@ -379,7 +379,8 @@ int main(int argc, char *argv[]) {
         for (int i = 1; i < argc; i++)
                 snprintf(args + strlen(args), sizeof args - strlen(args), "%s[%s]",
                          i > 1 ? " " : "", argv[i]);
-        say("start realtime_us=%llu fd=%d argv=%s", (unsigned long long) start, init_fd, args);
+        say("start realtime_us=%llu fd=%d argv=%s tunables=[%s]", (unsigned long long) start, init_fd, args,
+            getenv("GLIBC_TUNABLES") ?: "");
         read_conf(&hello_delay_ms, &no_hello);
         snprintf(path, sizeof path, "%s/ctl", dir);
         ctl = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC);
