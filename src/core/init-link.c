@@ -28,6 +28,7 @@ struct InitLink {
         uint32_t generation;
         uint64_t heartbeat_usec;
         uint64_t last_serial; /* highest exit record serial delivered */
+        InitStoreEndPayload store_end; /* of the last FDSTORE_END */
         bool store_received;
         bool gone;
         bool pause_after_end; /* init_link_wait_store(): read nothing after FDSTORE_END */
@@ -167,6 +168,10 @@ static void dispatch(InitLink *l, const InitMessageHeader *h, const uint8_t *p, 
                 break;
         }
         case INIT_MSG_FDSTORE_END:
+                /* an init without the payload: records may have been lost, as far as we know */
+                l->store_end = (InitStoreEndPayload){ .dropped_records = UINT64_MAX };
+                if (size >= sizeof(l->store_end))
+                        memcpy(&l->store_end, p, sizeof(l->store_end));
                 l->store_received = true;
                 if (l->callbacks.fdstore_end)
                         l->callbacks.fdstore_end(l, l->userdata);
@@ -368,11 +373,11 @@ int init_link_shutdown(InitLink *l, InitShutdownAction action, int exit_status) 
         return link_send(l, INIT_MSG_SHUTDOWN, &p, sizeof(p), NULL, 0);
 }
 
-int init_link_wait_store(InitLink *l, uint64_t timeout_usec) {
+/* Reads and handles messages until done(l) holds, init is gone, or timeout_usec passed. */
+static void read_until(InitLink *l, uint64_t timeout_usec, bool (*done)(const InitLink *l)) {
         usec_t deadline = now(CLOCK_MONOTONIC) + timeout_usec;
 
-        l->pause_after_end = true;
-        while (!l->store_received && !l->gone) {
+        while (!done(l) && !l->gone) {
                 struct pollfd p = { .fd = l->fd, .events = POLLIN };
                 usec_t n = now(CLOCK_MONOTONIC);
 
@@ -382,6 +387,15 @@ int init_link_wait_store(InitLink *l, uint64_t timeout_usec) {
                         break;
                 (void) io_handler(NULL, l->fd, 0, l);
         }
+}
+
+static bool store_done(const InitLink *l) {
+        return l->store_received;
+}
+
+int init_link_wait_store(InitLink *l, uint64_t timeout_usec) {
+        l->pause_after_end = true;
+        read_until(l, timeout_usec, store_done);
         l->pause_after_end = false;
         return l->store_received ? 0 : l->gone ? -EPIPE : -ETIMEDOUT;
 }
@@ -389,4 +403,21 @@ int init_link_wait_store(InitLink *l, uint64_t timeout_usec) {
 void init_link_process(InitLink *l) {
         if (l && !l->gone)
                 (void) io_handler(NULL, l->fd, 0, l);
+}
+
+uint64_t init_link_dropped_records(const InitLink *l) {
+        return l && l->store_received ? l->store_end.dropped_records : UINT64_MAX;
+}
+
+/* init pushes them right after FDSTORE_END; a full socket makes it go on later */
+static bool held_records_done(const InitLink *l) {
+        return !l->store_received || l->last_serial >= l->store_end.newest_serial;
+}
+
+int init_link_process_held_records(InitLink *l, uint64_t timeout_usec) {
+        if (!l)
+                return 0;
+        init_link_process(l);
+        read_until(l, timeout_usec, held_records_done);
+        return l->gone ? -EPIPE : held_records_done(l) ? 0 : -ETIMEDOUT;
 }

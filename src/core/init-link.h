@@ -62,6 +62,12 @@ bool init_link_store_received(const InitLink *l);
 int init_link_wait_store(InitLink *l, uint64_t timeout_usec);
 /* Handles what is queued now (e.g. the exit records after init_link_wait_store()). */
 void init_link_process(InitLink *l);
+/* After init_link_wait_store(): handles every exit record init held when it sent FDSTORE_END,
+ * waiting for them up to timeout_usec. 0, -ETIMEDOUT or -EPIPE. */
+int init_link_process_held_records(InitLink *l, uint64_t timeout_usec);
+/* How many records init dropped from its full ring since boot, as of its last FDSTORE_END;
+ * UINT64_MAX when unknown (no store received yet, or an init that does not say). */
+uint64_t init_link_dropped_records(const InitLink *l);
 
 /* Drops every record up to serial at init. */
 int init_link_ack(InitLink *l, uint64_t serial);

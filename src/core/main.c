@@ -387,6 +387,9 @@ static int run(int argc, char *argv[]) {
                         log_warning_errno(r, "sysmaster-init did not hand over its fd store: %m");
         }
         m->recovering = reexec_was_reexecuted() || (m->init_link && init_link_get_generation(m->init_link) > 1);
+        /* the first manager checks the PIDs it watches itself: as of init's count now */
+        if (!m->recovering && init_link_dropped_records(m->init_link) != UINT64_MAX)
+                m->init_dropped_checked = init_link_dropped_records(m->init_link);
         m->runtime_dir = strdup(runtime_dir);
         if (!m->runtime_dir)
                 return log_oom();

@@ -186,7 +186,8 @@ static void unit_serialize_common(Unit *u, Serializer *s) {
                 ser_itemf(s, "cgroup-watch", "%d %" PRIu64, u->cgroup_events_wd, u->cgroup_id);
         ORDERED_SET_FOREACH(p, u->pids) {
                 pid_t pid = PTR_TO_PID(p);
-                ser_itemf(s, "pid", "%i %" PRIu64, (int) pid, unit_watched_pid_start_time(u, pid));
+                ser_itemf(s, "pid", "%i %" PRIu64 " %d", (int) pid, unit_watched_pid_start_time(u, pid),
+                          unit_watched_pid_owned(u, pid));
         }
 }
 
@@ -224,6 +225,7 @@ static void manager_serialize(Manager *m, Serializer *s) {
         ser_bool(s, "startup-finished", m->startup_finished);
         ser_item(s, "default-target", m->default_target);
         ser_int(s, "return-value", m->return_value);
+        ser_itemf(s, "init-dropped-checked", "%" PRIu64, m->init_dropped_checked);
         for (size_t i = 0; i < _MANAGER_TIMESTAMP_MAX; i++) {
                 char key[64];
 
@@ -393,6 +395,13 @@ static bool pid_is_our_child(pid_t pid) {
         return waitid(P_PID, (id_t) pid, &si, WEXITED | WNOHANG | WNOWAIT) >= 0;
 }
 
+/* Whether the recorded start times of owned PIDs stand without a look at /proc (for this pass):
+ * a PID that was our child or init's when recorded cannot have been reused without init or us
+ * seeing its end. Ours committed its consequences before reaping it; init's is among the
+ * records init still holds, handled before anything acts on a PID (manager_store_resume()),
+ * unless init dropped records from its full ring since all PIDs were last checked. */
+static bool trust_owned;
+
 /* A unit's record being read back: what needs the whole record first. */
 typedef struct UnitRecord {
         Unit *unit;
@@ -438,18 +447,15 @@ static int unit_deserialize_item(const char *key, const char *value, void *userd
                 }
         } else if (streq(key, "pid")) {
                 unsigned long long t;
-                int pid;
+                int pid, owned = 0, n = sscanf(value, "%d %llu %d", &pid, &t, &owned);
 
-                if (sscanf(value, "%d %llu", &pid, &t) != 2 || pid <= 1)
+                if (n < 2 || pid <= 1)
                         return 0;
-                /* the recorded start time stands for a child of ours (unit_watch_pid() then does
-                 * not read it again) */
-                if (t != 0 && pid_is_our_child(pid)) {
-                        int r = hashmap_ensure_put(&u->manager->watch_pid_start, &trivial_hash_ops,
-                                                   PID_TO_PTR(pid), (void *) (uintptr_t) t);
-                        if (r < 0 && r != -EEXIST)
-                                return log_oom();
-                }
+                /* the recorded start time stands for a child of ours, and for an owned PID while
+                 * init lost no record (unit_watch_pid() then does not read it again) */
+                if (t != 0 && ((owned && trust_owned) || pid_is_our_child(pid)) &&
+                    manager_remember_pid_start(u->manager, pid, t, true) < 0)
+                        return log_oom();
                 if (unit_watch_pid(u, pid) < 0) {
                         if (!hashmap_contains(u->manager->watch_pids, PID_TO_PTR(pid)))
                                 (void) hashmap_remove(u->manager->watch_pid_start, PID_TO_PTR(pid));
@@ -589,6 +595,8 @@ static int manager_item(const char *key, const char *value, void *userdata) {
                 return free_and_strdup(&m->default_target, value) < 0 ? -ENOMEM : 0;
         else if (streq(key, "return-value"))
                 (void) safe_atoi(value, &m->return_value);
+        else if (streq(key, "init-dropped-checked"))
+                (void) safe_atou64(value, &m->init_dropped_checked);
         else if (startswith(key, "bus-"))
                 return manager_sysbus_deserialize_item(m, key, value);
         else if ((ts = startswith(key, "ts-"))) {
@@ -625,10 +633,20 @@ int manager_store_restore(Manager *m) {
         }
         r = state_store_foreach(m->store, "u:", prepare_unit, m);
         if (r >= 0) {
+                uint64_t dropped = init_link_dropped_records(m->init_link);
+
                 manager_dispatch_load_queue(m);
                 load_our_children();
+                trust_owned = m->init_link && dropped == m->init_dropped_checked;
+                if (!trust_owned && m->init_link)
+                        log_info("sysmaster-init lost exit records since the last check (%" PRIu64
+                                 " dropped), checking every process against /proc.", dropped);
                 r = state_store_foreach(m->store, "u:", restore_unit, m);
                 forget_our_children();
+                trust_owned = false;
+                /* every PID was checked now (or trusted as above): committed with the restore */
+                if (dropped != UINT64_MAX)
+                        m->init_dropped_checked = dropped;
         }
         if (r < 0)
                 log_error_errno(r, "Failed to read the units' state: %m");
@@ -715,7 +733,8 @@ void manager_store_resume(Manager *m) {
         m->recovering = false;
         /* What ended meanwhile: init's exit records (after SIGKILL the services were re-parented
          * to it), and, after an in-place re-execution, zombies that are still our children. */
-        init_link_process(m->init_link);
+        if (init_link_process_held_records(m->init_link, 5 * USEC_PER_SEC) < 0)
+                log_warning("Not all exit records sysmaster-init held arrived, going on.");
         manager_reap_children(m);
         /* A unit on its way down may wait for its cgroup to empty: that may have happened while
          * no inotify watch was there to see it. */

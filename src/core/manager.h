@@ -95,7 +95,10 @@ struct Manager {
 
         /* Processes */
         Hashmap *watch_pids;     /* pid → Unit* */
-        Hashmap *watch_pid_start; /* pid → its start time (uintptr_t), for the state store */
+        Hashmap *watch_pid_start; /* pid → its start time << 1 | owned (uintptr_t), for the
+                                   * state store (unit_watched_pid_start_time()) */
+        uint64_t init_dropped_checked; /* init's dropped records count all watched PIDs were
+                                        * checked against /proc at (manager-store.c) */
         EventSource *sigchld_event_source;
 
         /* The notify socket: runtime_dir/systemd/notify, SOCK_DGRAM, SO_PASSCRED */

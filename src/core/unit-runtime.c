@@ -547,21 +547,33 @@ static void forget_pid(Manager *m, void *p) {
         (void) hashmap_remove(m->watch_pid_start, p);
 }
 
-/* The state store records each PID with its start time (PID reuse across a restart): read once,
- * when the PID is first watched, not at every commit. */
+/* The state store records each PID with its start time (PID reuse across a restart), and whether
+ * it was a child of ours or of init then ("owned": its end is seen by us or reported by init
+ * before the PID can be reused). Read once, when the PID is first watched, not at every commit. */
+int manager_remember_pid_start(Manager *m, pid_t pid, uint64_t start_time, bool owned) {
+        int r = hashmap_ensure_put(&m->watch_pid_start, &trivial_hash_ops, PID_TO_PTR(pid),
+                                   (void *) (uintptr_t) (start_time << 1 | owned));
+        return r == -EEXIST ? 0 : r;
+}
+
 static void remember_start_time(Manager *m, pid_t pid) {
         ProcStat st;
+        bool owned;
 
         if (!m->store || hashmap_contains(m->watch_pid_start, PID_TO_PTR(pid)) ||
             proc_stat(pid, &st) < 0 || st.start_time == 0)
                 return;
-        if (hashmap_ensure_put(&m->watch_pid_start, &trivial_hash_ops, PID_TO_PTR(pid),
-                               (void *) (uintptr_t) st.start_time) < 0)
+        owned = m->init_link && (st.ppid == getpid() || st.ppid == getppid());
+        if (manager_remember_pid_start(m, pid, st.start_time, owned) < 0)
                 log_oom();
 }
 
 uint64_t unit_watched_pid_start_time(Unit *u, pid_t pid) {
-        return (uint64_t) (uintptr_t) hashmap_get(u->manager->watch_pid_start, PID_TO_PTR(pid));
+        return (uint64_t) (uintptr_t) hashmap_get(u->manager->watch_pid_start, PID_TO_PTR(pid)) >> 1;
+}
+
+bool unit_watched_pid_owned(Unit *u, pid_t pid) {
+        return (uintptr_t) hashmap_get(u->manager->watch_pid_start, PID_TO_PTR(pid)) & 1;
 }
 
 int unit_watch_pid(Unit *u, pid_t pid) {

@@ -448,6 +448,11 @@ void unit_unwatch_pid(Unit *u, pid_t pid);
 /* When a watched pid started (/proc/PID/stat, clock ticks), as read when it was first watched
  * while the manager keeps a state store (manager-store.h); 0 if unknown. */
 uint64_t unit_watched_pid_start_time(Unit *u, pid_t pid);
+/* Whether it was then a child of ours or of init (started by sysmaster-init): its end is reaped
+ * by one of us and reported, so its PID cannot be reused unseen (manager-store.c). */
+bool unit_watched_pid_owned(Unit *u, pid_t pid);
+/* The same as known from the state store, for a PID about to be watched again. */
+int manager_remember_pid_start(Manager *m, pid_t pid, uint64_t start_time, bool owned);
 
 /* A new invocation ID (random 128 bit), set when the unit starts. */
 int unit_acquire_invocation_id(Unit *u);

@@ -73,6 +73,7 @@ void init_channel_record(InitState *s, const siginfo_t *si) {
                 init_log(LOG_WARNING, "exit record ring full: dropping the record of PID %d",
                          s->ring[s->ring_head].pid);
                 ring_pop(s);
+                s->dropped_records++;
         }
         s->ring[(s->ring_head + s->ring_count) % INIT_EXIT_RECORDS_MAX] =
                 (InitExitRecord){ .serial = s->next_serial++,
@@ -217,9 +218,13 @@ void init_channel_flush(InitState *s) {
         for (; s->store_cursor <= INIT_FDSTORE_ENTRIES_MAX; s->store_cursor++) {
                 const InitFdEntry *e = &s->store[s->store_cursor % INIT_FDSTORE_ENTRIES_MAX];
 
-                if (s->store_cursor == INIT_FDSTORE_ENTRIES_MAX)
-                        r = channel_send(s, INIT_MSG_FDSTORE_END, NULL, 0, NULL, NULL, 0);
-                else if (s->store_cursor < s->store_used && e->n_fds > 0)
+                if (s->store_cursor == INIT_FDSTORE_ENTRIES_MAX) {
+                        InitStoreEndPayload end = {
+                                .newest_serial = s->ring_count == 0 ? 0 : s->next_serial - 1,
+                                .dropped_records = s->dropped_records,
+                        };
+                        r = channel_send(s, INIT_MSG_FDSTORE_END, &end, sizeof end, NULL, NULL, 0);
+                } else if (s->store_cursor < s->store_used && e->n_fds > 0)
                         r = channel_send(s, INIT_MSG_FDSTORE_ENTRY, NULL, 0, e->name, e->fds,
                                          e->n_fds);
                 if (r < 0)

@@ -54,6 +54,7 @@ typedef struct InitState {
         uint64_t next_serial; /* serial of the next record (the first is 1) */
         uint32_t ring_head; /* index of the oldest record */
         uint32_t ring_count;
+        uint64_t dropped_records; /* records dropped from a full ring since boot */
         uint64_t pending_signals; /* bit n-1: signal n waits to be forwarded */
         uint64_t heartbeat_usec; /* 0: no heartbeat check */
         uint64_t alive_usec; /* CLOCK_MONOTONIC of the manager's last sign of life */

@@ -88,7 +88,7 @@ typedef enum InitMessageType {
         INIT_MSG_FDSTORE_PUT = 5,    /* manager → init; payload: name (NUL-terminated); 1+ fds */
         INIT_MSG_FDSTORE_REMOVE = 6, /* manager → init; payload: name */
         INIT_MSG_FDSTORE_ENTRY = 7,  /* init → manager; payload: name; its fds */
-        INIT_MSG_FDSTORE_END = 8,    /* init → manager; no payload: the store was sent */
+        INIT_MSG_FDSTORE_END = 8,    /* init → manager; payload: InitStoreEndPayload */
         INIT_MSG_SHUTDOWN = 9,       /* manager → init; payload: InitShutdownPayload */
         INIT_MSG_SIGNAL = 10,        /* init → manager; payload: int32_t signal number */
 } InitMessageType;
@@ -122,6 +122,15 @@ typedef struct InitExitRecord {
         uint64_t realtime_usec;  /* CLOCK_REALTIME when init reaped it */
         uint64_t monotonic_usec; /* CLOCK_MONOTONIC when init reaped it */
 } InitExitRecord;
+
+/* FDSTORE_END: the store was sent. The records init held at that moment come next, up to
+ * newest_serial; dropped_records lets a manager see that records it may need were lost (it then
+ * checks every PID it took over against /proc instead of trusting the store). An older init
+ * sent no payload: the manager treats that as "records may have been lost". */
+typedef struct InitStoreEndPayload {
+        uint64_t newest_serial;   /* of the newest record in init's ring, 0: none */
+        uint64_t dropped_records; /* records dropped from a full ring since boot */
+} InitStoreEndPayload;
 
 typedef enum InitShutdownAction {
         INIT_SHUTDOWN_REBOOT = 0,

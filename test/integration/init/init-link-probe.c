@@ -65,7 +65,8 @@ static void on_end(InitLink *l, void *userdata) {
         int p[2];
         pid_t pid;
 
-        say("gen%u: store received", init_link_get_generation(l));
+        say("gen%u: store received dropped=%llu", init_link_get_generation(l),
+            (unsigned long long) init_link_dropped_records(l));
         if (init_link_get_generation(l) != 1)
                 return;
         if (pipe2(p, O_CLOEXEC) < 0 || write(p[1], "from gen1", 9) != 9)

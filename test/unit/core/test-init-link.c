@@ -42,6 +42,9 @@ START_TEST(test_store_records_and_shutdown) {
         ck_assert_int_eq(read_full_file(log, 1 << 20, &text, NULL), 0);
         fprintf(stderr, "%s", text);
         ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "init ended with status 0x%x", status);
+        /* FDSTORE_END says how many records init dropped from a full ring: none */
+        ck_assert_ptr_nonnull(strstr(text, "gen1: store received dropped=0"));
+        ck_assert_ptr_nonnull(strstr(text, "gen2: store received dropped=0"));
         ck_assert_ptr_nonnull(strstr(text, "gen1: put 0"));
         ck_assert_ptr_nonnull(strstr(text, "gen2: fd probe n=1 data=from gen1"));
         ck_assert_ptr_nonnull(strstr(text, "code=1 status=7 n=1")); /* CLD_EXITED, once */
