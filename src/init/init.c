@@ -284,6 +284,7 @@ static void state_restore(InitState *s) {
         if (pid > 1)
                 (void) kill(pid, SIGKILL);
         memset(s, 0, sizeof *s); /* not before: untouched, the zeroed state costs no memory */
+        s->dropped_records = 1; /* the records were lost: the manager checks its PIDs in /proc */
 fresh:
         s->magic = INIT_STATE_MAGIC;
         s->size = sizeof *s;
