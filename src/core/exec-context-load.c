@@ -544,8 +544,58 @@ static char **values_of(const Unit *u, const char *key) {
         return (char **) unit_setting_get(u, buf);
 }
 
-static int load_values(Loader *l) {
+/* Which of value_keys[] and the Limit*= keys the unit sets, and whether it sets a key of
+ * unsupported_keys[]. A unit sets a few of these ~130 keys: its settings are scanned once
+ * here instead of a hash lookup per known key. */
+typedef struct PresentKeys {
+        uint64_t values;        /* bit i: value_keys[i] */
+        uint32_t limits;        /* bit r: Limit<resource>= */
+        bool unsupported;
+} PresentKeys;
+
+_Static_assert(ELEMENTSOF(value_keys) <= 64, "one bit per value key");
+_Static_assert(EXEC_RLIMIT_MAX <= 32, "one bit per resource");
+
+static void present_keys(const Unit *u, PresentKeys *ret) {
+        const char *section = unit_type_to_capitalized_string(u->type);
+        const char *k;
+        char **v;
+
+        *ret = (PresentKeys) {};
+        if (!section)
+                return;
+        HASHMAP_FOREACH_KEY(v, k, u->settings) {
+                const char *p = startswith(k, section), *name, *res;
+                size_t i;
+
+                if (!p || *p != '.')
+                        continue;
+                name = p + 1;
+                if ((res = startswith(name, "Limit"))) {
+                        int r = exec_rlimit_from_string(res);
+
+                        if (r >= 0) {
+                                ret->limits |= UINT32_C(1) << r;
+                                continue;
+                        }
+                }
+                for (i = 0; i < ELEMENTSOF(value_keys); i++)
+                        if (streq(name, value_keys[i].key)) {
+                                ret->values |= UINT64_C(1) << i;
+                                break;
+                        }
+                if (i < ELEMENTSOF(value_keys))
+                        continue;
+                for (i = 0; i < ELEMENTSOF(unsupported_keys) && !ret->unsupported; i++)
+                        ret->unsupported = streq(name, unsupported_keys[i]);
+        }
+}
+
+/* In the order of value_keys[], then the limits in resource order: as a lookup of every key. */
+static int load_values(Loader *l, const PresentKeys *present) {
         for (size_t i = 0; i < ELEMENTSOF(value_keys); i++) {
+                if (!(present->values & (UINT64_C(1) << i)))
+                        continue;
                 l->key = value_keys[i].key;
                 STRV_FOREACH(v, values_of(l->u, l->key)) {
                         int r = value_keys[i].fn ? value_keys[i].fn(l, *v)
@@ -555,9 +605,11 @@ static int load_values(Loader *l) {
                 }
         }
         for (int res = 0; res < EXEC_RLIMIT_MAX; res++) {
-                _cleanup_free_ char *key = strjoin("Limit", exec_rlimit_to_string(res));
-                if (!key)
-                        return -ENOMEM;
+                char key[64];
+
+                if (!(present->limits & (UINT32_C(1) << res)))
+                        continue;
+                (void) snprintf(key, sizeof key, "Limit%s", exec_rlimit_to_string(res));
                 l->key = key;
                 STRV_FOREACH(v, values_of(l->u, key))
                         (void) load_rlimit(l, *v);
@@ -565,28 +617,8 @@ static int load_values(Loader *l) {
         return 0;
 }
 
-static bool has_unsupported(const Unit *u) {
-        const char *section = unit_type_to_capitalized_string(u->type);
-        const char *k;
-        char **v;
-
-        if (!section)
-                return false;
-        HASHMAP_FOREACH_KEY(v, k, u->settings) {
-                const char *p = startswith(k, section);
-
-                if (!p || *p != '.')
-                        continue;
-                for (size_t i = 0; i < ELEMENTSOF(unsupported_keys); i++)
-                        if (streq(p + 1, unsupported_keys[i]))
-                                return true;
-        }
-        return false;
-}
-
-static void warn_unsupported(const Loader *l) {
-        /* The unit's few settings are scanned first: looking up all the keys below is costly. */
-        if (!has_unsupported(l->u))
+static void warn_unsupported(const Loader *l, const PresentKeys *present) {
+        if (!present->unsupported)
                 return;
         for (size_t i = 0; i < ELEMENTSOF(unsupported_keys); i++)
                 if (values_of(l->u, unsupported_keys[i]))
@@ -822,6 +854,7 @@ static int load_from_exec_settings(Loader *l) {
 int exec_context_from_unit(Unit *u, ExecContext *ret) {
         _cleanup_(exec_context_done) ExecContext c;
         Loader l = { .u = u, .c = &c };
+        PresentKeys present;
         int r;
 
         exec_context_init(&c);
@@ -829,9 +862,10 @@ int exec_context_from_unit(Unit *u, ExecContext *ret) {
          * sockets, mounts and swaps share the user keyring. */
         c.keyring_mode = u->type == UNIT_SERVICE ? EXEC_KEYRING_PRIVATE : EXEC_KEYRING_SHARED;
 
+        present_keys(u, &present);
         r = load_from_exec_settings(&l);
         if (r >= 0)
-                r = load_values(&l);
+                r = load_values(&l, &present);
         if (r >= 0)
                 r = load_stdio_arguments(&l);
         if (r >= 0)
@@ -840,7 +874,7 @@ int exec_context_from_unit(Unit *u, ExecContext *ret) {
                 return log_oom();
         if (c.std_input == EXEC_INPUT_DATA && c.stdin_data_size == 0)
                 c.std_input = EXEC_INPUT_NULL;
-        warn_unsupported(&l);
+        warn_unsupported(&l, &present);
         if (l.result < 0)
                 return l.result;
         exec_context_default_rlimit(&c, RLIMIT_NOFILE, &u->manager->default_rlimit_nofile);

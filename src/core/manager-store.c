@@ -414,11 +414,12 @@ static int unit_deserialize_item(const char *key, const char *value, void *userd
         UnitRecord *rec = userdata;
         Unit *u = rec->unit;
 
-        for (size_t i = 0; i < ELEMENTSOF(timestamp_keys); i++)
-                if (streq(key, timestamp_keys[i])) {
-                        (void) deser_dual(value, unit_timestamp(u, i));
-                        return 0;
-                }
+        if (startswith(key, "ts-"))
+                for (size_t i = 0; i < ELEMENTSOF(timestamp_keys); i++)
+                        if (streq(key, timestamp_keys[i])) {
+                                (void) deser_dual(value, unit_timestamp(u, i));
+                                return 0;
+                        }
         if (streq(key, "invocation-id"))
                 (void) unit_set_invocation_id_string(u, value);
         else if (streq(key, "condition-result"))
@@ -426,30 +427,34 @@ static int unit_deserialize_item(const char *key, const char *value, void *userd
         else if (streq(key, "assert-result"))
                 (void) deser_bool(value, &u->assert_result);
         else if (streq(key, "start-limit")) {
-                uint64_t begin;
-                unsigned count;
-                int hit;
+                uint64_t v[3];
 
-                if (sscanf(value, "%" SCNu64 " %u %d", &begin, &count, &hit) == 3) {
-                        u->start_limit_begin = begin;
-                        u->start_limit_count = count;
-                        u->start_limit_hit = hit;
+                if (deser_numbers(value, v, 3, NULL) >= 0) {
+                        u->start_limit_begin = v[0];
+                        u->start_limit_count = (unsigned) v[1];
+                        u->start_limit_hit = (int) v[2];
                 }
         } else if (streq(key, "cgroup-realized"))
                 (void) deser_bool(value, &rec->cgroup_realized);
         else if (streq(key, "cgroup-watch")) {
-                int wd;
-                uint64_t id;
+                uint64_t v[2];
 
-                if (sscanf(value, "%d %" SCNu64, &wd, &id) == 2) {
-                        rec->cgroup_wd = wd;
-                        rec->cgroup_id = id;
+                if (deser_numbers(value, v, 2, NULL) >= 0) {
+                        rec->cgroup_wd = (int) v[0];
+                        rec->cgroup_id = v[1];
                 }
         } else if (streq(key, "pid")) {
+                uint64_t v[2], o = 0;
+                const char *rest;
                 unsigned long long t;
-                int pid, owned = 0, n = sscanf(value, "%d %llu %d", &pid, &t, &owned);
+                int pid, owned;
 
-                if (n < 2 || pid <= 1)
+                if (deser_numbers(value, v, 2, &rest) < 0 || (*rest && deser_numbers(rest, &o, 1, NULL) < 0))
+                        return 0;
+                pid = (int) v[0];
+                t = v[1];
+                owned = (int) o;
+                if (pid <= 1)
                         return 0;
                 /* the recorded start time stands for a child of ours, and for an owned PID while
                  * init lost no record (unit_watch_pid() then does not read it again) */

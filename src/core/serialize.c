@@ -121,34 +121,64 @@ void ser_strv(Serializer *s, const char *key, char *const *l) {
                 ser_item(s, key, *i);
 }
 
+/* The record is copied once and cut in place (key and value NUL-terminated where '=' and '\n'
+ * were); only a value with an escape gets a string of its own. */
 int deserialize_lines(const char *data, size_t size,
                       int (*item)(const char *key, const char *value, void *userdata), void *userdata) {
-        const char *end = data + size;
+        _cleanup_free_ char *copy = NULL;
+        char *p, *end;
 
-        while (data < end) {
-                const char *nl = memchr(data, '\n', (size_t) (end - data)) ?: end;
-                const char *eq = memchr(data, '=', (size_t) (nl - data));
+        if (size == 0)
+                return 0;
+        copy = malloc(size + 1);
+        if (!copy)
+                return -ENOMEM;
+        memcpy(copy, data, size);
+        copy[size] = 0;
+        for (p = copy, end = copy + size; p < end;) {
+                char *nl = memchr(p, '\n', (size_t) (end - p)) ?: end;
+                char *eq = memchr(p, '=', (size_t) (nl - p));
 
-                if (eq && eq > data) {
-                        _cleanup_free_ char *key = strndup(data, (size_t) (eq - data));
-                        _cleanup_free_ char *value = NULL;
+                *nl = 0;
+                if (eq && eq > p) {
+                        _cleanup_free_ char *unescaped = NULL;
+                        const char *value = eq + 1;
                         int r;
 
-                        if (!key)
-                                return -ENOMEM;
-                        if (memchr(eq + 1, '\\', (size_t) (nl - eq - 1))) {
-                                if (cunescape(eq + 1, (size_t) (nl - eq - 1), UNESCAPE_RELAX, &value) < 0)
-                                        value = NULL;
-                        } else
-                                value = strndup(eq + 1, (size_t) (nl - eq - 1));
-                        if (!value)
-                                return -ENOMEM;
-                        r = item(key, value, userdata);
+                        *eq = 0;
+                        if (memchr(value, '\\', (size_t) (nl - eq - 1))) {
+                                if (cunescape(value, (size_t) (nl - eq - 1), UNESCAPE_RELAX, &unescaped) < 0)
+                                        return -ENOMEM;
+                                value = unescaped;
+                        }
+                        r = item(p, value, userdata);
                         if (r < 0)
                                 return r;
                 }
-                data = nl + 1;
+                p = nl + 1;
         }
+        return 0;
+}
+
+int deser_numbers(const char *v, uint64_t *ret, size_t n, const char **ret_rest) {
+        for (size_t i = 0; i < n; i++) {
+                char *e;
+
+                v += strspn(v, " ");
+                if (!(*v >= '0' && *v <= '9') && !(*v == '-' && v[1] >= '0' && v[1] <= '9'))
+                        return -EINVAL;
+                errno = 0;
+                ret[i] = strtoull(v, &e, 10);
+                if (errno != 0)
+                        return -errno;
+                if (*e != 0 && *e != ' ')
+                        return -EINVAL;
+                v = e;
+        }
+        if (ret_rest)
+                *ret_rest = v;
+        else if (*v != 0)
+                return -EINVAL;
         return 0;
 }
 
@@ -162,13 +192,13 @@ int deser_bool(const char *v, bool *ret) {
 }
 
 int deser_dual(const char *v, DualTimestamp *ret) {
-        uint64_t a, b;
-        int n = 0;
+        uint64_t t[2];
+        int r = deser_numbers(v, t, 2, NULL);
 
-        if (sscanf(v, "%" SCNu64 " %" SCNu64 "%n", &a, &b, &n) != 2 || v[n] != 0)
-                return -EINVAL;
-        ret->realtime = a;
-        ret->monotonic = b;
+        if (r < 0)
+                return r;
+        ret->realtime = t[0];
+        ret->monotonic = t[1];
         return 0;
 }
 

@@ -46,3 +46,6 @@ int deserialize_lines(const char *data, size_t size,
 int deser_bool(const char *v, bool *ret);
 int deser_dual(const char *v, DualTimestamp *ret);
 int deser_pid(const char *v, pid_t *ret);
+/* n space-separated decimal numbers ("-1" reads as UINT64_MAX, which casts back to -1): 0 when all
+ * n are there; then *ret_rest (if given) points after the last, else nothing may follow. */
+int deser_numbers(const char *v, uint64_t *ret, size_t n, const char **ret_rest);

@@ -27,15 +27,13 @@ static void ser_exec_status(Serializer *s, const char *key, const char *prefix, 
 }
 
 static int deser_exec_status(const char *v, ExecStatus *st) {
-        uint64_t a, b, c, d;
-        int pid, code, status;
+        uint64_t n[7];
 
-        if (sscanf(v, "%i %i %i %" SCNu64 " %" SCNu64 " %" SCNu64 " %" SCNu64, &pid, &code, &status, &a, &b, &c,
-                   &d) != 7)
+        if (deser_numbers(v, n, 7, NULL) < 0)
                 return -EINVAL;
         *st = (ExecStatus) {
-                .pid = pid, .code = code, .status = status,
-                .start_timestamp = { a, b }, .exit_timestamp = { c, d },
+                .pid = (int) n[0], .code = (int) n[1], .status = (int) n[2],
+                .start_timestamp = { n[3], n[4] }, .exit_timestamp = { n[5], n[6] },
         };
         return 0;
 }

@@ -227,6 +227,40 @@ START_TEST(test_record_format) {
 }
 END_TEST
 
+/* The numbers of pid, exec-status, start-limit and timestamp lines. */
+START_TEST(test_record_numbers) {
+        uint64_t v[3];
+        const char *rest;
+        DualTimestamp t;
+
+        ck_assert_int_eq(deser_numbers("12 345 1", v, 3, NULL), 0);
+        ck_assert_uint_eq(v[0], 12);
+        ck_assert_uint_eq(v[1], 345);
+        ck_assert_uint_eq(v[2], 1);
+        ck_assert_int_eq(deser_numbers("-1 18446744073709551615", v, 2, NULL), 0);
+        ck_assert_int_eq((int) v[0], -1);
+        ck_assert_uint_eq(v[1], UINT64_MAX);
+        /* an optional third number, as in "pid PID START [OWNED]" */
+        ck_assert_int_eq(deser_numbers("7 8", v, 2, &rest), 0);
+        ck_assert_str_eq(rest, "");
+        ck_assert_int_eq(deser_numbers("7 8 1", v, 2, &rest), 0);
+        ck_assert_str_eq(rest, " 1");
+        ck_assert_int_eq(deser_numbers(rest, v + 2, 1, NULL), 0);
+        ck_assert_uint_eq(v[2], 1);
+        /* too few, junk, overflow, signs and bases sscanf("%d") would not take either */
+        ck_assert_int_eq(deser_numbers("7", v, 2, NULL), -EINVAL);
+        ck_assert_int_eq(deser_numbers("", v, 1, NULL), -EINVAL);
+        ck_assert_int_eq(deser_numbers("7 8 9", v, 2, NULL), -EINVAL);
+        ck_assert_int_eq(deser_numbers("7x 8", v, 2, NULL), -EINVAL);
+        ck_assert_int_eq(deser_numbers("18446744073709551616", v, 1, NULL), -ERANGE);
+        ck_assert_int_eq(deser_numbers("+7", v, 1, NULL), -EINVAL);
+        ck_assert_int_eq(deser_numbers("- 7", v, 1, NULL), -EINVAL);
+        ck_assert_int_eq(deser_dual("1 2", &t), 0);
+        ck_assert_uint_eq(t.monotonic, 2);
+        ck_assert_int_eq(deser_dual("1 2 3", &t), -EINVAL);
+}
+END_TEST
+
 static Suite *make_suite(void) {
         Suite *s = suite_create("state-store");
         TCase *tc = tcase_create("core");
@@ -238,6 +272,7 @@ static Suite *make_suite(void) {
         tcase_add_test(tc, test_begin);
         tcase_add_test(tc, test_foreach_prefix);
         tcase_add_test(tc, test_record_format);
+        tcase_add_test(tc, test_record_numbers);
         suite_add_tcase(s, tc);
         return s;
 }
