@@ -27,6 +27,7 @@
 #include "init-link.h"
 #include "job.h"
 #include "log.h"
+#include "heap-thp.h"
 #include "main-args.h"
 #include "crash-guard.h"
 #include "fault-inject.h"
@@ -291,6 +292,20 @@ static InitShutdownAction objective_to_init_action(ManagerObjective o) {
         }
 }
 
+/* The heap's huge pages were for the burst of start-up or a restore (heap-thp.h); a second
+ * later, when the manager is idle, what it does not use is given back. */
+static int on_heap_settle(EventSource *s, usec_t usec, void *userdata) {
+        (void) s;
+        (void) usec;
+        (void) userdata;
+        heap_thp_settle();
+        return 0;
+}
+
+static void schedule_heap_settle(Event *e) {
+        (void) event_add_time_relative(e, NULL, CLOCK_MONOTONIC, USEC_PER_SEC, 0, on_heap_settle, NULL);
+}
+
 /* Startup is finished when the first transaction has no job left. */
 static int on_post(EventSource *s, void *userdata) {
         Manager *m = userdata;
@@ -307,6 +322,7 @@ static int on_post(EventSource *s, void *userdata) {
                  (total % USEC_PER_SEC) / USEC_PER_MSEC);
         bus_manager_send_finished(m, 0, 0, 0, 0, total, total);
         (void) event_source_set_enabled(s, EVENT_OFF);
+        schedule_heap_settle(event_source_get_event(s));
         return 0;
 }
 
@@ -425,6 +441,7 @@ static int run(int argc, char *argv[]) {
                 if (m->startup_finished)
                         (void) event_source_set_enabled(post_source, EVENT_OFF);
                 log_info("Recovered %zu units and %zu jobs.", ordered_set_size(m->all_units), hashmap_size(m->jobs));
+                schedule_heap_settle(e);
         } else {
                 r = startup(m, &args);
                 if (r < 0)
@@ -473,6 +490,9 @@ static int run(int argc, char *argv[]) {
 }
 
 int main(int argc, char *argv[]) {
-        int r = run(argc, argv);
+        int r;
+
+        (void) heap_thp_align_start();
+        r = run(argc, argv);
         return r < 0 ? EXIT_FAILURE : r;
 }
