@@ -345,6 +345,10 @@ static int move_to_init_scope(Manager *m) {
         if (mkdir(dir, 0755) < 0 && errno != EEXIST)
                 return log_warning_errno(-errno, "Failed to create cgroup %s: %m", dir);
         (void) pid_get_cgroup(0, &mine);
+        /* A restarted manager is there already; a write would still cost a cgroup migration
+         * (milliseconds: the kernel waits for an RCU grace period). */
+        if (streq_ptr(mine, scope))
+                return 0;
         r = write_pid(procs, getpid());
         if (r < 0)
                 return log_warning_errno(r, "Failed to move the manager into %s: %m", dir);

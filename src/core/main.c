@@ -306,6 +306,26 @@ static void schedule_heap_settle(Event *e) {
         (void) event_add_time_relative(e, NULL, CLOCK_MONOTONIC, USEC_PER_SEC, 0, on_heap_settle, NULL);
 }
 
+static int on_idle_spawn_server(EventSource *s, void *userdata) {
+        (void) s;
+        (void) userdata;
+        exec_spawn_server_prepare();
+        return 0;
+}
+
+/* The spawn server's start blocks for its exec (vfork semantics): once nothing else is pending. */
+static void schedule_spawn_server(Event *e) {
+        EventSource *s = NULL;
+
+        if (event_add_defer(e, &s, on_idle_spawn_server, NULL) < 0) {
+                exec_spawn_server_prepare();
+                return;
+        }
+        (void) event_source_set_priority(s, EVENT_PRIORITY_IDLE);
+        (void) event_source_set_floating(s, true);
+        event_source_unref(s);
+}
+
 /* Startup is finished when the first transaction has no job left. */
 static int on_post(EventSource *s, void *userdata) {
         Manager *m = userdata;
@@ -421,7 +441,12 @@ static int run(int argc, char *argv[]) {
         r = manager_setup_runtime(m, e, runtime_dir);
         if (r < 0)
                 return r;
-        exec_spawn_server_prepare(); /* ready by the time the first job runs */
+        /* ready by the time the first job runs; after a restart, clients that waited come first
+         * (a job needing it before then starts it itself) */
+        if (m->recovering)
+                schedule_spawn_server(e);
+        else
+                exec_spawn_server_prepare();
         r = manager_bus_setup(m, -1);
         if (r < 0)
                 return r;
