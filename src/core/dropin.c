@@ -104,6 +104,8 @@ static int find_dirs(const UnitMap *map, char *const *search_path, const char *n
         size_t n = 0;
         int r;
 
+        if (map && !unit_map_dropin_suffix_seen(map, suffix))
+                return 0;
         r = candidate_names(name, &names);
         if (r < 0)
                 return r;

@@ -20,11 +20,28 @@
 
 #define ALIAS_FOLLOW_MAX 8
 
+static const char *const dropin_suffixes[] = { ".d", ".wants", ".requires", ".upholds" };
+
+static int add_dropin_name(UnitMap *m, const char *name) {
+        for (size_t i = 0; i < ELEMENTSOF(dropin_suffixes); i++)
+                if (endswith(name, dropin_suffixes[i]))
+                        m->dropin_suffixes |= 1U << i;
+        return ordered_set_put_strdup(&m->dropin_names, name) < 0 ? -ENOMEM : 0;
+}
+
+bool unit_map_dropin_suffix_seen(const UnitMap *m, const char *suffix) {
+        for (size_t i = 0; i < ELEMENTSOF(dropin_suffixes); i++)
+                if (streq(suffix, dropin_suffixes[i]))
+                        return m->dropin_suffixes & (1U << i);
+        return true;
+}
+
 void unit_map_done(UnitMap *m) {
         m->ids = hashmap_free(m->ids);
         m->aliases = hashmap_free(m->aliases);
         m->path_cache = ordered_set_free(m->path_cache);
         m->dropin_names = ordered_set_free(m->dropin_names);
+        m->dropin_suffixes = 0;
         m->built = false;
 }
 
@@ -205,7 +222,7 @@ static int scan_entry(UnitMap *m, char *const *expanded, const char *dir, const 
                                 return -ENOMEM;
                         if (!is_dir_following(full))
                                 return 0;
-                        if (ordered_set_put_strdup(&m->dropin_names, de->d_name) < 0)
+                        if (add_dropin_name(m, de->d_name) < 0)
                                 return -ENOMEM;
                         return ordered_set_put_strdup(&m->path_cache, full) < 0 ? -ENOMEM : 0;
                 }
@@ -220,7 +237,7 @@ static int scan_entry(UnitMap *m, char *const *expanded, const char *dir, const 
                 return -ENOMEM;
         if (ordered_set_put_strdup(&m->path_cache, full) < 0)
                 return -ENOMEM;
-        if (de->d_type == DT_DIR && ordered_set_put_strdup(&m->dropin_names, de->d_name) < 0)
+        if (de->d_type == DT_DIR && add_dropin_name(m, de->d_name) < 0)
                 return -ENOMEM;
         if (de->d_type == DT_DIR || hashmap_contains(m->ids, de->d_name))
                 return 0; /* a higher-precedence directory already had this name */

@@ -21,6 +21,7 @@ typedef struct UnitMap {
         OrderedSet *path_cache;/* full paths of unit files and drop-in directories seen */
         OrderedSet *dropin_names; /* the names of those directories ("a.service.d"): a unit
                                    * none of whose candidate names is here has no drop-ins */
+        unsigned dropin_suffixes; /* bit i: one of them ends with unit_map_dropin_suffixes[i] */
         uint64_t timestamp_hash;
         bool built;
         bool checked;          /* updated at the start of the running load pass: current */
@@ -39,5 +40,8 @@ int unit_map_find_fragment(const UnitMap *m, const char *name, const char **ret_
 bool unit_map_path_seen(const UnitMap *m, const char *path);
 /* Whether the scan saw a drop-in directory called name+suffix in any search directory. */
 bool unit_map_dropin_name_seen(const UnitMap *m, const char *name, const char *suffix);
+/* Whether any drop-in directory name seen ends with suffix (true for a suffix not among
+ * ".d", ".wants", ".requires", ".upholds": not decidable here). */
+bool unit_map_dropin_suffix_seen(const UnitMap *m, const char *suffix);
 /* Lookup of the raw map entry for a name (absolute path or alias target), borrowed. */
 const char *unit_map_get(const UnitMap *m, const char *name);
