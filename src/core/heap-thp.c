@@ -22,7 +22,7 @@
  * reply comes from the heap, not from a fresh mmap. The allocator stays glibc's; this only
  * decides where the heap starts.
  *
- * Huge pages are for the burst of a start or restore: a heap in 2 MiB pages is resident in
+ * Huge pages are for the burst of a start, restore or reload: a heap in 2 MiB pages is resident in
  * whole 2 MiB ranges, used or not. heap_thp_settle() gives the unused part back once the
  * manager is idle. Owner: main.c calls both; nothing else touches the heap's settings. */
 

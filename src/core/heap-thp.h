@@ -8,8 +8,8 @@
  * Returns the bytes of address space parked (0 when nothing was done). */
 unsigned long heap_thp_align_start(void);
 
-/* Once the manager is idle after its start-up or a restore: the heap in use stays, the rest
- * is given back. The parked block is freed (nothing of it is resident), the heap so far is
+/* Once the manager is idle after its start-up, a restore or a reload: the heap in use stays,
+ * the rest is given back. The parked block is freed (nothing of it is resident), the heap so far is
  * advised MADV_NOHUGEPAGE (khugepaged would otherwise collapse its partly used 2 MiB ranges
  * into whole pages again), malloc_trim() returns the free pages, splitting the huge pages they
  * are in, and so is the free rest of the top chunk, which glibc trims only in whole huge
