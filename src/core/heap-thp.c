@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* heap-thp.c: the start of the manager's heap on huge-page boundaries.
  *
- * sysmaster-init starts the manager with GLIBC_TUNABLES=glibc.malloc.hugetlb=1: glibc then
- * grows the heap to 2 MiB-aligned ends and advises MADV_HUGEPAGE, so that a restore after a
- * crash faults its megabytes of fresh heap in 2 MiB pages instead of 4 KiB ones (a 4 KiB fault
- * costs ~30 µs on a paravirtualised VM). Static glibc's first heap extension happens before
+ * A manager that restores its state runs with GLIBC_TUNABLES=glibc.malloc.hugetlb=1 (from
+ * sysmaster-init after a restart, from reexec.c after a re-execution; the first manager of a
+ * boot does not: huge pages cost resident memory): glibc then grows the heap to 2 MiB-aligned
+ * ends and advises MADV_HUGEPAGE, so that the restore faults its megabytes of fresh heap in
+ * 2 MiB pages instead of 4 KiB ones (a 4 KiB fault costs ~30 µs on a paravirtualised VM). Static glibc's first heap extension happens before
  * main() (_dl_non_dynamic_init() allocates), starts wherever the break was and is too short
  * for the rest of glibc to advise the one that follows: the first ~2-4 MiB of the heap, exactly
  * what a restore fills first, stay in 4 KiB pages.

@@ -35,9 +35,10 @@ static InitState state __attribute__((aligned(4096))); /* in BSS pages of its ow
 static bool host_init;
 static char **init_argv, *child_env[ENV_MAX + 4];
 static char env_a[64], env_b[64]; /* built for the manager's environment or re-exec's */
-/* The manager's heap on transparent huge pages: a restart faults in megabytes of fresh heap, and
- * each 4 KiB page fault costs ~30 us on a paravirtualised VM (bench/README.md, recovery). Set
- * only when the environment has no GLIBC_TUNABLES; the manager keeps it from its helpers. */
+/* A restarted manager's heap on transparent huge pages: its restore faults in megabytes of fresh
+ * heap, and each 4 KiB page fault costs ~30 us on a paravirtualised VM (bench/README.md,
+ * recovery). Not for the first manager (huge pages cost resident memory), and only when the
+ * environment has no GLIBC_TUNABLES; the manager keeps it from its helpers. */
 static char env_tunables[] = "GLIBC_TUNABLES=" MANAGER_GLIBC_TUNABLES;
 static unsigned restart_burst, crash_limit, crash_action;
 static const char *const crash_actions[] = { "reboot", "poweroff", "freeze", "shell" };
@@ -126,7 +127,8 @@ static void manager_start(InitState *s, uint64_t now) {
                                 s->generation + 1);
                 if ((pid = fork()) == 0)
                         child_exec(path, init_argv,
-                                   build_env(env_a, env_b, getenv("GLIBC_TUNABLES") ? NULL : env_tunables),
+                                   build_env(env_a, env_b, getenv("GLIBC_TUNABLES") || s->generation == 0
+                                                                   ? NULL : env_tunables),
                                    pair[1]);
                 (void) close(pair[1]);
         }

@@ -113,6 +113,14 @@ check "server killed: the new server is another process" test "$(server_pids)" !
 check "server killed: a.service and b.service still active" \
         test "$(sandbox_ctl is-active a.service b.service | tr '\n' ' ')" = "active active "
 
+# a manager that restores its state (re-executed, or started again by init) has
+# GLIBC_TUNABLES=glibc.malloc.hugetlb=1 (its heap on huge pages); it keeps it for its next
+# re-execution and takes it out of its helpers' environment
+tunables() { sandbox_run cat "/proc/$1/environ" | tr '\0' '\n' | grep '^GLIBC_TUNABLES='; }
+manager_tunables_ok() { [ "$(tunables "$(manager_pid)")" = GLIBC_TUNABLES=glibc.malloc.hugetlb=1 ]; }
+no_tunables() { [ -z "$(tunables "$1")" ]; }
+check "the first manager has no GLIBC_TUNABLES (small pages)" no_tunables "$(manager_pid)"
+
 server=$(server_pids)
 mpid=$(manager_pid)
 check "daemon-reexec" sandbox_ctl daemon-reexec
@@ -121,12 +129,7 @@ check "daemon-reexec: the old server exited" gone "$server"
 check "daemon-reexec: start d.service" sandbox_ctl start d.service
 check "daemon-reexec: d.service's parent is the manager" parent_is_manager d.service
 check "daemon-reexec: one server" one_server
-# init gives the manager GLIBC_TUNABLES=glibc.malloc.hugetlb=1 (its heap on huge pages); the
-# manager keeps it for its re-execution and takes it out of its helpers' environment
-tunables() { sandbox_run cat "/proc/$1/environ" | tr '\0' '\n' | grep '^GLIBC_TUNABLES='; }
-manager_tunables_ok() { [ "$(tunables "$(manager_pid)")" = GLIBC_TUNABLES=glibc.malloc.hugetlb=1 ]; }
-no_tunables() { [ -z "$(tunables "$1")" ]; }
-check "daemon-reexec: the manager kept GLIBC_TUNABLES" manager_tunables_ok
+check "daemon-reexec: the re-executed manager has GLIBC_TUNABLES" manager_tunables_ok
 check "daemon-reexec: the spawn server has no GLIBC_TUNABLES" no_tunables "$(server_pids)"
 
 server=$(server_pids)
