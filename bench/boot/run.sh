@@ -36,6 +36,8 @@
 #               under sysmaster-init; for systemd the same as rss_kb)
 #   list_ms, start_ms, stop_ms, reload_ms   systemctl list-units / stop+start of one svc-K /
 #               daemon-reload, wall clock including systemctl's own ~10 ms start-up
+#   mgr_rss_after_reload_kb, mgr_rss_idle_after_reload_kb   PID 1 + the manager right after the
+#               last daemon-reload, and 2 s later
 # Output: a table, the ratios (sysmaster / systemd, same type and N), and in the results
 # directory results.kv (key=value lines: "boot ...", "summary ...", "ratio ...") and
 # <manager>/<type>-<N>-r<rep>/ (units/, out/ = the sandbox state: console.log, client.kv,
@@ -164,6 +166,8 @@ boot_one() { # MANAGER TYPE N REP
                 printf ' reload_ms=%s reload_mgr_cpu_ms=%s rss_after_reload_kb=%s active_after_reload=%s' \
                         "$(median_us_ms "$C" daemon_reload)" "$(median_mgr_ms "$C" daemon_reload)" \
                         "$(kv_get "$C" rss_after_reload_kb)" "$(kv_get "$C" active_after_reload)"
+                printf ' mgr_rss_after_reload_kb=%s mgr_rss_idle_after_reload_kb=%s' \
+                        "$(kv_get "$C" mgr_rss_after_reload_kb)" "$(kv_get "$C" mgr_rss_idle_after_reload_kb)"
                 printf ' reexec_ms=%s' "$(median_us_ms "$C" daemon_reexec)"
                 printf ' timev_maxrss_kb=%s errors=%s\n' "${maxrss:-NA}" "$(grep -c '^error_' "$C" 2> /dev/null || true)"
         } >> "$RES"
@@ -192,7 +196,7 @@ summarize() { # LABEL TYPE N -> one summary line: medians over the status=ok boo
             }
             END {
                 line = sprintf("summary label=%s type=%s n=%s boots=%d", label, type, n, nb)
-                split("others_busy_pct boot_ms pid1_cpu_boot_ms mgr_cpu_boot_ms rss_kb hwm_kb mgr_rss_kb mgr_hwm_kb active list_ms start_ms stop_ms start_mgr_cpu_ms reload_ms reload_mgr_cpu_ms rss_after_reload_kb reexec_ms timev_maxrss_kb errors", order, " ")
+                split("others_busy_pct boot_ms pid1_cpu_boot_ms mgr_cpu_boot_ms rss_kb hwm_kb mgr_rss_kb mgr_hwm_kb active list_ms start_ms stop_ms start_mgr_cpu_ms reload_ms reload_mgr_cpu_ms rss_after_reload_kb mgr_rss_after_reload_kb mgr_rss_idle_after_reload_kb reexec_ms timev_maxrss_kb errors", order, " ")
                 for (o = 1; o in order; o++) {
                     k = order[o]
                     if (!(k in keys)) { line = line " " k "=NA"; continue }

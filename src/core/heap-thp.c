@@ -12,7 +12,7 @@
  *
  * This module, run first thing in main(), (1) parks the free top of that first extension, and
  * the rest of the 2 MiB range its end is in, in one block whose pages are never touched
- * (address space, not memory) until heap_thp_settle() frees it, so that the heap grows at
+ * (address space, not memory) until heap_settle() frees it, so that the heap grows at
  * once, (2) with M_TOP_PAD at 2 MiB for that one extension, so that it is at least a huge page
  * long and advised by glibc: the heap proper starts on a 2 MiB boundary, and from there glibc
  * extends it in whole advised huge pages. (A 2 MiB range that gets one 4 KiB page before it is
@@ -24,8 +24,10 @@
  * decides where the heap starts.
  *
  * Huge pages are for the burst of a start, restore or reload: a heap in 2 MiB pages is resident in
- * whole 2 MiB ranges, used or not. heap_thp_settle() gives the unused part back once the
- * manager is idle. Owner: main.c calls both; nothing else touches the heap's settings. */
+ * whole 2 MiB ranges, used or not. heap_settle() gives the unused part back once the manager is
+ * idle (and, with or without huge pages, the free pages a reload leaves in the heap). Owner:
+ * main.c starts the heap and schedules a settle after start-up and a restore,
+ * manager_reload() after a reload; nothing else touches the heap's settings. */
 
 #include <malloc.h>
 #include <stdint.h>
@@ -92,11 +94,13 @@ unsigned long heap_thp_align_start(void) {
         return parked;
 }
 
-void heap_thp_settle(void) {
+void heap_settle(void) {
         uintptr_t end, top, page = (uintptr_t) getpagesize();
 
-        if (heap_start == 0)
+        if (heap_start == 0) {
+                (void) malloc_trim(0);
                 return;
+        }
         /* address space only: free memory from now on */
         parked_block = mfree(parked_block);
         end = (uintptr_t) sbrk(0);
@@ -109,4 +113,34 @@ void heap_thp_settle(void) {
         top = ALIGN_TO(end - mallinfo2().keepcost + 64, page);
         if (top < end && top > heap_start)
                 (void) madvise((void *) top, end - top, MADV_DONTNEED);
+}
+
+/* Ours (a reference: it pins its loop, so that the pointer stays valid); replaced when asked
+ * for another loop. */
+static EventSource *settle_source;
+
+static int on_settle(EventSource *s, usec_t usec, void *userdata) {
+        (void) s;
+        (void) usec;
+        (void) userdata;
+        heap_settle();
+        return 0;
+}
+
+void heap_settle_schedule(Event *e, usec_t delay) {
+        if (!e)
+                return;
+        if (settle_source && event_source_get_event(settle_source) != e)
+                settle_source = event_source_disable_unref(settle_source);
+        if (settle_source) {
+                (void) event_source_set_time_relative(settle_source, delay);
+                (void) event_source_set_enabled(settle_source, EVENT_ONESHOT);
+                return;
+        }
+        if (event_add_time_relative(e, &settle_source, CLOCK_MONOTONIC, delay, 0, on_settle, NULL) < 0) {
+                settle_source = NULL;
+                return;
+        }
+        (void) event_source_set_priority(settle_source, EVENT_PRIORITY_IDLE);
+        (void) event_source_set_description(settle_source, "heap-settle");
 }

@@ -292,36 +292,6 @@ static InitShutdownAction objective_to_init_action(ManagerObjective o) {
         }
 }
 
-/* The heap's huge pages were for the burst of start-up, a restore or a reload (heap-thp.h):
- * what the manager does not use is given back once nothing else is pending, after a restore
- * a second later (the clients that waited for the new manager come first: giving back splits
- * huge pages, and the pages touched next fault in one by one). One source, set again for each
- * burst. */
-static EventSource *heap_settle_source; /* borrowed: floating, the loop owns it */
-
-static int on_heap_settle(EventSource *s, usec_t usec, void *userdata) {
-        (void) s;
-        (void) usec;
-        (void) userdata;
-        heap_thp_settle();
-        return 0;
-}
-
-static void schedule_heap_settle(Event *e, usec_t delay) {
-        if (!heap_settle_source) {
-                if (event_add_time_relative(e, &heap_settle_source, CLOCK_MONOTONIC, delay, 0, on_heap_settle,
-                                            NULL) < 0)
-                        return;
-                (void) event_source_set_priority(heap_settle_source, EVENT_PRIORITY_IDLE);
-                (void) event_source_set_description(heap_settle_source, "heap-settle");
-                (void) event_source_set_floating(heap_settle_source, true);
-                event_source_unref(heap_settle_source);
-                return;
-        }
-        (void) event_source_set_time_relative(heap_settle_source, delay);
-        (void) event_source_set_enabled(heap_settle_source, EVENT_ONESHOT);
-}
-
 static int on_idle_spawn_server(EventSource *s, void *userdata) {
         (void) s;
         (void) userdata;
@@ -358,7 +328,7 @@ static int on_post(EventSource *s, void *userdata) {
                  (total % USEC_PER_SEC) / USEC_PER_MSEC);
         bus_manager_send_finished(m, 0, 0, 0, 0, total, total);
         (void) event_source_set_enabled(s, EVENT_OFF);
-        schedule_heap_settle(event_source_get_event(s), 0);
+        heap_settle_schedule(event_source_get_event(s), 0);
         return 0;
 }
 
@@ -482,7 +452,7 @@ static int run(int argc, char *argv[]) {
                 if (m->startup_finished)
                         (void) event_source_set_enabled(post_source, EVENT_OFF);
                 log_info("Recovered %zu units and %zu jobs.", ordered_set_size(m->all_units), hashmap_size(m->jobs));
-                schedule_heap_settle(e, USEC_PER_SEC);
+                heap_settle_schedule(e, USEC_PER_SEC); /* the clients that waited come first */
         } else {
                 r = startup(m, &args);
                 if (r < 0)
@@ -501,7 +471,6 @@ static int run(int argc, char *argv[]) {
                         r = manager_reload(m);
                         if (r < 0)
                                 log_error_errno(r, "Failed to reload: %m");
-                        schedule_heap_settle(e, 0);
                         continue;
                 }
                 if (m->objective == MANAGER_REEXECUTE) {

@@ -22,6 +22,7 @@
 #include "crash-guard.h"
 #include "fault-inject.h"
 #include "manager-store.h"
+#include "heap-thp.h"
 #include "manager.h"
 #include "mkdir.h"
 #include "path-util.h"
@@ -659,5 +660,8 @@ int manager_reload(Manager *m) {
         }
         bus_manager_send_reloading(m, false);
         manager_dispatch_queues(m);
+        /* The old definitions' memory is free now, in holes the new ones did not fill; a second
+         * later, when the signals about every unit have left their queues too. */
+        heap_settle_schedule(m->event, USEC_PER_SEC);
         return 0;
 }

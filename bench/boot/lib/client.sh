@@ -142,6 +142,11 @@ fi
 if [[ $OPS == *,reload,* ]]; then
     for ((i = 0; i < K; i++)); do timed daemon_reload "${CTL[@]}" daemon-reload; done
     status_kb VmRSS; kv rss_after_reload_kb "$REPLY"
+    mgr_status_kb VmRSS; kv mgr_rss_after_reload_kb "$REPLY"
+    # and once the manager is idle again (sysmaster gives the reload's free heap back a second
+    # after it; both managers are read at the same moment)
+    sleep 2
+    mgr_status_kb VmRSS; kv mgr_rss_idle_after_reload_kb "$REPLY"
     kv active_after_reload "$(count_active)"
 fi
 
