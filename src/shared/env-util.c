@@ -20,11 +20,18 @@
 /* EnvironmentFile= files larger than this are refused (systemd's limit for whole-file reads). */
 #define ENV_FILE_SIZE_MAX ((size_t) 64 * 1024 * 1024 - 1)
 
+/* sysconf(_SC_ARG_MAX) is a getrlimit(RLIMIT_STACK) system call each time: asked once per
+ * process (the exec helper validates every variable of a service's environment). */
 static size_t arg_max(void) {
-        long l = sysconf(_SC_ARG_MAX);
+        static size_t cached;
 
-        /* POSIX guarantees at least _POSIX_ARG_MAX. */
-        return l > _POSIX_ARG_MAX ? (size_t) l : (size_t) _POSIX_ARG_MAX;
+        if (cached == 0) {
+                long l = sysconf(_SC_ARG_MAX);
+
+                /* POSIX guarantees at least _POSIX_ARG_MAX. */
+                cached = l > _POSIX_ARG_MAX ? (size_t) l : (size_t) _POSIX_ARG_MAX;
+        }
+        return cached;
 }
 
 static bool env_name_is_valid_n(const char *e, size_t n) {

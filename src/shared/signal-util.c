@@ -8,6 +8,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include "macro.h"
 #include "parse-util.h"
@@ -132,4 +134,28 @@ int sigprocmask_many(int how, sigset_t *old, ...) {
         if (sigprocmask(how, &ss, old) < 0)
                 return -errno;
         return 0;
+}
+
+int signal_reset_default_raw(int sig) {
+        /* All zero is SIG_DFL, no flags and an empty mask in every architecture's layout of the
+         * kernel's struct sigaction (64 bytes cover the largest). */
+        static const unsigned long zero[8];
+
+        if (syscall(SYS_rt_sigaction, sig, zero, NULL, (size_t) ((_NSIG - 1) / 8)) == 0)
+                return 0;
+        if (signal(sig, SIG_DFL) != SIG_ERR)
+                return 0;
+        return -errno;
+}
+
+void signal_reset_all_default_raw(void) {
+        for (int sig = 1; sig < _NSIG; sig++)
+                if (sig != SIGKILL && sig != SIGSTOP)
+                        (void) signal_reset_default_raw(sig);
+}
+
+void signal_reset_libc_internal_raw(void) {
+        /* below SIGRTMIN: the real-time signals the C library took for itself */
+        for (int sig = 32; sig < SIGRTMIN && sig < _NSIG; sig++)
+                (void) signal_reset_default_raw(sig);
 }

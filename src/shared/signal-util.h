@@ -30,3 +30,13 @@ int signal_from_string(const char *s);
 int sigset_add_many(sigset_t *ss, ...);
 /* sigprocmask() for a -1 terminated list. 0 or a negative errno. */
 int sigprocmask_many(int how, sigset_t *old, ...);
+
+/* Sets sig's disposition to SIG_DFL with the raw system call, which also reaches the two
+ * real-time signals glibc keeps for itself (32 and 33, whose sigaction() it refuses):
+ * posix_spawn() leaves those at SIG_IGN in the child, and an ignored signal stays ignored
+ * across execve(). Async-signal-safe. 0 or a negative errno. */
+int signal_reset_default_raw(int sig);
+/* Every signal but SIGKILL and SIGSTOP to SIG_DFL (signal_reset_default_raw()). */
+void signal_reset_all_default_raw(void);
+/* The signals of the C library's own (SIGCANCEL, SIGSETXID on glibc: 32 and 33) to SIG_DFL. */
+void signal_reset_libc_internal_raw(void);

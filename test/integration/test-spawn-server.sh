@@ -43,6 +43,14 @@ Description=counted sleeper
 [Service]
 ExecStart=$B/run.sh g /bin/sleep 100000
 EOT
+sandbox_write_unit "$UNITS" h.service << 'EOT'
+[Unit]
+DefaultDependencies=no
+Description=sleeper that gets SIGPIPE
+[Service]
+IgnoreSIGPIPE=no
+ExecStart=/bin/sleep 100000
+EOT
 sandbox_write_unit "$UNITS" default.target << 'EOT'
 [Unit]
 Description=test boot
@@ -97,6 +105,14 @@ server_fds_ok() {
 }
 check "the server holds nothing of the manager's but its socket (fds 0-3)" server_fds_ok
 check "a.service's parent is the manager" parent_is_manager a.service
+# A service starts with every signal at its default and none blocked, but SIGPIPE ignored unless
+# IgnoreSIGPIPE=no (the manager itself ignores SIGPIPE and handles others through signalfd).
+sig_mask() { sandbox_run awk -v f="$2:" '$1 == f { print $2 }' "/proc/$(main_pid "$1")/status"; }
+check "a.service: SIGPIPE ignored, nothing else" test "$(sig_mask a.service SigIgn)" = 0000000000001000
+check "a.service: no signal blocked" test "$(sig_mask a.service SigBlk)" = 0000000000000000
+check "start h.service" sandbox_ctl start h.service
+check "h.service (IgnoreSIGPIPE=no): no signal ignored" test "$(sig_mask h.service SigIgn)" = 0000000000000000
+check "h.service: no signal blocked" test "$(sig_mask h.service SigBlk)" = 0000000000000000
 check "start b.service" sandbox_ctl start b.service
 check "b.service's parent is the manager" parent_is_manager b.service
 check "b.service: the same server" test "$(server_pids)" = "$server"
@@ -208,6 +224,10 @@ check "SYSMASTER_SPAWN_SERVER=0: a.service active" test "$(sandbox_ctl is-active
 check "SYSMASTER_SPAWN_SERVER=0: start f.service" sandbox_ctl start f.service
 check "SYSMASTER_SPAWN_SERVER=0: f.service's parent is the manager" parent_is_manager f.service
 check "SYSMASTER_SPAWN_SERVER=0: no server" test -z "$(server_pids)"
+check "SYSMASTER_SPAWN_SERVER=0: f.service: SIGPIPE ignored, nothing else" \
+        test "$(sig_mask f.service SigIgn)" = 0000000000001000
+check "SYSMASTER_SPAWN_SERVER=0: start h.service" sandbox_ctl start h.service
+check "SYSMASTER_SPAWN_SERVER=0: h.service: no signal ignored" test "$(sig_mask h.service SigIgn)" = 0000000000000000
 sandbox_stop off || { echo "FAIL: stop"; fail=1; }
 
 left=$(sandbox_leftovers)

@@ -19,6 +19,7 @@
 #include "fd-util.h"
 #include "log.h"
 #include "macro.h"
+#include "signal-util.h"
 
 /* A process whose parent is our parent (the manager), as fork() otherwise. */
 static pid_t clone_sibling(void) {
@@ -50,16 +51,6 @@ static void child_layout_fds(int sock, const int *fds, size_t n) {
         }
 }
 
-/* What POSIX_SPAWN_SETSIGMASK and POSIX_SPAWN_SETSIGDEF did for an exec'd helper. */
-static void child_reset_signals(void) {
-        sigset_t none;
-
-        for (int sig = 1; sig < _NSIG; sig++)
-                if (sig != SIGKILL && sig != SIGSTOP)
-                        (void) signal(sig, SIG_DFL);
-        sigemptyset(&none);
-        (void) sigprocmask(SIG_SETMASK, &none, NULL);
-}
 
 static void close_all(int *fds, size_t n) {
         for (size_t i = 0; i < n; i++)
@@ -120,6 +111,10 @@ int executor_server_run(int fd, ExecutorServerChild child) {
                 (void) syscall(SYS_close_range, 3U, (unsigned) fd - 1, 0U);
         (void) syscall(SYS_close_range, (unsigned) fd + 1, ~0U, 0U);
         (void) fcntl(fd, F_SETFD, FD_CLOEXEC);
+        /* Every disposition to its default, once: a request's process inherits them (the server
+         * installs no handler and ignores nothing); posix_spawn() left glibc's two internal
+         * signals ignored. The mask is empty (the manager's posix_spawn() set it). */
+        signal_reset_all_default_raw();
         /* ready: the manager sends requests only after this (until then it execs helpers) */
         if (send(fd, &(ExecutorServerReply) { .pid = 0 }, sizeof(ExecutorServerReply), MSG_NOSIGNAL) < 0)
                 return log_debug_errno(errno, "Failed to announce the spawn server: %m");
@@ -140,8 +135,8 @@ int executor_server_run(int fd, ExecutorServerChild child) {
                 else {
                         pid = clone_sibling();
                         if (pid == 0) {
+                                /* signals: the server's, all at their default (set once below) */
                                 child_layout_fds(fd, fds, n);
-                                child_reset_signals();
                                 child(req.wire_fd, req.unit_id);
                                 _exit(EXIT_FAILURE); /* not reached */
                         }

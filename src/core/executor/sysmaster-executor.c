@@ -48,6 +48,7 @@
 #include "log.h"
 #include "parse-util.h"
 #include "path-util.h"
+#include "signal-util.h"
 #include "string-util.h"
 #include "strv.h"
 
@@ -127,12 +128,14 @@ static void rename_process(const char *path) {
         (void) prctl(PR_SET_NAME, name);
 }
 
+/* The helper starts with every disposition at its default (posix_spawn() with
+ * POSIX_SPAWN_SETSIGDEF for all signals, or a child of the spawn server, which reset them all
+ * when it started) except glibc's two internal signals, which posix_spawn() sets to SIG_IGN:
+ * those, or the service would start with them ignored (systemd's services do not). */
 static int reset_signals(Executor *e) {
         sigset_t none;
 
-        for (int sig = 1; sig < _NSIG; sig++)
-                if (sig != SIGKILL && sig != SIGSTOP)
-                        (void) signal(sig, SIG_DFL);
+        signal_reset_libc_internal_raw();
         if (e->ctx.ignore_sigpipe)
                 (void) signal(SIGPIPE, SIG_IGN);
         sigemptyset(&none);
