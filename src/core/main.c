@@ -27,7 +27,7 @@
 #include "init-link.h"
 #include "job.h"
 #include "log.h"
-#include "heap-thp.h"
+#include "heap.h"
 #include "main-args.h"
 #include "crash-guard.h"
 #include "fault-inject.h"
@@ -328,7 +328,7 @@ static int on_post(EventSource *s, void *userdata) {
                  (total % USEC_PER_SEC) / USEC_PER_MSEC);
         bus_manager_send_finished(m, 0, 0, 0, 0, total, total);
         (void) event_source_set_enabled(s, EVENT_OFF);
-        heap_settle_schedule(event_source_get_event(s), 0);
+        manager_schedule_heap_settle(m, 0);
         return 0;
 }
 
@@ -452,7 +452,7 @@ static int run(int argc, char *argv[]) {
                 if (m->startup_finished)
                         (void) event_source_set_enabled(post_source, EVENT_OFF);
                 log_info("Recovered %zu units and %zu jobs.", ordered_set_size(m->all_units), hashmap_size(m->jobs));
-                heap_settle_schedule(e, USEC_PER_SEC); /* the clients that waited come first */
+                manager_schedule_heap_settle(m, USEC_PER_SEC);
         } else {
                 r = startup(m, &args);
                 if (r < 0)
@@ -503,7 +503,7 @@ static int run(int argc, char *argv[]) {
 int main(int argc, char *argv[]) {
         int r;
 
-        (void) heap_thp_align_start();
+        heap_thp_align_start();
         r = run(argc, argv);
         return r < 0 ? EXIT_FAILURE : r;
 }

@@ -22,7 +22,7 @@
 #include "crash-guard.h"
 #include "fault-inject.h"
 #include "manager-store.h"
-#include "heap-thp.h"
+#include "heap.h"
 #include "manager.h"
 #include "mkdir.h"
 #include "path-util.h"
@@ -612,12 +612,36 @@ void manager_done_runtime(Manager *m) {
         manager_bus_done(m);
         manager_store_close(m);
         m->run_queue_event_source = event_source_disable_unref(m->run_queue_event_source);
+        m->heap_settle_event_source = event_source_disable_unref(m->heap_settle_event_source);
         m->queue_event_source = event_source_disable_unref(m->queue_event_source);
         m->post_event_source = event_source_disable_unref(m->post_event_source);
         m->sigchld_event_source = event_source_disable_unref(m->sigchld_event_source);
         m->notify_event_source = event_source_disable_unref(m->notify_event_source);
         m->notify_fd = safe_close(m->notify_fd);
         manager_shutdown_cgroup(m);
+}
+
+static int on_heap_settle(EventSource *s, usec_t usec, void *userdata) {
+        (void) s;
+        (void) usec;
+        (void) userdata;
+        heap_settle();
+        return 0;
+}
+
+void manager_schedule_heap_settle(Manager *m, usec_t delay) {
+        if (!m->event)
+                return;
+        if (m->heap_settle_event_source) {
+                (void) event_source_set_time_relative(m->heap_settle_event_source, delay);
+                (void) event_source_set_enabled(m->heap_settle_event_source, EVENT_ONESHOT);
+                return;
+        }
+        if (event_add_time_relative(m->event, &m->heap_settle_event_source, CLOCK_MONOTONIC, delay, 0,
+                                    on_heap_settle, m) < 0)
+                return;
+        (void) event_source_set_priority(m->heap_settle_event_source, EVENT_PRIORITY_IDLE);
+        (void) event_source_set_description(m->heap_settle_event_source, "heap-settle");
 }
 
 /* ---------------------------------------------------------------- daemon-reload */
@@ -662,6 +686,6 @@ int manager_reload(Manager *m) {
         manager_dispatch_queues(m);
         /* The old definitions' memory is free now, in holes the new ones did not fill; a second
          * later, when the signals about every unit have left their queues too. */
-        heap_settle_schedule(m->event, USEC_PER_SEC);
+        manager_schedule_heap_settle(m, USEC_PER_SEC);
         return 0;
 }

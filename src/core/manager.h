@@ -82,6 +82,7 @@ struct Manager {
         unsigned n_running_jobs;
         LIST_HEAD(Job, run_queue);
         EventSource *run_queue_event_source;
+        EventSource *heap_settle_event_source; /* manager_schedule_heap_settle() */
 
         /* Queues dispatched from the event loop */
         LIST_HEAD(Unit, gc_unit_queue);
@@ -208,6 +209,10 @@ const char *manager_objective_to_string(ManagerObjective o) _const_;
 /* manager_free(): frees jobs, the bus, the event sources, the notify socket and the cgroup
  * watch (before the units go). */
 void manager_done_runtime(Manager *m);
+/* heap_settle() once nothing else is pending, delay usec from now at the earliest (after a
+ * restore: the clients that waited for the new manager come first; giving back splits huge
+ * pages, and the pages touched next fault in one by one). No-op without an event loop. */
+void manager_schedule_heap_settle(Manager *m, usec_t delay);
 
 /* Internal: called by units. */
 void manager_enqueue_load(Manager *m, Unit *u);

@@ -54,7 +54,7 @@ int reexec_prepare(char **argv, int init_fd) {
         if (!args || (init_fd >= 0 && strv_extend(&envp, fdvar) < 0) || strv_extend(&envp, REEXEC_ENV "=1") < 0)
                 return log_oom();
         /* The image that restores our state gets its heap on huge pages, as sysmaster-init gives a
-         * restarted manager (not the first one: see heap-thp.c), unless GLIBC_TUNABLES is set. */
+         * restarted manager (not the first one: see heap.c), unless GLIBC_TUNABLES is set. */
         if (!getenv("GLIBC_TUNABLES") && strv_extend(&envp, "GLIBC_TUNABLES=" MANAGER_GLIBC_TUNABLES) < 0)
                 return log_oom();
         channel_fd = init_fd;

@@ -81,10 +81,8 @@ static int ids_get(Hashmap *ids, const char *name, const char **ret) {
 }
 
 static bool dropin_dir_name_is_valid(const char *name) {
-        const char *suffix;
-
-        FOREACH_STRING(suffix, ".wants", ".requires", ".upholds", ".d") {
-                const char *e = endswith(name, suffix);
+        for (size_t i = 0; i < ELEMENTSOF(dropin_suffixes); i++) {
+                const char *e = endswith(name, dropin_suffixes[i]);
                 _cleanup_free_ char *chopped = NULL;
 
                 if (!e)

@@ -21,7 +21,7 @@ typedef struct UnitMap {
         OrderedSet *path_cache;/* full paths of unit files and drop-in directories seen */
         OrderedSet *dropin_names; /* the names of those directories ("a.service.d"): a unit
                                    * none of whose candidate names is here has no drop-ins */
-        unsigned dropin_suffixes; /* bit i: one of them ends with unit_map_dropin_suffixes[i] */
+        unsigned dropin_suffixes; /* bit i: one of them ends with the i-th drop-in suffix */
         uint64_t timestamp_hash;
         bool built;
         bool checked;          /* updated at the start of the running load pass: current */

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
-/* heap-thp.c: the start of the manager's heap on huge-page boundaries.
+/* heap.c: the manager's heap: where it starts, and what it gives back (heap.h).
  *
  * A manager that restores its state runs with GLIBC_TUNABLES=glibc.malloc.hugetlb=1 (from
  * sysmaster-init after a restart, from reexec.c after a re-execution; the first manager of a
@@ -26,8 +26,8 @@
  * Huge pages are for the burst of a start, restore or reload: a heap in 2 MiB pages is resident in
  * whole 2 MiB ranges, used or not. heap_settle() gives the unused part back once the manager is
  * idle (and, with or without huge pages, the free pages a reload leaves in the heap). Owner:
- * main.c starts the heap and schedules a settle after start-up and a restore,
- * manager_reload() after a reload; nothing else touches the heap's settings. */
+ * main.c starts the heap; the manager schedules a settle after start-up, a restore and a
+ * reload (manager_schedule_heap_settle()); nothing else touches the heap's settings. */
 
 #include <malloc.h>
 #include <stdint.h>
@@ -36,7 +36,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "heap-thp.h"
+#include "heap.h"
+#include "init-protocol.h"
 #include "macro.h"
 
 #define HUGE_PAGE_SIZE (UINT64_C(2) << 20)
@@ -45,22 +46,21 @@
 #define MMAP_THRESHOLD_MAX (32 << 20)
 #define TOP_PAD_DEFAULT (128 << 10)     /* glibc's */
 
-static uintptr_t heap_start;            /* 0: heap_thp_align_start() did nothing */
+static uintptr_t heap_start;            /* 0: heap_thp_align_start() parked nothing */
 static void *parked_block;
 
 static bool heap_on_huge_pages(void) {
         const char *t = getenv("GLIBC_TUNABLES");
 
-        return t && strstr(t, "glibc.malloc.hugetlb=1");
+        return t && strstr(t, MANAGER_GLIBC_TUNABLES);
 }
 
-unsigned long heap_thp_align_start(void) {
+void heap_thp_align_start(void) {
         uintptr_t first, brk0, boundary;
-        unsigned long parked = 0;
         void *probe;
 
         if (!heap_on_huge_pages())
-                return 0;
+                return;
 
         (void) mallopt(M_TOP_PAD, (int) HUGE_PAGE_SIZE);
         (void) mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_MAX);
@@ -75,12 +75,9 @@ unsigned long heap_thp_align_start(void) {
                  * heap (by at least M_TOP_PAD, advised) before it writes the header of what
                  * follows the block, so nothing in the 2 MiB range of the old break is ever
                  * touched and the first write past the boundary goes to advised memory. */
-                probe = malloc(boundary - first);
-                if (probe) {
-                        parked = boundary - first;
-                        parked_block = probe;
+                parked_block = malloc(boundary - first);
+                if (parked_block)
                         heap_start = first & ~(uintptr_t) (getpagesize() - 1);
-                }
         } else
                 free(probe);
 
@@ -91,7 +88,6 @@ unsigned long heap_thp_align_start(void) {
         (void) mallopt(M_TOP_PAD, TOP_PAD_DEFAULT);
         (void) mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD);
         (void) mallopt(M_TRIM_THRESHOLD, 2 * MMAP_THRESHOLD);
-        return parked;
 }
 
 void heap_settle(void) {
@@ -113,34 +109,4 @@ void heap_settle(void) {
         top = ALIGN_TO(end - mallinfo2().keepcost + 64, page);
         if (top < end && top > heap_start)
                 (void) madvise((void *) top, end - top, MADV_DONTNEED);
-}
-
-/* Ours (a reference: it pins its loop, so that the pointer stays valid); replaced when asked
- * for another loop. */
-static EventSource *settle_source;
-
-static int on_settle(EventSource *s, usec_t usec, void *userdata) {
-        (void) s;
-        (void) usec;
-        (void) userdata;
-        heap_settle();
-        return 0;
-}
-
-void heap_settle_schedule(Event *e, usec_t delay) {
-        if (!e)
-                return;
-        if (settle_source && event_source_get_event(settle_source) != e)
-                settle_source = event_source_disable_unref(settle_source);
-        if (settle_source) {
-                (void) event_source_set_time_relative(settle_source, delay);
-                (void) event_source_set_enabled(settle_source, EVENT_ONESHOT);
-                return;
-        }
-        if (event_add_time_relative(e, &settle_source, CLOCK_MONOTONIC, delay, 0, on_settle, NULL) < 0) {
-                settle_source = NULL;
-                return;
-        }
-        (void) event_source_set_priority(settle_source, EVENT_PRIORITY_IDLE);
-        (void) event_source_set_description(settle_source, "heap-settle");
 }
