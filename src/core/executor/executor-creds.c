@@ -116,7 +116,7 @@ int executor_get_group(const ExecContext *ctx, ExecCreds *c) {
 
 int executor_get_supplementary_groups(const ExecContext *ctx, ExecCreds *c) {
         bool keep = false;
-        long max = sysconf(_SC_NGROUPS_MAX);
+        long max;
         int k = 0;
 
         /* initgroups() first, so that setgroups() later keeps the user's own memberships; never
@@ -128,6 +128,7 @@ int executor_get_supplementary_groups(const ExecContext *ctx, ExecCreds *c) {
         }
         if (strv_isempty(ctx->supplementary_groups))
                 return 0;
+        max = sysconf(_SC_NGROUPS_MAX); /* a read of /proc/sys/kernel/ngroups_max */
         if (max <= 0)
                 return -EOPNOTSUPP;
         c->groups = new(gid_t, (size_t) max);
