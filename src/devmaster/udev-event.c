@@ -12,7 +12,6 @@
 #include <inttypes.h>
 #include <poll.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +25,7 @@
 #include "log.h"
 #include "parse-util.h"
 #include "path-util.h"
+#include "spawn-util.h"
 #include "string-util.h"
 #include "strv.h"
 #include "udev-builtin.h"
@@ -605,47 +605,6 @@ static void log_program_output(Device *dev, const char *cmd, const char *what, c
                 log_device_debug(dev, "'%s'(%s) '%s'", cmd, what, line);
 }
 
-/* Starts argv with envp: stdin null_fd (if >= 0), stdout out_fd, stderr err_fd, nothing
- * else open, default signal dispositions, nothing blocked. 0 and the pid, or -errno (from the
- * clone or from the execve() itself: glibc reports both). */
-static int spawn_program(char **argv, char **envp, int null_fd, int out_fd, int err_fd, pid_t *ret_pid) {
-        posix_spawn_file_actions_t fa;
-        posix_spawnattr_t attr;
-        sigset_t all, none;
-        int r;
-
-        r = posix_spawn_file_actions_init(&fa);
-        if (r != 0)
-                return -r;
-        r = posix_spawnattr_init(&attr);
-        if (r != 0) {
-                posix_spawn_file_actions_destroy(&fa);
-                return -r;
-        }
-        sigfillset(&all);
-        sigdelset(&all, SIGKILL);
-        sigdelset(&all, SIGSTOP);
-        sigemptyset(&none);
-        r = posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
-        if (r == 0)
-                r = posix_spawnattr_setsigdefault(&attr, &all);
-        if (r == 0)
-                r = posix_spawnattr_setsigmask(&attr, &none);
-        if (r == 0 && null_fd >= 0)
-                r = posix_spawn_file_actions_adddup2(&fa, null_fd, STDIN_FILENO);
-        if (r == 0)
-                r = posix_spawn_file_actions_adddup2(&fa, out_fd, STDOUT_FILENO);
-        if (r == 0)
-                r = posix_spawn_file_actions_adddup2(&fa, err_fd, STDERR_FILENO);
-        if (r == 0)
-                r = posix_spawn_file_actions_addclosefrom_np(&fa, 3);
-        if (r == 0)
-                r = posix_spawn(ret_pid, argv[0], &fa, &attr, argv, envp);
-        posix_spawnattr_destroy(&attr);
-        posix_spawn_file_actions_destroy(&fa);
-        return -r;
-}
-
 int udev_event_spawn(UdevEvent *e, bool accept_failure, const char *cmd, char *result,
                      size_t ressize, bool *ret_truncated) {
         _cleanup_strv_free_ char **argv = NULL;
@@ -684,12 +643,11 @@ int udev_event_spawn(UdevEvent *e, bool accept_failure, const char *cmd, char *r
 
         log_device_debug(e->dev, "Starting '%s'", cmd);
 
-        /* posix_spawn() shares the worker's memory until the execve() (vfork semantics):
-         * fork() copied the worker's page tables for every program the rules run. The child
-         * gets stdin from /dev/null, the pipes as stdout/stderr, no other descriptor, default
-         * signal handlers and an empty signal mask. */
+        /* vfork semantics (spawn-util.h): fork() copied the worker's page tables for every
+         * program the rules run. The child gets stdin from /dev/null, the pipes as
+         * stdout/stderr, no other descriptor, every signal at its default and none blocked. */
         null_fd = open("/dev/null", O_RDWR | O_CLOEXEC | O_NOCTTY);
-        r = spawn_program(argv, envp, null_fd, outpipe[1], errpipe[1], &pid);
+        r = spawn_program_vfork(argv[0], argv, envp, (const int[3]) { null_fd, outpipe[1], errpipe[1] }, &pid);
         safe_close(null_fd);
         if (r < 0) {
                 safe_close(outpipe[0]);

@@ -2,7 +2,8 @@
 /*
  * test-udev-event: the substitution formatter, udev's character replacement, the link stack
  * directory names and the rules engine applied in-process to devices of a synthetic sysfs
- * (matches, parent block, GOTO, ENV/SYMLINK/TAG assignments, := locks, PROGRAM/%c).
+ * (matches, parent block, GOTO, ENV/SYMLINK/TAG assignments, := locks, PROGRAM/%c, the signal state
+ * programs start with).
  */
 
 #include <signal.h>
@@ -108,7 +109,10 @@ static const char rules_text[] =
         "KERNEL==\"sda1\", SYMLINK:=\"final\"\n"
         "KERNEL==\"sda1\", SYMLINK+=\"not-after-final\", MODE=\"0640\", OWNER:=\"1\", OWNER=\"2\"\n"
         "PROGRAM==\"/bin/echo -n x y\", RESULT==\"x y\", ENV{R}=\"%c{2}\"\n"
-        "ATTRS{vendor}==\"0x1234\", ENV{WRONG}=\"1\"\n";
+        "ATTRS{vendor}==\"0x1234\", ENV{WRONG}=\"1\"\n"
+        /* a program's signal state: SigIgn and SigBlk of its /proc/self/status */
+        "KERNEL==\"sda1\", PROGRAM==\"/usr/bin/awk '/^Sig(Ign|Blk)/ { printf $2 }' /proc/self/status\", "
+        "ENV{SIGNALS}=\"%c\"\n";
 
 START_TEST(test_rules) {
         _cleanup_(udev_rules_freep) UdevRules *rules = NULL;
@@ -131,6 +135,10 @@ START_TEST(test_rules) {
         ck_assert_int_eq(device_get_property_value(d, "R", &v), 0);
         ck_assert_str_eq(v, "y");
         ck_assert_int_eq(device_get_property_value(d, "WRONG", &v), -ENOENT);
+        /* programs start as after fork() + execve() from udevd: nothing ignored (glibc's
+         * posix_spawn() left its signals 32 and 33 ignored), nothing blocked */
+        ck_assert_int_eq(device_get_property_value(d, "SIGNALS", &v), 0);
+        ck_assert_str_eq(v, "00000000000000000000000000000000");
         /* without a database record (version < 1) current tags read as all tags, as in 252 */
         ck_assert(device_has_tag(d, "t1"));
         ck_assert(device_has_tag(d, "t2"));
