@@ -297,11 +297,16 @@ static int write_and_commit(Manager *m) {
         return r;
 }
 
-/* After a commit: the processes spawned before it may run their commands (their gates open)
- * and the Accept=yes connections they got are theirs now (init lets go of its copies). Both at
- * once: a record that holds such a process also names the connection it was given, which a
- * restored manager takes back from init unless init let go of it. */
-static void let_committed_processes_run(Manager *m) {
+int manager_store_flush(Manager *m) {
+        int r;
+
+        /* Not while daemon-reload has the units half loaded: the commit after it has them whole
+         * (a crash in between finds the state from before the reload). */
+        if (!m->store || m->n_reloading > 0)
+                return 0;
+        r = write_and_commit(m);
+        if (r == -ENOMEM)
+                return r; /* the gates stay closed until a commit holds their processes */
         open_gates(m);
         STRV_FOREACH(n, m->store_released_connections) {
                 Unit *svc = manager_get_unit(m, *n);
@@ -313,19 +318,6 @@ static void let_committed_processes_run(Manager *m) {
                 unit_add_to_store_queue(svc); /* the next commit forgets the name */
         }
         m->store_released_connections = strv_free(m->store_released_connections);
-}
-
-int manager_store_flush(Manager *m) {
-        int r;
-
-        /* Not while daemon-reload has the units half loaded: the commit after it has them whole
-         * (a crash in between finds the state from before the reload). */
-        if (!m->store || m->n_reloading > 0)
-                return 0;
-        r = write_and_commit(m);
-        if (r == -ENOMEM)
-                return r; /* the gates stay closed until a commit holds their processes */
-        let_committed_processes_run(m);
         if (m->pending_exit_ack > 0 && m->init_link) {
                 (void) init_link_ack(m->init_link, m->pending_exit_ack);
                 m->pending_exit_ack = 0;
@@ -344,7 +336,7 @@ void manager_spawn_gate(Manager *m, ExecParameters *params) {
          * rather than at the end of this iteration: the spawn server may be asleep until a
          * process of its waits at one (executor-server.h). Not while reloading (see above). */
         if (m->n_gates > 0 && m->n_reloading == 0 && write_and_commit(m) != -ENOMEM)
-                let_committed_processes_run(m);
+                open_gates(m);
         params->gate_may_stay_closed = m->n_reloading > 0;
         if (m->n_gates >= m->n_gates_alloc && !GREEDY_REALLOC(m->gates, m->n_gates_alloc, m->n_gates + 1))
                 return;
