@@ -87,10 +87,6 @@ typedef struct ExecParameters {
          * died before it recorded the new process in its state store, it exits with
          * EXIT_MANAGER_GONE without running the command. -1: no gate. */
         int gate_fd;
-        /* The caller may spawn again before it opens gate_fd. Then the spawn server must not run
-         * the helper in a process that shares its memory (executor-server.h): the server sleeps
-         * until that process is past its gate, and would not answer the next request. */
-        bool gate_may_stay_closed;
 
         /* The cgroup directory the process joins before anything of the unit runs (absolute
          * path in the cgroup2 file system, e.g. /sys/fs/cgroup/system.slice/foo.service). NULL:

@@ -21,7 +21,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "execute.h"
 #include "fault-inject.h"
 #include "fd-util.h"
 #include "hashmap.h"
@@ -248,12 +247,15 @@ static int put_record(Manager *m, const char *key) {
         return r;
 }
 
-/* Writes what changed and commits it. -ENOMEM: nothing committed. */
-static int write_and_commit(Manager *m) {
+int manager_store_flush(Manager *m) {
         Unit *u;
         Job *j;
         int r = 0;
 
+        /* Not while daemon-reload has the units half loaded: the commit after it has them whole
+         * (a crash in between finds the state from before the reload). */
+        if (!m->store || m->n_reloading > 0)
+                return 0;
         STRV_FOREACH(k, m->store_deleted)
                 (void) state_store_delete(m->store, *k);
         m->store_deleted = strv_free(m->store_deleted);
@@ -294,19 +296,6 @@ static int write_and_commit(Manager *m) {
                 if (m->n_gates > 0)
                         fault_point("after-commit");
         }
-        return r;
-}
-
-int manager_store_flush(Manager *m) {
-        int r;
-
-        /* Not while daemon-reload has the units half loaded: the commit after it has them whole
-         * (a crash in between finds the state from before the reload). */
-        if (!m->store || m->n_reloading > 0)
-                return 0;
-        r = write_and_commit(m);
-        if (r == -ENOMEM)
-                return r; /* the gates stay closed until a commit holds their processes */
         open_gates(m);
         STRV_FOREACH(n, m->store_released_connections) {
                 Unit *svc = manager_get_unit(m, *n);
@@ -325,27 +314,19 @@ int manager_store_flush(Manager *m) {
         return r;
 }
 
-void manager_spawn_gate(Manager *m, ExecParameters *params) {
+int manager_spawn_gate(Manager *m) {
         int p[2];
 
-        params->gate_fd = -1;
-        params->gate_may_stay_closed = false;
         if (!m->store)
-                return;
-        /* The gates of earlier spawns open now, after a commit that holds those processes,
-         * rather than at the end of this iteration: the spawn server may be asleep until a
-         * process of its waits at one (executor-server.h). Not while reloading (see above). */
-        if (m->n_gates > 0 && m->n_reloading == 0 && write_and_commit(m) != -ENOMEM)
-                open_gates(m);
-        params->gate_may_stay_closed = m->n_reloading > 0;
+                return -1;
         if (m->n_gates >= m->n_gates_alloc && !GREEDY_REALLOC(m->gates, m->n_gates_alloc, m->n_gates + 1))
-                return;
+                return -1;
         if (pipe2(p, O_CLOEXEC) < 0) {
                 log_warning_errno(errno, "Failed to create a spawn gate, starting ungated: %m");
-                return;
+                return -1;
         }
         m->gates[m->n_gates++] = p[1];
-        params->gate_fd = p[0];
+        return p[0];
 }
 
 void manager_spawn_gate_done(Manager *m, int *gate_fd, bool spawned) {

@@ -9,9 +9,8 @@
  *     unit_add_to_dbus_queue() and when PIDs are watched; jobs likewise);
  *   - a new process does not run its command before the commit that records it: the exec
  *     helper waits at a gate (execute.h, gate_fd) that manager_store_flush() opens after the
- *     commit (or the next spawn's manager_spawn_gate(), after a commit of its own, whichever
- *     comes first); if the manager dies first, the helper exits without running anything, and
- *     the next manager, which never heard of it, runs the job again: never twice;
+ *     commit; if the manager dies first, the helper exits without running anything, and the
+ *     next manager, which never heard of it, runs the job again: never twice;
  *   - exit statuses: a child is reaped only after the commit that holds its consequences
  *     (manager-runtime.c), and init's exit records are acknowledged only after that commit;
  *   - D-Bus replies and signals are written after the commit (manager_store_flush() runs
@@ -37,7 +36,6 @@
 typedef struct Manager Manager;
 typedef struct Unit Unit;
 typedef struct Job Job;
-typedef struct ExecParameters ExecParameters;
 
 /* The store file (RUNTIME_DIR/sysmaster/state.lmdb); emptied unless m->recovering. */
 int manager_store_open(Manager *m);
@@ -53,12 +51,9 @@ void manager_store_mark_dirty(Manager *m);
 /* Writes what changed, commits, then opens the gates of processes spawned since the last
  * commit and acknowledges init's exit records. Cheap when nothing changed. */
 int manager_store_flush(Manager *m);
-/* For a spawn: sets params->gate_fd to the read end of a new gate (owned by the caller, who
- * passes it to the helper and then to manager_spawn_gate_done()), or -1 when the manager keeps
- * no store. The gates of earlier spawns are opened first, after a commit (the spawn server may
- * be waiting for one of them, executor-server.h); while reloading they cannot be, and
- * params->gate_may_stay_closed says so. */
-void manager_spawn_gate(Manager *m, ExecParameters *params);
+/* For a spawn: the read end of a new gate (owned by the caller, who passes it to the helper
+ * and then to manager_spawn_gate_done()), or -1 when the manager keeps no store. */
+int manager_spawn_gate(Manager *m);
 /* After the spawn that got gate_fd from manager_spawn_gate(): closes it and, if the spawn failed,
  * the gate too, unopened, so that a helper created anyway (execute.h: a spawn server that took
  * the request but did not answer) exits without running anything. */

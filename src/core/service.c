@@ -379,7 +379,7 @@ static int service_spawn(Service *s, ExecCommand *c, ExecCommandKind kind, usec_
         r = service_arm_timer(s, usec_add(now(CLOCK_MONOTONIC), timeout));
         if (r < 0)
                 return r;
-        manager_spawn_gate(u->manager, &p); /* opened after the next commit */
+        p.gate_fd = manager_spawn_gate(u->manager); /* opened after the next commit */
         r = exec_spawn(c, &s->exec_context, &p, &pid);
         manager_spawn_gate_done(u->manager, &p.gate_fd, r >= 0);
         if (r >= 0)

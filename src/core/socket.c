@@ -625,7 +625,7 @@ static int socket_spawn_with(Socket *s, const ExecCommand *c, const ExecContext 
         r = socket_arm_timer(s, usec_add(now(CLOCK_MONOTONIC), s->timeout_usec));
         if (r < 0)
                 return r;
-        manager_spawn_gate(UNIT(s)->manager, &p); /* opened after the next commit */
+        p.gate_fd = manager_spawn_gate(UNIT(s)->manager); /* opened after the next commit */
         r = exec_spawn(c, ctx, &p, &pid);
         manager_spawn_gate_done(UNIT(s)->manager, &p.gate_fd, r >= 0);
         if (r < 0)

@@ -5,9 +5,6 @@
 # sandbox; checked with the real systemctl and /proc:
 #   - the manager has one child "sysmaster-executor --server=3", and a service's PPid is the
 #     manager's PID (not the server's);
-#   - a context that needs no NSS lookup runs in a process sharing the server's memory: 300 such
-#     starts cost the server no page faults (a fork would) and no memory; User=daemon is forked
-#     (and runs as daemon);
 #   - with the server killed (SIGKILL), the next start still works, a new server follows and
 #     the running services did not notice;
 #   - after daemon-reexec and after a SIGKILL of the manager the old server is gone, the new
@@ -54,20 +51,6 @@ Description=sleeper that gets SIGPIPE
 IgnoreSIGPIPE=no
 ExecStart=/bin/sleep 100000
 EOT
-# 100 processes per start: sharing the server's memory (vm), and forked because User=daemon asks
-# NSS (nss; its last command checks the user)
-for u in vm nss; do
-        {
-                printf '[Unit]\nDefaultDependencies=no\n[Service]\nType=oneshot\n'
-                [ $u = nss ] && printf 'User=daemon\n'
-                for _ in $(seq 1 99); do printf 'ExecStart=/bin/true\n'; done
-                if [ $u = nss ]; then
-                        printf '%s\n' "ExecStart=/bin/sh -c 'test \"\$\$(id -un)\" = daemon'"
-                else
-                        printf 'ExecStart=/bin/true\n'
-                fi
-        } > "$UNITS/$u.service"
-done
 sandbox_write_unit "$UNITS" default.target << 'EOT'
 [Unit]
 Description=test boot
@@ -135,29 +118,6 @@ check "b.service's parent is the manager" parent_is_manager b.service
 check "b.service: the same server" test "$(server_pids)" = "$server"
 check "the server's socket is not among b.service's fds" \
         test "$(sandbox_run ls "/proc/$(main_pid b.service)/fd" | sort | tr '\n' ' ')" = "0 1 2 "
-
-# A request whose context needs no NSS lookup runs in a process that shares the server's memory
-# until its execve() (executor-server.h): the server does not copy itself for it (after a fork
-# its own next writes are copy-on-write page faults) and keeps nothing it allocated.
-server_minflt() { sandbox_run awk '{ print $10 }' "/proc/$server/stat"; }
-server_rss_kb() { sandbox_run awk '/^VmRSS:/ { print $2 }' "/proc/$server/status"; }
-check "start vm.service (100 processes)" sandbox_ctl start vm.service
-flt0=$(server_minflt) rss0=$(server_rss_kb)
-for _ in 1 2 3; do sandbox_ctl start vm.service || break; done
-flt1=$(server_minflt) rss1=$(server_rss_kb)
-echo "spawn server, 300 processes sharing its memory: $((flt1 - flt0)) page faults, RSS $rss0 -> $rss1 kB"
-check "300 processes sharing the server's memory: under 100 page faults in the server" \
-        test $((flt1 - flt0)) -lt 100
-check "300 processes sharing the server's memory: its RSS grew less than 64 kB" test $((rss1 - rss0)) -lt 64
-check "start nss.service (User=daemon: forked; the last command checks the user)" \
-        sandbox_ctl start nss.service
-flt2=$(server_minflt)
-check "start nss.service again" sandbox_ctl start nss.service
-flt3=$(server_minflt)
-echo "spawn server, 100 forked processes: $((flt3 - flt2)) page faults"
-check "100 forked processes: at least 100 page faults in the server (the check above can fail)" \
-        test $((flt3 - flt2)) -ge 100
-check "after vm.service and nss.service: the same server" test "$(server_pids)" = "$server"
 
 sandbox_run kill -KILL "$server"
 check "server killed: it is gone (reaped)" gone "$server"

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
  * executor-server.c: the spawn server loop of the exec helper (executor-server.h). Single
- * threaded on purpose: the new processes are made with clone(), which only copies the calling
- * thread, and one that shares our memory must find nobody else using it.
+ * threaded on purpose: the new processes are made with the raw clone() system call, which only
+ * copies the calling thread.
  */
 
 #include <errno.h>
@@ -10,7 +10,6 @@
 #include <sched.h>
 #include <signal.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -31,25 +30,6 @@ static pid_t clone_sibling(void) {
 #endif
 }
 
-/* The stack of a process that shares our memory (one at a time: we sleep until it exec'd), with
- * an inaccessible page below it. */
-#define SHARED_CHILD_STACK_SIZE (512U * 1024U)
-static void *shared_child_stack;
-
-/* Where the process that shares our memory got to (executor-server.h). volatile: it writes it
- * while we are inside clone(), which the compiler otherwise takes for a call that leaves our
- * static variables alone. */
-static volatile ExecutorChildPhase child_phase;
-
-void executor_server_child_phase(ExecutorChildPhase phase) {
-        child_phase = phase;
-}
-
-static _noreturn_ void child_exit(int status) {
-        executor_server_child_phase(EXECUTOR_CHILD_EXITING);
-        _exit(status);
-}
-
 /* In the new process: fds[i] becomes 3 + i, exactly as the helper's posix_spawn() file actions
  * would have made it: every source is first moved above the target range, so that no dup2()
  * overwrites a source still to be moved. The server's socket is closed. */
@@ -60,81 +40,17 @@ static void child_layout_fds(int sock, const int *fds, size_t n) {
         for (size_t i = 0; i < n; i++) {
                 copies[i] = fcntl(fds[i], F_DUPFD_CLOEXEC, base);
                 if (copies[i] < 0)
-                        child_exit(EXIT_FDS);
+                        _exit(EXIT_FDS);
         }
         for (size_t i = 0; i < n; i++)
                 safe_close(fds[i]);
         for (size_t i = 0; i < n; i++) {
                 if (dup2(copies[i], 3 + (int) i) < 0)
-                        child_exit(EXIT_FDS);
+                        _exit(EXIT_FDS);
                 safe_close(copies[i]);
         }
 }
 
-
-typedef struct SharedChildArgs {
-        int sock;
-        const int *fds;
-        size_t n;
-        const ExecutorServerRequest *req;
-        const ExecutorServerChild *child;
-} SharedChildArgs;
-
-/* Runs in a process that shares our memory, on shared_child_stack: answers with its own pid
- * first, so that the manager does not wait for our wake-up. */
-static int shared_child_main(void *userdata) {
-        const SharedChildArgs *a = userdata;
-        ExecutorServerReply reply = { .pid = (int32_t) getpid() };
-
-        /* before the send: once the answer may be out, we must not answer again */
-        executor_server_child_phase(EXECUTOR_CHILD_ANSWERED);
-        if (send(a->sock, &reply, sizeof reply, MSG_NOSIGNAL) < 0)
-                child_exit(EXIT_FDS);
-        child_layout_fds(a->sock, a->fds, a->n);
-        a->child->run(a->req->wire_fd, a->req->unit_id);
-        child_exit(EXIT_FAILURE); /* not reached */
-}
-
-/* Starts the request in a process that shares our memory and returns once it exec'd or exited:
- * 1 when it answered the manager itself, 0 with its pid or a negative errno in *reply for us to
- * send, -EIO when it died somewhere unknown (our heap may be inconsistent). */
-static int run_shared(int sock, const ExecutorServerRequest *req, const int *fds, size_t n,
-                      const ExecutorServerChild *child, ExecutorServerReply *reply) {
-        SharedChildArgs a = { .sock = sock, .fds = fds, .n = n, .req = req, .child = child };
-        pid_t pid;
-
-        if (!shared_child_stack) {
-                void *p = mmap(NULL, SHARED_CHILD_STACK_SIZE + (size_t) getpagesize(), PROT_READ | PROT_WRITE,
-                               MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK | MAP_NORESERVE, -1, 0);
-                if (p == MAP_FAILED || mprotect(p, (size_t) getpagesize(), PROT_NONE) < 0) {
-                        if (p != MAP_FAILED)
-                                (void) munmap(p, SHARED_CHILD_STACK_SIZE + (size_t) getpagesize());
-                        reply->pid = -ENOMEM;
-                        return 0;
-                }
-                shared_child_stack = p;
-        }
-        child_phase = EXECUTOR_CHILD_STARTED;
-        pid = clone(shared_child_main, (uint8_t *) shared_child_stack + (size_t) getpagesize() + SHARED_CHILD_STACK_SIZE,
-                    CLONE_VM | CLONE_VFORK | CLONE_PARENT | SIGCHLD, &a);
-        if (pid < 0) {
-                reply->pid = -errno;
-                return 0;
-        }
-        switch (child_phase) {
-        case EXECUTOR_CHILD_STARTED: /* killed before it did anything (nor answered): we answer */
-                reply->pid = (int32_t) pid;
-                return 0;
-        case EXECUTOR_CHILD_EXECUTING:
-        case EXECUTOR_CHILD_EXITING:
-                child->reclaim();
-                return 1;
-        default:
-                return log_debug_errno(-EIO,
-                                       "Process %i sharing our memory died in the middle of its request, exiting.",
-                                       (int) pid);
-        }
-}
 
 static void close_all(int *fds, size_t n) {
         for (size_t i = 0; i < n; i++)
@@ -188,7 +104,7 @@ static int receive_request(int fd, ExecutorServerRequest *req, int *fds, size_t 
         return 1;
 }
 
-int executor_server_run(int fd, const ExecutorServerChild *child) {
+int executor_server_run(int fd, ExecutorServerChild child) {
         /* Nothing of the manager's but our socket: an fd it did not mark close-on-exec (a
          * gate's or a pipe's end) would stay open here for as long as we run. */
         if (fd > 3)
@@ -216,20 +132,13 @@ int executor_server_run(int fd, const ExecutorServerChild *child) {
                         reply.pid = -EBADMSG;
                 else if (r < 0)
                         return log_debug_errno(r, "Failed to receive a spawn request: %m");
-                else if (req.flags & EXECUTOR_SERVER_SHARE_MEMORY) {
-                        r = run_shared(fd, &req, fds, n, child, &reply);
-                        close_all(fds, n);
-                        if (r < 0)
-                                return r;
-                        if (r > 0)
-                                continue; /* it answered */
-                } else {
+                else {
                         pid = clone_sibling();
                         if (pid == 0) {
-                                /* signals: the server's, all at their default (set at start) */
+                                /* signals: the server's, all at their default (set once below) */
                                 child_layout_fds(fd, fds, n);
-                                child->run(req.wire_fd, req.unit_id);
-                                child_exit(EXIT_FAILURE); /* not reached */
+                                child(req.wire_fd, req.unit_id);
+                                _exit(EXIT_FAILURE); /* not reached */
                         }
                         reply.pid = pid < 0 ? -errno : (int32_t) pid;
                         close_all(fds, n);

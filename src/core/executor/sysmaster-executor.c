@@ -3,9 +3,7 @@
  * sysmaster-executor: the exec helper. The manager starts it with posix_spawn() (vfork
  * semantics) as "sysmaster-executor --deserialize=FD UNIT"; FD is a memfd with the encoded
  * command, ExecContext and ExecRun (exec-wire.h). Usually the manager instead keeps one helper
- * running as a spawn server ("--server=FD", executor-server.h) whose children run the requests,
- * most of them sharing its memory until their execve(): whatever such a child allocates is
- * reachable from the one Executor and freed by the server afterwards (reclaim_request()).
+ * running as a spawn server ("--server=FD", executor-server.h) whose forks run the requests.
  * It applies the execution context in the order systemd 252's exec_child() does and then execs
  * the command in place, so its pid is the service's pid. A step that fails ends it with systemd's exit code for that step, after a
  * message naming the unit in the manager's log target ("UNIT: Failed to …: %m", then "UNIT:
@@ -60,24 +58,12 @@ typedef struct Executor {
         ExecCreds creds;
         char **env;
         char *executable;
-        char **argv;          /* the command line as executed */
         dev_t journal_dev;
         ino_t journal_ino;
         bool sandboxing, setuid;
         int exit_status;
         int log_fd;           /* the manager's stderr, for our own messages */
 } Executor;
-
-/* The one Executor of this process. In a process that shares the spawn server's memory it is the
- * server's too: reclaim_request() frees it there. */
-static Executor executor;
-/* The server's logging setup, which a request's process changes (setup_logging()). */
-static LogState server_log_state;
-
-static _noreturn_ void executor_exit(int status) {
-        executor_server_child_phase(EXECUTOR_CHILD_EXITING);
-        _exit(status);
-}
 
 /* Logs "UNIT: message" and records the exit status; returns the negative errno. */
 #define FAIL(e, status, r, fmt, ...)                                                          \
@@ -193,11 +179,9 @@ static int setup_session_and_creds(Executor *e) {
         if (!e->ctx.same_pgrp && setsid() < 0)
                 return FAIL(e, EXIT_SETSID, errno, "Failed to create new process session: %m");
         executor_tty_reset(&e->ctx, &e->run);
-        /* For NSS modules: what is being started (gone with the execve()); only when they are
-         * asked something (this environment may be the spawn server's, executor-server.h). */
-        if (exec_context_needs_user_lookup(&e->ctx) &&
-            (setenv("SYSTEMD_ACTIVATION_UNIT", e->run.unit_id, 1) < 0 ||
-             setenv("SYSTEMD_ACTIVATION_SCOPE", "system", 1) < 0))
+        /* For NSS modules: what is being started (gone with the execve()). */
+        if (setenv("SYSTEMD_ACTIVATION_UNIT", e->run.unit_id, 1) < 0 ||
+            setenv("SYSTEMD_ACTIVATION_SCOPE", "system", 1) < 0)
                 return FAIL(e, EXIT_MEMORY, errno, "Failed to update environment: %m");
         r = executor_get_user(&e->ctx, &e->creds);
         if (r < 0)
@@ -492,32 +476,30 @@ static void wait_for_gate(Executor *e) {
         if (n <= 0) {
                 log_debug("%s: The service manager went away before recording us, not executing.",
                           e->run.unit_id);
-                executor_exit(EXIT_MANAGER_GONE);
+                _exit(EXIT_MANAGER_GONE);
         }
         e->run.gate_fd = safe_close(e->run.gate_fd);
 }
 
 static int exec_command(Executor *e) {
+        _cleanup_strv_free_ char **argv = NULL;
+        _cleanup_free_ char *line = NULL;
         uint8_t hot = 1;
         int r;
 
         executor_unset_environment(e->env, e->ctx.unset_environment);
         if (!(e->run.command_flags & EXEC_COMMAND_NO_ENV_EXPAND)) {
-                if (replace_env_argv(e->run.argv, e->env, &e->argv) < 0)
+                if (replace_env_argv(e->run.argv, e->env, &argv) < 0)
                         return FAIL(e, EXIT_MEMORY, ENOMEM, "Out of memory.");
-        } else if (!(e->argv = strv_copy(e->run.argv)))
+        } else if (!(argv = strv_copy(e->run.argv)))
                 return FAIL(e, EXIT_MEMORY, ENOMEM, "Out of memory.");
-        if (log_get_max_level() >= LOG_DEBUG) {
-                _cleanup_free_ char *line = quote_command_line(e->argv, SHELL_ESCAPE_EMPTY);
-                log_debug("%s: Executing: %s", e->run.unit_id, strna(line));
-        }
+        line = quote_command_line(argv, SHELL_ESCAPE_EMPTY);
+        log_debug("%s: Executing: %s", e->run.unit_id, strna(line));
         wait_for_gate(e);
         if (e->run.exec_fd >= 0 && write(e->run.exec_fd, &hot, 1) < 0)
                 return FAIL(e, EXIT_EXEC, errno, "Failed to enable exec_fd: %m");
-        executor_server_child_phase(EXECUTOR_CHILD_EXECUTING);
-        execve(e->executable, e->argv, e->env);
+        execve(e->executable, argv, e->env);
         r = -errno;
-        executor_server_child_phase(EXECUTOR_CHILD_ANSWERED);
         hot = 0;
         if (e->run.exec_fd >= 0 && write(e->run.exec_fd, &hot, 1) < 0)
                 return FAIL(e, EXIT_EXEC, errno, "Failed to disable exec_fd: %m");
@@ -570,56 +552,35 @@ static int run_steps(Executor *e) {
 
 /* Runs the request in the memfd wire_fd (unit_id only names it when that fails). */
 static _noreturn_ void run_request(int wire_fd, const char *unit_id) {
-        Executor *e = &executor;
+        static Executor e = { .exit_status = EXIT_SUCCESS, .log_fd = -1 };
         int r;
 
-        *e = (Executor) {
-                .creds = { .uid = UID_INVALID, .gid = GID_INVALID },
-                .exit_status = EXIT_SUCCESS,
-                .log_fd = -1,
-        };
-        r = read_wire(wire_fd, e);
-        if (r < 0 || !e->run.unit_id || !e->run.path || strv_isempty(e->run.argv)) {
+        e.creds = (ExecCreds) { .uid = UID_INVALID, .gid = GID_INVALID };
+        r = read_wire(wire_fd, &e);
+        if (r < 0 || !e.run.unit_id || !e.run.path || strv_isempty(e.run.argv)) {
                 log_error_errno(r < 0 ? r : -EBADMSG, "%s: Failed to read the execution request: %m",
                                 unit_id ? unit_id : "sysmaster-executor");
-                executor_exit(EXIT_FDS);
+                _exit(EXIT_FDS);
         }
-        setup_logging(e);
-        r = run_steps(e);
+        setup_logging(&e);
+        r = run_steps(&e);
         if (r < 0)
-                log_error_errno(r, "%s: Failed at step %s spawning %s: %m", e->run.unit_id,
-                                strna(exit_status_to_string(e->exit_status, EXIT_STATUS_LIBC | EXIT_STATUS_SYSTEMD)),
-                                e->run.path);
+                log_error_errno(r, "%s: Failed at step %s spawning %s: %m", e.run.unit_id,
+                                strna(exit_status_to_string(e.exit_status, EXIT_STATUS_LIBC | EXIT_STATUS_SYSTEMD)),
+                                e.run.path);
         /* No exit(): nothing of ours needs flushing, and leak checkers have no business here. */
-        executor_exit(e->exit_status);
-}
-
-/* In the spawn server, after a request's process that shared its memory exec'd or exited. */
-static void reclaim_request(void) {
-        Executor *e = &executor;
-
-        exec_context_done(&e->ctx);
-        exec_run_done(&e->run);
-        exec_creds_done(&e->creds);
-        strv_free(e->env);
-        free(e->executable);
-        strv_free(e->argv);
-        *e = (Executor) { .log_fd = -1 };
-        log_state_restore(&server_log_state);
+        _exit(e.exit_status);
 }
 
 int main(int argc, char *argv[]) {
-        static const ExecutorServerChild server_child = { .run = run_request, .reclaim = reclaim_request };
         const char *arg = argc > 1 ? startswith(argv[1], "--deserialize=") : NULL;
         const char *server = argc > 1 ? startswith(argv[1], "--server=") : NULL;
         int fd;
 
         log_parse_environment();
         /* The spawn server (executor-server.h): every request is run in a new process. */
-        if (server && safe_atoi(server, &fd) >= 0 && fd >= 3) {
-                log_state_save(&server_log_state);
-                _exit(executor_server_run(fd, &server_child) < 0 ? EXIT_FAILURE : EXIT_SUCCESS);
-        }
+        if (server && safe_atoi(server, &fd) >= 0 && fd >= 3)
+                _exit(executor_server_run(fd, run_request) < 0 ? EXIT_FAILURE : EXIT_SUCCESS);
         if (!arg || safe_atoi(arg, &fd) < 0 || fd < 3) {
                 log_error("This program is the service manager's exec helper; it is not run by hand.");
                 return EXIT_FAILURE;
