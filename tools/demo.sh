@@ -37,8 +37,8 @@ STATE=$BUILD/demo.state
 
 if [ "$MANAGER" = sysmaster ]; then
         if [ "$DO_BUILD" = 1 ]; then
-                echo "### building sysmaster-init, sysmaster and sysmaster-executor in $BUILD"
-                make -C "$BUILD" -j"$(nproc)" sysmaster-init sysmaster sysmaster-executor || exit 1
+                echo "### building sysmaster-init, sysmaster and its helpers in $BUILD"
+                make -C "$BUILD" -j"$(nproc)" sysmaster-programs || exit 1
         fi
         if [ ! -x "$BUILD/sysmaster" ]; then
                 echo "demo.sh: $BUILD/sysmaster is not built; try: tools/demo.sh -m systemd" >&2

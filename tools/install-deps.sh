@@ -13,6 +13,8 @@ packages=(
         clang libclang-rt-14-dev
         # tests: systemd 252's tools as oracles and its test data, the bus, namespaces
         python3 python3-dbus systemd systemd-tests dbus dbus-tests util-linux iproute2
+        # tests: killing a process at a given system call (test-spawn-server.sh)
+        strace
         # D-Bus clients nobody here wrote: gdbus, and GDBus services written in Python
         libglib2.0-bin python3-gi gir1.2-glib-2.0
         # bench/: sd-bus as the reference for the wire-format benchmark

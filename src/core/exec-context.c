@@ -8,6 +8,7 @@
 
 #include "exec-caps.h"
 #include "exec-context.h"
+#include "string-util.h"
 #include "strv.h"
 
 void exec_context_init(ExecContext *c) {
@@ -69,6 +70,24 @@ static bool is_terminal_output(ExecOutput o) {
 bool exec_context_needs_term(const ExecContext *c) {
         return is_terminal_input(c->std_input) || is_terminal_output(c->std_output) ||
                is_terminal_output(c->std_error) || c->tty_path;
+}
+
+static bool is_root_name(const char *name) {
+        return !name || streq(name, "root") || streq(name, "0");
+}
+
+bool exec_context_needs_user_lookup(const ExecContext *c) {
+        return !is_root_name(c->user) || !is_root_name(c->group) || !strv_isempty(c->supplementary_groups);
+}
+
+static bool is_file_output(ExecOutput o) {
+        return IN_SET(o, EXEC_OUTPUT_FILE, EXEC_OUTPUT_FILE_APPEND, EXEC_OUTPUT_FILE_TRUNCATE);
+}
+
+bool exec_context_spawn_may_share_memory(const ExecContext *c) {
+        return !exec_context_needs_user_lookup(c) && !exec_context_needs_term(c) && !c->tty_reset &&
+               !c->tty_vhangup && c->std_input != EXEC_INPUT_FILE && !is_file_output(c->std_output) &&
+               !is_file_output(c->std_error) && !c->selinux_context;
 }
 
 const char *exec_context_tty_path(const ExecContext *c) {

@@ -100,6 +100,16 @@ void exec_context_done(ExecContext *c);
 
 /* Whether the context asks for a terminal (stdin/stdout/stderr on a tty, or TTYPath= set). */
 bool exec_context_needs_term(const ExecContext *c) _pure_;
+/* Whether the exec helper has to ask NSS about User=, Group= or SupplementaryGroups= (anything
+ * but root, by name or number). */
+bool exec_context_needs_user_lookup(const ExecContext *c) _pure_;
+/* Whether the exec helper may run this context in a process that shares the spawn server's
+ * memory until its execve() (executor-server.h): no NSS lookup (its modules would stay loaded,
+ * with fds of the new process, in the server), no step that can block for long (a terminal, a
+ * file: that may be a FIFO), which would hold up every other start, and no SELinuxContext= (the
+ * command is reached through a second execve(), of sysmaster-gate, which would take the
+ * context's transition instead). */
+bool exec_context_spawn_may_share_memory(const ExecContext *c) _pure_;
 /* The terminal that tty settings refer to: TTYPath= or /dev/console. */
 const char *exec_context_tty_path(const ExecContext *c) _pure_;
 /* The fd name fd:… of stdin/stdout/stderr (with systemd's defaults), or NULL if that stream is

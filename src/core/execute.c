@@ -454,11 +454,13 @@ static int spawn_server_receive(pid_t *ret, int *ret_error) {
  * caller's failed spawn closes the gate unopened: manager_spawn_gate_done()). Errors of the
  * connection end the server (a new one is started on next use), an error of its clone() does
  * not. */
-static int spawn_via_server(const char *unit_id, const FdPlan *plan, int wire_fd_target, pid_t *ret) {
+static int spawn_via_server(const char *unit_id, const FdPlan *plan, int wire_fd_target, bool share_memory,
+                            pid_t *ret) {
         ExecutorServerRequest req = {
                 .magic = EXECUTOR_SERVER_MAGIC,
                 .n_fds = (uint32_t) plan->n,
                 .wire_fd = wire_fd_target,
+                .flags = share_memory ? EXECUTOR_SERVER_SHARE_MEMORY : 0,
         };
         int r, error = 0;
 
@@ -613,7 +615,7 @@ int exec_spawn(const ExecCommand *c, const ExecContext *ctx, const ExecParameter
                 line = quote_command_line(c->argv, SHELL_ESCAPE_EMPTY);
                 log_debug("%s: About to execute %s", p->unit_id, strna(line));
         }
-        r = spawn_via_server(p->unit_id, &plan, wire_target, &pid);
+        r = spawn_via_server(p->unit_id, &plan, wire_target, exec_context_spawn_may_share_memory(ctx), &pid);
         if (r == -EOPNOTSUPP)
                 r = spawn_helper(p->unit_id, &plan, wire_target, &pid);
         if (r < 0)

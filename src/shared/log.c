@@ -117,6 +117,22 @@ void log_parse_environment(void) {
         parse_env_pair("SYSMASTER_LOG_LEVEL", "SYSMASTER_LOG_TARGET");
 }
 
+void log_state_save(LogState *ret) {
+        *ret = (LogState) {
+                .max_level = max_level, .target = target, .sink = sink, .sink_userdata = sink_userdata,
+                .console_fd = console_fd, .kmsg_fd = kmsg_fd,
+        };
+}
+
+void log_state_restore(const LogState *state) {
+        max_level = state->max_level;
+        target = state->target;
+        sink = state->sink;
+        sink_userdata = state->sink_userdata;
+        console_fd = state->console_fd;
+        kmsg_fd = state->kmsg_fd;
+}
+
 void log_close(void) {
         if (console_fd >= 0)
                 close(console_fd);

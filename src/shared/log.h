@@ -46,6 +46,19 @@ const char *log_level_to_string(int level);
 LogTarget log_target_from_string(const char *s);
 const char *log_target_to_string(LogTarget t);
 
+/* Everything the functions above set, and the fds opened lazily. For a process that shares its
+ * memory with a short-lived one (vfork semantics) which changes the logging setup: save before,
+ * restore after. Restoring does not close the fds the other process opened (they are its). */
+typedef struct LogState {
+        int max_level;
+        LogTarget target;
+        LogSink sink;
+        void *sink_userdata;
+        int console_fd, kmsg_fd;
+} LogState;
+void log_state_save(LogState *ret);
+void log_state_restore(const LogState *state);
+
 /* Reads SYSTEMD_LOG_LEVEL/TARGET (then SYSMASTER_LOG_LEVEL/TARGET). Bad values are ignored. */
 void log_parse_environment(void);
 /* Closes fds opened for console/kmsg; logging still works afterwards (reopens lazily). */

@@ -7,23 +7,39 @@
  * server's first message is an ExecutorServerReply with pid 0: it is ready (until then, while
  * the server is being executed, the manager execs helpers itself). The manager then sends it
  * one ExecutorServerRequest per process to start, with the request's fds attached (SCM_RIGHTS,
- * in the order they are to appear as 3, 4, …). The server creates the process with
- * clone(CLONE_PARENT), so that the manager is its parent, answers with an ExecutorServerReply
- * and waits for the next request; it ends when the manager's end closes. The new process lays
- * its fds out, resets its signals and then runs the request as a freshly executed helper would,
- * so a service start costs one fork of a small process instead of an exec of the helper.
+ * in the order they are to appear as 3, 4, …), and waits for the ExecutorServerReply with the
+ * new process's pid; the server ends when the manager's end closes. The new process is made
+ * with clone(CLONE_PARENT), so that the manager is its parent; it lays its fds out and then runs
+ * the request as a freshly executed helper would. Two ways:
+ *   - a request with EXECUTOR_SERVER_SHARE_MEMORY (the manager sets it when the context allows,
+ *     exec_context_spawn_may_share_memory()): clone(CLONE_VM | CLONE_VFORK) on a stack of the
+ *     server's. No address space is copied (on this kind of VM a fork of even a small process
+ *     costs milliseconds of page-table work, and its exec tears the copy down again). The new
+ *     process answers with its own pid before anything else; the server sleeps until it calls
+ *     execve() or _exit() and then frees what it allocated (ExecutorServerChild.reclaim). A
+ *     process that died anywhere else (a signal in the middle of malloc()) may have left the
+ *     heap inconsistent: the server then exits and the manager starts a new one on next use.
+ *     Such a process must not wait at its crash-recovery gate (execute.h, gate_fd) while it
+ *     shares our memory: it execs sysmaster-gate, which waits there (gate-protocol.h). The
+ *     server opens the gate (next to its own binary) when it starts; without one (an
+ *     architecture the gate is not built for, a broken installation) it forks these too.
+ *   - otherwise a plain fork (the server answers), for contexts that look users up through NSS
+ *     or may block on a terminal or a FIFO.
+ * Either way a start costs no exec of the helper.
  */
 
 #include <stdint.h>
 
 /* The most fds one request carries (the kernel's SCM_MAX_FD); more: the caller execs a helper. */
 #define EXECUTOR_SERVER_FDS_MAX 253
-#define EXECUTOR_SERVER_MAGIC UINT32_C(0x53504e31) /* "SPN1" */
+#define EXECUTOR_SERVER_MAGIC UINT32_C(0x53504e32) /* "SPN2" */
+#define EXECUTOR_SERVER_SHARE_MEMORY UINT32_C(1)
 
 typedef struct ExecutorServerRequest {
         uint32_t magic;       /* EXECUTOR_SERVER_MAGIC */
         uint32_t n_fds;       /* how many fds are attached; they become 3 … 3 + n_fds - 1 */
         int32_t wire_fd;      /* which of them is the exec-wire memfd (as after the layout) */
+        uint32_t flags;       /* EXECUTOR_SERVER_SHARE_MEMORY or 0 */
         char unit_id[260];    /* for messages before the request is read, NUL-terminated */
 } ExecutorServerRequest;
 
@@ -31,8 +47,36 @@ typedef struct ExecutorServerReply {
         int32_t pid;          /* the new process, or a negative errno; 0: ready (first message) */
 } ExecutorServerReply;
 
-/* What the new process runs once its fds are laid out: never returns. */
-typedef void (*ExecutorServerChild)(int wire_fd, const char *unit_id);
+/* Where a process that shares the server's memory got to: set by it, read by the server once it
+ * runs again. */
+typedef enum ExecutorChildPhase {
+        EXECUTOR_CHILD_STARTED,   /* nothing done yet */
+        EXECUTOR_CHILD_ANSWERED,  /* its pid is (being) sent; running the request */
+        EXECUTOR_CHILD_EXECUTING, /* in execve(): after a failure it goes back to ANSWERED */
+        EXECUTOR_CHILD_EXITING,   /* in _exit() */
+} ExecutorChildPhase;
 
-/* Serves requests on fd until the peer closes it (0) or reading fails (negative errno). */
-int executor_server_run(int fd, ExecutorServerChild child);
+/* What a process that shares our memory execs instead of waiting at its gate: sysmaster-gate and
+ * the server's own binary (for the gate's report of a failed execve()), both O_PATH fds at or
+ * above GATE_SERVER_FD_MIN and close-on-exec. */
+typedef struct ExecutorServerGate {
+        int gate_fd;
+        int self_fd;
+} ExecutorServerGate;
+
+typedef struct ExecutorServerChild {
+        /* What the new process runs once its fds are laid out: never returns. Must call
+         * executor_server_child_phase() before its execve() and _exit() calls. gate: non-NULL in
+         * a process that shares our memory (it must pass its gate through it). */
+        void (*run)(int wire_fd, const char *unit_id, const ExecutorServerGate *gate);
+        /* In the server, after a process that shared its memory has exec'd or exited: frees what
+         * run() allocated and undoes what it changed in the server's globals. */
+        void (*reclaim)(void);
+} ExecutorServerChild;
+
+/* Records where the calling process is (a no-op for one with its own memory). */
+void executor_server_child_phase(ExecutorChildPhase phase);
+
+/* Serves requests on fd until the peer closes it (0) or reading fails, or a process that shared
+ * its memory died somewhere unknown (negative errno). */
+int executor_server_run(int fd, const ExecutorServerChild *child);

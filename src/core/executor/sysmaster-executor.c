@@ -3,7 +3,9 @@
  * sysmaster-executor: the exec helper. The manager starts it with posix_spawn() (vfork
  * semantics) as "sysmaster-executor --deserialize=FD UNIT"; FD is a memfd with the encoded
  * command, ExecContext and ExecRun (exec-wire.h). Usually the manager instead keeps one helper
- * running as a spawn server ("--server=FD", executor-server.h) whose forks run the requests.
+ * running as a spawn server ("--server=FD", executor-server.h) whose children run the requests,
+ * most of them sharing its memory until their execve(): whatever such a child allocates is
+ * reachable from the one Executor and freed by the server afterwards (reclaim_request()).
  * It applies the execution context in the order systemd 252's exec_child() does and then execs
  * the command in place, so its pid is the service's pid. A step that fails ends it with systemd's exit code for that step, after a
  * message naming the unit in the manager's log target ("UNIT: Failed to …: %m", then "UNIT:
@@ -43,6 +45,7 @@
 #include "executor-env.h"
 #include "executor-server.h"
 #include "executor-stdio.h"
+#include "gate-protocol.h"
 #include "exit-status.h"
 #include "fd-util.h"
 #include "log.h"
@@ -58,12 +61,26 @@ typedef struct Executor {
         ExecCreds creds;
         char **env;
         char *executable;
+        char **argv;          /* the command line as executed */
+        char **gate_argv;     /* sysmaster-gate's (gate-protocol.h), pointing into argv */
+        const ExecutorServerGate *gate; /* non-NULL: we share the spawn server's memory */
         dev_t journal_dev;
         ino_t journal_ino;
         bool sandboxing, setuid;
         int exit_status;
         int log_fd;           /* the manager's stderr, for our own messages */
 } Executor;
+
+/* The one Executor of this process. In a process that shares the spawn server's memory it is the
+ * server's too: reclaim_request() frees it there. */
+static Executor executor;
+/* The server's logging setup, which a request's process changes (setup_logging()). */
+static LogState server_log_state;
+
+static _noreturn_ void executor_exit(int status) {
+        executor_server_child_phase(EXECUTOR_CHILD_EXITING);
+        _exit(status);
+}
 
 /* Logs "UNIT: message" and records the exit status; returns the negative errno. */
 #define FAIL(e, status, r, fmt, ...)                                                          \
@@ -153,7 +170,8 @@ static int close_remaining_fds(Executor *e) {
         const ExecRun *r = &e->run;
         int keep[EXEC_FDS_MAX + 16], n = 0, last = 2;
         const int extra[] = { r->stdin_fd, r->stdout_fd, r->stderr_fd, r->socket_fd, r->named_fds[0],
-                              r->named_fds[1], r->named_fds[2], r->exec_fd, r->gate_fd, e->log_fd };
+                              r->named_fds[1], r->named_fds[2], r->exec_fd, r->gate_fd, e->log_fd,
+                              e->gate ? e->gate->gate_fd : -1, e->gate ? e->gate->self_fd : -1 };
 
         if (r->n_fds > EXEC_FDS_MAX)
                 return FAIL(e, EXIT_FDS, E2BIG, "Failed to close unwanted file descriptors: %m");
@@ -179,9 +197,11 @@ static int setup_session_and_creds(Executor *e) {
         if (!e->ctx.same_pgrp && setsid() < 0)
                 return FAIL(e, EXIT_SETSID, errno, "Failed to create new process session: %m");
         executor_tty_reset(&e->ctx, &e->run);
-        /* For NSS modules: what is being started (gone with the execve()). */
-        if (setenv("SYSTEMD_ACTIVATION_UNIT", e->run.unit_id, 1) < 0 ||
-            setenv("SYSTEMD_ACTIVATION_SCOPE", "system", 1) < 0)
+        /* For NSS modules: what is being started (gone with the execve()); only when they are
+         * asked something (this environment may be the spawn server's, executor-server.h). */
+        if (exec_context_needs_user_lookup(&e->ctx) &&
+            (setenv("SYSTEMD_ACTIVATION_UNIT", e->run.unit_id, 1) < 0 ||
+             setenv("SYSTEMD_ACTIVATION_SCOPE", "system", 1) < 0))
                 return FAIL(e, EXIT_MEMORY, errno, "Failed to update environment: %m");
         r = executor_get_user(&e->ctx, &e->creds);
         if (r < 0)
@@ -476,30 +496,74 @@ static void wait_for_gate(Executor *e) {
         if (n <= 0) {
                 log_debug("%s: The service manager went away before recording us, not executing.",
                           e->run.unit_id);
-                _exit(EXIT_MANAGER_GONE);
+                executor_exit(EXIT_MANAGER_GONE);
         }
         e->run.gate_fd = safe_close(e->run.gate_fd);
 }
 
+/* In a process that shares the spawn server's memory: the gate is passed in sysmaster-gate
+ * (gate-protocol.h), which execs the command, so that the server runs again now. */
+static int exec_through_gate(Executor *e) {
+        char fds[4][12], n[24], target[12], level[12];
+        const int pass[] = { e->run.gate_fd, e->run.exec_fd, e->gate->self_fd, e->log_fd };
+        size_t n_argv = strv_length(e->argv), k = 0;
+
+        e->gate_argv = new(char *, GATE_ARGS + n_argv + GATE_REPORT_ARGS + 1);
+        if (!e->gate_argv)
+                return FAIL(e, EXIT_MEMORY, ENOMEM, "Out of memory.");
+        e->gate_argv[k++] = (char *) "sysmaster-gate";
+        for (size_t i = 0; i < ELEMENTSOF(pass); i++) {
+                if (pass[i] >= 0 && fcntl(pass[i], F_SETFD, 0) < 0)
+                        return FAIL(e, EXIT_EXEC, errno, "Failed to pass file descriptors to sysmaster-gate: %m");
+                snprintf(fds[i], sizeof fds[i], "%i", pass[i]);
+                e->gate_argv[k++] = fds[i];
+        }
+        e->gate_argv[k++] = e->executable;
+        snprintf(n, sizeof n, "%zu", n_argv);
+        e->gate_argv[k++] = n;
+        for (size_t i = 0; i < n_argv; i++)
+                e->gate_argv[k++] = e->argv[i];
+        snprintf(target, sizeof target, "%i", (int) e->run.log_target);
+        snprintf(level, sizeof level, "%i", e->run.log_level);
+        e->gate_argv[k++] = (char *) "sysmaster-executor";
+        e->gate_argv[k++] = (char *) GATE_REPORT_VERB;
+        e->gate_argv[k++] = target;
+        e->gate_argv[k++] = level;
+        e->gate_argv[k++] = fds[3];
+        e->gate_argv[k++] = e->run.unit_id;
+        e->gate_argv[k++] = e->run.path;
+        e->gate_argv[k++] = e->executable;
+        e->gate_argv[k++] = (char *) GATE_ERRNO_PLACEHOLDER;
+        e->gate_argv[k] = NULL;
+        executor_server_child_phase(EXECUTOR_CHILD_EXECUTING);
+        (void) execveat(e->gate->gate_fd, "", e->gate_argv, e->env, AT_EMPTY_PATH);
+        executor_server_child_phase(EXECUTOR_CHILD_ANSWERED);
+        return FAIL(e, EXIT_EXEC, errno, "Failed to execute sysmaster-gate: %m");
+}
+
 static int exec_command(Executor *e) {
-        _cleanup_strv_free_ char **argv = NULL;
-        _cleanup_free_ char *line = NULL;
         uint8_t hot = 1;
         int r;
 
         executor_unset_environment(e->env, e->ctx.unset_environment);
         if (!(e->run.command_flags & EXEC_COMMAND_NO_ENV_EXPAND)) {
-                if (replace_env_argv(e->run.argv, e->env, &argv) < 0)
+                if (replace_env_argv(e->run.argv, e->env, &e->argv) < 0)
                         return FAIL(e, EXIT_MEMORY, ENOMEM, "Out of memory.");
-        } else if (!(argv = strv_copy(e->run.argv)))
+        } else if (!(e->argv = strv_copy(e->run.argv)))
                 return FAIL(e, EXIT_MEMORY, ENOMEM, "Out of memory.");
-        line = quote_command_line(argv, SHELL_ESCAPE_EMPTY);
-        log_debug("%s: Executing: %s", e->run.unit_id, strna(line));
+        if (log_get_max_level() >= LOG_DEBUG) {
+                _cleanup_free_ char *line = quote_command_line(e->argv, SHELL_ESCAPE_EMPTY);
+                log_debug("%s: Executing: %s", e->run.unit_id, strna(line));
+        }
+        if (e->gate && e->run.gate_fd >= 0)
+                return exec_through_gate(e);
         wait_for_gate(e);
         if (e->run.exec_fd >= 0 && write(e->run.exec_fd, &hot, 1) < 0)
                 return FAIL(e, EXIT_EXEC, errno, "Failed to enable exec_fd: %m");
-        execve(e->executable, argv, e->env);
+        executor_server_child_phase(EXECUTOR_CHILD_EXECUTING);
+        execve(e->executable, e->argv, e->env);
         r = -errno;
+        executor_server_child_phase(EXECUTOR_CHILD_ANSWERED);
         hot = 0;
         if (e->run.exec_fd >= 0 && write(e->run.exec_fd, &hot, 1) < 0)
                 return FAIL(e, EXIT_EXEC, errno, "Failed to disable exec_fd: %m");
@@ -551,39 +615,91 @@ static int run_steps(Executor *e) {
 }
 
 /* Runs the request in the memfd wire_fd (unit_id only names it when that fails). */
-static _noreturn_ void run_request(int wire_fd, const char *unit_id) {
-        static Executor e = { .exit_status = EXIT_SUCCESS, .log_fd = -1 };
+static _noreturn_ void run_request(int wire_fd, const char *unit_id, const ExecutorServerGate *gate) {
+        Executor *e = &executor;
         int r;
 
-        e.creds = (ExecCreds) { .uid = UID_INVALID, .gid = GID_INVALID };
-        r = read_wire(wire_fd, &e);
-        if (r < 0 || !e.run.unit_id || !e.run.path || strv_isempty(e.run.argv)) {
+        *e = (Executor) {
+                .creds = { .uid = UID_INVALID, .gid = GID_INVALID },
+                .exit_status = EXIT_SUCCESS,
+                .log_fd = -1,
+                .gate = gate,
+        };
+        r = read_wire(wire_fd, e);
+        if (r < 0 || !e->run.unit_id || !e->run.path || strv_isempty(e->run.argv)) {
                 log_error_errno(r < 0 ? r : -EBADMSG, "%s: Failed to read the execution request: %m",
                                 unit_id ? unit_id : "sysmaster-executor");
-                _exit(EXIT_FDS);
+                executor_exit(EXIT_FDS);
         }
-        setup_logging(&e);
-        r = run_steps(&e);
+        setup_logging(e);
+        r = run_steps(e);
         if (r < 0)
-                log_error_errno(r, "%s: Failed at step %s spawning %s: %m", e.run.unit_id,
-                                strna(exit_status_to_string(e.exit_status, EXIT_STATUS_LIBC | EXIT_STATUS_SYSTEMD)),
-                                e.run.path);
+                log_error_errno(r, "%s: Failed at step %s spawning %s: %m", e->run.unit_id,
+                                strna(exit_status_to_string(e->exit_status, EXIT_STATUS_LIBC | EXIT_STATUS_SYSTEMD)),
+                                e->run.path);
         /* No exit(): nothing of ours needs flushing, and leak checkers have no business here. */
-        _exit(e.exit_status);
+        executor_exit(e->exit_status);
+}
+
+/* In the spawn server, after a request's process that shared its memory exec'd or exited. */
+static void reclaim_request(void) {
+        Executor *e = &executor;
+
+        exec_context_done(&e->ctx);
+        exec_run_done(&e->run);
+        exec_creds_done(&e->creds);
+        strv_free(e->env);
+        free(e->executable);
+        strv_free(e->argv);
+        free(e->gate_argv);
+        *e = (Executor) { .log_fd = -1 };
+        log_state_restore(&server_log_state);
+}
+
+_Static_assert(GATE_EXIT_MANAGER_GONE == EXIT_MANAGER_GONE && GATE_EXIT_EXEC == EXIT_EXEC,
+               "gate-protocol.h and the exit statuses disagree");
+
+/* "sysmaster-executor --exec-failed TARGET LEVEL LOG_FD UNIT PATH EXECUTABLE ERRNO": run by
+ * sysmaster-gate when the command's execve() failed (gate-protocol.h); logs what exec_command()
+ * would have, in the service's process and environment. */
+static _noreturn_ void report_exec_failure(char *argv[]) {
+        Executor e = { .exit_status = EXIT_EXEC, .log_fd = -1 };
+        int target, level, error;
+
+        if (safe_atoi(argv[2], &target) >= 0 && target >= 0 && target < _LOG_TARGET_MAX)
+                log_set_target((LogTarget) target);
+        if (safe_atoi(argv[3], &level) >= 0 && level >= 0)
+                log_set_max_level(level);
+        if (safe_atoi(argv[4], &e.log_fd) >= 0 && e.log_fd >= 0) {
+                (void) fcntl(e.log_fd, F_SETFD, FD_CLOEXEC);
+                log_set_sink(log_to_manager_stderr, &e);
+        }
+        e.run.unit_id = argv[5];
+        if (safe_atoi(argv[8], &error) < 0 || error <= 0)
+                error = EIO;
+        (void) FAIL(&e, EXIT_EXEC, error, "Failed to execute %s: %m", argv[7]);
+        log_error_errno(error, "%s: Failed at step EXEC spawning %s: %m", argv[5], argv[6]);
+        _exit(EXIT_EXEC);
 }
 
 int main(int argc, char *argv[]) {
+        static const ExecutorServerChild server_child = { .run = run_request, .reclaim = reclaim_request };
         const char *arg = argc > 1 ? startswith(argv[1], "--deserialize=") : NULL;
         const char *server = argc > 1 ? startswith(argv[1], "--server=") : NULL;
         int fd;
 
+        /* before the environment (the service's) could change our logging */
+        if (argc == GATE_REPORT_ARGS && streq(argv[1], GATE_REPORT_VERB))
+                report_exec_failure(argv);
         log_parse_environment();
         /* The spawn server (executor-server.h): every request is run in a new process. */
-        if (server && safe_atoi(server, &fd) >= 0 && fd >= 3)
-                _exit(executor_server_run(fd, run_request) < 0 ? EXIT_FAILURE : EXIT_SUCCESS);
+        if (server && safe_atoi(server, &fd) >= 0 && fd >= 3) {
+                log_state_save(&server_log_state);
+                _exit(executor_server_run(fd, &server_child) < 0 ? EXIT_FAILURE : EXIT_SUCCESS);
+        }
         if (!arg || safe_atoi(arg, &fd) < 0 || fd < 3) {
                 log_error("This program is the service manager's exec helper; it is not run by hand.");
                 return EXIT_FAILURE;
         }
-        run_request(fd, argc > 2 ? argv[2] : NULL);
+        run_request(fd, argc > 2 ? argv[2] : NULL, NULL);
 }
