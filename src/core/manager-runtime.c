@@ -624,7 +624,7 @@ void manager_done_runtime(Manager *m) {
 static int on_heap_settle(EventSource *s, usec_t usec, void *userdata) {
         (void) s;
         (void) usec;
-        (void) userdata;
+        manager_store_release_cache(userdata);
         heap_settle();
         return 0;
 }

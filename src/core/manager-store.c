@@ -314,6 +314,16 @@ int manager_store_flush(Manager *m) {
         return r;
 }
 
+void manager_store_release_cache(Manager *m) {
+        int r;
+
+        if (!m->store)
+                return;
+        r = state_store_release_cache(m->store);
+        if (r < 0)
+                log_debug_errno(r, "Failed to reopen the state store to free its page cache, keeping it: %m");
+}
+
 int manager_spawn_gate(Manager *m) {
         int p[2];
 

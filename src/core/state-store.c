@@ -18,6 +18,7 @@
 #define STATE_STORE_MAP_SIZE ((size_t) 1 << 30)
 
 struct StateStore {
+        char *path;
         MDB_env *env;
         MDB_dbi dbi;
         MDB_txn *txn; /* the open write transaction, NULL if none */
@@ -50,9 +51,47 @@ static int begin_write(StateStore *s) {
         return mdb_to_errno(mdb_txn_begin(s->env, NULL, 0, &s->txn));
 }
 
+/* A new environment on the file at path, with its unnamed database opened. */
+static int open_env(const char *path, MDB_env **ret_env, MDB_dbi *ret_dbi) {
+        MDB_env *env;
+        MDB_txn *txn = NULL;
+        int r;
+
+        r = mdb_to_errno(mdb_env_create(&env));
+        if (r < 0)
+                return r;
+        r = mdb_to_errno(mdb_env_set_mapsize(env, STATE_STORE_MAP_SIZE));
+        if (r >= 0)
+                r = mdb_to_errno(mdb_env_open(env, path,
+                                              MDB_NOSUBDIR | MDB_NOSYNC | MDB_NOMETASYNC | MDB_NOLOCK |
+                                                      MDB_NORDAHEAD,
+                                              0600));
+        if (r >= 0) {
+                mdb_filehandle_t fd;
+
+                /* LMDB opens the file without O_CLOEXEC: no child inherits it (a re-executed
+                 * manager opens the store again by its path) */
+                if (mdb_env_get_fd(env, &fd) == 0)
+                        (void) fcntl(fd, F_SETFD, FD_CLOEXEC);
+                r = mdb_to_errno(mdb_txn_begin(env, NULL, 0, &txn));
+        }
+        if (r >= 0) {
+                r = mdb_to_errno(mdb_dbi_open(txn, NULL, 0, ret_dbi));
+                if (r >= 0)
+                        r = mdb_to_errno(mdb_txn_commit(txn));
+                else
+                        mdb_txn_abort(txn);
+        }
+        if (r < 0) {
+                mdb_env_close(env);
+                return r;
+        }
+        *ret_env = env;
+        return 0;
+}
+
 int state_store_open(const char *path, bool keep, StateStore **ret) {
         StateStore *s;
-        MDB_txn *txn = NULL;
         int r;
 
         assert(path);
@@ -62,40 +101,33 @@ int state_store_open(const char *path, bool keep, StateStore **ret) {
         s = calloc(1, sizeof(*s));
         if (!s)
                 return -ENOMEM;
-        r = mdb_to_errno(mdb_env_create(&s->env));
+        s->path = strdup(path);
+        r = s->path ? open_env(path, &s->env, &s->dbi) : -ENOMEM;
         if (r < 0) {
-                free(s);
-                return r;
-        }
-        r = mdb_to_errno(mdb_env_set_mapsize(s->env, STATE_STORE_MAP_SIZE));
-        if (r >= 0)
-                r = mdb_to_errno(mdb_env_open(s->env, path,
-                                              MDB_NOSUBDIR | MDB_NOSYNC | MDB_NOMETASYNC | MDB_NOLOCK |
-                                                      MDB_NORDAHEAD,
-                                              0600));
-        if (r >= 0) {
-                mdb_filehandle_t fd;
-
-                /* LMDB opens the file without O_CLOEXEC: no child inherits it (a re-executed
-                 * manager opens the store again by its path) */
-                if (mdb_env_get_fd(s->env, &fd) == 0)
-                        (void) fcntl(fd, F_SETFD, FD_CLOEXEC);
-                r = mdb_to_errno(mdb_txn_begin(s->env, NULL, 0, &txn));
-        }
-        if (r >= 0) {
-                r = mdb_to_errno(mdb_dbi_open(txn, NULL, 0, &s->dbi));
-                if (r >= 0)
-                        r = mdb_to_errno(mdb_txn_commit(txn));
-                else
-                        mdb_txn_abort(txn);
-        }
-        if (r < 0) {
-                mdb_env_close(s->env);
+                free(s->path);
                 free(s);
                 return r;
         }
         *ret = s;
         return 0;
+}
+
+int state_store_release_cache(StateStore *s) {
+        MDB_env *env;
+        MDB_dbi dbi;
+        int r;
+
+        assert(s);
+        if (s->txn)
+                return 0;
+        /* the new environment first: should that fail, the old one stays */
+        r = open_env(s->path, &env, &dbi);
+        if (r < 0)
+                return r;
+        mdb_env_close(s->env);
+        s->env = env;
+        s->dbi = dbi;
+        return 1;
 }
 
 StateStore *state_store_free(StateStore *s) {
@@ -104,6 +136,7 @@ StateStore *state_store_free(StateStore *s) {
         if (s->txn)
                 mdb_txn_abort(s->txn);
         mdb_env_close(s->env);
+        free(s->path);
         free(s);
         return NULL;
 }
