@@ -9,7 +9,7 @@
  * nothing unless glibc's heap is on huge pages (GLIBC_TUNABLES has MANAGER_GLIBC_TUNABLES). */
 void heap_thp_align_start(void);
 
-/* Once the manager is idle after its start-up, a restore or a reload
+/* Once the manager is idle after its start-up, a restore, a reload or a burst of commits
  * (manager_schedule_heap_settle()): the heap in use stays, the free pages inside it are given
  * back (malloc_trim(): a daemon-reload frees and allocates every unit's loaded data, and the
  * new data does not fit the holes of the old). With huge pages, first: the parked block is

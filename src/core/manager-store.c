@@ -247,6 +247,11 @@ static int put_record(Manager *m, const char *key) {
         return r;
 }
 
+/* After this many unit and job records were written (a burst spread over a few turns: an isolate,
+ * a mass restart) LMDB's page cache and the heap are large: once idle a second after the last
+ * commit, they are given back (manager_store_release_cache(), heap_settle()). */
+#define STORE_BURST_RECORDS 64
+
 int manager_store_flush(Manager *m) {
         Unit *u;
         Job *j;
@@ -271,6 +276,7 @@ int manager_store_flush(Manager *m) {
                 if (UNIT_VTABLE(u)->serialize)
                         UNIT_VTABLE(u)->serialize(u, &m->store_ser);
                 (void) put_record(m, key);
+                m->store_records_unsettled++;
         }
         while ((j = m->store_job_queue)) {
                 _cleanup_free_ char *key = job_key(j->id);
@@ -282,6 +288,7 @@ int manager_store_flush(Manager *m) {
                 ser_reset(&m->store_ser);
                 job_serialize(j, &m->store_ser);
                 (void) put_record(m, key);
+                m->store_records_unsettled++;
         }
         if (m->store_manager_dirty) {
                 m->store_manager_dirty = false;
@@ -295,6 +302,9 @@ int manager_store_flush(Manager *m) {
                         log_error_errno(r, "Failed to commit the state store: %m");
                 if (m->n_gates > 0)
                         fault_point("after-commit");
+                /* after start-up, which settles when it finishes */
+                if (m->store_records_unsettled >= STORE_BURST_RECORDS && m->startup_finished)
+                        manager_schedule_heap_settle(m, USEC_PER_SEC);
         }
         open_gates(m);
         STRV_FOREACH(n, m->store_released_connections) {
@@ -319,6 +329,7 @@ void manager_store_release_cache(Manager *m) {
 
         if (!m->store)
                 return;
+        m->store_records_unsettled = 0;
         r = state_store_release_cache(m->store);
         if (r < 0)
                 log_debug_errno(r, "Failed to reopen the state store to free its page cache, keeping it: %m");

@@ -51,8 +51,8 @@ void manager_store_mark_dirty(Manager *m);
 /* Writes what changed, commits, then opens the gates of processes spawned since the last
  * commit and acknowledges init's exit records. Cheap when nothing changed. */
 int manager_store_flush(Manager *m);
-/* Once idle after a burst of commits (with heap_settle()): LMDB's cached page buffers are given
- * back (state_store_release_cache()). */
+/* Once idle after start-up, a restore, a reload or a burst of commits (with heap_settle()):
+ * LMDB's cached page buffers are given back (state_store_release_cache()). */
 void manager_store_release_cache(Manager *m);
 /* For a spawn: the read end of a new gate (owned by the caller, who passes it to the helper
  * and then to manager_spawn_gate_done()), or -1 when the manager keeps no store. */

@@ -132,6 +132,7 @@ struct Manager {
         char **store_deleted;    /* keys of freed units/jobs, removed at the next commit */
         char **store_released_connections; /* services whose kept connection is dropped after the next commit */
         Serializer store_ser;    /* reused buffer */
+        unsigned store_records_unsettled; /* records written since LMDB's cache was last given back */
         int *gates;              /* write ends of spawned helpers' gates, opened after the commit */
         size_t n_gates, n_gates_alloc;
         uint64_t pending_exit_ack; /* init's exit records up to this serial, acknowledged after the commit */
