@@ -72,22 +72,23 @@ bool exec_context_needs_term(const ExecContext *c) {
                is_terminal_output(c->std_error) || c->tty_path;
 }
 
-static bool is_root_name(const char *name) {
-        return !name || streq(name, "root") || streq(name, "0");
+bool exec_name_is_root(const char *name) {
+        return streq(name, "root") || streq(name, "0");
+}
+
+bool exec_output_is_file(ExecOutput o) {
+        return IN_SET(o, EXEC_OUTPUT_FILE, EXEC_OUTPUT_FILE_APPEND, EXEC_OUTPUT_FILE_TRUNCATE);
 }
 
 bool exec_context_needs_user_lookup(const ExecContext *c) {
-        return !is_root_name(c->user) || !is_root_name(c->group) || !strv_isempty(c->supplementary_groups);
-}
-
-static bool is_file_output(ExecOutput o) {
-        return IN_SET(o, EXEC_OUTPUT_FILE, EXEC_OUTPUT_FILE_APPEND, EXEC_OUTPUT_FILE_TRUNCATE);
+        return (c->user && !exec_name_is_root(c->user)) || (c->group && !exec_name_is_root(c->group)) ||
+               !strv_isempty(c->supplementary_groups);
 }
 
 bool exec_context_spawn_may_share_memory(const ExecContext *c) {
         return !exec_context_needs_user_lookup(c) && !exec_context_needs_term(c) && !c->tty_reset &&
-               !c->tty_vhangup && c->std_input != EXEC_INPUT_FILE && !is_file_output(c->std_output) &&
-               !is_file_output(c->std_error) && !c->selinux_context;
+               !c->tty_vhangup && c->std_input != EXEC_INPUT_FILE && !exec_output_is_file(c->std_output) &&
+               !exec_output_is_file(c->std_error) && !c->selinux_context;
 }
 
 const char *exec_context_tty_path(const ExecContext *c) {

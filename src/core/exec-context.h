@@ -100,6 +100,10 @@ void exec_context_done(ExecContext *c);
 
 /* Whether the context asks for a terminal (stdin/stdout/stderr on a tty, or TTYPath= set). */
 bool exec_context_needs_term(const ExecContext *c) _pure_;
+/* Whether a User=/Group= value names root ("root" or "0", known without NSS). */
+bool exec_name_is_root(const char *name) _pure_;
+/* Whether o writes to a file (file:, append:, truncate:). */
+bool exec_output_is_file(ExecOutput o) _const_;
 /* Whether the exec helper has to ask NSS about User=, Group= or SupplementaryGroups= (anything
  * but root, by name or number). */
 bool exec_context_needs_user_lookup(const ExecContext *c) _pure_;

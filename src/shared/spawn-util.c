@@ -10,6 +10,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#endif
+
 #include "signal-util.h"
 #include "spawn-util.h"
 
@@ -57,6 +61,17 @@ fail:
         _exit(127);
 }
 
+pid_t clone_vfork(int (*fn)(void *), void *arg, void *stack, size_t size, int flags) {
+        pid_t pid = clone(fn, (uint8_t *) stack + size, CLONE_VM | CLONE_VFORK | flags, arg);
+
+        if (pid < 0)
+                return -errno;
+#if defined(__SANITIZE_ADDRESS__)
+        __asan_unpoison_memory_region(stack, size);
+#endif
+        return pid;
+}
+
 int spawn_program_vfork(const char *path, char *const argv[], char *const envp[], const int stdio[3],
                         pid_t *ret_pid) {
         uint8_t stack[CHILD_STACK_SIZE] __attribute__((aligned(16)));
@@ -67,9 +82,9 @@ int spawn_program_vfork(const char *path, char *const argv[], char *const envp[]
 
         if (r < 0)
                 return r;
-        pid = clone(spawn_child, stack + sizeof stack, CLONE_VM | CLONE_VFORK | SIGCHLD, &c);
+        pid = clone_vfork(spawn_child, &c, stack, sizeof stack, SIGCHLD);
         if (pid < 0)
-                r = -errno;
+                r = pid;
         (void) set_signal_mask_raw(old, NULL);
         if (r < 0)
                 return r;

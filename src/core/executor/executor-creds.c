@@ -53,7 +53,7 @@ int executor_get_user(const ExecContext *ctx, ExecCreds *c) {
 
         if (!ctx->user)
                 return 0;
-        if (streq(ctx->user, "root") || streq(ctx->user, "0")) {
+        if (exec_name_is_root(ctx->user)) {
                 c->uid = 0;
                 c->gid = 0;
                 c->user_name = strdup("root");
@@ -90,7 +90,7 @@ static int lookup_group(const char *name, gid_t *ret, char **ret_name) {
         const struct group *gr;
         gid_t gid;
 
-        if (streq(name, "root") || streq(name, "0")) {
+        if (exec_name_is_root(name)) {
                 *ret = 0;
                 return ret_name && !(*ret_name = strdup("root")) ? -ENOMEM : 0;
         }

@@ -16,10 +16,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#if defined(__SANITIZE_ADDRESS__)
-#include <sanitizer/asan_interface.h>
-#endif
-
 #include "executor-server.h"
 #include "gate-protocol.h"
 #include "exit-status.h"
@@ -28,6 +24,7 @@
 #include "macro.h"
 #include "path-util.h"
 #include "signal-util.h"
+#include "spawn-util.h"
 #include "string-util.h"
 
 /* A process whose parent is our parent (the manager), as fork() otherwise. */
@@ -169,17 +166,12 @@ static int run_shared(int sock, const ExecutorServerRequest *req, const int *fds
                 shared_child_stack = p;
         }
         child_phase = EXECUTOR_CHILD_STARTED;
-        pid = clone(shared_child_main, (uint8_t *) shared_child_stack + (size_t) getpagesize() + SHARED_CHILD_STACK_SIZE,
-                    CLONE_VM | CLONE_VFORK | CLONE_PARENT | SIGCHLD, &a);
+        pid = clone_vfork(shared_child_main, &a, (uint8_t *) shared_child_stack + (size_t) getpagesize(),
+                          SHARED_CHILD_STACK_SIZE, CLONE_PARENT | SIGCHLD);
         if (pid < 0) {
-                reply->pid = -errno;
+                reply->pid = pid;
                 return 0;
         }
-#if defined(__SANITIZE_ADDRESS__)
-        /* The process left its frames' redzones poisoned (it never returned from them): the next
-         * one on this stack would trip over them. */
-        __asan_unpoison_memory_region((uint8_t *) shared_child_stack + getpagesize(), SHARED_CHILD_STACK_SIZE);
-#endif
         switch (child_phase) {
         case EXECUTOR_CHILD_STARTED: /* killed before it did anything (nor answered): we answer */
                 reply->pid = (int32_t) pid;

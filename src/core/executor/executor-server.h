@@ -74,7 +74,7 @@ typedef struct ExecutorServerChild {
         void (*reclaim)(void);
 } ExecutorServerChild;
 
-/* Records where the calling process is (a no-op for one with its own memory). */
+/* Records where the calling process is (in a forked one only its own copy changes). */
 void executor_server_child_phase(ExecutorChildPhase phase);
 
 /* Serves requests on fd until the peer closes it (0) or reading fails, or a process that shared

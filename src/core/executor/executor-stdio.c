@@ -304,7 +304,7 @@ static bool can_inherit_stderr_from_stdout(const ExecContext *c, ExecOutput o, E
                 return false;
         if (e == EXEC_OUTPUT_NAMED_FD)
                 return streq_ptr(c->stdio_fdname[1], c->stdio_fdname[2]);
-        if (IN_SET(e, EXEC_OUTPUT_FILE, EXEC_OUTPUT_FILE_APPEND, EXEC_OUTPUT_FILE_TRUNCATE))
+        if (exec_output_is_file(e))
                 return streq_ptr(c->stdio_file[1], c->stdio_file[2]);
         return true;
 }

@@ -100,7 +100,7 @@ static void log_to_manager_stderr(int level, const char *message, void *userdata
 }
 
 /* Our messages go where the manager's go; for stderr that is the manager's stderr even after
- * fd 2 became the service's. */
+ * fd 2 became the service's (a copy of fd 2 now, unless e->log_fd is one already). */
 static void setup_logging(Executor *e) {
         LogTarget t = e->run.log_target;
 
@@ -109,7 +109,8 @@ static void setup_logging(Executor *e) {
         if (t >= 0 && t < _LOG_TARGET_MAX)
                 log_set_target(t);
         if (t == LOG_TARGET_STDERR || t == LOG_TARGET_AUTO || t < 0) {
-                e->log_fd = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3 + (int) e->run.n_fds + 8);
+                if (e->log_fd < 0)
+                        e->log_fd = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 3 + (int) e->run.n_fds + 8);
                 if (e->log_fd >= 0)
                         log_set_sink(log_to_manager_stderr, e);
         }
@@ -614,6 +615,16 @@ static int run_steps(Executor *e) {
         return exec_command(e);
 }
 
+/* Ends the process after the steps returned r (the last, exec_command(), only on failure). */
+static _noreturn_ void finish_request(Executor *e, int r) {
+        if (r < 0)
+                log_error_errno(r, "%s: Failed at step %s spawning %s: %m", e->run.unit_id,
+                                strna(exit_status_to_string(e->exit_status, EXIT_STATUS_LIBC | EXIT_STATUS_SYSTEMD)),
+                                e->run.path);
+        /* No exit(): nothing of ours needs flushing, and leak checkers have no business here. */
+        executor_exit(e->exit_status);
+}
+
 /* Runs the request in the memfd wire_fd (unit_id only names it when that fails). */
 static _noreturn_ void run_request(int wire_fd, const char *unit_id, const ExecutorServerGate *gate) {
         Executor *e = &executor;
@@ -632,13 +643,7 @@ static _noreturn_ void run_request(int wire_fd, const char *unit_id, const Execu
                 executor_exit(EXIT_FDS);
         }
         setup_logging(e);
-        r = run_steps(e);
-        if (r < 0)
-                log_error_errno(r, "%s: Failed at step %s spawning %s: %m", e->run.unit_id,
-                                strna(exit_status_to_string(e->exit_status, EXIT_STATUS_LIBC | EXIT_STATUS_SYSTEMD)),
-                                e->run.path);
-        /* No exit(): nothing of ours needs flushing, and leak checkers have no business here. */
-        executor_exit(e->exit_status);
+        finish_request(e, run_steps(e));
 }
 
 /* In the spawn server, after a request's process that shared its memory exec'd or exited. */
@@ -663,23 +668,21 @@ _Static_assert(GATE_EXIT_MANAGER_GONE == EXIT_MANAGER_GONE && GATE_EXIT_EXEC == 
  * sysmaster-gate when the command's execve() failed (gate-protocol.h); logs what exec_command()
  * would have, in the service's process and environment. */
 static _noreturn_ void report_exec_failure(char *argv[]) {
-        Executor e = { .exit_status = EXIT_EXEC, .log_fd = -1 };
-        int target, level, error;
+        Executor e = {
+                .run = { .log_target = -1, .log_level = -1, .unit_id = argv[5], .path = argv[6] },
+                .log_fd = -1,
+        };
+        int target, error;
 
-        if (safe_atoi(argv[2], &target) >= 0 && target >= 0 && target < _LOG_TARGET_MAX)
-                log_set_target((LogTarget) target);
-        if (safe_atoi(argv[3], &level) >= 0 && level >= 0)
-                log_set_max_level(level);
-        if (safe_atoi(argv[4], &e.log_fd) >= 0 && e.log_fd >= 0) {
+        if (safe_atoi(argv[2], &target) >= 0)
+                e.run.log_target = target;
+        (void) safe_atoi(argv[3], &e.run.log_level);
+        if (safe_atoi(argv[4], &e.log_fd) >= 0 && e.log_fd >= 0)
                 (void) fcntl(e.log_fd, F_SETFD, FD_CLOEXEC);
-                log_set_sink(log_to_manager_stderr, &e);
-        }
-        e.run.unit_id = argv[5];
+        setup_logging(&e);
         if (safe_atoi(argv[8], &error) < 0 || error <= 0)
                 error = EIO;
-        (void) FAIL(&e, EXIT_EXEC, error, "Failed to execute %s: %m", argv[7]);
-        log_error_errno(error, "%s: Failed at step EXEC spawning %s: %m", argv[5], argv[6]);
-        _exit(EXIT_EXEC);
+        finish_request(&e, FAIL(&e, EXIT_EXEC, error, "Failed to execute %s: %m", argv[7]));
 }
 
 int main(int argc, char *argv[]) {
