@@ -1,9 +1,15 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * hashmap.c: separate chaining with power-of-two bucket arrays, plus a doubly linked list
- * through all entries in insertion order (iteration, first/steal_first). Each entry is one
- * allocation. The table doubles when the load factor passes 1 and never shrinks below its
- * initial size; hashes are cached in the entries so growth does not re-hash keys.
+ * hashmap.c: a compact hash table. The entries (key, value, cached hash) live in one array in
+ * insertion order; a removed entry leaves a hole there until the array is full, when it is
+ * compacted or doubled. Maps of up to SMALL_MAX entries are searched by a scan of that array
+ * (comparing the cached hashes first); larger ones have an open-addressing index beside it
+ * (linear probing, twice as many slots as entries, rebuilt whenever the array is). A map that
+ * becomes empty gives its arrays back.
+ *
+ * Why not chaining: the manager keeps about a dozen maps per unit (dependencies, names, watched
+ * PIDs, settings), most with one or two entries. With one allocation per entry and a bucket
+ * array a one-entry map cost 160 bytes of heap (four malloc chunks); here it is 80 (two).
  */
 
 #include <string.h>
@@ -14,27 +20,29 @@
 #include "siphash24.h"
 #include "strv.h"
 
-struct HashmapEntry {
+typedef struct Entry {
         const void *key;
         void *value;
         uint64_t hash;
-        HashmapEntry *bucket_next;
-        HashmapEntry *prev, *next; /* insertion order */
-};
+} Entry;
 
 struct Hashmap {
         const HashOps *ops;
-        HashmapEntry **buckets;
-        size_t n_buckets; /* power of two */
-        size_t n_entries;
-        HashmapEntry *head, *tail;
+        Entry *entries;     /* n_alloc slots, [0, n_used) in use, holes have key == HOLE */
+        uint32_t *index;    /* 2 * n_alloc slots when n_alloc > SMALL_MAX, else NULL */
+        uint32_t n_entries; /* live entries */
+        uint32_t n_used;
+        uint32_t n_alloc;   /* 0 or a power of two */
+        uint32_t first;     /* no live entry below it */
 };
 
-/* Small: the manager keeps about a dozen sets per unit (dependencies, names, watched PIDs,
- * settings), most with one or two entries; a 2-slot bucket array is a 32-byte malloc chunk
- * instead of 80 (8 slots), about 0.6 MB less at 1000 units (bench/README.md, boot). Larger
- * maps double as before. */
-#define INITIAL_BUCKETS 2
+#define SMALL_MAX 8u
+#define INDEX_EMPTY 0u               /* index slots hold entry number + 1 */
+#define INDEX_HOLE UINT32_MAX        /* a removed entry's slot: probing goes on past it */
+
+/* The key of a removed entry: an address no caller's key can have. */
+static const char hole_marker;
+#define HOLE ((const void *) &hole_marker)
 
 static uint8_t hash_key[16];
 static bool hash_key_ready;
@@ -100,40 +108,35 @@ Hashmap *hashmap_new(const HashOps *ops) {
         if (!h)
                 return NULL;
         h->ops = ops ?: &trivial_hash_ops;
-        h->buckets = new0(HashmapEntry *, INITIAL_BUCKETS);
-        if (!h->buckets)
-                return mfree(h);
-        h->n_buckets = INITIAL_BUCKETS;
         return h;
 }
 
-static void entry_free(const Hashmap *h, HashmapEntry *e) {
-        if (h->ops->free_key)
-                h->ops->free_key((void *) e->key);
-        if (h->ops->free_value)
-                h->ops->free_value(e->value);
-        free(e);
+static void release_arrays(Hashmap *h) {
+        h->entries = mfree(h->entries);
+        h->index = mfree(h->index);
+        h->n_entries = h->n_used = h->n_alloc = h->first = 0;
 }
 
 void hashmap_clear(Hashmap *h) {
-        HashmapEntry *e, *n;
-
         if (!h)
                 return;
-        for (e = h->head; e; e = n) {
-                n = e->next;
-                entry_free(h, e);
+        for (uint32_t i = h->first; i < h->n_used; i++) {
+                Entry *e = &h->entries[i];
+
+                if (e->key == HOLE)
+                        continue;
+                if (h->ops->free_key)
+                        h->ops->free_key((void *) e->key);
+                if (h->ops->free_value)
+                        h->ops->free_value(e->value);
         }
-        memset(h->buckets, 0, sizeof(HashmapEntry *) * h->n_buckets);
-        h->head = h->tail = NULL;
-        h->n_entries = 0;
+        release_arrays(h);
 }
 
 Hashmap *hashmap_free(Hashmap *h) {
         if (!h)
                 return NULL;
         hashmap_clear(h);
-        free(h->buckets);
         return mfree(h);
 }
 
@@ -144,59 +147,117 @@ int hashmap_ensure_allocated(Hashmap **h, const HashOps *ops) {
         return *h ? 1 : -ENOMEM;
 }
 
-static HashmapEntry *find(const Hashmap *h, const void *key, uint64_t hash) {
-        for (HashmapEntry *e = h->buckets[hash & (h->n_buckets - 1)]; e; e = e->bucket_next)
-                if (e->hash == hash && h->ops->compare(e->key, key) == 0)
-                        return e;
-        return NULL;
+static uint32_t index_mask(const Hashmap *h) {
+        return 2 * h->n_alloc - 1;
 }
 
-static void grow(Hashmap *h) {
-        size_t n = h->n_buckets * 2;
-        HashmapEntry **b = new0(HashmapEntry *, n);
+/* The index slot holding entry number n (which must be in the index). */
+static uint32_t *index_slot_of(const Hashmap *h, uint32_t n) {
+        uint32_t mask = index_mask(h);
 
-        if (!b)
-                return; /* keep working with longer chains */
-        for (HashmapEntry *e = h->head; e; e = e->next) {
-                size_t i = e->hash & (n - 1);
-                e->bucket_next = b[i];
-                b[i] = e;
+        for (uint32_t i = h->entries[n].hash & mask;; i = (i + 1) & mask)
+                if (h->index[i] == n + 1)
+                        return &h->index[i];
+}
+
+/* The entry number of key, or -1. */
+static int64_t find(const Hashmap *h, const void *key, uint64_t hash) {
+        if (!h->index) {
+                for (uint32_t i = h->first; i < h->n_used; i++) {
+                        const Entry *e = &h->entries[i];
+                        if (e->hash == hash && e->key != HOLE && h->ops->compare(e->key, key) == 0)
+                                return i;
+                }
+                return -1;
         }
-        free(h->buckets);
-        h->buckets = b;
-        h->n_buckets = n;
+
+        uint32_t mask = index_mask(h);
+        for (uint32_t i = hash & mask;; i = (i + 1) & mask) {
+                uint32_t s = h->index[i];
+                if (s == INDEX_EMPTY)
+                        return -1;
+                if (s == INDEX_HOLE)
+                        continue;
+                const Entry *e = &h->entries[s - 1];
+                if (e->hash == hash && h->ops->compare(e->key, key) == 0)
+                        return s - 1;
+        }
+}
+
+static void index_add(Hashmap *h, uint32_t n) {
+        uint32_t mask = index_mask(h);
+        uint32_t i = h->entries[n].hash & mask;
+
+        while (h->index[i] != INDEX_EMPTY && h->index[i] != INDEX_HOLE)
+                i = (i + 1) & mask;
+        h->index[i] = n + 1;
+}
+
+/* Makes room for one more entry at n_used: compacts the array in place when at most half of it
+ * is live, else doubles it; the index is rebuilt for the new layout. */
+static int make_room(Hashmap *h) {
+        uint32_t n_alloc = h->n_alloc, j = 0;
+        uint32_t *index = NULL;
+
+        if (h->n_used < h->n_alloc)
+                return 0;
+        if (n_alloc == 0)
+                n_alloc = 1;
+        else if (h->n_entries + 1 > n_alloc / 2) {
+                if (n_alloc > UINT32_MAX / 4)
+                        return -ENOMEM;
+                n_alloc *= 2;
+        }
+
+        if (n_alloc > SMALL_MAX) {
+                size_t n_slots = 2 * (size_t) n_alloc;
+
+                index = new0(uint32_t, n_slots);
+                if (!index)
+                        return -ENOMEM;
+        }
+        if (n_alloc != h->n_alloc) {
+                Entry *e = reallocarray(h->entries, n_alloc, sizeof(Entry));
+                if (!e) {
+                        free(index);
+                        return -ENOMEM;
+                }
+                h->entries = e;
+        }
+
+        for (uint32_t i = h->first; i < h->n_used; i++)
+                if (h->entries[i].key != HOLE)
+                        h->entries[j++] = h->entries[i];
+        free(h->index);
+        h->index = index;
+        h->n_alloc = n_alloc;
+        h->n_used = j;
+        h->first = 0;
+        if (h->index)
+                for (uint32_t i = 0; i < j; i++)
+                        index_add(h, i);
+        return 0;
 }
 
 static int insert(Hashmap *h, const void *key, void *value, uint64_t hash) {
-        HashmapEntry *e = new0(HashmapEntry, 1);
-        size_t i;
+        int r = make_room(h);
+        if (r < 0)
+                return r;
 
-        if (!e)
-                return -ENOMEM;
-        e->key = key;
-        e->value = value;
-        e->hash = hash;
-        i = hash & (h->n_buckets - 1);
-        e->bucket_next = h->buckets[i];
-        h->buckets[i] = e;
-        e->prev = h->tail;
-        if (h->tail)
-                h->tail->next = e;
-        else
-                h->head = e;
-        h->tail = e;
+        uint32_t n = h->n_used++;
+        h->entries[n] = (Entry) { .key = key, .value = value, .hash = hash };
+        if (h->index)
+                index_add(h, n);
         h->n_entries++;
-        if (h->n_entries > h->n_buckets)
-                grow(h);
         return 1;
 }
 
 int hashmap_put(Hashmap *h, const void *key, void *value) {
         uint64_t hash = h->ops->hash(key);
-        HashmapEntry *e = find(h, key, hash);
+        int64_t n = find(h, key, hash);
 
-        if (e)
-                return e->value == value ? 0 : -EEXIST;
+        if (n >= 0)
+                return h->entries[n].value == value ? 0 : -EEXIST;
         return insert(h, key, value, hash);
 }
 
@@ -209,10 +270,12 @@ int hashmap_ensure_put(Hashmap **h, const HashOps *ops, const void *key, void *v
 
 int hashmap_replace(Hashmap *h, const void *key, void *value) {
         uint64_t hash = h->ops->hash(key);
-        HashmapEntry *e = find(h, key, hash);
+        int64_t n = find(h, key, hash);
+        Entry *e;
 
-        if (!e)
+        if (n < 0)
                 return insert(h, key, value, hash);
+        e = &h->entries[n];
         if (e->key != key && h->ops->free_key)
                 h->ops->free_key((void *) e->key);
         if (e->value != value && h->ops->free_value)
@@ -223,16 +286,16 @@ int hashmap_replace(Hashmap *h, const void *key, void *value) {
 }
 
 void *hashmap_get2(const Hashmap *h, const void *key, void **ret_key) {
-        HashmapEntry *e;
+        int64_t n;
 
-        if (!h)
+        if (!h || h->n_entries == 0)
                 return NULL;
-        e = find(h, key, h->ops->hash(key));
-        if (!e)
+        n = find(h, key, h->ops->hash(key));
+        if (n < 0)
                 return NULL;
         if (ret_key)
-                *ret_key = (void *) e->key;
-        return e->value;
+                *ret_key = (void *) h->entries[n].key;
+        return h->entries[n].value;
 }
 
 void *hashmap_get(const Hashmap *h, const void *key) {
@@ -240,40 +303,39 @@ void *hashmap_get(const Hashmap *h, const void *key) {
 }
 
 bool hashmap_contains(const Hashmap *h, const void *key) {
-        return h && find(h, key, h->ops->hash(key));
+        return h && h->n_entries > 0 && find(h, key, h->ops->hash(key)) >= 0;
 }
 
-static void unlink_entry(Hashmap *h, HashmapEntry *e) {
-        HashmapEntry **p = &h->buckets[e->hash & (h->n_buckets - 1)];
+/* Takes entry n out, handing its key and value to the caller. The entry stays a hole, so an
+ * iterator standing on it goes on with the next one. */
+static void remove_entry(Hashmap *h, uint32_t n, void **ret_key, void **ret_value) {
+        Entry *e = &h->entries[n];
 
-        while (*p != e)
-                p = &(*p)->bucket_next;
-        *p = e->bucket_next;
-        if (e->prev)
-                e->prev->next = e->next;
-        else
-                h->head = e->next;
-        if (e->next)
-                e->next->prev = e->prev;
-        else
-                h->tail = e->prev;
-        h->n_entries--;
+        if (ret_key)
+                *ret_key = (void *) e->key;
+        if (ret_value)
+                *ret_value = e->value;
+        if (h->index)
+                *index_slot_of(h, n) = INDEX_HOLE;
+        e->key = HOLE;
+        if (--h->n_entries == 0) {
+                release_arrays(h);
+                return;
+        }
+        while (h->first < h->n_used && h->entries[h->first].key == HOLE)
+                h->first++;
 }
 
 void *hashmap_remove2(Hashmap *h, const void *key, void **ret_key) {
-        HashmapEntry *e;
+        int64_t n;
         void *v;
 
-        if (!h)
+        if (!h || h->n_entries == 0)
                 return NULL;
-        e = find(h, key, h->ops->hash(key));
-        if (!e)
+        n = find(h, key, h->ops->hash(key));
+        if (n < 0)
                 return NULL;
-        unlink_entry(h, e);
-        if (ret_key)
-                *ret_key = (void *) e->key;
-        v = e->value;
-        free(e);
+        remove_entry(h, n, ret_key, &v);
         return v;
 }
 
@@ -286,24 +348,18 @@ size_t hashmap_size(const Hashmap *h) {
 }
 
 void *hashmap_first(const Hashmap *h) {
-        return h && h->head ? h->head->value : NULL;
+        return h && h->n_entries > 0 ? h->entries[h->first].value : NULL;
 }
 
 void *hashmap_first_key(const Hashmap *h) {
-        return h && h->head ? (void *) h->head->key : NULL;
+        return h && h->n_entries > 0 ? (void *) h->entries[h->first].key : NULL;
 }
 
 /* Removes the oldest entry, handing its key and value to the caller. */
 static bool steal_first(Hashmap *h, void **ret_key, void **ret_value) {
-        HashmapEntry *e;
-
-        if (!h || !h->head)
+        if (!h || h->n_entries == 0)
                 return false;
-        e = h->head;
-        unlink_entry(h, e);
-        *ret_key = (void *) e->key;
-        *ret_value = e->value;
-        free(e);
+        remove_entry(h, h->first, ret_key, ret_value);
         return true;
 }
 
@@ -318,30 +374,34 @@ void *hashmap_steal_first_key(Hashmap *h) {
 }
 
 bool hashmap_iterate(const Hashmap *h, Iterator *i, void **ret_value, const void **ret_key) {
-        HashmapEntry *e;
+        size_t n;
 
         if (!h)
                 return false;
-        e = i->started ? i->next : h->head;
+        n = i->started ? i->next : h->first;
         i->started = true;
-        if (!e)
+        while (n < h->n_used && h->entries[n].key == HOLE)
+                n++;
+        if (n >= h->n_used)
                 return false;
-        i->next = e->next; /* taken before the caller may remove e */
+        i->next = n + 1;
         if (ret_value)
-                *ret_value = e->value;
+                *ret_value = h->entries[n].value;
         if (ret_key)
-                *ret_key = e->key;
+                *ret_key = h->entries[n].key;
         return true;
 }
 
 char **hashmap_get_strv_keys(const Hashmap *h) {
         char **l = new0(char *, hashmap_size(h) + 1);
         size_t n = 0;
+        const void *k;
+        void *v;
 
         if (!l)
                 return NULL;
-        for (HashmapEntry *e = h ? h->head : NULL; e; e = e->next) {
-                l[n] = strdup(e->key);
+        for (Iterator i = ITERATOR_FIRST; hashmap_iterate(h, &i, &v, &k);) {
+                l[n] = strdup(k);
                 if (!l[n++])
                         return strv_free(l);
         }

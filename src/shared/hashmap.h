@@ -6,8 +6,8 @@
  * under a per-process random key. The HashOps decide how keys hash and compare and whether
  * the map owns (frees) its keys and values; with the plain ops the map owns nothing.
  *
- * Iteration is stable against removal of the element just returned. Any other
- * modification during iteration is undefined.
+ * Iteration is stable against removal of elements (the one just returned or any other).
+ * Adding elements during iteration is undefined.
  */
 
 #include "macro.h"
@@ -29,10 +29,9 @@ uint64_t string_hash(const void *s);
 uint64_t trivial_hash(const void *p);
 
 typedef struct Hashmap Hashmap;
-typedef struct HashmapEntry HashmapEntry;
 
 typedef struct Iterator {
-        HashmapEntry *next;
+        size_t next; /* the entry to look at next */
         bool started;
 } Iterator;
 #define ITERATOR_FIRST ((Iterator) {})

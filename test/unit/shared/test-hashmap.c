@@ -5,9 +5,12 @@
  * re-insertions), removing the current element inside HASHMAP_FOREACH, growth to 100000
  * entries, and ownership: maps whose ops own keys/values free them exactly once on replace,
  * clear and free, and never on remove/steal (counted here; ASan proves no leak or double
- * free when the suite runs under --enable-sanitizers).
+ * free when the suite runs under --enable-sanitizers). A random mix of puts, removes and steals
+ * on maps from 1 to 3000 entries is checked against a plain array after every step (the holes,
+ * compaction, growth and index of hashmap.c), and the heap a one-entry map takes is bounded.
  */
 
+#include <malloc.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -590,6 +593,134 @@ START_TEST(test_foreach_remove_current_owned) {
 }
 END_TEST
 
+START_TEST(test_foreach_remove_others) {
+        _cleanup_(hashmap_freep) Hashmap *h = hashmap_new(&trivial_hash_ops);
+        void *v;
+        unsigned n = 0;
+
+        for (uintptr_t i = 1; i <= 40; i++)
+                ck_assert_int_eq(hashmap_put(h, (void *) i, (void *) i), 1);
+        /* Removing elements not yet visited: they are not visited; the rest are, once, in order. */
+        HASHMAP_FOREACH(v, h) {
+                uintptr_t x = (uintptr_t) v;
+                CHECK(x % 3 != 0);
+                CHECK(x > n);
+                n = x;
+                if (x + 2 <= 40 && (x + 2) % 3 == 0)
+                        CHECK(hashmap_remove(h, (void *) (x + 2)) == (void *) (x + 2));
+                if (x + 1 <= 40 && (x + 1) % 3 == 0)
+                        hashmap_remove(h, (void *) (x + 1));
+        }
+        ck_assert_uint_eq(n, 40);
+        ck_assert_uint_eq(hashmap_size(h), 27);
+}
+END_TEST
+
+/* A reference model: the live keys in insertion order. */
+typedef struct Model {
+        uintptr_t *keys;
+        size_t n;
+} Model;
+
+static ssize_t model_find(const Model *m, uintptr_t k) {
+        for (size_t i = 0; i < m->n; i++)
+                if (m->keys[i] == k)
+                        return (ssize_t) i;
+        return -1;
+}
+
+static void model_check(const Model *m, const Hashmap *h) {
+        void *v;
+        const void *k;
+        size_t i = 0;
+
+        CHECK(hashmap_size(h) == m->n);
+        HASHMAP_FOREACH_KEY(v, k, h) {
+                CHECK(i < m->n);
+                CHECK((uintptr_t) k == m->keys[i]);
+                CHECK((uintptr_t) v == m->keys[i] * 7);
+                i++;
+        }
+        CHECK(i == m->n);
+        CHECK(m->n == 0 ? hashmap_first_key(h) == NULL : (uintptr_t) hashmap_first_key(h) == m->keys[0]);
+}
+
+START_TEST(test_random_against_model) {
+        static const unsigned sizes[] = { 1, 2, 3, 8, 9, 17, 100, 3000 };
+        unsigned seed = 12345;
+
+        for (size_t s = 0; s < ELEMENTSOF(sizes); s++) {
+                unsigned range = sizes[s] * 2;
+                _cleanup_(hashmap_freep) Hashmap *h = hashmap_new(&trivial_hash_ops);
+                Model m = { .keys = calloc(range + 1, sizeof(uintptr_t)) };
+
+                ck_assert_ptr_nonnull(m.keys);
+                for (unsigned step = 0; step < 20000; step++) {
+                        unsigned op = rand_r(&seed) % 16;
+                        uintptr_t k = 1 + rand_r(&seed) % range;
+                        ssize_t at = model_find(&m, k);
+
+                        if (op < 8) { /* put: mostly while below the size */
+                                if (m.n >= sizes[s] && at < 0)
+                                        continue;
+                                int r = hashmap_put(h, (void *) k, (void *) (k * 7));
+                                CHECK(r == (at < 0 ? 1 : 0));
+                                if (at < 0)
+                                        m.keys[m.n++] = k;
+                        } else if (op < 14) { /* remove */
+                                void *rk = NULL;
+                                void *v = hashmap_remove2(h, (void *) k, &rk);
+                                if (at < 0)
+                                        CHECK(!v);
+                                else {
+                                        CHECK((uintptr_t) v == k * 7 && (uintptr_t) rk == k);
+                                        memmove(m.keys + at, m.keys + at + 1, (m.n - at - 1) * sizeof(uintptr_t));
+                                        m.n--;
+                                }
+                        } else { /* steal the oldest */
+                                void *v = hashmap_steal_first(h);
+                                if (m.n == 0)
+                                        CHECK(!v);
+                                else {
+                                        CHECK((uintptr_t) v == m.keys[0] * 7);
+                                        memmove(m.keys, m.keys + 1, (m.n - 1) * sizeof(uintptr_t));
+                                        m.n--;
+                                }
+                        }
+                        CHECK(hashmap_contains(h, (void *) k) == (model_find(&m, k) >= 0));
+                        if (sizes[s] < 100 || step % 97 == 0)
+                                model_check(&m, h);
+                }
+                model_check(&m, h);
+                free(m.keys);
+        }
+}
+END_TEST
+
+START_TEST(test_small_map_footprint) {
+#if !defined(__SANITIZE_ADDRESS__) /* ASan's allocator does not count in mallinfo2() */
+        enum { N = 1000 };
+        Hashmap **maps = calloc(N, sizeof(Hashmap *));
+        size_t before, after;
+
+        ck_assert_ptr_nonnull(maps);
+        before = mallinfo2().uordblks;
+        for (uintptr_t i = 0; i < N; i++) {
+                maps[i] = hashmap_new(&trivial_hash_ops);
+                ck_assert_ptr_nonnull(maps[i]);
+                ck_assert_int_eq(hashmap_put(maps[i], (void *) (i + 1), NULL), 1);
+        }
+        after = mallinfo2().uordblks;
+        /* A map of one entry: the map and an array of one entry, two malloc chunks of 48 and
+         * 32 bytes (with separate chaining it took four: 160 bytes). */
+        ck_assert_uint_le((after - before) / N, 80);
+        for (size_t i = 0; i < N; i++)
+                hashmap_free(maps[i]);
+        free(maps);
+#endif
+}
+END_TEST
+
 START_TEST(test_iterate_directly) {
         _cleanup_(hashmap_freep) Hashmap *h = hashmap_new(&string_hash_ops);
         Iterator i = ITERATOR_FIRST;
@@ -715,6 +846,9 @@ static Suite *make_suite(void) {
         tcase_add_test(tc, test_insertion_order);
         tcase_add_test(tc, test_foreach_remove_current);
         tcase_add_test(tc, test_foreach_remove_current_owned);
+        tcase_add_test(tc, test_foreach_remove_others);
+        tcase_add_test(tc, test_random_against_model);
+        tcase_add_test(tc, test_small_map_footprint);
         tcase_add_test(tc, test_iterate_directly);
         tcase_add_test(tc, test_growth_100000_strings);
         tcase_add_test(tc, test_growth_100000_uint64);
