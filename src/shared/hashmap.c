@@ -1,15 +1,16 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * hashmap.c: a compact hash table. The entries (key, value, cached hash) live in one array in
- * insertion order; a removed entry leaves a hole there until the array is full, when it is
- * compacted or doubled. Maps of up to SMALL_MAX entries are searched by a scan of that array
- * (comparing the cached hashes first); larger ones have an open-addressing index beside it
- * (linear probing, twice as many slots as entries, rebuilt whenever the array is). A map that
- * becomes empty gives its arrays back.
+ * hashmap.c: a compact hash table. The entries (key, value, cached hash) live in one block in
+ * insertion order; a removed entry leaves a hole there until the block is full, when the live
+ * entries move to a new block sized for them (twice the size, or smaller after removals). Maps
+ * of up to SMALL_MAX slots are searched by a scan of the entries (comparing the cached hashes
+ * first); larger ones have an open-addressing index after the entries in the same block
+ * (linear probing, two index slots per entry slot, rebuilt with the block). A map that becomes
+ * empty gives its block back.
  *
  * Why not chaining: the manager keeps about a dozen maps per unit (dependencies, names, watched
  * PIDs, settings), most with one or two entries. With one allocation per entry and a bucket
- * array a one-entry map cost 160 bytes of heap (four malloc chunks); here it is 80 (two).
+ * array a one-entry map cost 160 bytes of heap (four malloc chunks); here it is 64 (two).
  */
 
 #include <string.h>
@@ -26,21 +27,23 @@ typedef struct Entry {
         uint64_t hash;
 } Entry;
 
+/* The map itself is 24 bytes (a 32-byte malloc chunk). The size of the entries block follows
+ * from n_used: the smallest power of two that holds n_used entries (make_room() keeps it so),
+ * and maps with more than SMALL_MAX slots keep their index in the same block, after the
+ * entries. */
 struct Hashmap {
         const HashOps *ops;
-        Entry *entries;     /* n_alloc slots, [0, n_used) in use, holes have key == HOLE */
-        uint32_t *index;    /* 2 * n_alloc slots when n_alloc > SMALL_MAX, else NULL */
+        Entry *entries;     /* [0, n_used) in use, a removed entry is a hole (key == HOLE) */
         uint32_t n_entries; /* live entries */
         uint32_t n_used;
-        uint32_t n_alloc;   /* 0 or a power of two */
-        uint32_t first;     /* no live entry below it */
 };
 
 #define SMALL_MAX 8u
 #define INDEX_EMPTY 0u               /* index slots hold entry number + 1 */
 #define INDEX_HOLE UINT32_MAX        /* a removed entry's slot: probing goes on past it */
 
-/* The key of a removed entry: an address no caller's key can have. */
+/* The key of a removed entry: an address no caller's key can have. While entries[0] is a hole,
+ * its value holds the number of the first live entry (iteration, first, steal_first). */
 static const char hole_marker;
 #define HOLE ((const void *) &hole_marker)
 
@@ -111,16 +114,32 @@ Hashmap *hashmap_new(const HashOps *ops) {
         return h;
 }
 
-static void release_arrays(Hashmap *h) {
+static uint32_t slots_for(uint32_t n) {
+        return n <= 1 ? n : UINT32_C(1) << (32 - __builtin_clz(n - 1));
+}
+
+static uint32_t *index_of(const Hashmap *h, uint32_t slots) {
+        return slots > SMALL_MAX ? (uint32_t *) (h->entries + slots) : NULL;
+}
+
+/* The number of the oldest live entry (n_used when there is none). */
+static uint32_t first_live(const Hashmap *h) {
+        if (h->n_entries == 0)
+                return h->n_used;
+        if (h->entries[0].key != HOLE)
+                return 0;
+        return (uint32_t) (uintptr_t) h->entries[0].value;
+}
+
+static void release_entries(Hashmap *h) {
         h->entries = mfree(h->entries);
-        h->index = mfree(h->index);
-        h->n_entries = h->n_used = h->n_alloc = h->first = 0;
+        h->n_entries = h->n_used = 0;
 }
 
 void hashmap_clear(Hashmap *h) {
         if (!h)
                 return;
-        for (uint32_t i = h->first; i < h->n_used; i++) {
+        for (uint32_t i = first_live(h); i < h->n_used; i++) {
                 Entry *e = &h->entries[i];
 
                 if (e->key == HOLE)
@@ -130,7 +149,7 @@ void hashmap_clear(Hashmap *h) {
                 if (h->ops->free_value)
                         h->ops->free_value(e->value);
         }
-        release_arrays(h);
+        release_entries(h);
 }
 
 Hashmap *hashmap_free(Hashmap *h) {
@@ -147,23 +166,12 @@ int hashmap_ensure_allocated(Hashmap **h, const HashOps *ops) {
         return *h ? 1 : -ENOMEM;
 }
 
-static uint32_t index_mask(const Hashmap *h) {
-        return 2 * h->n_alloc - 1;
-}
-
-/* The index slot holding entry number n (which must be in the index). */
-static uint32_t *index_slot_of(const Hashmap *h, uint32_t n) {
-        uint32_t mask = index_mask(h);
-
-        for (uint32_t i = h->entries[n].hash & mask;; i = (i + 1) & mask)
-                if (h->index[i] == n + 1)
-                        return &h->index[i];
-}
-
 /* The entry number of key, or -1. */
 static int64_t find(const Hashmap *h, const void *key, uint64_t hash) {
-        if (!h->index) {
-                for (uint32_t i = h->first; i < h->n_used; i++) {
+        uint32_t slots = slots_for(h->n_used), *index = index_of(h, slots);
+
+        if (!index) {
+                for (uint32_t i = first_live(h); i < h->n_used; i++) {
                         const Entry *e = &h->entries[i];
                         if (e->hash == hash && e->key != HOLE && h->ops->compare(e->key, key) == 0)
                                 return i;
@@ -171,9 +179,9 @@ static int64_t find(const Hashmap *h, const void *key, uint64_t hash) {
                 return -1;
         }
 
-        uint32_t mask = index_mask(h);
+        uint32_t mask = 2 * slots - 1;
         for (uint32_t i = hash & mask;; i = (i + 1) & mask) {
-                uint32_t s = h->index[i];
+                uint32_t s = index[i];
                 if (s == INDEX_EMPTY)
                         return -1;
                 if (s == INDEX_HOLE)
@@ -184,58 +192,55 @@ static int64_t find(const Hashmap *h, const void *key, uint64_t hash) {
         }
 }
 
-static void index_add(Hashmap *h, uint32_t n) {
-        uint32_t mask = index_mask(h);
-        uint32_t i = h->entries[n].hash & mask;
+static void index_add(uint32_t *index, uint32_t slots, const Entry *entries, uint32_t n) {
+        uint32_t mask = 2 * slots - 1;
+        uint32_t i = entries[n].hash & mask;
 
-        while (h->index[i] != INDEX_EMPTY && h->index[i] != INDEX_HOLE)
+        while (index[i] != INDEX_EMPTY && index[i] != INDEX_HOLE)
                 i = (i + 1) & mask;
-        h->index[i] = n + 1;
+        index[i] = n + 1;
 }
 
-/* Makes room for one more entry at n_used: compacts the array in place when at most half of it
- * is live, else doubles it; the index is rebuilt for the new layout. */
+/* The index slot holding entry number n (which must be in the index). */
+static uint32_t *index_slot_of(const Hashmap *h, uint32_t *index, uint32_t slots, uint32_t n) {
+        uint32_t mask = 2 * slots - 1;
+
+        for (uint32_t i = h->entries[n].hash & mask;; i = (i + 1) & mask)
+                if (index[i] == n + 1)
+                        return &index[i];
+}
+
+/* Makes room for one more entry at n_used. When the block is full, the live entries move to a
+ * new block sized for them plus one (so it doubles without holes, and shrinks after many
+ * removals), with a fresh index. On failure the map is unchanged. */
 static int make_room(Hashmap *h) {
-        uint32_t n_alloc = h->n_alloc, j = 0;
-        uint32_t *index = NULL;
+        uint32_t slots = slots_for(h->n_used), n = 0;
+        Entry *entries;
+        size_t size;
 
-        if (h->n_used < h->n_alloc)
+        if (h->n_used < slots)
                 return 0;
-        if (n_alloc == 0)
-                n_alloc = 1;
-        else if (h->n_entries + 1 > n_alloc / 2) {
-                if (n_alloc > UINT32_MAX / 4)
-                        return -ENOMEM;
-                n_alloc *= 2;
-        }
+        if (h->n_entries >= UINT32_MAX / 8)
+                return -ENOMEM;
+        slots = slots_for(h->n_entries + 1);
+        size = (size_t) slots * sizeof(Entry) + (slots > SMALL_MAX ? 2 * (size_t) slots * sizeof(uint32_t) : 0);
+        entries = malloc(size);
+        if (!entries)
+                return -ENOMEM;
 
-        if (n_alloc > SMALL_MAX) {
-                size_t n_slots = 2 * (size_t) n_alloc;
-
-                index = new0(uint32_t, n_slots);
-                if (!index)
-                        return -ENOMEM;
-        }
-        if (n_alloc != h->n_alloc) {
-                Entry *e = reallocarray(h->entries, n_alloc, sizeof(Entry));
-                if (!e) {
-                        free(index);
-                        return -ENOMEM;
-                }
-                h->entries = e;
-        }
-
-        for (uint32_t i = h->first; i < h->n_used; i++)
+        for (uint32_t i = first_live(h); i < h->n_used; i++)
                 if (h->entries[i].key != HOLE)
-                        h->entries[j++] = h->entries[i];
-        free(h->index);
-        h->index = index;
-        h->n_alloc = n_alloc;
-        h->n_used = j;
-        h->first = 0;
-        if (h->index)
-                for (uint32_t i = 0; i < j; i++)
-                        index_add(h, i);
+                        entries[n++] = h->entries[i];
+        free(h->entries);
+        h->entries = entries;
+        h->n_used = n;
+        if (slots > SMALL_MAX) {
+                uint32_t *index = index_of(h, slots);
+
+                memset(index, 0, 2 * (size_t) slots * sizeof(uint32_t));
+                for (uint32_t i = 0; i < n; i++)
+                        index_add(index, slots, entries, i);
+        }
         return 0;
 }
 
@@ -244,10 +249,10 @@ static int insert(Hashmap *h, const void *key, void *value, uint64_t hash) {
         if (r < 0)
                 return r;
 
-        uint32_t n = h->n_used++;
+        uint32_t n = h->n_used++, slots = slots_for(h->n_used), *index = index_of(h, slots);
         h->entries[n] = (Entry) { .key = key, .value = value, .hash = hash };
-        if (h->index)
-                index_add(h, n);
+        if (index)
+                index_add(index, slots, h->entries, n);
         h->n_entries++;
         return 1;
 }
@@ -309,21 +314,26 @@ bool hashmap_contains(const Hashmap *h, const void *key) {
 /* Takes entry n out, handing its key and value to the caller. The entry stays a hole, so an
  * iterator standing on it goes on with the next one. */
 static void remove_entry(Hashmap *h, uint32_t n, void **ret_key, void **ret_value) {
+        uint32_t slots = slots_for(h->n_used), *index = index_of(h, slots), first = first_live(h);
         Entry *e = &h->entries[n];
 
         if (ret_key)
                 *ret_key = (void *) e->key;
         if (ret_value)
                 *ret_value = e->value;
-        if (h->index)
-                *index_slot_of(h, n) = INDEX_HOLE;
+        if (index)
+                *index_slot_of(h, index, slots, n) = INDEX_HOLE;
         e->key = HOLE;
         if (--h->n_entries == 0) {
-                release_arrays(h);
+                release_entries(h);
                 return;
         }
-        while (h->first < h->n_used && h->entries[h->first].key == HOLE)
-                h->first++;
+        if (n == first) {
+                do
+                        first++;
+                while (h->entries[first].key == HOLE); /* a live entry exists beyond n */
+                h->entries[0].value = (void *) (uintptr_t) first;
+        }
 }
 
 void *hashmap_remove2(Hashmap *h, const void *key, void **ret_key) {
@@ -348,18 +358,18 @@ size_t hashmap_size(const Hashmap *h) {
 }
 
 void *hashmap_first(const Hashmap *h) {
-        return h && h->n_entries > 0 ? h->entries[h->first].value : NULL;
+        return h && h->n_entries > 0 ? h->entries[first_live(h)].value : NULL;
 }
 
 void *hashmap_first_key(const Hashmap *h) {
-        return h && h->n_entries > 0 ? (void *) h->entries[h->first].key : NULL;
+        return h && h->n_entries > 0 ? (void *) h->entries[first_live(h)].key : NULL;
 }
 
 /* Removes the oldest entry, handing its key and value to the caller. */
 static bool steal_first(Hashmap *h, void **ret_key, void **ret_value) {
         if (!h || h->n_entries == 0)
                 return false;
-        remove_entry(h, h->first, ret_key, ret_value);
+        remove_entry(h, first_live(h), ret_key, ret_value);
         return true;
 }
 
@@ -378,7 +388,7 @@ bool hashmap_iterate(const Hashmap *h, Iterator *i, void **ret_value, const void
 
         if (!h)
                 return false;
-        n = i->started ? i->next : h->first;
+        n = i->started ? i->next : first_live(h);
         i->started = true;
         while (n < h->n_used && h->entries[n].key == HOLE)
                 n++;
