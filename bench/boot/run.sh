@@ -33,7 +33,8 @@
 #   boot_ms     exec of PID 1 (sysmaster-init, or systemd) -> bench-done.service ran, which is
 #               ordered After= every service of bench.target (all active)
 #   rss_kb      RSS of PID 1 after boot; mgr_rss_kb: PID 1 + the manager process (sysmaster
-#               under sysmaster-init; for systemd the same as rss_kb)
+#               under sysmaster-init; for systemd the same as rss_kb), as soon as all are
+#               active; mgr_rss_idle_kb: the same 2 s later (ratio "rss_idle")
 #   list_ms, start_ms, stop_ms, reload_ms   systemctl list-units / stop+start of one svc-K /
 #               daemon-reload, wall clock including systemctl's own ~10 ms start-up
 #   mgr_rss_after_reload_kb, mgr_rss_idle_after_reload_kb   PID 1 + the manager right after the
@@ -158,7 +159,7 @@ boot_one() { # MANAGER TYPE N REP
                 printf ' load1=%s busy_pct=%s quiet_wait_s=%s others_busy_pct=%s' "$load" "$busy" "$waited" "$others"
                 printf ' boot_ms=%s pid1_cpu_boot_ms=%s mgr_cpu_boot_ms=%s' "$boot_ms" "$boot_cpu" "$mgr_boot"
                 printf ' rss_kb=%s hwm_kb=%s' "$(kv_get "$C" rss_kb)" "$(kv_get "$C" hwm_kb)"
-                printf ' mgr_pids=%s mgr_rss_kb=%s mgr_hwm_kb=%s' "$(kv_get "$C" mgr_pids)" "$(kv_get "$C" mgr_rss_kb)" "$(kv_get "$C" mgr_hwm_kb)"
+                printf ' mgr_pids=%s mgr_rss_kb=%s mgr_hwm_kb=%s mgr_rss_idle_kb=%s' "$(kv_get "$C" mgr_pids)" "$(kv_get "$C" mgr_rss_kb)" "$(kv_get "$C" mgr_hwm_kb)" "$(kv_get "$C" mgr_rss_idle_kb)"
                 printf ' active=%s sleep_procs=%s list_lines=%s' "$(kv_get "$C" active_after_boot)" "$(kv_get "$C" sleep_procs)" "$(kv_get "$C" list_lines)"
                 printf ' ctl_version_ms=%s is_active_ms=%s' "$(median_us_ms "$C" ctl_version)" "$(median_us_ms "$C" is_active)"
                 printf ' list_ms=%s start_ms=%s stop_ms=%s' "$(median_us_ms "$C" list_units)" "$(median_us_ms "$C" start)" "$(median_us_ms "$C" stop)"
@@ -196,7 +197,7 @@ summarize() { # LABEL TYPE N -> one summary line: medians over the status=ok boo
             }
             END {
                 line = sprintf("summary label=%s type=%s n=%s boots=%d", label, type, n, nb)
-                split("others_busy_pct boot_ms pid1_cpu_boot_ms mgr_cpu_boot_ms rss_kb hwm_kb mgr_rss_kb mgr_hwm_kb active list_ms start_ms stop_ms start_mgr_cpu_ms reload_ms reload_mgr_cpu_ms rss_after_reload_kb mgr_rss_after_reload_kb mgr_rss_idle_after_reload_kb reexec_ms timev_maxrss_kb errors", order, " ")
+                split("others_busy_pct boot_ms pid1_cpu_boot_ms mgr_cpu_boot_ms rss_kb hwm_kb mgr_rss_kb mgr_hwm_kb mgr_rss_idle_kb active list_ms start_ms stop_ms start_mgr_cpu_ms reload_ms reload_mgr_cpu_ms rss_after_reload_kb mgr_rss_after_reload_kb mgr_rss_idle_after_reload_kb reexec_ms timev_maxrss_kb errors", order, " ")
                 for (o = 1; o in order; o++) {
                     k = order[o]
                     if (!(k in keys)) { line = line " " k "=NA"; continue }
@@ -248,9 +249,10 @@ awk '$1 == "summary" {
         for (key in keys) {
             if (val["sysmaster", key, "boots"] == "" || val["systemd", key, "boots"] == "") continue
             split(key, tn, " ")
-            printf "ratio type=%s n=%s boot=%s rss=%s list=%s start=%s stop=%s reload=%s init_rss_kb=%s\n", tn[1], tn[2],
+            printf "ratio type=%s n=%s boot=%s rss=%s rss_idle=%s list=%s start=%s stop=%s reload=%s init_rss_kb=%s\n", tn[1], tn[2],
                 ratio(val["sysmaster", key, "boot_ms"], val["systemd", key, "boot_ms"]),
                 ratio(val["sysmaster", key, "mgr_rss_kb"], val["systemd", key, "rss_kb"]),
+                ratio(val["sysmaster", key, "mgr_rss_idle_kb"], val["systemd", key, "mgr_rss_idle_kb"]),
                 ratio(val["sysmaster", key, "list_ms"], val["systemd", key, "list_ms"]),
                 ratio(val["sysmaster", key, "start_ms"], val["systemd", key, "start_ms"]),
                 ratio(val["sysmaster", key, "stop_ms"], val["systemd", key, "stop_ms"]),
@@ -279,11 +281,11 @@ echo " during boot; rss = PID 1 (sysmaster-init for sysmaster), mgr = PID 1 + th
 if grep -q '^ratio ' "$RES"; then
         echo
         echo "sysmaster / systemd (targets: boot <= 0.25 at N=1000, rss <= 0.30, reload <= 0.25, init RSS < 1024 kB)"
-        printf '%-7s %5s %7s %7s %7s %7s %7s %7s %11s\n' type N boot rss list start stop reload init_rss_kB
+        printf '%-7s %5s %7s %7s %8s %7s %7s %7s %7s %11s\n' type N boot rss rss_idle list start stop reload init_rss_kB
         awk '$1 == "ratio" {
                 delete f; for (i = 2; i <= NF; i++) { split($i, kv, "="); f[kv[1]] = kv[2] }
-                printf "%-7s %5s %7s %7s %7s %7s %7s %7s %11s\n", f["type"], f["n"], f["boot"], f["rss"],
-                    f["list"], f["start"], f["stop"], f["reload"], f["init_rss_kb"] }' "$RES"
+                printf "%-7s %5s %7s %7s %8s %7s %7s %7s %7s %11s\n", f["type"], f["n"], f["boot"], f["rss"],
+                    f["rss_idle"], f["list"], f["start"], f["stop"], f["reload"], f["init_rss_kb"] }' "$RES"
 else
         echo
         echo "no ratios: both managers are needed (${NOT_MEASURED%$'\n'})"

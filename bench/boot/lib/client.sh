@@ -105,6 +105,10 @@ kv mgr_pids "${#MGR_PIDS[@]}"
 mgrcpu; kv mgr_cpu_boot_ns $((REPLY - p0))   # other manager processes: their whole life
 mgr_status_kb VmRSS; kv mgr_rss_kb "$REPLY"
 mgr_status_kb VmHWM; kv mgr_hwm_kb "$REPLY"
+# The same once idle: a manager may still be writing its state or giving memory back when the
+# last unit became active (sysmaster settles its heap and store cache ~1 s after start-up).
+sleep 2
+mgr_status_kb VmRSS; kv mgr_rss_idle_kb "$REPLY"
 kv active_after_boot "$(count_active)"
 SLEEPS0=() SLEEPS1=()
 mapfile -t SLEEPS0 < <(sleep_pids)
