@@ -8,7 +8,8 @@
 #   - a context that needs no NSS lookup runs in a process sharing the server's memory: 300 such
 #     starts cost the server no page faults (a fork would) and no memory; such a process reaches
 #     its command through sysmaster-gate, whose failed execve() of a file that is no program
-#     fails the start (Type=exec) with 203/EXEC and the helper's messages; User=daemon is forked
+#     fails the start (Type=exec) with 203/EXEC and the helper's messages (and a failed write to
+#     exec_fd is reported as that, without running the command); User=daemon is forked
 #     (and runs as daemon); one killed in the middle of its set-up makes the server exit (its
 #     heap may be half updated), that start fails, the next start gets a new server;
 #   - with the server killed (SIGKILL), the next start still works, a new server follows and
@@ -175,6 +176,29 @@ check "Type=exec, command not a program: \"Failed to execute\" logged" \
         console_has "badexec.service: Failed to execute $B/garbage: Exec format error"
 check "Type=exec, command not a program: \"Failed at step EXEC\" logged" \
         console_has "badexec.service: Failed at step EXEC spawning $B/garbage: Exec format error"
+# When the gate cannot write exec_fd (the manager's end is gone; SIGPIPE ignored, the default
+# IgnoreSIGPIPE=yes), it runs no command and the report names that step, as the helper does
+# without the gate ("Failed to enable exec_fd"), not an execve() of the command.
+gate_exec_fd_gone() {
+        rm -f "$OUT/gate-ran"
+        python3 - "$SANDBOX_BUILD" "$OUT/gate-ran" <<- 'EOT'
+	import os, signal, subprocess, sys
+	build, ran = sys.argv[1], sys.argv[2]
+	signal.signal(signal.SIGPIPE, signal.SIG_IGN)
+	gr, gw = os.pipe(); os.write(gw, b"x"); os.close(gw)
+	er, ew = os.pipe(); os.close(er)
+	rep = os.open(build + "/sysmaster-executor", os.O_RDONLY)
+	argv = [build + "/sysmaster-gate", str(gr), str(ew), str(rep), "2", "/bin/touch", "2", "touch",
+	        ran, "sysmaster-executor", "--exec-failed", "0", "6", "2", "x.service",
+	        "/bin/touch", "/bin/touch", "ERRNO"]
+	p = subprocess.run(argv, pass_fds=(gr, ew, rep), stderr=subprocess.PIPE, text=True,
+	                   restore_signals=False)
+	sys.exit(0 if p.returncode == 203 and
+	         "x.service: Failed to enable exec_fd: Broken pipe" in p.stderr and
+	         "Failed to execute" not in p.stderr and not os.path.exists(ran) else 1)
+	EOT
+}
+check "sysmaster-gate, exec_fd gone: 203, \"Failed to enable exec_fd\", no command run" gate_exec_fd_gone
 check "Type=exec, a program: start" sandbox_ctl start goodexec.service
 check "Type=exec, a program: active" test "$(sandbox_ctl is-active goodexec.service)" = active
 

@@ -20,7 +20,8 @@
  *   [GATE_ARG_N]         how many arguments the command has (N ≥ 1); they follow
  *   [GATE_ARGS + N …]    the report's argv: sysmaster-executor GATE_REPORT_VERB TARGET LEVEL LOG_FD
  *                        UNIT PATH EXECUTABLE ERRNO, where the gate puts the execve() errno in
- *                        place of the last argument (GATE_ERRNO_PLACEHOLDER)
+ *                        place of the last argument (GATE_ERRNO_PLACEHOLDER), in decimal; when
+ *                        it was the write of 1 to exec_fd that failed, prefixed GATE_STEP_EXEC_FD
  *
  * The gate's fds are inherited without close-on-exec; it sets that flag on all of them (and closes
  * the gate) before the command's execve(). The environment is the command's.
@@ -37,6 +38,7 @@
 #define GATE_REPORT_VERB "--exec-failed"
 #define GATE_REPORT_ARGS 9 /* the report's argv, without its NULL */
 #define GATE_ERRNO_PLACEHOLDER "ERRNO"
+#define GATE_STEP_EXEC_FD 'F'  /* "F32": exec_fd could not be written (EPIPE), nothing was exec'd */
 
 /* The exit statuses the gate may end with itself: EXIT_MANAGER_GONE (execute.h) and EXIT_EXEC
  * (exit-status.h); sysmaster-executor.c checks they agree. */

@@ -665,13 +665,16 @@ _Static_assert(GATE_EXIT_MANAGER_GONE == EXIT_MANAGER_GONE && GATE_EXIT_EXEC == 
                "gate-protocol.h and the exit statuses disagree");
 
 /* "sysmaster-executor --exec-failed TARGET LEVEL LOG_FD UNIT PATH EXECUTABLE ERRNO": run by
- * sysmaster-gate when the command's execve() failed (gate-protocol.h); logs what exec_command()
- * would have, in the service's process and environment. */
+ * sysmaster-gate when the command's execve(), or the write to exec_fd before it, failed
+ * (gate-protocol.h); logs what this helper would have, in the service's process and
+ * environment. */
 static _noreturn_ void report_exec_failure(char *argv[]) {
         Executor e = {
                 .run = { .log_target = -1, .log_level = -1, .unit_id = argv[5], .path = argv[6] },
                 .log_fd = -1,
         };
+        const char *errno_arg = argv[8];
+        bool exec_fd_step = errno_arg[0] == GATE_STEP_EXEC_FD;
         int target, error;
 
         if (safe_atoi(argv[2], &target) >= 0)
@@ -680,8 +683,10 @@ static _noreturn_ void report_exec_failure(char *argv[]) {
         if (safe_atoi(argv[4], &e.log_fd) >= 0 && e.log_fd >= 0)
                 (void) fcntl(e.log_fd, F_SETFD, FD_CLOEXEC);
         setup_logging(&e);
-        if (safe_atoi(argv[8], &error) < 0 || error <= 0)
+        if (safe_atoi(errno_arg + exec_fd_step, &error) < 0 || error <= 0)
                 error = EIO;
+        if (exec_fd_step)
+                finish_request(&e, FAIL(&e, EXIT_EXEC, error, "Failed to enable exec_fd: %m"));
         finish_request(&e, FAIL(&e, EXIT_EXEC, error, "Failed to execute %s: %m", argv[7]));
 }
 

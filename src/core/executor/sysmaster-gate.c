@@ -96,10 +96,11 @@ static void set_cloexec(int fd, int on) {
                 (void) sys3(__NR_fcntl, fd, F_SETFD, on ? FD_CLOEXEC : 0);
 }
 
-/* The command's execve() failed with error (positive): tell the manager through exec_fd and let
- * sysmaster-executor report it, as it would have itself. */
+/* The command's execve() (or, with step GATE_STEP_EXEC_FD, the write to exec_fd before it) failed
+ * with error (positive): tell the manager through exec_fd and let sysmaster-executor report it,
+ * as it would have itself. */
 static __attribute__((noreturn)) void report(char **report_argv, char **envp, int exec_fd, int report_fd,
-                                             int log_fd, long error) {
+                                             int log_fd, long error, char step) {
         char digits[24], *p = digits + sizeof digits;
         char zero = 0;
         int i;
@@ -109,7 +110,9 @@ static __attribute__((noreturn)) void report(char **report_argv, char **envp, in
         *--p = 0;
         do
                 *--p = (char) ('0' + error % 10);
-        while ((error /= 10) > 0 && p > digits);
+        while ((error /= 10) > 0 && p > digits + 1);
+        if (step)
+                *--p = step;
         for (i = 0; report_argv[i]; i++)
                 ;
         if (report_fd >= 0 && i == GATE_REPORT_ARGS) {
@@ -152,7 +155,7 @@ __attribute__((used, noreturn)) void gate_main(long *sp) {
         if (exec_fd >= 0) {
                 r = sys3(__NR_write, exec_fd, &one, 1);
                 if (r < 0)
-                        report(report_argv, envp, -1, report_fd, log_fd, -r);
+                        report(report_argv, envp, -1, report_fd, log_fd, -r, GATE_STEP_EXEC_FD);
                 set_cloexec(exec_fd, 1);
         }
         set_cloexec(report_fd, 1);
@@ -160,5 +163,5 @@ __attribute__((used, noreturn)) void gate_main(long *sp) {
         *report_argv = 0;
         r = sys3(__NR_execve, argv[GATE_ARG_PATH], argv + GATE_ARGS, envp);
         *report_argv = report0;
-        report(report_argv, envp, exec_fd, report_fd, log_fd, -r);
+        report(report_argv, envp, exec_fd, report_fd, log_fd, -r, 0);
 }
