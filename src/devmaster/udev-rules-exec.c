@@ -322,7 +322,7 @@ static int apply_token(UdevEvent *e, const UdevRuleLine *line, const UdevRuleTok
                 path = sysctl_path(buf);
                 if (!path)
                         return log_oom();
-                r = read_full_file(path, 0, &value, NULL);
+                r = read_full_file(path, SIZE_MAX, &value, NULL);
                 if (r < 0 && r != -ENOENT)
                         return log_rule_error_errno(dev, line, r, "Failed to read sysctl '%s': %m", buf);
                 return udev_rule_token_match_string(t, value ? strstrip(value) : NULL);
@@ -407,7 +407,7 @@ static int apply_token(UdevEvent *e, const UdevRuleLine *line, const UdevRuleTok
                         return false;
                 }
                 log_rule_debug(dev, line, "Importing properties from '%s'", buf);
-                r = read_full_file(buf, 0, &data, NULL);
+                r = read_full_file(buf, SIZE_MAX, &data, NULL);
                 if (r == -ENOENT)
                         return !is_match;
                 if (r < 0)

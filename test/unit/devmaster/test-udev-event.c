@@ -148,6 +148,39 @@ START_TEST(test_rules) {
 }
 END_TEST
 
+/* IMPORT{file} and SYSCTL{} read whole files: a file of a few bytes is not too big */
+START_TEST(test_import_file_and_sysctl) {
+        _cleanup_(udev_rules_freep) UdevRules *rules = NULL;
+        _cleanup_device_unref_ Device *d = sda1();
+        UdevEvent *e = udev_event_new(d, 3 * USEC_PER_SEC, SIGKILL);
+        char *file = tu_path(root, "import"), *text = NULL;
+        const char *v;
+        FILE *f;
+
+        f = fopen(file, "we");
+        ck_assert_ptr_nonnull(f);
+        fputs("IMPORTED_A=1\nIMPORTED_B=two words\n", f);
+        ck_assert_int_eq(fclose(f), 0);
+        ck_assert_int_ge(asprintf(&text,
+                                  "KERNEL==\"sda1\", IMPORT{file}=\"%s\"\n"
+                                  "SYSCTL{kernel/ostype}==\"Linux\", ENV{OSTYPE}=\"linux\"\n",
+                                  file),
+                         0);
+        ck_assert_int_eq(udev_rules_new(UDEV_RULES_RESOLVE_NAME_EARLY, &rules), 0);
+        ck_assert_int_eq(udev_rules_parse_buffer(rules, "test.rules", text, strlen(text)), 0);
+        ck_assert_int_eq(udev_rules_apply_to_event(rules, e), 0);
+        ck_assert_int_eq(device_get_property_value(d, "IMPORTED_A", &v), 0);
+        ck_assert_str_eq(v, "1");
+        ck_assert_int_eq(device_get_property_value(d, "IMPORTED_B", &v), 0);
+        ck_assert_str_eq(v, "two words");
+        ck_assert_int_eq(device_get_property_value(d, "OSTYPE", &v), 0);
+        ck_assert_str_eq(v, "linux");
+        udev_event_free(e);
+        free(text);
+        free(file);
+}
+END_TEST
+
 static Suite *make_suite(void) {
         Suite *s = suite_create("udev-event");
         TCase *tc = tcase_create("core");
@@ -157,6 +190,7 @@ static Suite *make_suite(void) {
         tcase_add_test(tc, test_replace);
         tcase_add_test(tc, test_escape_path);
         tcase_add_test(tc, test_rules);
+        tcase_add_test(tc, test_import_file_and_sysctl);
         suite_add_tcase(s, tc);
         return s;
 }
