@@ -4,6 +4,7 @@
  * the queue, the workers, the control socket, inotify, reloads and readiness.
  */
 
+#include <assert.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -54,14 +55,18 @@
 /* A worker busy with one event for this long is taken as blocked (on a program, a lock, a slow
  * device): it no longer counts as one of the workers that keep the CPUs busy. */
 #define WORKER_STALLED_USEC (50 * USEC_PER_MSEC)
+/* The events a worker may hold: the one it runs and one sent while it is busy (pipelined), so
+ * that it goes on without waiting for us to wake up. A pipelined event is taken back when the
+ * one before it turns out slow (see manager_take_back_stalled()). */
+#define WORKER_EVENTS_MAX 2U
 #define RELOAD_CHECK_USEC (3 * USEC_PER_SEC)
 #define UEVENT_RCVBUF (128 * 1024 * 1024)
 #define UEVENT_DATAGRAM_MAX (8 * 1024)
 
 typedef enum WorkerState {
-        WORKER_RUNNING,
+        WORKER_RUNNING, /* holds events */
         WORKER_IDLE,
-        WORKER_KILLING, /* finishes its event, then gets SIGTERM */
+        WORKER_KILLING, /* finishes the event it started, then gets SIGTERM */
         WORKER_KILLED,
 } WorkerState;
 
@@ -74,10 +79,16 @@ struct Worker {
         int fd; /* our end of the socketpair */
         EventSource *child_source, *io_source;
         WorkerState state;
-        UdevQueueEvent *event; /* the event it runs, or NULL */
-        usec_t busy_since; /* when it got its event */
-        pid_t *program_pid; /* shared with the worker: the program it waits for, or 0 */
-        bool warned; /* "taking a long time" was logged for this event */
+        /* The events sent to it, in sending order: events[0] runs (or is about to), the others
+         * wait in its socket and are taken back (UdevWorkerShared) if it does not start them.
+         * Each event's userdata points back here. index[]: their numbers in the hand-over. */
+        UdevQueueEvent *events[WORKER_EVENTS_MAX];
+        uint32_t index[WORKER_EVENTS_MAX];
+        unsigned n_events;
+        uint32_t n_sent; /* devices sent so far: the number of the next one */
+        usec_t busy_since; /* when events[0] started: sent to an idle worker, or the result before */
+        UdevWorkerShared *shared; /* NULL if it could not be mapped: then nothing is pipelined */
+        bool warned; /* "taking a long time" was logged for events[0] */
 };
 
 struct UdevManager {
@@ -148,20 +159,73 @@ static void notify_ready(UdevManager *m) {
 
 static void event_done(UdevQueueEvent *ev);
 
+static void shared_unmap(UdevWorkerShared *shared) {
+        if (shared)
+                (void) munmap(shared, sizeof *shared);
+}
+
 static Worker *worker_free(Worker *w) {
         if (!w)
                 return NULL;
-        if (w->event)
-                event_done(w->event);
+        while (w->n_events > 0)
+                event_done(w->events[0]);
         w->child_source = event_source_disable_unref(w->child_source);
         w->io_source = event_source_disable_unref(w->io_source);
         safe_close(w->fd);
-        if (w->program_pid)
-                (void) munmap(w->program_pid, sizeof(pid_t));
+        shared_unmap(w->shared);
         LIST_REMOVE(worker, w->manager->workers, w);
         w->manager->n_workers--;
         free(w);
         return NULL;
+}
+
+/* Unlinks ev from the worker holding it (if any): its timeout no longer counts. */
+static void event_detach_worker(UdevQueueEvent *ev) {
+        Worker *w = ev->userdata;
+        unsigned k;
+
+        if (!w)
+                return;
+        for (k = 0; k < w->n_events && w->events[k] != ev; k++)
+                ;
+        assert(k < w->n_events);
+        for (w->n_events--; k < w->n_events; k++) {
+                w->events[k] = w->events[k + 1];
+                w->index[k] = w->index[k + 1];
+        }
+        ev->userdata = NULL;
+}
+
+/* An event a worker never started goes back to the queue as if it had never been sent (at
+ * exit it is dropped with the other queued events). */
+static void event_unsend(UdevManager *m, UdevQueueEvent *ev) {
+        Worker *w = ev->userdata;
+
+        log_device_debug(ev->dev, "SEQNUM=%" PRIu64 " is taken back from worker [%d], not started.", ev->seqnum,
+                         w ? (int) w->pid : 0);
+        event_detach_worker(ev);
+        if (m->exit)
+                (void) udev_queue_event_free(ev);
+        else
+                ev->state = UDEV_QUEUE_EVENT_QUEUED;
+}
+
+/* Takes back the events sent to w that it has not started. Returns how many. */
+static unsigned worker_take_back(Worker *w) {
+        uint32_t started;
+        unsigned n = 0;
+
+        if (!w->shared || w->n_events == 0)
+                return 0;
+        started = udev_worker_shared_take_back(w->shared, w->n_sent);
+        /* the started ones come first; from the end, the not started ones (mod 2^32) */
+        while (w->n_events > 0 && (int32_t) (w->index[w->n_events - 1] - started) >= 0) {
+                event_unsend(w->manager, w->events[w->n_events - 1]);
+                n++;
+        }
+        if (w->n_events == 0 && w->state == WORKER_RUNNING)
+                w->state = WORKER_IDLE;
+        return n;
 }
 
 static void manager_kill_workers(UdevManager *m, bool force) {
@@ -170,23 +234,15 @@ static void manager_kill_workers(UdevManager *m, bool force) {
         LIST_FOREACH(worker, w, m->workers) {
                 if (w->state == WORKER_KILLED)
                         continue;
-                if (w->state == WORKER_RUNNING && !force) {
+                /* what it has not started runs elsewhere, with the new settings */
+                (void) worker_take_back(w);
+                if (w->n_events > 0 && !force) {
                         w->state = WORKER_KILLING;
                         continue;
                 }
                 w->state = WORKER_KILLED;
                 (void) kill(w->pid, SIGTERM);
         }
-}
-
-/* Unlinks ev from the worker running it (if any): its timeout no longer counts. */
-static void event_detach_worker(UdevQueueEvent *ev) {
-        Worker *w = ev->userdata;
-
-        if (!w)
-                return;
-        w->event = NULL;
-        ev->userdata = NULL;
 }
 
 /* The event is finished (or abandoned): unlink it from its worker and free it. */
@@ -217,41 +273,67 @@ static int event_requeue(UdevManager *m, UdevQueueEvent *ev) {
         return 0;
 }
 
-/* Reads the result a worker sent: it becomes idle (or is told to go) and its event ends. A
- * worker sends one result per event, so one valid message is all there can be. */
-static void worker_read_results(Worker *w) {
+static void manager_arm_worker_timer(UdevManager *m, usec_t usec);
+static usec_t worker_timeout_deadline(Worker *w);
+
+/* events[0] of w just became the event it runs (as far as we can tell: the worker went on to it
+ * when it sent the result before, or it was sent to an idle worker). */
+static void worker_head_started(Worker *w) {
         UdevManager *m = w->manager;
 
-        for (bool done = false; !done;) {
-                int result;
-                ssize_t n = recv(w->fd, &result, sizeof result, MSG_DONTWAIT);
+        w->warned = false;
+        (void) event_now(m->event, CLOCK_MONOTONIC, &w->busy_since);
+        manager_arm_worker_timer(m, worker_timeout_deadline(w));
+}
 
-                if (n < 0 && errno == EINTR)
+/* One result of w, for events[0]: the event ends (or waits for a retry) and the next one, if
+ * any, runs; without one the worker is idle (or told to go). */
+static void worker_handle_result(Worker *w, int result) {
+        UdevManager *m = w->manager;
+        UdevQueueEvent *ev;
+
+        if (w->n_events == 0) {
+                log_warning("Worker [%d] sent a result without an event, ignoring.", (int) w->pid);
+                return;
+        }
+        ev = w->events[0];
+        if (result == UDEV_WORKER_TRY_AGAIN) {
+                if (event_requeue(m, ev) < 0) {
+                        udev_worker_add_failure_errno(ev->dev, -ETIMEDOUT);
+                        (void) udev_worker_broadcast(m->broadcast_fd, ev->dev);
+                        event_done(ev);
+                }
+        } else
+                event_done(ev);
+
+        if (w->n_events > 0) {
+                worker_head_started(w);
+                return;
+        }
+        if (w->state == WORKER_KILLING) {
+                w->state = WORKER_KILLED;
+                (void) kill(w->pid, SIGTERM);
+        } else if (w->state != WORKER_KILLED)
+                w->state = WORKER_IDLE;
+}
+
+/* Reads the results w sent, one per event in sending order: one (all: every one there is, when
+ * it exited). Another one waiting makes the socket readable again. */
+static void worker_read_results(Worker *w, bool all) {
+        for (unsigned n = 0; all || n < 1;) {
+                int result;
+                ssize_t k = recv(w->fd, &result, sizeof result, MSG_DONTWAIT);
+
+                if (k < 0 && errno == EINTR)
                         continue;
-                if (n <= 0)
+                if (k <= 0)
                         return;
-                if (n != sizeof result) {
-                        log_warning("Ignoring worker message with invalid size %zi bytes", n);
+                if (k != sizeof result) {
+                        log_warning("Ignoring worker message with invalid size %zi bytes", k);
                         continue;
                 }
-                done = true;
-                if (w->state == WORKER_KILLING) {
-                        w->state = WORKER_KILLED;
-                        (void) kill(w->pid, SIGTERM);
-                } else if (w->state != WORKER_KILLED)
-                        w->state = WORKER_IDLE;
-                if (!w->event)
-                        continue;
-                if (result == UDEV_WORKER_TRY_AGAIN) {
-                        UdevQueueEvent *ev = w->event;
-
-                        if (event_requeue(m, ev) < 0) {
-                                udev_worker_add_failure_errno(ev->dev, -ETIMEDOUT);
-                                (void) udev_worker_broadcast(m->broadcast_fd, ev->dev);
-                                event_done(ev);
-                        }
-                } else
-                        event_done(w->event);
+                worker_handle_result(w, result);
+                n++;
         }
 }
 
@@ -261,7 +343,7 @@ static int on_worker_io(EventSource *s, int fd, uint32_t revents, void *userdata
         (void) s;
         (void) fd;
         if (revents & EPOLLIN)
-                worker_read_results(w);
+                worker_read_results(w, false);
         if (revents & (EPOLLHUP | EPOLLERR))
                 w->io_source = event_source_disable_unref(w->io_source);
         return 0;
@@ -273,7 +355,7 @@ static int on_worker_exit(EventSource *s, const siginfo_t *si, void *userdata) {
         bool killed = si->si_code != CLD_EXITED;
 
         (void) s;
-        worker_read_results(w); /* a result sent just before exiting still counts */
+        worker_read_results(w, true); /* results sent just before exiting still count */
         if (!killed && si->si_status == 0)
                 log_debug("Worker [%d] exited.", (int) si->si_pid);
         else if (!killed)
@@ -282,8 +364,11 @@ static int on_worker_exit(EventSource *s, const siginfo_t *si, void *userdata) {
                 log_warning("Worker [%d] terminated by signal %i (%s).", (int) si->si_pid,
                             si->si_status, signal_to_string_short(si->si_status));
 
-        if (w->event) {
-                Device *dev = w->event->dev;
+        /* the events sent after the one it was running never started: they run elsewhere */
+        while (w->n_events > 1)
+                event_unsend(m, w->events[w->n_events - 1]);
+        if (w->n_events > 0) {
+                Device *dev = w->events[0]->dev;
 
                 /* the event died with its worker: forget its state, tell the listeners */
                 (void) device_db_delete(dev);
@@ -313,7 +398,7 @@ static void manager_arm_worker_timer(UdevManager *m, usec_t usec) {
 static usec_t worker_timeout_deadline(Worker *w) {
         usec_t t = w->manager->config.event_timeout_usec;
 
-        if (!w->event || w->state == WORKER_KILLED || t == 0 || t == USEC_INFINITY)
+        if (w->n_events == 0 || w->state == WORKER_KILLED || t == 0 || t == USEC_INFINITY)
                 return USEC_INFINITY;
         return w->busy_since + (w->warned ? t : t / 3);
 }
@@ -324,6 +409,7 @@ static usec_t worker_timeout_deadline(Worker *w) {
 static int on_worker_timer(EventSource *s, usec_t usec, void *userdata) {
         UdevManager *m = userdata;
         usec_t now_usec, t = m->config.event_timeout_usec, next = USEC_INFINITY;
+        UdevQueueEvent *ev;
         Worker *w;
 
         (void) s;
@@ -336,9 +422,10 @@ static int on_worker_timer(EventSource *s, usec_t usec, void *userdata) {
                         next = MIN(next, deadline);
                         continue;
                 }
+                ev = w->events[0];
                 if (!w->warned) {
-                        log_device_warning(w->event->dev, "Worker [%d] processing SEQNUM=%" PRIu64 " is taking a long time",
-                                           (int) w->pid, w->event->seqnum);
+                        log_device_warning(ev->dev, "Worker [%d] processing SEQNUM=%" PRIu64 " is taking a long time",
+                                           (int) w->pid, ev->seqnum);
                         w->warned = true;
                         if (w->busy_since + t > now_usec) {
                                 next = MIN(next, w->busy_since + t);
@@ -348,23 +435,24 @@ static int on_worker_timer(EventSource *s, usec_t usec, void *userdata) {
                 (void) kill(w->pid, m->config.timeout_signal);
                 (void) kill(w->pid, SIGCONT);
                 w->state = WORKER_KILLED;
-                log_device_error(w->event->dev, "Worker [%d] processing SEQNUM=%" PRIu64 " killed",
-                                 (int) w->pid, w->event->seqnum);
+                log_device_error(ev->dev, "Worker [%d] processing SEQNUM=%" PRIu64 " killed", (int) w->pid,
+                                 ev->seqnum);
+                (void) worker_take_back(w);
         }
         manager_arm_worker_timer(m, next);
         return 0;
 }
 
+/* ev was sent to w (or forked with it) as device number w->n_sent. */
 static void worker_attach_event(Worker *w, UdevQueueEvent *ev) {
-        UdevManager *m = w->manager;
-
+        assert(w->n_events < WORKER_EVENTS_MAX);
         w->state = WORKER_RUNNING;
-        w->event = ev;
-        w->warned = false;
-        (void) event_now(m->event, CLOCK_MONOTONIC, &w->busy_since);
+        w->events[w->n_events] = ev;
+        w->index[w->n_events] = w->n_sent++;
         ev->userdata = w;
         ev->state = UDEV_QUEUE_EVENT_RUNNING;
-        manager_arm_worker_timer(m, worker_timeout_deadline(w));
+        if (++w->n_events == 1)
+                worker_head_started(w);
 }
 
 static UdevWorkerConfig manager_worker_config(UdevManager *m) {
@@ -407,19 +495,19 @@ static void worker_close_inherited_fds(int keep1, int keep2, int keep3) {
 }
 
 static int worker_spawn(UdevManager *m, UdevQueueEvent *ev) {
-        pid_t *program_pid;
+        UdevWorkerShared *shared;
         int pair[2], r;
         Worker *w;
         pid_t pid;
 
-        /* where the worker tells which program it waits for (manager_may_spawn()) */
-        program_pid = mmap(NULL, sizeof(pid_t), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-        if (program_pid == MAP_FAILED)
-                program_pid = NULL;
+        /* where the worker tells which program it waits for (manager_may_spawn()) and which
+         * devices it started (pipelining); zeroed */
+        shared = mmap(NULL, sizeof *shared, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+        if (shared == MAP_FAILED)
+                shared = NULL;
         if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, pair) < 0) {
                 r = -errno;
-                if (program_pid)
-                        (void) munmap(program_pid, sizeof(pid_t));
+                shared_unmap(shared);
                 return log_error_errno(r, "Failed to create socketpair for a worker: %m");
         }
         pid = fork();
@@ -427,14 +515,13 @@ static int worker_spawn(UdevManager *m, UdevQueueEvent *ev) {
                 r = -errno;
                 safe_close(pair[0]);
                 safe_close(pair[1]);
-                if (program_pid)
-                        (void) munmap(program_pid, sizeof(pid_t));
+                shared_unmap(shared);
                 return log_error_errno(r, "Failed to fork() worker: %m");
         }
         if (pid == 0) {
                 UdevWorkerConfig c = manager_worker_config(m);
 
-                c.program_pid = program_pid;
+                c.shared = shared;
 
                 (void) prctl(PR_SET_NAME, "(udev-worker)");
                 log_close();
@@ -449,13 +536,12 @@ static int worker_spawn(UdevManager *m, UdevQueueEvent *ev) {
         w = new0(Worker, 1);
         if (!w) {
                 safe_close(pair[0]);
-                if (program_pid)
-                        (void) munmap(program_pid, sizeof(pid_t));
+                shared_unmap(shared);
                 (void) kill(pid, SIGKILL);
                 return log_oom();
         }
         w->manager = m;
-        w->program_pid = program_pid;
+        w->shared = shared;
         w->pid = pid;
         w->fd = pair[0];
         LIST_PREPEND(worker, m->workers, w);
@@ -487,7 +573,7 @@ static bool pid_is_runnable(pid_t pid) {
 /* Whether the worker, or the program it waits for, is running or waiting for a CPU: then it
  * uses a CPU, and another worker would only compete for it. */
 static bool worker_is_progressing(Worker *w) {
-        pid_t program = w->program_pid ? __atomic_load_n(w->program_pid, __ATOMIC_RELAXED) : 0;
+        pid_t program = w->shared ? __atomic_load_n(&w->shared->program_pid, __ATOMIC_RELAXED) : 0;
 
         return pid_is_runnable(w->pid) || (program > 0 && pid_is_runnable(program));
 }
@@ -508,7 +594,7 @@ static bool manager_may_spawn(UdevManager *m) {
                 return true;
         (void) event_now(m->event, CLOCK_MONOTONIC, &now_usec);
         LIST_FOREACH(worker, w, m->workers) {
-                if (w->state == WORKER_KILLED || !w->event)
+                if (w->state == WORKER_KILLED || w->n_events == 0)
                         continue;
                 if (w->busy_since + WORKER_STALLED_USEC > now_usec)
                         next = MIN(next, w->busy_since + WORKER_STALLED_USEC);
@@ -524,39 +610,105 @@ static bool manager_may_spawn(UdevManager *m) {
         return false;
 }
 
-/* 1: the event runs now; 0: no worker free; negative: failure. */
+/* Sends ev to w: 0, or a negative errno (logged) and the worker is killed unless its socket is
+ * just full. */
+static int worker_send(Worker *w, UdevQueueEvent *ev) {
+        int r = udev_worker_send_device(w->fd, ev->dev);
+
+        if (r == -EAGAIN)
+                return log_device_debug_errno(ev->dev, r, "Worker [%d] cannot take more now: %m", (int) w->pid);
+        if (r < 0) {
+                log_device_error_errno(ev->dev, r, "Worker [%d] did not accept message, killing the worker: %m",
+                                       (int) w->pid);
+                (void) worker_take_back(w);
+                (void) kill(w->pid, SIGKILL);
+                w->state = WORKER_KILLED;
+                return r;
+        }
+        worker_attach_event(w, ev);
+        return 0;
+}
+
+/* The program w waits for, or 0. */
+static pid_t worker_program(Worker *w) {
+        return w->shared ? __atomic_load_n(&w->shared->program_pid, __ATOMIC_RELAXED) : 0;
+}
+
+/* Whether an event sent to w now would be started soon: w runs one event only, started less
+ * than WORKER_STALLED_USEC ago, and runs no program (programs take milliseconds or block). */
+static bool worker_may_pipeline(Worker *w, usec_t now_usec) {
+        return w->state == WORKER_RUNNING && w->shared && w->n_events > 0 && w->n_events < WORKER_EVENTS_MAX &&
+               w->busy_since + WORKER_STALLED_USEC > now_usec && worker_program(w) == 0;
+}
+
+/* The worker to send one more event while it is busy: the one that started its event last (a
+ * worker busy for longer is more likely on a slow event), or NULL. */
+static Worker *manager_pipeline_worker(UdevManager *m) {
+        Worker *w, *best = NULL;
+        usec_t now_usec;
+
+        (void) event_now(m->event, CLOCK_MONOTONIC, &now_usec);
+        LIST_FOREACH(worker, w, m->workers)
+                if (worker_may_pipeline(w, now_usec) && (!best || w->busy_since > best->busy_since))
+                        best = w;
+        return best;
+}
+
+/* Events pipelined behind a slow one (running a program, or busy for WORKER_STALLED_USEC) go
+ * back to the queue, to run on another worker (an idle one, or a new one if this one counts as
+ * blocked, as if they had never been sent). Not with a single worker that cannot have company:
+ * they would only wait in the queue for the same one. The worker timer wakes us when the next
+ * one may become slow. Returns how many were taken back. */
+static unsigned manager_take_back_stalled(UdevManager *m) {
+        usec_t now_usec, next = USEC_INFINITY;
+        unsigned n = 0;
+        Worker *w;
+
+        if (m->n_workers <= 1 && m->n_workers >= m->config.children_max)
+                return 0;
+        (void) event_now(m->event, CLOCK_MONOTONIC, &now_usec);
+        LIST_FOREACH(worker, w, m->workers) {
+                if (w->n_events < 2)
+                        continue;
+                if (w->busy_since + WORKER_STALLED_USEC <= now_usec || worker_program(w) != 0)
+                        n += worker_take_back(w);
+                else
+                        next = MIN(next, w->busy_since + WORKER_STALLED_USEC);
+        }
+        manager_arm_worker_timer(m, next);
+        return n;
+}
+
+/* 1: the event was sent to a worker (an idle one, a new one, or one that is busy but will go on
+ * to it soon); 0: it waits; negative: failure. */
 static int manager_event_run(UdevManager *m, UdevQueueEvent *ev) {
         static bool log_children_max_reached = true;
         Worker *w;
         int r;
 
-        LIST_FOREACH(worker, w, m->workers) {
-                if (w->state != WORKER_IDLE)
-                        continue;
-                r = udev_worker_send_device(w->fd, ev->dev);
-                if (r < 0) {
-                        log_device_error_errno(ev->dev, r,
-                                               "Worker [%d] did not accept message, killing the worker: %m",
-                                               (int) w->pid);
-                        (void) kill(w->pid, SIGKILL);
-                        w->state = WORKER_KILLED;
-                        continue;
-                }
-                worker_attach_event(w, ev);
-                return 1;
-        }
+        LIST_FOREACH(worker, w, m->workers)
+                if (w->state == WORKER_IDLE && worker_send(w, ev) >= 0)
+                        return 1;
         if (m->n_workers >= m->config.children_max) {
                 if (log_children_max_reached && m->config.children_max > 1) {
                         log_debug("Maximum number (%u) of children reached.", m->n_workers);
                         log_children_max_reached = false;
                 }
-                return 0;
+        } else {
+                log_children_max_reached = true;
+                if (manager_may_spawn(m)) {
+                        r = worker_spawn(m, ev);
+                        return r < 0 ? r : 1;
+                }
         }
-        log_children_max_reached = true;
-        if (!manager_may_spawn(m))
+        w = manager_pipeline_worker(m);
+        if (!w)
                 return 0;
-        r = worker_spawn(m, ev);
-        return r < 0 ? r : 1;
+        if (worker_send(w, ev) < 0)
+                return 0;
+        log_device_debug(ev->dev, "Worker [%d] is sent SEQNUM=%" PRIu64 " while busy with SEQNUM=%" PRIu64 ".",
+                         (int) w->pid, ev->seqnum, w->events[0]->seqnum);
+        return 1;
 }
 
 /* ---- rules -------------------------------------------------------------------------------- */
@@ -605,10 +757,43 @@ static void manager_reload(UdevManager *m, bool force) {
 
 /* ---- the queue ---------------------------------------------------------------------------- */
 
-static void event_queue_start(UdevManager *m) {
+/* Takes back every event sent to a worker behind another one and not started yet. */
+static unsigned manager_take_back_pipelined(UdevManager *m) {
+        unsigned n = 0;
+        Worker *w;
+
+        LIST_FOREACH(worker, w, m->workers)
+                if (w->n_events > 1)
+                        n += worker_take_back(w);
+        return n;
+}
+
+static bool manager_has_idle_worker(UdevManager *m) {
+        Worker *w;
+
+        LIST_FOREACH(worker, w, m->workers)
+                if (w->state == WORKER_IDLE)
+                        return true;
+        return false;
+}
+
+/* Sends the queued events that may start, in seqnum order, while a worker takes them. */
+static void manager_queue_run(UdevManager *m) {
         UdevQueueEvent *ev;
         usec_t now_usec;
 
+        (void) event_now(m->event, CLOCK_MONOTONIC, &now_usec);
+        UDEV_QUEUE_FOREACH(ev, m->queue) {
+                if (ev->state != UDEV_QUEUE_EVENT_QUEUED)
+                        continue;
+                if (udev_queue_event_is_blocked(ev, now_usec))
+                        continue;
+                if (manager_event_run(m, ev) <= 0)
+                        return;
+        }
+}
+
+static void event_queue_start(UdevManager *m) {
         if (udev_queue_is_empty(m->queue) || m->exit || m->stop_exec_queue)
                 return;
         m->links_need_cleanup = true;
@@ -616,18 +801,12 @@ static void event_queue_start(UdevManager *m) {
                 (void) event_source_set_enabled(m->kill_workers_timer, EVENT_OFF);
         manager_reload(m, false);
 
-        (void) event_now(m->event, CLOCK_MONOTONIC, &now_usec);
-        UDEV_QUEUE_FOREACH(ev, m->queue) {
-                int r;
-
-                if (ev->state != UDEV_QUEUE_EVENT_QUEUED)
-                        continue;
-                if (udev_queue_event_is_blocked(ev, now_usec))
-                        continue;
-                r = manager_event_run(m, ev);
-                if (r <= 0)
-                        return;
-        }
+        (void) manager_take_back_stalled(m);
+        manager_queue_run(m);
+        /* a worker left idle while another one holds an event it has not started: that event
+         * runs now on the idle one rather than after the other one's */
+        if (manager_has_idle_worker(m) && manager_take_back_pipelined(m) > 0)
+                manager_queue_run(m);
 }
 
 /* A new event or a closed node of a block device: whoever held its whole disk may have let
@@ -840,7 +1019,8 @@ static void manager_exit(UdevManager *m) {
         m->uevent_source = event_source_disable_unref(m->uevent_source);
         m->uevent_fd = safe_close(m->uevent_fd);
         m->test_source = udev_test_source_free(m->test_source);
-        /* discard what did not start yet; running events finish */
+        /* discard what did not start yet (what a worker was sent but did not start too, in
+         * manager_kill_workers()); running events finish */
         for (ev = m->queue->events; ev; ev = next) {
                 next = ev->event_next;
                 if (ev->state == UDEV_QUEUE_EVENT_QUEUED)
@@ -901,6 +1081,8 @@ static void on_ctrl_message(UdevCtrl *c, const UdevCtrlMessage *msg, void *userd
         case UDEV_CTRL_STOP_EXEC_QUEUE:
                 log_debug("Received udev control message (STOP_EXEC_QUEUE)");
                 m->stop_exec_queue = true;
+                /* what no worker started yet waits, as the queued events do */
+                (void) manager_take_back_pipelined(m);
                 break;
         case UDEV_CTRL_START_EXEC_QUEUE:
                 log_debug("Received udev control message (START_EXEC_QUEUE)");

@@ -6,7 +6,8 @@
  * is): it receives uevents (NETLINK_KOBJECT_UEVENT group 1, or a test source), queues them
  * (udev-queue.h, /run/udev/queue while anything is queued), hands them to worker processes
  * (udev-worker.h, at most children_max, reused, killed 3 s after the queue went idle, killed
- * with timeout_signal at the event timeout), answers the control socket (udev-ctrl.h), turns
+ * with timeout_signal at the event timeout; a busy worker may be sent the next event that may
+ * start, taken back unstarted if it turns out slow), answers the control socket (udev-ctrl.h), turns
  * IN_CLOSE_WRITE on watched nodes into "change" uevents, reloads changed rules and builtin
  * configuration (hwdb.bin, .link files; checked at most every 3 s when events arrive, on SIGHUP
  * and on RELOAD), applies OPTIONS+="static_node=" at start,

@@ -139,7 +139,7 @@ int udev_worker_process_device(const UdevWorkerConfig *c, Device *dev) {
         e->global_properties = c->properties;
         e->exec_delay_usec = c->exec_delay_usec;
         e->after_rules = udev_netif_rename;
-        e->program_pid = c->program_pid;
+        e->program_pid = c->shared ? &c->shared->program_pid : NULL;
 
         r = lock_whole_disk(dev, &lock_fd);
         if (r == -EAGAIN)
@@ -248,6 +248,41 @@ int udev_worker_receive_device(int fd, Device **ret) {
         return device_new_from_nulstr(ret, buf, (size_t) n) < 0 ? -EBADMSG : 0;
 }
 
+bool udev_worker_shared_claim(UdevWorkerShared *s, uint32_t index) {
+        uint64_t w = __atomic_load_n(&s->handover, __ATOMIC_ACQUIRE);
+
+        for (;;) {
+                uint32_t taken_back = (uint32_t) (w >> 32);
+
+                /* below the mark, mod 2^32 */
+                if ((int32_t) (index - taken_back) < 0)
+                        return false;
+                if (__atomic_compare_exchange_n(&s->handover, &w, ((uint64_t) taken_back << 32) | (index + 1U),
+                                                false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+                        return true;
+        }
+}
+
+uint32_t udev_worker_shared_take_back(UdevWorkerShared *s, uint32_t n_sent) {
+        uint64_t w = __atomic_load_n(&s->handover, __ATOMIC_ACQUIRE);
+
+        while (!__atomic_compare_exchange_n(&s->handover, &w, ((uint64_t) n_sent << 32) | (uint32_t) w, false,
+                                            __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+                ;
+        return (uint32_t) w;
+}
+
+/* Whether device number index is ours to process (see UdevWorkerShared). */
+static bool worker_claim(const UdevWorkerConfig *c, Device *dev, uint32_t index) {
+        uint64_t seqnum = 0;
+
+        if (!c->shared || udev_worker_shared_claim(c->shared, index))
+                return true;
+        (void) device_get_seqnum(dev, &seqnum);
+        log_device_debug(dev, "SEQNUM=%" PRIu64 " was taken back by the main daemon, skipping.", seqnum);
+        return false;
+}
+
 static void worker_handle(const UdevWorkerConfig *c, int fd, Device *dev) {
         int r = udev_worker_process_device(c, dev);
 
@@ -265,8 +300,31 @@ static void worker_handle(const UdevWorkerConfig *c, int fd, Device *dev) {
         log_set_max_level(c->log_level);
 }
 
+/* Waits until fd is readable: 1, or 0 when told to stop (SIGTERM, hang-up), or -errno. */
+static int worker_wait(int fd, int sfd) {
+        for (;;) {
+                struct pollfd p[2] = {
+                        { .fd = fd, .events = POLLIN },
+                        { .fd = sfd, .events = POLLIN },
+                };
+
+                if (poll(p, 2, -1) < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return -errno;
+                }
+                if (p[1].revents)
+                        return 0;
+                if (p[0].revents & POLLIN)
+                        return 1;
+                if (p[0].revents & (POLLHUP | POLLERR))
+                        return 0;
+        }
+}
+
 int udev_worker_main(const UdevWorkerConfig *c, int fd, Device *first) {
         _cleanup_close_ int sfd = -EBADF;
+        uint32_t index = 0; /* the number of the next device, in sending order */
         sigset_t ss;
         int r;
 
@@ -287,35 +345,36 @@ int udev_worker_main(const UdevWorkerConfig *c, int fd, Device *first) {
                 log_debug_errno(r, "Failed to reset OOM score, ignoring: %m");
 
         if (first) {
-                worker_handle(c, fd, first);
+                if (worker_claim(c, first, index++))
+                        worker_handle(c, fd, first);
                 device_unref(first);
         }
         for (;;) {
-                struct pollfd p[2] = {
-                        { .fd = fd, .events = POLLIN },
-                        { .fd = sfd, .events = POLLIN },
-                };
                 _cleanup_device_unref_ Device *dev = NULL;
 
-                if (poll(p, 2, -1) < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        return -errno;
+                /* a device sent while we were busy is there already: no poll() first. The
+                 * manager sends SIGTERM only with nothing left for us to start, so it is noticed
+                 * in time once the socket is empty. */
+                r = udev_worker_receive_device(fd, &dev);
+                if (r == -EAGAIN) {
+                        r = worker_wait(fd, sfd);
+                        if (r <= 0)
+                                return r;
+                        continue;
                 }
-                if (p[1].revents)
+                if (r == -ECONNRESET)
                         return 0;
-                if (p[0].revents & POLLIN) {
-                        r = udev_worker_receive_device(fd, &dev);
-                        if (r == -EAGAIN)
-                                continue;
-                        if (r == -ECONNRESET)
-                                return 0;
-                        if (r < 0) {
-                                log_warning_errno(r, "Worker: Failed to receive device, ignoring: %m");
-                                continue;
-                        }
+                if (r < 0) {
+                        /* it was numbered all the same, and is answered: results must stay in
+                         * step with what the manager sent */
+                        log_warning_errno(r, "Worker: Failed to receive device, ignoring: %m");
+                        if ((!c->shared || udev_worker_shared_claim(c->shared, index)) &&
+                            send(fd, &r, sizeof r, MSG_NOSIGNAL) < 0)
+                                log_warning_errno(-errno, "Failed to send signal to main daemon, ignoring: %m");
+                        index++;
+                        continue;
+                }
+                if (worker_claim(c, dev, index++))
                         worker_handle(c, fd, dev);
-                } else if (p[0].revents & (POLLHUP | POLLERR))
-                        return 0;
         }
 }
