@@ -1407,6 +1407,11 @@ void service_force_watchdog(Service *s) {
         service_enter_signal(s, SERVICE_STOP_WATCHDOG, SERVICE_FAILURE_WATCHDOG);
 }
 
+static void service_running_commands(Unit *u, ExecCommand *ret[static 2]) {
+        ret[0] = SERVICE(u)->main_command;
+        ret[1] = SERVICE(u)->control_command;
+}
+
 static void service_cgroup_empty(Unit *u) {
         Service *s = SERVICE(u);
 
@@ -1601,6 +1606,7 @@ const UnitVTable service_vtable = {
         .sigchld_event = service_sigchld_event,
         .notify_message = service_notify_message,
         .cgroup_empty = service_cgroup_empty,
+        .running_commands = service_running_commands,
         .coldplug = service_coldplug,
         .serialize = service_serialize,
         .deserialize_item = service_deserialize_item,

@@ -1428,6 +1428,11 @@ static int socket_deserialize_item(Unit *u, const char *key, const char *value) 
 
 /* Crash recovery: takes the state read back without side effects, the listening fds back from
  * init's store, and watches them again when listening. */
+static void socket_running_commands(Unit *u, ExecCommand *ret[static 2]) {
+        ret[0] = SOCKET(u)->control_command;
+        ret[1] = NULL;
+}
+
 static int socket_coldplug(Unit *u) {
         Socket *s = SOCKET(u);
         SocketState st = s->deserialized_state;
@@ -1522,6 +1527,7 @@ const UnitVTable socket_vtable = {
         .reset_failed = socket_reset_failed,
         .sigchld_event = socket_sigchld_event,
         .coldplug = socket_coldplug,
+        .running_commands = socket_running_commands,
         .serialize = socket_serialize,
         .deserialize_item = socket_deserialize_item,
         .can_start = socket_can_start,

@@ -175,25 +175,51 @@ static void free_retired_exec_commands(Unit *u) {
         u->n_retired_exec_commands = 0;
 }
 
-/* Drops the Exec*= lists; with keep (a command may be running) they are kept aside until the
- * unit is freed or found inactive at the next reload. */
-static void retire_exec_commands(Unit *u, bool keep) {
-        if (!keep)
-                free_retired_exec_commands(u);
+static bool exec_list_holds(const ExecCommand *l, const ExecCommand *c) {
+        for (; l; l = l->next)
+                if (l == c)
+                        return true;
+        return false;
+}
+
+/* Drops the Exec*= lists. A list holding a command that runs now (UnitVTable.running_commands)
+ * is kept aside until a later reload finds none of its commands running, or the unit is freed;
+ * so a unit that runs on across any number of reloads keeps only the lists its running commands
+ * came from. Rather than free a list in use when memory for keeping it runs out, it is lost. */
+static void retire_exec_commands(Unit *u) {
+        ExecCommand *running[2] = {};
+        size_t n = 0;
+
+        if (UNIT_VTABLE(u)->running_commands)
+                UNIT_VTABLE(u)->running_commands(u, running);
+        for (size_t i = 0; i < u->n_retired_exec_commands; i++) {
+                ExecCommand *l = u->retired_exec_commands[i];
+
+                if (exec_list_holds(l, running[0]) || exec_list_holds(l, running[1]))
+                        u->retired_exec_commands[n++] = l;
+                else
+                        exec_command_free_list(l);
+        }
+        u->n_retired_exec_commands = n;
+        if (n == 0)
+                u->retired_exec_commands = mfree(u->retired_exec_commands);
+
         for (size_t i = 0; i < _EXEC_COMMAND_KIND_MAX; i++) {
+                ExecCommand *l = u->exec_commands[i];
                 ExecCommand **a;
 
-                if (!u->exec_commands[i])
-                        continue;
-                a = keep ? reallocarray(u->retired_exec_commands, u->n_retired_exec_commands + 1,
-                                        sizeof(ExecCommand *))
-                         : NULL;
-                if (a) {
-                        u->retired_exec_commands = a;
-                        a[u->n_retired_exec_commands++] = u->exec_commands[i];
-                } else
-                        exec_command_free_list(u->exec_commands[i]);
                 u->exec_commands[i] = NULL;
+                if (!exec_list_holds(l, running[0]) && !exec_list_holds(l, running[1])) {
+                        exec_command_free_list(l);
+                        continue;
+                }
+                a = reallocarray(u->retired_exec_commands, u->n_retired_exec_commands + 1, sizeof(ExecCommand *));
+                if (!a) {
+                        log_oom();
+                        continue;
+                }
+                u->retired_exec_commands = a;
+                a[u->n_retired_exec_commands++] = l;
         }
 }
 
@@ -210,7 +236,7 @@ void unit_reset_loaded_data(Unit *u) {
         u->documentation = strv_free(u->documentation);
         u->settings = hashmap_free(u->settings);
         exec_settings_done(&u->exec);
-        retire_exec_commands(u, !unit_active_state_is_inactive_or_failed(unit_active_state(u)));
+        retire_exec_commands(u);
         u->service_type = mfree(u->service_type);
         u->bus_name = mfree(u->bus_name);
         u->remain_after_exit = u->start_timeout_defined = u->socket_accept = false;

@@ -253,9 +253,9 @@ typedef struct Unit {
         /* Watched processes (unit-runtime.c): the pids of m->watch_pids that point at this unit */
         OrderedSet *pids;           /* PID_TO_PTR(pid) */
         unsigned gc_marker;         /* manager-runtime.c's GC sweep */
-        /* Exec*= lists replaced by daemon-reload while the unit was not inactive: a running
-         * command (Service.main_command/control_command) may still point into them. Freed with the
-         * unit, or at a reload that finds the unit inactive. */
+        /* Exec*= lists replaced by daemon-reload while one of their commands was running
+         * (UnitVTable.running_commands: Service.main_command/control_command point into them).
+         * Freed with the unit, or at a reload that finds none of their commands running. */
         ExecCommand **retired_exec_commands;
         size_t n_retired_exec_commands;
 } Unit;
@@ -385,6 +385,11 @@ struct UnitVTable {
          * without side effects (no spawn, no kill, no job change, no unit_notify() transition). */
         void (*serialize)(Unit *u, Serializer *s);
         int (*deserialize_item)(Unit *u, const char *key, const char *value);
+
+        /* The Exec*= commands of u running now, as pointers into its lists: the main command
+         * and a control command (NULL where none). daemon-reload keeps the lists holding them
+         * until they are no longer running. NULL: none ever runs. */
+        void (*running_commands)(Unit *u, ExecCommand *ret[static 2]);
 
         /* Added by socket.c: u triggers other (other is TriggeredBy= u) and other's state just
          * changed (unit_notify() of other). NULL: not interested. */

@@ -88,6 +88,35 @@ START_TEST(test_simple_start_stop) {
 }
 END_TEST
 
+/* daemon-reload replaces the Exec*= lists; a running service keeps only the list its main
+ * command came from, however many reloads pass (each kept list used to stay until the unit was
+ * freed: the manager grew ~180 kB per reload with 1000 running services), and none once it
+ * stopped. */
+START_TEST(test_reload_keeps_only_the_running_command_list) {
+        Env v;
+        Service *s;
+
+        env_init(&v);
+        s = env_load(&v, "rl.service", "[Service]\nExecStartPre=/bin/true\nExecStart=/bin/sleep 100\n");
+        ck_assert_int_ge(unit_start(&s->meta), 0);
+        ck_assert_state(&v, s, SERVICE_RUNNING, 5000);
+        for (int i = 0; i < 5; i++) {
+                ck_assert_int_eq(manager_reload(v.m), 0);
+                ck_assert_uint_eq(s->meta.n_retired_exec_commands, 1);
+        }
+        ck_assert_ptr_nonnull(s->main_command);
+        ck_assert_str_eq(s->main_command->path, "/bin/sleep");
+        ck_assert_ptr_nonnull(s->meta.exec_commands[EXEC_START]);
+        ck_assert_ptr_ne(s->meta.exec_commands[EXEC_START], s->main_command);
+        ck_assert_int_ge(unit_stop(&s->meta), 0);
+        ck_assert_state(&v, s, SERVICE_DEAD, 5000);
+        ck_assert_int_eq(s->result, SERVICE_SUCCESS);
+        ck_assert_int_eq(manager_reload(v.m), 0);
+        ck_assert_uint_eq(s->meta.n_retired_exec_commands, 0);
+        env_done(&v);
+}
+END_TEST
+
 START_TEST(test_exec_missing_binary) {
         Env v;
         Service *s;
@@ -563,6 +592,7 @@ static Suite *make_suite(void) {
 
         tcase_set_timeout(tc, 60);
         tcase_add_test(tc, test_simple_start_stop);
+        tcase_add_test(tc, test_reload_keeps_only_the_running_command_list);
         tcase_add_test(tc, test_exec_missing_binary);
         tcase_add_test(tc, test_exec_becomes_active_after_execve);
         tcase_add_test(tc, test_oneshot_several_remain);
