@@ -51,7 +51,7 @@ export ROUNDS MEMROUNDS
 for children in default 1; do
         for kind in udevd devmaster devmaster udevd; do
                 n=1; [ -e "$OUTDIR/$kind-$children-1.json" ] && n=2
-                timeout 900 unshare --mount --pid --fork --net --mount-proc --propagation private \
+                timeout -k 10 900 unshare --kill-child --mount --pid --fork --net --mount-proc --propagation private \
                         bash "$0" --inner "$kind" "$children" "$OUTDIR/$kind-$children-$n.json"
         done
 done

@@ -33,7 +33,7 @@ mkdir -p "$W/out"
 
 for kind in udevd devmaster; do
         for r in 0 "$ROUNDS"; do
-                timeout 900 unshare --mount --pid --fork --net --mount-proc --propagation private \
+                timeout -k 10 900 unshare --kill-child --mount --pid --fork --net --mount-proc --propagation private \
                         bash "$0" --inner "$kind" "$CHILDREN" "$r" "$W/out/$kind-$r"
         done
 done

@@ -81,7 +81,7 @@ if [ "${1:-}" != --inner ]; then
         export DEVMASTER UDEVADM PKG W OUT REPLAY PYTHON top_srcdir
         for kind in udevd devmaster; do
                 rc=0
-                timeout 150 unshare --mount --pid --fork --net --mount-proc --propagation private \
+                timeout -k 10 150 unshare --kill-child --mount --pid --fork --net --mount-proc --propagation private \
                         bash "$0" --inner "$kind" || rc=$?
                 if [ "$rc" = 77 ]; then skip "$(cat "$OUT/$kind.skip" 2> /dev/null)"; fi
                 if [ "$rc" != 0 ]; then

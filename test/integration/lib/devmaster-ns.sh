@@ -31,7 +31,7 @@ devns_enter() {
         W=$(mktemp -d "/tmp/$name.XXXXXX")
         trap '[ -n "${KEEP:-}" ] || rm -rf "$W"' EXIT
         export W
-        timeout 120 unshare --mount --pid --fork --net --mount-proc --propagation private \
+        timeout -k 10 120 unshare --kill-child --mount --pid --fork --net --mount-proc --propagation private \
                 bash "$0" --inner || rc=$?
         if [ "$rc" != 0 ]; then
                 echo "--- devmaster log (last $lines lines) ---"
