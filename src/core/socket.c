@@ -1426,13 +1426,13 @@ static int socket_deserialize_item(Unit *u, const char *key, const char *value) 
         return 0;
 }
 
-/* Crash recovery: takes the state read back without side effects, the listening fds back from
- * init's store, and watches them again when listening. */
 static void socket_running_commands(Unit *u, ExecCommand *ret[static 2]) {
         ret[0] = SOCKET(u)->control_command;
         ret[1] = NULL;
 }
 
+/* Crash recovery: takes the state read back without side effects, the listening fds back from
+ * init's store, and watches them again when listening. */
 static int socket_coldplug(Unit *u) {
         Socket *s = SOCKET(u);
         SocketState st = s->deserialized_state;

@@ -175,9 +175,10 @@ static void free_retired_exec_commands(Unit *u) {
         u->n_retired_exec_commands = 0;
 }
 
-static bool exec_list_holds(const ExecCommand *l, const ExecCommand *c) {
+/* Whether list l holds one of the running commands (NULL entries hold nothing). */
+static bool exec_list_runs(const ExecCommand *l, ExecCommand *const running[static 2]) {
         for (; l; l = l->next)
-                if (l == c)
+                if (l == running[0] || l == running[1])
                         return true;
         return false;
 }
@@ -195,7 +196,7 @@ static void retire_exec_commands(Unit *u) {
         for (size_t i = 0; i < u->n_retired_exec_commands; i++) {
                 ExecCommand *l = u->retired_exec_commands[i];
 
-                if (exec_list_holds(l, running[0]) || exec_list_holds(l, running[1]))
+                if (exec_list_runs(l, running))
                         u->retired_exec_commands[n++] = l;
                 else
                         exec_command_free_list(l);
@@ -209,7 +210,7 @@ static void retire_exec_commands(Unit *u) {
                 ExecCommand **a;
 
                 u->exec_commands[i] = NULL;
-                if (!exec_list_holds(l, running[0]) && !exec_list_holds(l, running[1])) {
+                if (!exec_list_runs(l, running)) {
                         exec_command_free_list(l);
                         continue;
                 }

@@ -570,10 +570,15 @@ static bool pid_is_runnable(pid_t pid) {
         return proc_stat(pid, &st) >= 0 && st.state == 'R';
 }
 
+/* The program w waits for, or 0. */
+static pid_t worker_program(Worker *w) {
+        return w->shared ? __atomic_load_n(&w->shared->program_pid, __ATOMIC_RELAXED) : 0;
+}
+
 /* Whether the worker, or the program it waits for, is running or waiting for a CPU: then it
  * uses a CPU, and another worker would only compete for it. */
 static bool worker_is_progressing(Worker *w) {
-        pid_t program = w->shared ? __atomic_load_n(&w->shared->program_pid, __ATOMIC_RELAXED) : 0;
+        pid_t program = worker_program(w);
 
         return pid_is_runnable(w->pid) || (program > 0 && pid_is_runnable(program));
 }
@@ -627,11 +632,6 @@ static int worker_send(Worker *w, UdevQueueEvent *ev) {
         }
         worker_attach_event(w, ev);
         return 0;
-}
-
-/* The program w waits for, or 0. */
-static pid_t worker_program(Worker *w) {
-        return w->shared ? __atomic_load_n(&w->shared->program_pid, __ATOMIC_RELAXED) : 0;
 }
 
 /* Whether an event sent to w now would be started soon: w runs one event only, started less

@@ -155,12 +155,8 @@ START_TEST(test_import_file_and_sysctl) {
         UdevEvent *e = udev_event_new(d, 3 * USEC_PER_SEC, SIGKILL);
         char *file = tu_path(root, "import"), *text = NULL;
         const char *v;
-        FILE *f;
 
-        f = fopen(file, "we");
-        ck_assert_ptr_nonnull(f);
-        fputs("IMPORTED_A=1\nIMPORTED_B=two words\n", f);
-        ck_assert_int_eq(fclose(f), 0);
+        tu_write(root, "import", "IMPORTED_A=1\nIMPORTED_B=two words\n", 0644);
         ck_assert_int_ge(asprintf(&text,
                                   "KERNEL==\"sda1\", IMPORT{file}=\"%s\"\n"
                                   "SYSCTL{kernel/ostype}==\"Linux\", ENV{OSTYPE}=\"linux\"\n",

@@ -81,6 +81,7 @@ static void fake_worker(Page *p) {
 START_TEST(test_started_or_taken_back_exactly_once) {
         static uint8_t taken_back[N_DEVICES];
         unsigned n_started = 0, n_taken_back = 0;
+        uint32_t bad = UINT32_MAX;
         uint32_t marked = 0; /* devices below this were already looked at by a take-back */
         Page *p;
         pid_t pid;
@@ -98,7 +99,7 @@ START_TEST(test_started_or_taken_back_exactly_once) {
         srand(42);
         for (uint32_t n = 1; n <= N_DEVICES; n++) {
                 __atomic_store_n(&p->n_sent, n, __ATOMIC_RELEASE);
-                if (rand() % 4 == 0) {
+                if (n + 100 <= N_DEVICES && rand() % 4 == 0) {
                         uint32_t started = udev_worker_shared_take_back(&p->shared, n);
 
                         for (uint32_t i = started > marked ? started : marked; i < n; i++)
@@ -112,12 +113,17 @@ START_TEST(test_started_or_taken_back_exactly_once) {
         ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 
         for (uint32_t i = 0; i < N_DEVICES; i++) {
-                ck_assert_msg(p->started[i] + taken_back[i] == 1, "device %u: started %u, taken back %u", i,
-                              p->started[i], taken_back[i]);
+                if (p->started[i] + taken_back[i] != 1 && bad == UINT32_MAX)
+                        bad = i; /* one check at the end: 50 000 ck_assert()s would each report */
                 n_started += p->started[i];
                 n_taken_back += taken_back[i];
         }
-        ck_assert_uint_eq(n_started + n_taken_back, N_DEVICES);
+        ck_assert_msg(bad == UINT32_MAX, "device %u: started %u, taken back %u", bad, p->started[bad % N_DEVICES],
+                      taken_back[bad % N_DEVICES]);
+        /* the race was run: the worker started devices, and the manager took some back before the
+         * worker got to them (the last 100 are never taken back, so some are always started) */
+        ck_assert_uint_gt(n_started, 0);
+        ck_assert_uint_gt(n_taken_back, 0);
         ck_assert_int_eq(munmap(p, sizeof *p), 0);
 }
 END_TEST
