@@ -66,10 +66,17 @@ pid_t clone_vfork(int (*fn)(void *), void *arg, void *stack, size_t size, int fl
 
         if (pid < 0)
                 return -errno;
+        clone_stack_done(stack, size);
+        return pid;
+}
+
+void clone_stack_done(void *stack, size_t size) {
 #if defined(__SANITIZE_ADDRESS__)
         __asan_unpoison_memory_region(stack, size);
+#else
+        (void) stack;
+        (void) size;
 #endif
-        return pid;
 }
 
 int spawn_program_vfork(const char *path, char *const argv[], char *const envp[], const int stdio[3],

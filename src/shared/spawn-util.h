@@ -8,8 +8,8 @@
  * posix_spawn(), the program starts with every signal disposition at its default, glibc's two
  * internal real-time signals (32, 33) included: posix_spawn() leaves those ignored, and an
  * ignored signal stays ignored across execve(), which fork() + execve() (udevd's way) does
- * not do. Used by devmaster for the programs the rules run; clone_vfork() is the step both it
- * and the manager's spawn server (executor-server.h) build on.
+ * not do. Used by devmaster for the programs the rules run; the manager's spawn server
+ * (executor-server.h) clones on a stack of its own too and uses clone_stack_done().
  */
 
 #include <stddef.h>
@@ -20,6 +20,11 @@
  * The stack may be used again afterwards (under ASan its shadow is cleared: the process left
  * its frames' redzones poisoned, never having returned from them). */
 pid_t clone_vfork(int (*fn)(void *), void *arg, void *stack, size_t size, int flags);
+
+/* After a process that ran on stack (size bytes, lowest address first) with our memory left it:
+ * under ASan its shadow is cleared (the process left its frames' redzones poisoned, never having
+ * returned from them); otherwise nothing. */
+void clone_stack_done(void *stack, size_t size);
 
 /* Starts path with argv and envp: stdio[0..2] (an fd, or -1 to leave that one as it is)
  * become its stdin, stdout and stderr, every other fd is closed, every signal disposition is

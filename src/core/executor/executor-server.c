@@ -7,7 +7,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/futex.h>
+#include <poll.h>
 #include <sched.h>
+#include <stdlib.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -17,7 +20,7 @@
 #include <unistd.h>
 
 #include "executor-server.h"
-#include "gate-protocol.h"
+#include "gate-pass.h"
 #include "exit-status.h"
 #include "fd-util.h"
 #include "log.h"
@@ -36,10 +39,165 @@ static pid_t clone_sibling(void) {
 #endif
 }
 
-/* The stack of a process that shares our memory (one at a time: we sleep until it exec'd), with
- * an inaccessible page below it. */
+/* The stack of a process that shares our memory until it exec'd or handed over at its gate (one
+ * at a time: we sleep until then), with an inaccessible page below it. */
 #define SHARED_CHILD_STACK_SIZE (512U * 1024U)
 static void *shared_child_stack;
+
+/* A start that shares our memory (executor-server.h). state is the word the kernel clears when
+ * the process stops using our memory (execve() or exit: CLONE_CHILD_CLEARTID) and wakes us on;
+ * the process sets SHARED_START_AT_GATE when it handed over. map: a guard page, the stack it
+ * passes its gate on, then the copy of its GatePass (or that copy is in big, when it did not
+ * fit). Allocated by us, freed by us once state is 0. */
+typedef struct SharedStart {
+        pid_t state;
+        bool handed_over; /* set before state becomes AT_GATE, which may be 0 again by the time we look */
+        uint8_t *map;
+        size_t used;
+        uint8_t *big;
+        size_t big_size;
+        GatePass *pass;
+} SharedStart;
+
+#define SHARED_START_RUNNING 1
+#define SHARED_START_AT_GATE 2
+#define GATE_STACK_SIZE (16U * 1024U)
+#define GATE_DATA_SIZE (240U * 1024U)
+#define GATE_DATA_KEEP (8U * 1024U) /* how much of a pooled map's data stays touched */
+#define GATE_POOL_MAX 8             /* maps kept for reuse */
+
+static SharedStart *current_start;   /* the one on shared_child_stack */
+static SharedStart **passing;        /* handed over, not yet exec'd */
+static size_t n_passing, n_passing_alloc;
+static uint8_t *map_pool[GATE_POOL_MAX];
+static size_t n_map_pool;
+
+static size_t page_size(void) {
+        return (size_t) getpagesize();
+}
+
+static size_t gate_map_size(void) {
+        return page_size() + GATE_STACK_SIZE + GATE_DATA_SIZE;
+}
+
+/* The lowest address of the data, the highest of the stack. */
+static uint8_t *gate_map_data(uint8_t *map) {
+        return map + page_size() + GATE_STACK_SIZE;
+}
+
+static uint8_t *gate_map_get(void) {
+        uint8_t *map;
+
+        if (n_map_pool > 0)
+                return map_pool[--n_map_pool];
+        map = mmap(NULL, gate_map_size(), PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK | MAP_NORESERVE, -1, 0);
+        if (map == MAP_FAILED)
+                return NULL;
+        if (mprotect(map, page_size(), PROT_NONE) < 0) {
+                (void) munmap(map, gate_map_size());
+                return NULL;
+        }
+        return map;
+}
+
+static void gate_map_put(uint8_t *map, size_t used) {
+        if (n_map_pool == GATE_POOL_MAX) {
+                (void) munmap(map, gate_map_size());
+                return;
+        }
+        if (used > GATE_DATA_KEEP)
+                (void) madvise(gate_map_data(map) + GATE_DATA_KEEP, GATE_DATA_SIZE - GATE_DATA_KEEP, MADV_DONTNEED);
+        map_pool[n_map_pool++] = map;
+}
+
+static SharedStart *shared_start_new(void) {
+        SharedStart *s = calloc(1, sizeof *s);
+
+        if (!s)
+                return NULL;
+        s->map = gate_map_get();
+        if (!s->map) {
+                free(s);
+                return NULL;
+        }
+        s->state = SHARED_START_RUNNING;
+        return s;
+}
+
+static void shared_start_free(SharedStart *s) {
+        if (s->big)
+                (void) munmap(s->big, s->big_size);
+        gate_map_put(s->map, s->used);
+        free(s);
+}
+
+/* Frees the starts whose processes no longer use our memory. */
+static void sweep_passing(void) {
+        for (size_t i = 0; i < n_passing;) {
+                if (__atomic_load_n(&passing[i]->state, __ATOMIC_ACQUIRE) != 0) {
+                        i++;
+                        continue;
+                }
+                shared_start_free(passing[i]);
+                passing[i] = passing[--n_passing];
+        }
+}
+
+/* Sleeps while s's process runs on our stack; returns its state then (AT_GATE, or 0 once it
+ * exec'd or exited, before or after handing over). With the raw system call: the process uses
+ * errno meanwhile. */
+static pid_t wait_shared(SharedStart *s) {
+        pid_t state;
+
+#if HAVE_GATE
+        while ((state = __atomic_load_n(&s->state, __ATOMIC_ACQUIRE)) == SHARED_START_RUNNING)
+                (void) gate_syscall(__NR_futex, (long) &s->state, FUTEX_WAIT, SHARED_START_RUNNING, 0, 0, 0);
+#else
+        while ((state = __atomic_load_n(&s->state, __ATOMIC_ACQUIRE)) == SHARED_START_RUNNING)
+                (void) syscall(SYS_futex, &s->state, FUTEX_WAIT, SHARED_START_RUNNING, NULL, NULL, 0);
+#endif
+        return state;
+}
+
+#if HAVE_GATE
+/* On the start's own stack: from here on nothing of ours is touched (gate-pass.h). */
+static GATE_CODE __attribute__((noreturn)) void hand_over(void *userdata) {
+        SharedStart *s = userdata;
+        GatePass *p = s->pass;
+
+        __atomic_store_n(&s->handed_over, true, __ATOMIC_RELEASE);
+        __atomic_store_n(&s->state, SHARED_START_AT_GATE, __ATOMIC_RELEASE);
+        (void) gate_syscall(__NR_futex, (long) &s->state, FUTEX_WAKE, 1, 0, 0, 0);
+        gate_pass(p);
+}
+#endif
+
+int executor_server_pass_gate(const GatePass *pass) {
+#if HAVE_GATE
+        SharedStart *s = current_start;
+        size_t size = gate_pass_size(pass);
+        uint8_t *data;
+
+        if (!s)
+                return -EINVAL;
+        if (size <= GATE_DATA_SIZE) {
+                data = gate_map_data(s->map);
+                s->used = size;
+        } else {
+                data = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+                if (data == MAP_FAILED)
+                        return -errno;
+                s->big = data;
+                s->big_size = size;
+        }
+        s->pass = gate_pass_copy(pass, data);
+        gate_run_on_stack(gate_map_data(s->map), hand_over, s);
+#else
+        (void) pass;
+        return -EOPNOTSUPP;
+#endif
+}
 
 /* Where the process that shares our memory got to (executor-server.h). volatile: it writes it
  * while we are inside clone(), which the compiler otherwise takes for a call that leaves our
@@ -77,49 +235,20 @@ static void child_layout_fds(int sock, const int *fds, size_t n) {
 }
 
 
-/* sysmaster-gate and our own binary (executor-server.h); -1 when there is no gate. */
-static ExecutorServerGate server_gate = { .gate_fd = -1, .self_fd = -1 };
+/* Our own binary, for the gate's report (executor-server.h); -1 when there is no gate. */
+static ExecutorServerGate server_gate = { .self_fd = -1 };
 
-/* fd moved to GATE_SERVER_FD_MIN or above (close-on-exec), or -1. */
-static int move_high(int fd) {
-        int high;
-
-        if (fd < 0)
-                return -1;
-        high = fcntl(fd, F_DUPFD_CLOEXEC, GATE_SERVER_FD_MIN);
-        safe_close(fd);
-        return high;
-}
-
-/* Opens sysmaster-gate ($SYSMASTER_GATE, or next to our binary) and our binary. */
+/* Opens our binary, at GATE_SERVER_FD_MIN or above (close-on-exec). */
 static void open_gate(void) {
 #if HAVE_GATE
-        _cleanup_free_ char *self = NULL, *dir = NULL, *path = NULL;
-        const char *env = getenv("SYSMASTER_GATE");
-        struct stat st;
-        int r;
+        int fd = open("/proc/self/exe", O_PATH | O_CLOEXEC);
 
-        r = readlink_malloc("/proc/self/exe", &self);
-        if (r < 0) {
-                log_debug_errno(r, "Failed to read /proc/self/exe, forking every start: %m");
+        if (fd < 0) {
+                log_debug_errno(errno, "Failed to open /proc/self/exe, forking every start with a gate: %m");
                 return;
         }
-        if (isempty(env)) {
-                r = path_extract_directory(self, &dir);
-                if (r < 0 || !(path = path_join(dir, "sysmaster-gate")))
-                        return;
-                env = path;
-        }
-        server_gate.gate_fd = move_high(open(env, O_PATH | O_CLOEXEC));
-        if (server_gate.gate_fd < 0 || fstat(server_gate.gate_fd, &st) < 0 || !S_ISREG(st.st_mode) ||
-            !(st.st_mode & 0111)) {
-                log_debug("%s is not an executable file, forking every start.", env);
-                server_gate.gate_fd = safe_close(server_gate.gate_fd);
-                return;
-        }
-        server_gate.self_fd = move_high(open("/proc/self/exe", O_PATH | O_CLOEXEC));
-        if (server_gate.self_fd < 0)
-                server_gate.gate_fd = safe_close(server_gate.gate_fd);
+        server_gate.self_fd = fcntl(fd, F_DUPFD_CLOEXEC, GATE_SERVER_FD_MIN);
+        safe_close(fd);
 #endif
 }
 
@@ -146,32 +275,56 @@ static int shared_child_main(void *userdata) {
         child_exit(EXIT_FAILURE); /* not reached */
 }
 
-/* Starts the request in a process that shares our memory and returns once it exec'd or exited:
- * 1 when it answered the manager itself, 0 with its pid or a negative errno in *reply for us to
- * send, -EIO when it died somewhere unknown (our heap may be inconsistent). */
+/* Starts the request in a process that shares our memory and returns once it exec'd, exited or
+ * handed over at its gate: 1 when it answered the manager itself, 0 with its pid or a negative
+ * errno in *reply for us to send, -EIO when it died somewhere unknown (our heap may be
+ * inconsistent). */
 static int run_shared(int sock, const ExecutorServerRequest *req, const int *fds, size_t n,
                       const ExecutorServerChild *child, ExecutorServerReply *reply) {
         SharedChildArgs a = { .sock = sock, .fds = fds, .n = n, .req = req, .child = child };
+        SharedStart *s;
         pid_t pid;
 
         if (!shared_child_stack) {
-                void *p = mmap(NULL, SHARED_CHILD_STACK_SIZE + (size_t) getpagesize(), PROT_READ | PROT_WRITE,
+                void *p = mmap(NULL, SHARED_CHILD_STACK_SIZE + page_size(), PROT_READ | PROT_WRITE,
                                MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK | MAP_NORESERVE, -1, 0);
-                if (p == MAP_FAILED || mprotect(p, (size_t) getpagesize(), PROT_NONE) < 0) {
+                if (p == MAP_FAILED || mprotect(p, page_size(), PROT_NONE) < 0) {
                         if (p != MAP_FAILED)
-                                (void) munmap(p, SHARED_CHILD_STACK_SIZE + (size_t) getpagesize());
+                                (void) munmap(p, SHARED_CHILD_STACK_SIZE + page_size());
                         reply->pid = -ENOMEM;
                         return 0;
                 }
                 shared_child_stack = p;
         }
-        child_phase = EXECUTOR_CHILD_STARTED;
-        pid = clone_vfork(shared_child_main, &a, (uint8_t *) shared_child_stack + (size_t) getpagesize(),
-                          SHARED_CHILD_STACK_SIZE, CLONE_PARENT | SIGCHLD);
-        if (pid < 0) {
-                reply->pid = pid;
+        /* room to keep it once it handed over, before it can */
+        if (n_passing >= n_passing_alloc && !GREEDY_REALLOC(passing, n_passing_alloc, n_passing + 1)) {
+                reply->pid = -ENOMEM;
                 return 0;
         }
+        s = shared_start_new();
+        if (!s) {
+                reply->pid = -ENOMEM;
+                return 0;
+        }
+        current_start = s;
+        child_phase = EXECUTOR_CHILD_STARTED;
+        pid = clone(shared_child_main, (uint8_t *) shared_child_stack + page_size() + SHARED_CHILD_STACK_SIZE,
+                    CLONE_VM | CLONE_PARENT | CLONE_CHILD_CLEARTID | SIGCHLD, &a, NULL, NULL, &s->state);
+        if (pid < 0) {
+                reply->pid = -errno;
+                current_start = NULL;
+                shared_start_free(s);
+                return 0;
+        }
+        (void) wait_shared(s);
+        current_start = NULL;
+        clone_stack_done((uint8_t *) shared_child_stack + page_size(), SHARED_CHILD_STACK_SIZE);
+        if (__atomic_load_n(&s->handed_over, __ATOMIC_ACQUIRE)) {
+                passing[n_passing++] = s; /* freed by sweep_passing(), at once if it exec'd already */
+                child->reclaim();
+                return 1;
+        }
+        shared_start_free(s);
         switch (child_phase) {
         case EXECUTOR_CHILD_STARTED: /* killed before it did anything (nor answered): we answer */
                 reply->pid = (int32_t) pid;
@@ -239,6 +392,18 @@ static int receive_request(int fd, ExecutorServerRequest *req, int *fds, size_t 
         return 1;
 }
 
+/* Returns once fd is readable (or poll() failed); meanwhile frees what the processes that passed
+ * their gates since no longer use. */
+static void wait_for_request(int fd) {
+        struct pollfd p = { .fd = fd, .events = POLLIN };
+
+        for (;;) {
+                sweep_passing();
+                if (n_passing == 0 || poll(&p, 1, 20) != 0)
+                        return;
+        }
+}
+
 int executor_server_run(int fd, const ExecutorServerChild *child) {
         /* Nothing of the manager's but our socket: an fd it did not mark close-on-exec (a
          * gate's or a pipe's end) would stay open here for as long as we run. */
@@ -260,7 +425,10 @@ int executor_server_run(int fd, const ExecutorServerChild *child) {
                 int fds[EXECUTOR_SERVER_FDS_MAX];
                 size_t n = 0;
                 pid_t pid;
-                int r = receive_request(fd, &req, fds, &n);
+                int r;
+
+                wait_for_request(fd);
+                r = receive_request(fd, &req, fds, &n);
 
                 if (r == 0)
                         return 0;
@@ -268,7 +436,7 @@ int executor_server_run(int fd, const ExecutorServerChild *child) {
                         reply.pid = -EBADMSG;
                 else if (r < 0)
                         return log_debug_errno(r, "Failed to receive a spawn request: %m");
-                else if ((req.flags & EXECUTOR_SERVER_SHARE_MEMORY) && server_gate.gate_fd >= 0) {
+                else if ((req.flags & EXECUTOR_SERVER_SHARE_MEMORY) && server_gate.self_fd >= 0) {
                         r = run_shared(fd, &req, fds, n, child, &reply);
                         close_all(fds, n);
                         if (r < 0)

@@ -12,17 +12,22 @@
  * with clone(CLONE_PARENT), so that the manager is its parent; it lays its fds out and then runs
  * the request as a freshly executed helper would. Two ways:
  *   - a request with EXECUTOR_SERVER_SHARE_MEMORY (the manager sets it when the context allows,
- *     exec_context_spawn_may_share_memory()): clone(CLONE_VM | CLONE_VFORK) on a stack of the
- *     server's. No address space is copied (on this kind of VM a fork of even a small process
- *     costs milliseconds of page-table work, and its exec tears the copy down again). The new
- *     process answers with its own pid before anything else; the server sleeps until it calls
- *     execve() or _exit() and then frees what it allocated (ExecutorServerChild.reclaim). A
- *     process that died anywhere else (a signal in the middle of malloc()) may have left the
- *     heap inconsistent: the server then exits and the manager starts a new one on next use.
- *     Such a process must not wait at its crash-recovery gate (execute.h, gate_fd) while it
- *     shares our memory: it execs sysmaster-gate, which waits there (gate-protocol.h). The
- *     server opens the gate (next to its own binary) when it starts; without one (an
- *     architecture the gate is not built for, a broken installation) it forks these too.
+ *     exec_context_spawn_may_share_memory()): clone(CLONE_VM) on a stack of the server's. No
+ *     address space is copied (on this kind of VM a fork of even a small process costs
+ *     milliseconds of page-table work, and its exec tears the copy down again). The new process
+ *     answers with its own pid before anything else; the server sleeps until it calls execve()
+ *     or _exit() (the kernel clears a word of ours then: CLONE_CHILD_CLEARTID), or hands over at
+ *     its crash-recovery gate (execute.h, gate_fd), and then frees what it allocated
+ *     (ExecutorServerChild.reclaim). A process that died anywhere else (a signal in the middle
+ *     of malloc()) may have left the heap inconsistent: the server then exits and the manager
+ *     starts a new one on next use.
+ *     The gate: the manager opens gates only after the commit at the end of its turn, so a
+ *     process that waited there while the server slept would hold up every later start of the
+ *     turn. Once the context is applied it copies what its exec needs into a mapping the server
+ *     gave it (SharedStart in executor-server.c), moves to the stack in it, tells the server,
+ *     and passes the gate there with system calls only (gate-pass.h) while the server serves the
+ *     next request; the server unmaps it once the kernel says the process exec'd or exited.
+ *     Architectures without gate-pass.h's system-call stub fork those starts instead.
  *   - otherwise a plain fork (the server answers), for contexts that look users up through NSS
  *     or may block on a terminal or a FIFO.
  * Either way a start costs no exec of the helper.
@@ -56,13 +61,14 @@ typedef enum ExecutorChildPhase {
         EXECUTOR_CHILD_EXITING,   /* in _exit() */
 } ExecutorChildPhase;
 
-/* What a process that shares our memory execs instead of waiting at its gate: sysmaster-gate and
- * the server's own binary (for the gate's report of a failed execve()), both O_PATH fds at or
- * above GATE_SERVER_FD_MIN and close-on-exec. */
+/* What a process that shares our memory is given for its gate (gate-pass.h): the server's own
+ * binary, for the report of a failed execve(), as an O_PATH fd at or above GATE_SERVER_FD_MIN,
+ * close-on-exec. */
 typedef struct ExecutorServerGate {
-        int gate_fd;
         int self_fd;
 } ExecutorServerGate;
+
+typedef struct GatePass GatePass;
 
 typedef struct ExecutorServerChild {
         /* What the new process runs once its fds are laid out: never returns. Must call
@@ -76,6 +82,11 @@ typedef struct ExecutorServerChild {
 
 /* Records where the calling process is (in a forked one only its own copy changes). */
 void executor_server_child_phase(ExecutorChildPhase phase);
+
+/* In a process that shares our memory, once its context is applied: copies pass into memory of
+ * its own, lets the server go on and passes the gate there (gate_pass()). Returns only when it
+ * could not (a negative errno), having handed nothing over. */
+int executor_server_pass_gate(const GatePass *pass);
 
 /* Serves requests on fd until the peer closes it (0) or reading fails, or a process that shared
  * its memory died somewhere unknown (negative errno). */

@@ -45,7 +45,7 @@
 #include "executor-env.h"
 #include "executor-server.h"
 #include "executor-stdio.h"
-#include "gate-protocol.h"
+#include "gate-pass.h"
 #include "exit-status.h"
 #include "fd-util.h"
 #include "log.h"
@@ -62,7 +62,6 @@ typedef struct Executor {
         char **env;
         char *executable;
         char **argv;          /* the command line as executed */
-        char **gate_argv;     /* sysmaster-gate's (gate-protocol.h), pointing into argv */
         const ExecutorServerGate *gate; /* non-NULL: we share the spawn server's memory */
         dev_t journal_dev;
         ino_t journal_ino;
@@ -172,7 +171,7 @@ static int close_remaining_fds(Executor *e) {
         int keep[EXEC_FDS_MAX + 16], n = 0, last = 2;
         const int extra[] = { r->stdin_fd, r->stdout_fd, r->stderr_fd, r->socket_fd, r->named_fds[0],
                               r->named_fds[1], r->named_fds[2], r->exec_fd, r->gate_fd, e->log_fd,
-                              e->gate ? e->gate->gate_fd : -1, e->gate ? e->gate->self_fd : -1 };
+                              e->gate ? e->gate->self_fd : -1 };
 
         if (r->n_fds > EXEC_FDS_MAX)
                 return FAIL(e, EXIT_FDS, E2BIG, "Failed to close unwanted file descriptors: %m");
@@ -502,44 +501,24 @@ static void wait_for_gate(Executor *e) {
         e->run.gate_fd = safe_close(e->run.gate_fd);
 }
 
-/* In a process that shares the spawn server's memory: the gate is passed in sysmaster-gate
- * (gate-protocol.h), which execs the command, so that the server runs again now. */
+/* In a process that shares the spawn server's memory: the gate is passed after the hand-over
+ * (gate-pass.h), so that the server runs again now. */
 static int exec_through_gate(Executor *e) {
-        char fds[4][12], n[24], target[12], level[12];
-        const int pass[] = { e->run.gate_fd, e->run.exec_fd, e->gate->self_fd, e->log_fd };
-        size_t n_argv = strv_length(e->argv), k = 0;
+        char target[12], level[12], log_fd[12];
+        char *report[GATE_REPORT_ARGS + 1] = {
+                (char *) "sysmaster-executor", (char *) GATE_REPORT_VERB, target, level, log_fd,
+                e->run.unit_id, e->run.path, e->executable, (char *) GATE_ERRNO_PLACEHOLDER, NULL,
+        };
+        GatePass pass = {
+                .gate_fd = e->run.gate_fd, .exec_fd = e->run.exec_fd, .report_fd = e->gate->self_fd,
+                .log_fd = e->log_fd, .path = e->executable, .argv = e->argv, .envp = e->env,
+                .report_argv = report,
+        };
 
-        e->gate_argv = new(char *, GATE_ARGS + n_argv + GATE_REPORT_ARGS + 1);
-        if (!e->gate_argv)
-                return FAIL(e, EXIT_MEMORY, ENOMEM, "Out of memory.");
-        e->gate_argv[k++] = (char *) "sysmaster-gate";
-        for (size_t i = 0; i < ELEMENTSOF(pass); i++) {
-                if (pass[i] >= 0 && fcntl(pass[i], F_SETFD, 0) < 0)
-                        return FAIL(e, EXIT_EXEC, errno, "Failed to pass file descriptors to sysmaster-gate: %m");
-                snprintf(fds[i], sizeof fds[i], "%i", pass[i]);
-                e->gate_argv[k++] = fds[i];
-        }
-        e->gate_argv[k++] = e->executable;
-        snprintf(n, sizeof n, "%zu", n_argv);
-        e->gate_argv[k++] = n;
-        for (size_t i = 0; i < n_argv; i++)
-                e->gate_argv[k++] = e->argv[i];
         snprintf(target, sizeof target, "%i", (int) e->run.log_target);
         snprintf(level, sizeof level, "%i", e->run.log_level);
-        e->gate_argv[k++] = (char *) "sysmaster-executor";
-        e->gate_argv[k++] = (char *) GATE_REPORT_VERB;
-        e->gate_argv[k++] = target;
-        e->gate_argv[k++] = level;
-        e->gate_argv[k++] = fds[3];
-        e->gate_argv[k++] = e->run.unit_id;
-        e->gate_argv[k++] = e->run.path;
-        e->gate_argv[k++] = e->executable;
-        e->gate_argv[k++] = (char *) GATE_ERRNO_PLACEHOLDER;
-        e->gate_argv[k] = NULL;
-        executor_server_child_phase(EXECUTOR_CHILD_EXECUTING);
-        (void) execveat(e->gate->gate_fd, "", e->gate_argv, e->env, AT_EMPTY_PATH);
-        executor_server_child_phase(EXECUTOR_CHILD_ANSWERED);
-        return FAIL(e, EXIT_EXEC, errno, "Failed to execute sysmaster-gate: %m");
+        snprintf(log_fd, sizeof log_fd, "%i", e->log_fd);
+        return FAIL(e, EXIT_MEMORY, -executor_server_pass_gate(&pass), "Failed to pass the start's gate: %m");
 }
 
 static int exec_command(Executor *e) {
@@ -656,17 +635,16 @@ static void reclaim_request(void) {
         strv_free(e->env);
         free(e->executable);
         strv_free(e->argv);
-        free(e->gate_argv);
         *e = (Executor) { .log_fd = -1 };
         log_state_restore(&server_log_state);
 }
 
 _Static_assert(GATE_EXIT_MANAGER_GONE == EXIT_MANAGER_GONE && GATE_EXIT_EXEC == EXIT_EXEC,
-               "gate-protocol.h and the exit statuses disagree");
+               "gate-pass.h and the exit statuses disagree");
 
 /* "sysmaster-executor --exec-failed TARGET LEVEL LOG_FD UNIT PATH EXECUTABLE ERRNO": run by
- * sysmaster-gate when the command's execve(), or the write to exec_fd before it, failed
- * (gate-protocol.h); logs what this helper would have, in the service's process and
+ * gate_pass() when the command's execve(), or the write to exec_fd before it, failed
+ * (gate-pass.h); logs what this helper would have, in the service's process and
  * environment. */
 static _noreturn_ void report_exec_failure(char *argv[]) {
         Executor e = {
