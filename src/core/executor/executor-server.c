@@ -15,7 +15,6 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -25,10 +24,8 @@
 #include "fd-util.h"
 #include "log.h"
 #include "macro.h"
-#include "path-util.h"
 #include "signal-util.h"
 #include "spawn-util.h"
-#include "string-util.h"
 
 /* A process whose parent is our parent (the manager), as fork() otherwise. */
 static pid_t clone_sibling(void) {
@@ -144,20 +141,16 @@ static void sweep_passing(void) {
         }
 }
 
-/* Sleeps while s's process runs on our stack; returns its state then (AT_GATE, or 0 once it
- * exec'd or exited, before or after handing over). With the raw system call: the process uses
- * errno meanwhile. */
-static pid_t wait_shared(SharedStart *s) {
-        pid_t state;
-
+/* Sleeps while s's process runs on our stack: until it handed over (AT_GATE) or exec'd or exited
+ * (0; possibly after handing over). With the raw system call where there is one: the process
+ * uses errno meanwhile. */
+static void wait_shared(SharedStart *s) {
+        while (__atomic_load_n(&s->state, __ATOMIC_ACQUIRE) == SHARED_START_RUNNING)
 #if HAVE_GATE
-        while ((state = __atomic_load_n(&s->state, __ATOMIC_ACQUIRE)) == SHARED_START_RUNNING)
                 (void) gate_syscall(__NR_futex, (long) &s->state, FUTEX_WAIT, SHARED_START_RUNNING, 0, 0, 0);
 #else
-        while ((state = __atomic_load_n(&s->state, __ATOMIC_ACQUIRE)) == SHARED_START_RUNNING)
                 (void) syscall(SYS_futex, &s->state, FUTEX_WAIT, SHARED_START_RUNNING, NULL, NULL, 0);
 #endif
-        return state;
 }
 
 #if HAVE_GATE
@@ -316,7 +309,7 @@ static int run_shared(int sock, const ExecutorServerRequest *req, const int *fds
                 shared_start_free(s);
                 return 0;
         }
-        (void) wait_shared(s);
+        wait_shared(s);
         current_start = NULL;
         clone_stack_done((uint8_t *) shared_child_stack + page_size(), SHARED_CHILD_STACK_SIZE);
         if (__atomic_load_n(&s->handed_over, __ATOMIC_ACQUIRE)) {
