@@ -58,6 +58,7 @@ Job *job_new(Unit *u, JobType type) {
                 m->current_job_id = 1;
         j->manager = m;
         j->unit = u;
+        j->run_queue_idx = PRIOQ_IDX_NULL;
         j->id = m->current_job_id++;
         j->type = type;
         j->state = JOB_WAITING;
@@ -73,10 +74,7 @@ static void job_unlink(Job *j) {
                 LIST_REMOVE(store_queue, m->store_job_queue, j);
                 j->in_store_queue = false;
         }
-        if (j->in_run_queue) {
-                LIST_REMOVE(run_queue, m->run_queue, j);
-                j->in_run_queue = false;
-        }
+        (void) prioq_remove(m->run_queue, j, &j->run_queue_idx);
         if (j->in_dbus_queue) {
                 LIST_REMOVE(dbus_queue, m->dbus_job_queue, j);
                 j->in_dbus_queue = false;
@@ -455,10 +453,9 @@ static int job_run_and_invalidate(Job *j) {
         int r;
 
         assert(j->installed);
-        assert(j->in_run_queue);
+        assert(j->run_queue_idx != PRIOQ_IDX_NULL);
 
-        LIST_REMOVE(run_queue, j->manager->run_queue, j);
-        j->in_run_queue = false;
+        (void) prioq_remove(j->manager->run_queue, j, &j->run_queue_idx);
 
         if (j->state != JOB_WAITING)
                 return 0;
@@ -526,24 +523,35 @@ static int manager_dispatch_run_queue_cb(EventSource *s, void *userdata) {
         return 0;
 }
 
-/* The run queue's order, as 252's: unit types later in the enum first, then by name. */
-static bool job_runs_before(const Job *a, const Job *b) {
-        if (a->unit->type != b->unit->type)
-                return a->unit->type > b->unit->type;
-        return strcmp(a->unit->id, b->unit->id) < 0;
+/* The run queue's order, as 252's: unit types later in the enum first, then by name (a unit has
+ * one job in the queue at most: no two compare equal). */
+static int job_compare_run(const void *a, const void *b) {
+        const Job *x = a, *y = b;
+
+        if (x->unit->type != y->unit->type)
+                return x->unit->type > y->unit->type ? -1 : 1;
+        return strcmp(x->unit->id, y->unit->id);
+}
+
+int manager_reserve_run_queue(Manager *m, size_t n) {
+        int r;
+
+        if (!m->run_queue) {
+                r = prioq_new(job_compare_run, &m->run_queue);
+                if (r < 0)
+                        return r;
+        }
+        return prioq_reserve(m->run_queue, n);
 }
 
 /* Runs queued jobs until the queue is empty or, after at least one job, deadline has passed
  * (USEC_INFINITY: no limit); what is left stays queued with the defer source enabled. */
 static void dispatch_run_queue_until(Manager *m, usec_t deadline) {
-        while (m->run_queue) {
-                Job *best = m->run_queue, *i;
+        Job *best;
 
-                LIST_FOREACH(run_queue, i, m->run_queue->run_queue_next)
-                        if (job_runs_before(i, best))
-                                best = i;
+        while ((best = prioq_peek(m->run_queue))) {
                 (void) job_run_and_invalidate(best);
-                if (deadline != USEC_INFINITY && m->run_queue && now(CLOCK_MONOTONIC) >= deadline)
+                if (deadline != USEC_INFINITY && prioq_size(m->run_queue) > 0 && now(CLOCK_MONOTONIC) >= deadline)
                         break;
         }
         manager_trigger_run_queue(m);
@@ -559,7 +567,7 @@ static void manager_trigger_run_queue(Manager *m) {
         if (!m->event)
                 return;
         if (!m->run_queue_event_source) {
-                if (!m->run_queue)
+                if (prioq_size(m->run_queue) == 0)
                         return;
                 r = event_add_defer(m->event, &m->run_queue_event_source,
                                     manager_dispatch_run_queue_cb, m);
@@ -570,7 +578,7 @@ static void manager_trigger_run_queue(Manager *m) {
                 (void) event_source_set_priority(m->run_queue_event_source, EVENT_PRIORITY_IDLE);
                 (void) event_source_set_description(m->run_queue_event_source, "manager-run-queue");
         }
-        r = event_source_set_enabled(m->run_queue_event_source, m->run_queue ? EVENT_ONESHOT : EVENT_OFF);
+        r = event_source_set_enabled(m->run_queue_event_source, prioq_size(m->run_queue) > 0 ? EVENT_ONESHOT : EVENT_OFF);
         if (r < 0)
                 log_warning_errno(r, "Failed to enable the job run queue event source, ignoring: %m");
 }
@@ -578,10 +586,14 @@ static void manager_trigger_run_queue(Manager *m) {
 void job_add_to_run_queue(Job *j) {
         assert(j->installed);
 
-        if (j->in_run_queue)
+        if (j->run_queue_idx != PRIOQ_IDX_NULL)
                 return;
-        LIST_PREPEND(run_queue, j->manager->run_queue, j);
-        j->in_run_queue = true;
+        /* room was made when the job was installed (manager_reserve_run_queue()) */
+        if (manager_reserve_run_queue(j->manager, prioq_size(j->manager->run_queue) + 1) < 0 ||
+            prioq_put(j->manager->run_queue, j, &j->run_queue_idx) < 0) {
+                log_oom();
+                return;
+        }
         manager_trigger_run_queue(j->manager);
 }
 
@@ -937,6 +949,11 @@ int job_restore(Unit *u, uint32_t id, JobType type, JobState state, bool irrever
                 return -EEXIST;
         }
         r = hashmap_ensure_put(&m->jobs, &trivial_hash_ops, JOB_ID_TO_PTR(id), j);
+        if (r >= 0) {
+                r = manager_reserve_run_queue(m, hashmap_size(m->jobs));
+                if (r < 0)
+                        (void) hashmap_remove(m->jobs, JOB_ID_TO_PTR(id));
+        }
         if (r < 0) {
                 free(j);
                 return r;

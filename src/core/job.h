@@ -44,10 +44,10 @@ struct Job {
         bool reloaded;             /* restart: the stop part is done, the start part runs (RESTART→START) */
         bool sent_dbus_new_signal;
 
-        LIST_FIELDS(Job, run_queue);
+        size_t run_queue_idx;      /* in m->run_queue, or PRIOQ_IDX_NULL */
         LIST_FIELDS(Job, dbus_queue);
         LIST_FIELDS(Job, gc_queue);
-        bool in_run_queue, in_dbus_queue, in_gc_queue;
+        bool in_dbus_queue, in_gc_queue;
         LIST_FIELDS(Job, store_queue); /* manager-store.c: to be written at the next commit */
         bool in_store_queue;
 
@@ -106,6 +106,9 @@ int job_cancel(Job *j);
 
 /* Queues j to be run from the manager's run queue (the event loop dispatches it). */
 void job_add_to_run_queue(Job *j);
+/* Makes room in the run queue for n jobs, so that adding installed jobs cannot fail for memory
+ * (the queue is created on first use). 0 or -ENOMEM. */
+int manager_reserve_run_queue(Manager *m, size_t n);
 /* Queues the jobs of units ordered after/before u (their ordering constraint may be gone). */
 void job_add_to_run_queue_of_ordered_units(Unit *u);
 /* Runs the queued runnable jobs (called from a defer source of the manager's event loop). */

@@ -609,6 +609,7 @@ void manager_done_runtime(Manager *m) {
         while ((j = hashmap_first(m->jobs)))
                 job_free(j);
         m->jobs = hashmap_free(m->jobs);
+        m->run_queue = prioq_free(m->run_queue);
         manager_bus_done(m);
         manager_store_close(m);
         m->run_queue_event_source = event_source_disable_unref(m->run_queue_event_source);

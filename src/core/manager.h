@@ -19,6 +19,7 @@
 #include "event.h"
 #include "hashmap.h"
 #include "list.h"
+#include "prioq.h"
 #include "unit-map.h"
 #include "unit-path.h"
 #include "unit.h"
@@ -80,7 +81,7 @@ struct Manager {
         Hashmap *jobs;           /* uint32_t id → Job* */
         uint32_t current_job_id;
         unsigned n_running_jobs;
-        LIST_HEAD(Job, run_queue);
+        Prioq *run_queue; /* jobs to look at, in 252's order (job.c); see manager_reserve_run_queue() */
         EventSource *run_queue_event_source;
         EventSource *heap_settle_event_source; /* manager_schedule_heap_settle() */
 

@@ -861,6 +861,9 @@ static int transaction_apply(Transaction *tr, Manager *m, JobMode mode, OrderedS
                 if (r < 0)
                         goto rollback;
         }
+        r = manager_reserve_run_queue(m, hashmap_size(m->jobs));
+        if (r < 0)
+                goto rollback;
 
         while ((j = hashmap_first(tr->jobs))) {
                 Job *installed;

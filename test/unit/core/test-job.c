@@ -68,7 +68,8 @@ static UnitActiveState state(const char *name) {
 static void assert_log_order(const char *a, const char *b) {
         const char *pa = strstr(cap.buf, a), *pb = strstr(cap.buf, b);
 
-        ck_assert_msg(pa && pb && pa < pb, "expected \"%s\" before \"%s\" in:\n%s", a, b, cap.buf);
+        /* (check's messages are limited to a few kB) */
+        ck_assert_msg(pa && pb && pa < pb, "expected \"%s\" before \"%s\" in:\n%.3000s", a, b, cap.buf);
 }
 
 START_TEST(test_start_follows_after) {
@@ -92,6 +93,47 @@ START_TEST(test_start_follows_after) {
         assert_log_order("Reached target c.target.", "Reached target b.target.");
         assert_log_order("Reached target b.target.", "Reached target a.target - Alpha.");
         ck_assert_str_eq(unit_sub_state_to_string(load("a.target")), "active");
+}
+END_TEST
+
+/* Jobs free to run go in 252's order: unit types later in the enum first (a slice before a
+ * target), then by name, whatever order they were queued in; 60 of them in one go. (m.target
+ * comes last: a target is ordered after what it wants.) */
+START_TEST(test_run_queue_order) {
+        char name[32], body[2048] = "[Unit]\nWants=";
+        const char *order[] = { "Started q.slice - Slice /q.", "Reached target a.target.",
+                                "Reached target b.target.", "Reached target t00.target." };
+
+        for (int i = 59; i >= 0; i--) {
+                snprintf(name, sizeof name, "t%02d.target", (i * 37) % 60);
+                unit_tree_write(t.usr, name, "[Unit]\n");
+                strcat(strcat(body, " "), name);
+        }
+        strcat(body, " z.target b.target q.slice a.target\n");
+        unit_tree_write(t.usr, "m.target", body);
+        unit_tree_write(t.usr, "z.target", "[Unit]\n");
+        unit_tree_write(t.usr, "b.target", "[Unit]\n");
+        unit_tree_write(t.usr, "a.target", "[Unit]\n");
+        unit_tree_write(t.usr, "q.slice", "[Unit]\nDefaultDependencies=no\n");
+        manager_up();
+
+        log_capture_start(&cap);
+        (void) enqueue(JOB_START, "m.target", JOB_REPLACE);
+        run_until_idle();
+        log_capture_stop();
+
+        for (size_t i = 0; i + 1 < ELEMENTSOF(order); i++)
+                assert_log_order(order[i], order[i + 1]);
+        for (int i = 0; i + 1 < 60; i++) {
+                char a[64], b[64];
+
+                snprintf(a, sizeof a, "Reached target t%02d.target.", i);
+                snprintf(b, sizeof b, "Reached target t%02d.target.", i + 1);
+                assert_log_order(a, b);
+        }
+        assert_log_order("Reached target t59.target.", "Reached target z.target.");
+        assert_log_order("Reached target z.target.", "Reached target m.target.");
+        ck_assert_uint_eq(hashmap_size(m->jobs), 0);
 }
 END_TEST
 
@@ -320,6 +362,7 @@ static Suite *make_suite(void) {
 
         tcase_add_checked_fixture(tc, setup, teardown);
         tcase_add_test(tc, test_start_follows_after);
+        tcase_add_test(tc, test_run_queue_order);
         tcase_add_test(tc, test_start_of_active_unit_is_done_at_once);
         tcase_add_test(tc, test_restart);
         tcase_add_test(tc, test_stop_propagates_in_reverse_order);
