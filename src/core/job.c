@@ -588,9 +588,8 @@ void job_add_to_run_queue(Job *j) {
 
         if (j->run_queue_idx != PRIOQ_IDX_NULL)
                 return;
-        /* room was made when the job was installed (manager_reserve_run_queue()) */
-        if (manager_reserve_run_queue(j->manager, prioq_size(j->manager->run_queue) + 1) < 0 ||
-            prioq_put(j->manager->run_queue, j, &j->run_queue_idx) < 0) {
+        /* cannot fail: room was made when the job was installed (manager_reserve_run_queue()) */
+        if (prioq_put(j->manager->run_queue, j, &j->run_queue_idx) < 0) {
                 log_oom();
                 return;
         }

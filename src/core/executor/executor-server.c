@@ -41,14 +41,22 @@ static pid_t clone_sibling(void) {
 #define SHARED_CHILD_STACK_SIZE (512U * 1024U)
 static void *shared_child_stack;
 
+/* Where the process that shares our memory got to (executor-server.h). volatile: it writes it
+ * while we wait for it, which the compiler does not know about. */
+static volatile ExecutorChildPhase child_phase;
+
+void executor_server_child_phase(ExecutorChildPhase phase) {
+        child_phase = phase;
+}
+
 /* A start that shares our memory (executor-server.h). state is the word the kernel clears when
  * the process stops using our memory (execve() or exit: CLONE_CHILD_CLEARTID) and wakes us on;
- * the process sets SHARED_START_AT_GATE when it handed over. map: a guard page, the stack it
+ * the process sets SHARED_START_AT_GATE when it handed over (after its phase: by the time we look,
+ * state may be 0 again). map: a guard page, the stack it
  * passes its gate on, then the copy of its GatePass (or that copy is in big, when it did not
  * fit). Allocated by us, freed by us once state is 0. */
 typedef struct SharedStart {
         pid_t state;
-        bool handed_over; /* set before state becomes AT_GATE, which may be 0 again by the time we look */
         uint8_t *map;
         size_t used;
         uint8_t *big;
@@ -154,12 +162,13 @@ static void wait_shared(SharedStart *s) {
 }
 
 #if HAVE_GATE
-/* On the start's own stack: from here on nothing of ours is touched (gate-pass.h). */
+/* On the start's own stack: says so (our phase, then the word we wait on), and from the wake-up
+ * on touches nothing of ours (gate-pass.h). */
 static GATE_CODE __attribute__((noreturn)) void hand_over(void *userdata) {
         SharedStart *s = userdata;
         GatePass *p = s->pass;
 
-        __atomic_store_n(&s->handed_over, true, __ATOMIC_RELEASE);
+        child_phase = EXECUTOR_CHILD_HANDED_OVER;
         __atomic_store_n(&s->state, SHARED_START_AT_GATE, __ATOMIC_RELEASE);
         (void) gate_syscall(__NR_futex, (long) &s->state, FUTEX_WAKE, 1, 0, 0, 0);
         gate_pass(p);
@@ -193,15 +202,6 @@ __attribute__((no_sanitize_address)) int executor_server_pass_gate(const GatePas
         (void) pass;
         return -EOPNOTSUPP;
 #endif
-}
-
-/* Where the process that shares our memory got to (executor-server.h). volatile: it writes it
- * while we are inside clone(), which the compiler otherwise takes for a call that leaves our
- * static variables alone. */
-static volatile ExecutorChildPhase child_phase;
-
-void executor_server_child_phase(ExecutorChildPhase phase) {
-        child_phase = phase;
 }
 
 static _noreturn_ void child_exit(int status) {
@@ -315,7 +315,7 @@ static int run_shared(int sock, const ExecutorServerRequest *req, const int *fds
         wait_shared(s);
         current_start = NULL;
         clone_stack_done((uint8_t *) shared_child_stack + page_size(), SHARED_CHILD_STACK_SIZE);
-        if (__atomic_load_n(&s->handed_over, __ATOMIC_ACQUIRE)) {
+        if (child_phase == EXECUTOR_CHILD_HANDED_OVER) {
                 passing[n_passing++] = s; /* freed by sweep_passing(), at once if it exec'd already */
                 child->reclaim();
                 return 1;

@@ -59,6 +59,7 @@ typedef enum ExecutorChildPhase {
         EXECUTOR_CHILD_ANSWERED,  /* its pid is (being) sent; running the request */
         EXECUTOR_CHILD_EXECUTING, /* in execve(): after a failure it goes back to ANSWERED */
         EXECUTOR_CHILD_EXITING,   /* in _exit() */
+        EXECUTOR_CHILD_HANDED_OVER, /* at its gate, on memory of its own (executor_server_pass_gate()) */
 } ExecutorChildPhase;
 
 /* What a process that shares our memory is given for its gate (gate-pass.h): the server's own

@@ -3,7 +3,8 @@
  * test-gate-pass: gate_pass() (gate-pass.h), the last step of a start that shares the spawn
  * server's memory, run here in a forked process on a copy made by gate_pass_copy(), with the
  * build tree's sysmaster-executor as the report: the command runs only once the gate says go
- * (with its argv and environment, exec_fd's close-on-exec end seeing 1 and then EOF); a gate
+ * (with its argv and environment, and none of the gate's fds: exec_fd's reader sees 1 and then
+ * EOF); a gate
  * closed unopened ends it with 250 and no command; a command that is no program ends with 203,
  * 0 on exec_fd and the helper's "Failed to execute" message; when exec_fd cannot be written it
  * runs nothing and the message names that step.
@@ -34,7 +35,9 @@ typedef struct GateRun {
 static char dir[] = "/tmp/test-gate-pass.XXXXXX";
 
 /* Runs gate_pass() in a new process: gate: 1 opened, 0 closed unopened; exec_fd: 1 with a
- * reader, 0 without one, -1 none. The command is path with argv (NULL: touch the marker). */
+ * reader, 0 without one, -1 none. The command is path run as "sh -c SCRIPT": for /bin/sh, it
+ * creates the marker if its environment is GATE_TEST=1 and none of the fds handed to the gate
+ * (none close-on-exec here, as they may be in the helper) is open in it. */
 static void run_gate(int gate, int exec_fd_mode, const char *path, GateRun *ret) {
         char marker[64], executor[512], log_fd_word[12];
         const char *build = getenv("top_builddir");
@@ -44,10 +47,13 @@ static void run_gate(int gate, int exec_fd_mode, const char *path, GateRun *ret)
         snprintf(marker, sizeof marker, "%s/ran", dir);
         snprintf(executor, sizeof executor, "%s/sysmaster-executor", build ? build : ".");
         (void) unlink(marker);
-        ck_assert_int_eq(pipe2(gate_pipe, O_CLOEXEC), 0);
-        ck_assert_int_eq(pipe2(log_pipe, O_CLOEXEC), 0);
-        if (exec_fd_mode >= 0)
-                ck_assert_int_eq(pipe2(exec_pipe, O_CLOEXEC), 0);
+        ck_assert_int_eq(pipe2(gate_pipe, 0), 0);
+        ck_assert_int_eq(pipe2(log_pipe, 0), 0);
+        ck_assert_int_eq(fcntl(log_pipe[0], F_SETFD, FD_CLOEXEC), 0);
+        if (exec_fd_mode >= 0) {
+                ck_assert_int_eq(pipe2(exec_pipe, 0), 0);
+                ck_assert_int_eq(fcntl(exec_pipe[0], F_SETFD, FD_CLOEXEC), 0);
+        }
         if (exec_fd_mode == 0)
                 exec_pipe[0] = safe_close(exec_pipe[0]);
         if (gate)
@@ -58,8 +64,9 @@ static void run_gate(int gate, int exec_fd_mode, const char *path, GateRun *ret)
         pid = fork();
         ck_assert_int_ge(pid, 0);
         if (pid == 0) {
-                char *argv[] = { (char *) "touch", marker, NULL };
-                char *envp[] = { (char *) "GATE_TEST=1", NULL };
+                char script[512];
+                char *argv[] = { (char *) "sh", (char *) "-c", script, NULL };
+                char *envp[] = { (char *) "GATE_TEST=1", (char *) "PATH=/usr/bin:/bin", NULL };
                 char *report[GATE_REPORT_ARGS + 1] = {
                         (char *) "sysmaster-executor", (char *) GATE_REPORT_VERB, (char *) "0", (char *) "6",
                         log_fd_word, (char *) "x.service", (char *) path, (char *) path,
@@ -67,10 +74,16 @@ static void run_gate(int gate, int exec_fd_mode, const char *path, GateRun *ret)
                 };
                 GatePass pass = {
                         .gate_fd = gate_pipe[0], .exec_fd = exec_pipe[1],
-                        .report_fd = open(executor, O_PATH | O_CLOEXEC), .log_fd = log_pipe[1],
+                        .report_fd = open(executor, O_PATH), .log_fd = log_pipe[1],
                         .path = path, .argv = argv, .envp = envp, .report_argv = report,
                 };
-                void *buf = malloc(gate_pass_size(&pass));
+                void *buf;
+
+                snprintf(script, sizeof script,
+                         "test \"$GATE_TEST\" = 1 && for fd in %i %i %i %i; do test ! -e /proc/self/fd/$fd || exit 1; "
+                         "done && touch %s",
+                         pass.gate_fd, pass.exec_fd, pass.report_fd, pass.log_fd, marker);
+                buf = malloc(gate_pass_size(&pass));
 
                 (void) signal(SIGPIPE, SIG_IGN); /* as a service's IgnoreSIGPIPE=yes */
                 if (!buf || pass.report_fd < 0)
@@ -117,8 +130,8 @@ static void assert_ended(const GateRun *r, int status, bool ran, const char *exe
 START_TEST(test_gate_opened_runs_the_command) {
         GateRun r;
 
-        run_gate(1, 1, "/usr/bin/touch", &r);
-        assert_ended(&r, 0, true, "1"); /* then EOF: exec_fd was close-on-exec */
+        run_gate(1, 1, "/bin/sh", &r);
+        assert_ended(&r, 0, true, "1"); /* the command found none of the gate's fds open */
         ck_assert_str_eq(r.log, "");
 }
 END_TEST
@@ -126,7 +139,7 @@ END_TEST
 START_TEST(test_gate_closed_runs_nothing) {
         GateRun r;
 
-        run_gate(0, 1, "/usr/bin/touch", &r);
+        run_gate(0, 1, "/bin/sh", &r);
         assert_ended(&r, GATE_EXIT_MANAGER_GONE, false, "");
 }
 END_TEST
@@ -152,7 +165,7 @@ END_TEST
 START_TEST(test_exec_fd_gone) {
         GateRun r;
 
-        run_gate(1, 0, "/usr/bin/touch", &r);
+        run_gate(1, 0, "/bin/sh", &r);
         assert_ended(&r, GATE_EXIT_EXEC, false, NULL);
         ck_assert_msg(strstr(r.log, "x.service: Failed to enable exec_fd: Broken pipe") &&
                               !strstr(r.log, "Failed to execute"),
