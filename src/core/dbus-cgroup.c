@@ -22,9 +22,9 @@
 int bus_cgroup_get_slice(BUS_GETTER_ARGS) {
         Unit *u = userdata, *o;
 
-        ORDERED_SET_FOREACH(o, u->dependencies[UNIT_IN_SLICE])
+        UNIT_FOREACH_DEPENDENCY(o, u, UNIT_IN_SLICE)
                 return bus_append_string(reply, o->id);
-        ORDERED_SET_FOREACH(o, u->dependencies[UNIT_REQUIRES])
+        UNIT_FOREACH_DEPENDENCY(o, u, UNIT_REQUIRES)
                 if (o->type == UNIT_SLICE && u->slice && unit_has_name(o, u->slice))
                         return bus_append_string(reply, o->id);
         return bus_append_string(reply, u->slice);

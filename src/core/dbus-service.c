@@ -141,13 +141,13 @@ static int append_status_set(BusMessage *reply, const ExitStatusSet *set) {
 }
 
 static int get_status_set(BUS_GETTER_ARGS) {
-        Service *s = userdata;
+        const ServiceExitStatusSets *sets = service_exit_status_sets(userdata);
 
         if (streq(property, "RestartPreventExitStatus"))
-                return append_status_set(reply, &s->restart_prevent_status);
+                return append_status_set(reply, &sets->restart_prevent);
         if (streq(property, "RestartForceExitStatus"))
-                return append_status_set(reply, &s->restart_force_status);
-        return append_status_set(reply, &s->success_status);
+                return append_status_set(reply, &sets->restart_force);
+        return append_status_set(reply, &sets->success);
 }
 
 /* Dual timestamps and ExecMain*: userdata + offset points at the field. */

@@ -159,7 +159,7 @@ static int append_dependency(BusMessage *reply, Unit *u, UnitDependency d) {
         int r;
 
         r = bus_message_open_container(reply, 'a', "s");
-        ORDERED_SET_FOREACH(o, u->dependencies[d])
+        UNIT_FOREACH_DEPENDENCY(o, u, d)
                 if (r >= 0)
                         r = bus_append_string(reply, o->id);
         return r < 0 ? r : bus_message_close_container(reply);

@@ -317,10 +317,8 @@ static int load_rlimit(Loader *l, const char *value) {
                 WARN(l, r, "Soft resource limit chosen higher than hard limit, ignoring: %s", value);
         else if (r < 0)
                 WARN(l, r, "Failed to parse resource value, ignoring: %s", value);
-        else {
-                l->c->rlimit[resource] = rl;
-                l->c->rlimit_set |= 1U << resource;
-        }
+        else
+                return exec_context_set_rlimit(l->c, resource, &rl);
         return 0;
 }
 
@@ -877,8 +875,7 @@ int exec_context_from_unit(Unit *u, ExecContext *ret) {
         warn_unsupported(&l, &present);
         if (l.result < 0)
                 return l.result;
-        exec_context_default_rlimit(&c, RLIMIT_NOFILE, &u->manager->default_rlimit_nofile);
-        exec_context_default_rlimit(&c, RLIMIT_MEMLOCK, &u->manager->default_rlimit_memlock);
+        exec_context_default_rlimits(&c, u->manager->default_rlimits, u->manager->default_rlimits_set);
         *ret = c;
         exec_context_init(&c);
         return 0;

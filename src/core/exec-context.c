@@ -54,6 +54,8 @@ void exec_context_done(ExecContext *c) {
         free(c->syslog_identifier);
         free(c->log_namespace);
         free(c->selinux_context);
+        if (c->rlimit_owned)
+                free(c->rlimit);
         for (size_t t = 0; t < _EXEC_DIRECTORY_TYPE_MAX; t++)
                 strv_free(c->directories[t]);
         exec_context_init(c);
@@ -108,9 +110,32 @@ const char *exec_context_fdname(const ExecContext *c, int fd) {
         return c->stdio_fdname[fd] ? c->stdio_fdname[fd] : defaults[fd];
 }
 
-void exec_context_default_rlimit(ExecContext *c, int resource, const struct rlimit *rl) {
-        if (resource < 0 || resource >= EXEC_RLIMIT_MAX || (c->rlimit_set & (1U << resource)))
-                return;
+int exec_context_set_rlimit(ExecContext *c, int resource, const struct rlimit *rl) {
+        if (resource < 0 || resource >= EXEC_RLIMIT_MAX)
+                return -EINVAL;
+        if (!c->rlimit_owned) {
+                struct rlimit *a = new0(struct rlimit, EXEC_RLIMIT_MAX);
+                if (!a)
+                        return -ENOMEM;
+                if (c->rlimit)
+                        memcpy(a, c->rlimit, sizeof(struct rlimit) * EXEC_RLIMIT_MAX);
+                c->rlimit = a;
+                c->rlimit_size = sizeof(struct rlimit) * EXEC_RLIMIT_MAX;
+                c->rlimit_owned = true;
+        }
         c->rlimit[resource] = *rl;
         c->rlimit_set |= 1U << resource;
+        return 0;
+}
+
+void exec_context_default_rlimits(ExecContext *c, struct rlimit *defaults, uint32_t set) {
+        if (!c->rlimit) {
+                c->rlimit = defaults;
+                c->rlimit_size = sizeof(struct rlimit) * EXEC_RLIMIT_MAX;
+                c->rlimit_set = set;
+                return;
+        }
+        for (int i = 0; i < EXEC_RLIMIT_MAX; i++)
+                if ((set & (1U << i)) && !(c->rlimit_set & (1U << i)))
+                        (void) exec_context_set_rlimit(c, i, &defaults[i]); /* owned already: no allocation */
 }

@@ -51,8 +51,13 @@ typedef struct ExecContext {
         int cpu_sched_policy, cpu_sched_priority;
         bool cpu_sched_reset_on_fork, cpu_sched_set;
         ExecCpuSet cpu_affinity;   /* empty: leave alone */
-        struct rlimit rlimit[EXEC_RLIMIT_MAX];
+        /* EXEC_RLIMIT_MAX entries or NULL. Units without Limit*= of their own share the
+         * manager's array of defaults (not owned: 256 bytes less per unit); the first limit
+         * set gives the context a copy of its own (rlimit_owned). */
+        struct rlimit *rlimit;
+        size_t rlimit_size;        /* bytes at rlimit: 0 or EXEC_RLIMIT_MAX entries */
         uint32_t rlimit_set;       /* bit N: rlimit[N] is set */
+        bool rlimit_owned;
         nsec_t timer_slack_nsec;   /* NSEC_INFINITY: leave alone */
         unsigned long personality; /* PERSONALITY_INVALID: leave alone */
         bool ignore_sigpipe, non_blocking, same_pgrp;
@@ -119,7 +124,11 @@ const char *exec_context_tty_path(const ExecContext *c) _pure_;
  * not fd:. */
 const char *exec_context_fdname(const ExecContext *c, int fd) _pure_;
 /* Sets resource's limit unless the unit set one (the manager's DefaultLimit*=). */
-void exec_context_default_rlimit(ExecContext *c, int resource, const struct rlimit *rl);
+/* Sets a limit of c's own (c gets an array of its own first). -ENOMEM, -EINVAL. */
+int exec_context_set_rlimit(ExecContext *c, int resource, const struct rlimit *rl);
+/* Gives c the defaults (EXEC_RLIMIT_MAX entries, bits in set) for what it does not set itself:
+ * c shares the array if it sets nothing, else they are copied into its own. */
+void exec_context_default_rlimits(ExecContext *c, struct rlimit *defaults, uint32_t set);
 
 /* Builds *ret (initialised here; the caller calls exec_context_done()) from u's execution
  * settings as they were loaded: u->exec for what loading interprets, the settings store for the

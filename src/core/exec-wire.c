@@ -43,7 +43,7 @@ static const WireField fields[] = {
         CTX_FIXED(17, oom_score_adjust_set), CTX_FIXED(18, ioprio), CTX_FIXED(19, ioprio_set),
         CTX_FIXED(20, cpu_sched_policy), CTX_FIXED(21, cpu_sched_priority),
         CTX_FIXED(22, cpu_sched_reset_on_fork), CTX_FIXED(23, cpu_sched_set),
-        CTX_BLOB(24, cpu_affinity.set, cpu_affinity.size), CTX_FIXED(25, rlimit),
+        CTX_BLOB(24, cpu_affinity.set, cpu_affinity.size), CTX_BLOB(25, rlimit, rlimit_size),
         CTX_FIXED(26, rlimit_set), CTX_FIXED(27, timer_slack_nsec), CTX_FIXED(28, personality),
         CTX_FIXED(29, ignore_sigpipe), CTX_FIXED(30, non_blocking), CTX_FIXED(31, same_pgrp),
         CTX_FIXED(32, std_input), CTX_FIXED(33, std_output), CTX_FIXED(34, std_error),
@@ -197,6 +197,7 @@ int exec_wire_decode(const void *buf, size_t size, ExecContext *ret_context, Exe
         const uint8_t *p = buf;
 
         exec_context_init(&c);
+        c.rlimit_owned = true; /* a decoded array is the context's own */
         exec_run_init(&r);
         while (size > 0) {
                 const WireField *f;
@@ -220,6 +221,8 @@ int exec_wire_decode(const void *buf, size_t size, ExecContext *ret_context, Exe
                 size -= len;
         }
         if (strv_length(r.fd_names) != r.n_fds && r.fd_names)
+                return -EBADMSG;
+        if (c.rlimit_set && c.rlimit_size != sizeof(struct rlimit) * EXEC_RLIMIT_MAX)
                 return -EBADMSG;
         *ret_context = c;
         *ret_run = r;

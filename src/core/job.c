@@ -226,12 +226,12 @@ bool job_is_runnable(Job *j) {
         if (j->ignore_order || j->type == JOB_NOP)
                 return true;
 
-        ORDERED_SET_FOREACH(other, j->unit->dependencies[UNIT_AFTER])
+        UNIT_FOREACH_DEPENDENCY(other, j->unit, UNIT_AFTER)
                 if (other->job && job_compare(j, other->job, UNIT_AFTER) > 0) {
                         log_unit_debug(j->unit, "starting held back, waiting for: %s", other->id);
                         return false;
                 }
-        ORDERED_SET_FOREACH(other, j->unit->dependencies[UNIT_BEFORE])
+        UNIT_FOREACH_DEPENDENCY(other, j->unit, UNIT_BEFORE)
                 if (other->job && job_compare(j, other->job, UNIT_BEFORE) > 0) {
                         log_unit_debug(j->unit, "stopping held back, waiting for: %s", other->id);
                         return false;
@@ -596,19 +596,14 @@ void job_add_to_run_queue(Job *j) {
         manager_trigger_run_queue(j->manager);
 }
 
-static void job_add_jobs_of(OrderedSet *units) {
+void job_add_to_run_queue_of_ordered_units(Unit *u) {
         Unit *other;
 
-        ORDERED_SET_FOREACH(other, units)
+        UNIT_FOREACH_DEPENDENCIES(other, u, UNIT_DEPENDENCY_BIT(UNIT_AFTER) | UNIT_DEPENDENCY_BIT(UNIT_BEFORE))
                 if (other->job) {
                         job_add_to_run_queue(other->job);
                         job_add_to_gc_queue(other->job);
                 }
-}
-
-void job_add_to_run_queue_of_ordered_units(Unit *u) {
-        job_add_jobs_of(u->dependencies[UNIT_AFTER]);
-        job_add_jobs_of(u->dependencies[UNIT_BEFORE]);
 }
 
 void job_add_to_dbus_queue(Job *j) {
@@ -625,7 +620,7 @@ void job_add_to_dbus_queue(Job *j) {
 static void job_fail_dependencies(Unit *u, UnitDependency d) {
         Unit *other;
 
-        ORDERED_SET_FOREACH(other, u->dependencies[d]) {
+        UNIT_FOREACH_DEPENDENCY(other, u, d) {
                 Job *j = other->job;
 
                 if (j && IN_SET(j->type, JOB_START, JOB_VERIFY_ACTIVE))
@@ -828,10 +823,10 @@ static bool job_may_gc(Job *j) {
 
         if (!UNIT_VTABLE(j->unit)->gc_jobs || j->type == JOB_NOP)
                 return false;
-        ORDERED_SET_FOREACH(other, j->unit->dependencies[UNIT_BEFORE])
+        UNIT_FOREACH_DEPENDENCY(other, j->unit, UNIT_BEFORE)
                 if (other->job && job_compare(j, other->job, UNIT_BEFORE) < 0)
                         return false;
-        ORDERED_SET_FOREACH(other, j->unit->dependencies[UNIT_AFTER])
+        UNIT_FOREACH_DEPENDENCY(other, j->unit, UNIT_AFTER)
                 if (other->job && job_compare(j, other->job, UNIT_AFTER) < 0)
                         return false;
         return true;
@@ -873,7 +868,7 @@ static int job_collect_ordered(Job *j, int sign, bool skip_ignore_order, Job ***
         Unit *other;
 
         for (size_t d = 0; d < ELEMENTSOF(dirs); d++)
-                ORDERED_SET_FOREACH(other, j->unit->dependencies[dirs[d]]) {
+                UNIT_FOREACH_DEPENDENCY(other, j->unit, dirs[d]) {
                         int c;
 
                         if (!other->job || (skip_ignore_order && other->job->ignore_order))

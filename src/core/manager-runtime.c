@@ -117,20 +117,28 @@ static const UnitDependency referenced_by[] = {
         UNIT_STOP_PROPAGATED_FROM, UNIT_REFERENCED_BY, UNIT_SLICE_OF,
 };
 
+#define ORDERING_MASK (UNIT_DEPENDENCY_BIT(UNIT_BEFORE) | UNIT_DEPENDENCY_BIT(UNIT_AFTER))
+
+/* The kinds in referenced_by, or (inverse) the kinds the referencing unit records. */
+static uint32_t referenced_by_mask(bool inverse) {
+        uint32_t mask = 0;
+
+        for (size_t k = 0; k < ELEMENTSOF(referenced_by); k++)
+                mask |= UNIT_DEPENDENCY_BIT(inverse ? unit_dependency_inverse(referenced_by[k]) : referenced_by[k]);
+        return mask;
+}
+
 static void gc_mark_good(Unit *u, unsigned marker) {
+        uint32_t references = referenced_by_mask(true);
+        Unit *other;
+
         u->gc_marker = marker + GC_OFFSET_GOOD;
-        for (size_t k = 0; k < ELEMENTSOF(referenced_by); k++) {
-                UnitDependency d = unit_dependency_inverse(referenced_by[k]);
-                Unit *other;
-                ORDERED_SET_FOREACH(other, u->dependencies[d])
-                        if (other->gc_marker == marker + GC_OFFSET_UNSURE)
-                                gc_mark_good(other, marker);
-        }
-        for (UnitDependency d = UNIT_BEFORE; d <= UNIT_AFTER; d++) {
-                Unit *other;
-                ORDERED_SET_FOREACH(other, u->dependencies[d])
-                        if (other->load_state != UNIT_LOADED && other->gc_marker == marker + GC_OFFSET_UNSURE)
-                                gc_mark_good(other, marker);
+        UNIT_FOREACH_DEPENDENCIES(other, u, references | ORDERING_MASK) {
+                if (other->gc_marker != marker + GC_OFFSET_UNSURE)
+                        continue;
+                if (other->load_state == UNIT_LOADED && !(unit_dependency_mask(u, other) & references))
+                        continue; /* only ordered against it */
+                gc_mark_good(other, marker);
         }
 }
 
@@ -155,23 +163,13 @@ static int gc_sweep(Unit *u, unsigned marker) {
         if (!unit_may_gc(u))
                 goto good;
         u->gc_marker = marker + GC_OFFSET_IN_PATH;
-        for (size_t k = 0; k < ELEMENTSOF(referenced_by); k++)
-                ORDERED_SET_FOREACH(other, u->dependencies[referenced_by[k]]) {
-                        int s = gc_referrer_state(other, marker);
-                        if (s > 0)
-                                goto good;
-                        if (s < 0)
-                                is_bad = false;
-                }
-        if (u->load_state != UNIT_LOADED)
-                for (UnitDependency d = UNIT_BEFORE; d <= UNIT_AFTER; d++)
-                        ORDERED_SET_FOREACH(other, u->dependencies[d]) {
-                                int s = gc_referrer_state(other, marker);
-                                if (s > 0)
-                                        goto good;
-                                if (s < 0)
-                                        is_bad = false;
-                        }
+        UNIT_FOREACH_DEPENDENCIES(other, u, referenced_by_mask(false) | (u->load_state != UNIT_LOADED ? ORDERING_MASK : 0)) {
+                int s = gc_referrer_state(other, marker);
+                if (s > 0)
+                        goto good;
+                if (s < 0)
+                        is_bad = false;
+        }
         if (is_bad)
                 goto bad;
         u->gc_marker = marker + GC_OFFSET_UNSURE;

@@ -22,7 +22,7 @@
  * that select() users do not break; MEMLOCK at least 8 MiB. */
 static void manager_default_rlimits(Manager *m) {
         _cleanup_free_ char *nr_open = NULL;
-        struct rlimit *n = &m->default_rlimit_nofile, *l = &m->default_rlimit_memlock;
+        struct rlimit *n = &m->default_rlimits[RLIMIT_NOFILE], *l = &m->default_rlimits[RLIMIT_MEMLOCK];
         rlim_t max = 1024 * 1024;
 
         if (getrlimit(RLIMIT_NOFILE, n) < 0)
@@ -38,6 +38,7 @@ static void manager_default_rlimits(Manager *m) {
                 *l = (struct rlimit) { 0, 0 };
         l->rlim_cur = MAX(l->rlim_cur, (rlim_t) 8 * 1024 * 1024);
         l->rlim_max = MAX(l->rlim_max, (rlim_t) 8 * 1024 * 1024);
+        m->default_rlimits_set = (1U << RLIMIT_NOFILE) | (1U << RLIMIT_MEMLOCK);
 }
 
 int manager_new(const char *unit_path, Manager **ret) {

@@ -17,6 +17,7 @@
 #include <sys/resource.h>
 
 #include "event.h"
+#include "exec-rlimit.h"
 #include "hashmap.h"
 #include "list.h"
 #include "prioq.h"
@@ -148,7 +149,9 @@ struct Manager {
         char **environment;      /* the environment block for units (PATH=…, set-environment) */
         char **sysbus_restored;  /* the system bus clients of the manager before us, "KEY VALUE"
                                   * lines of its record until we connect (manager-sysbus.c) */
-        struct rlimit default_rlimit_nofile, default_rlimit_memlock; /* for units without Limit*= */
+        /* for units without Limit*= (shared by their ExecContexts, see there) */
+        struct rlimit default_rlimits[EXEC_RLIMIT_MAX];
+        uint32_t default_rlimits_set;
         char *default_target;    /* --unit=, systemd.unit=, or "default.target" */
 
         ManagerObjective objective;

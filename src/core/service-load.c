@@ -112,9 +112,7 @@ static void service_reset_settings(Service *s) {
 
         s->type = _SERVICE_TYPE_INVALID;
         s->restart = SERVICE_RESTART_NO;
-        exit_status_set_clear(&s->restart_prevent_status);
-        exit_status_set_clear(&s->restart_force_status);
-        exit_status_set_clear(&s->success_status);
+        s->exit_status_sets = mfree(s->exit_status_sets);
         s->restart_usec = or_default(m->default_restart_usec, 100 * USEC_PER_MSEC);
         s->timeout_start_usec = or_default(m->default_timeout_start_usec, 90 * USEC_PER_SEC);
         s->timeout_stop_usec = or_default(m->default_timeout_stop_usec, 90 * USEC_PER_SEC);
@@ -216,6 +214,24 @@ static void load_exit_status_set(Unit *u, const char *key, ExitStatusSet *set) {
         }
 }
 
+/* The three sets, kept only when one of them is not empty. */
+static int load_exit_status_sets(Service *s) {
+        ServiceExitStatusSets sets = {};
+        Unit *u = UNIT(s);
+
+        load_exit_status_set(u, "SuccessExitStatus", &sets.success);
+        load_exit_status_set(u, "RestartPreventExitStatus", &sets.restart_prevent);
+        load_exit_status_set(u, "RestartForceExitStatus", &sets.restart_force);
+        if (exit_status_set_is_empty(&sets.success) && exit_status_set_is_empty(&sets.restart_prevent) &&
+            exit_status_set_is_empty(&sets.restart_force))
+                return 0;
+        s->exit_status_sets = new(ServiceExitStatusSets, 1);
+        if (!s->exit_status_sets)
+                return log_oom();
+        *s->exit_status_sets = sets;
+        return 0;
+}
+
 #define LOAD_ENUM(u, key, from_string, field, what)                                          \
         do {                                                                                  \
                 const char *_v = get((u), (key));                                             \
@@ -305,7 +321,7 @@ static int service_verify(Service *s) {
                 log_unit_error(u, "Service has Restart= set to either always or on-success, which isn't allowed for Type=oneshot services. Refusing.");
                 return -ENOEXEC;
         }
-        if (s->type == SERVICE_ONESHOT && !exit_status_set_is_empty(&s->restart_force_status)) {
+        if (s->type == SERVICE_ONESHOT && !exit_status_set_is_empty(&service_exit_status_sets(s)->restart_force)) {
                 log_unit_error(u, "Service has RestartForceExitStatus= set, which isn't allowed for Type=oneshot services. Refusing.");
                 return -ENOEXEC;
         }
@@ -346,9 +362,9 @@ int service_load(Unit *u) {
         load_bool(u, "GuessMainPID", &s->guess_main_pid);
         load_bool(u, "PermissionsStartOnly", &s->permissions_start_only);
         load_bool(u, "RootDirectoryStartOnly", &s->root_directory_start_only);
-        load_exit_status_set(u, "SuccessExitStatus", &s->success_status);
-        load_exit_status_set(u, "RestartPreventExitStatus", &s->restart_prevent_status);
-        load_exit_status_set(u, "RestartForceExitStatus", &s->restart_force_status);
+        r = load_exit_status_sets(s);
+        if (r < 0)
+                return r;
         if (get(u, "FileDescriptorStoreMax") && safe_atou(get(u, "FileDescriptorStoreMax"), &s->n_fd_store_max) < 0)
                 log_warning("%s: Failed to parse FileDescriptorStoreMax=, ignoring: %s", u->id,
                             get(u, "FileDescriptorStoreMax"));

@@ -165,7 +165,7 @@ int service_collect_fds(Service *s, int **ret_fds, char ***ret_names, size_t *re
         /* Without a connection of its own, the service gets the listening fds of the sockets
          * that trigger it (socket.c), as systemd's service_collect_fds(). */
         if (s->n_socket_fds == 0)
-                ORDERED_SET_FOREACH(other, UNIT(s)->dependencies[UNIT_TRIGGERED_BY])
+                UNIT_FOREACH_DEPENDENCY(other, UNIT(s), UNIT_TRIGGERED_BY)
                         if (other->type == UNIT_SOCKET && socket_collect_fds(other, &sock_fds, &sock_names, &n_sock) < 0)
                                 return -ENOMEM;
         n = s->n_socket_fds + n_sock + s->n_fd_store;

@@ -464,11 +464,11 @@ static bool service_shall_restart(Service *s, const char **reason) {
                 *reason = "manual stop";
                 return false;
         }
-        if (exit_status_set_test(&s->restart_prevent_status, s->main_exec_status.code, s->main_exec_status.status)) {
+        if (exit_status_set_test(&service_exit_status_sets(s)->restart_prevent, s->main_exec_status.code, s->main_exec_status.status)) {
                 *reason = "prevented by exit status";
                 return false;
         }
-        if (exit_status_set_test(&s->restart_force_status, s->main_exec_status.code, s->main_exec_status.status)) {
+        if (exit_status_set_test(&service_exit_status_sets(s)->restart_force, s->main_exec_status.code, s->main_exec_status.status)) {
                 *reason = "forced by exit status";
                 return true;
         }
@@ -1252,7 +1252,7 @@ static void service_sigchld_event(Unit *u, pid_t pid, int code, int status) {
 
         if (service_respawn_ungated(s, pid, code, status))
                 return;
-        if (is_clean_exit(code, status, clean, &s->success_status))
+        if (is_clean_exit(code, status, clean, &service_exit_status_sets(s)->success))
                 f = SERVICE_SUCCESS;
         else if (code == CLD_EXITED)
                 f = SERVICE_FAILURE_EXIT_CODE;
@@ -1461,6 +1461,12 @@ static void service_cgroup_empty(Unit *u) {
 
 /* ---- the rest of the vtable ------------------------------------------------------------------- */
 
+const ServiceExitStatusSets *service_exit_status_sets(const Service *s) {
+        static const ServiceExitStatusSets none = {};
+
+        return s->exit_status_sets ?: &none;
+}
+
 static void service_done(Unit *u) {
         Service *s = SERVICE(u);
 
@@ -1472,6 +1478,7 @@ static void service_done(Unit *u) {
         s->timer_event_source = event_source_disable_unref(s->timer_event_source);
         s->exec_fd_event_source = event_source_disable_unref(s->exec_fd_event_source);
         exec_context_done(&s->exec_context);
+        s->exit_status_sets = mfree(s->exit_status_sets);
         for (ExecCommandKind k = 0; k < _EXEC_COMMAND_KIND_MAX; k++) {
                 s->exec_status[k] = mfree(s->exec_status[k]);
                 s->n_exec_status[k] = 0;

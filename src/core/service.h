@@ -140,13 +140,20 @@ struct ServiceFDStoreEntry {
         ServiceFDStoreEntry *next;
 };
 
+/* RestartPreventExitStatus=, RestartForceExitStatus=, SuccessExitStatus= */
+typedef struct ServiceExitStatusSets {
+        ExitStatusSet restart_prevent, restart_force, success;
+} ServiceExitStatusSets;
+
 typedef struct Service {
         Unit meta;
 
         /* Settings */
         ServiceType type;
         ServiceRestart restart;
-        ExitStatusSet restart_prevent_status, restart_force_status, success_status;
+        /* NULL while all three are empty, as for most services (144 bytes less per unit); read
+         * through service_exit_status_sets() */
+        ServiceExitStatusSets *exit_status_sets;
         usec_t restart_usec;                 /* RestartSec=, default 100 ms */
         usec_t timeout_start_usec, timeout_stop_usec, timeout_abort_usec; /* USEC_INFINITY = none */
         bool timeout_abort_set;
@@ -244,3 +251,6 @@ void service_watch_bus_names(Manager *m);
  * which becomes stdin/stdout/stderr when the context says "socket") to the service for its
  * next start. The service takes the fds. */
 int service_set_socket_fds(Service *s, int *fds, char **fd_names, size_t n_fds, bool connection);
+
+/* s's exit status sets (empty ones when it has none). */
+const ServiceExitStatusSets *service_exit_status_sets(const Service *s) _pure_;

@@ -86,7 +86,7 @@ static Unit *socket_service(Socket *s) {
 
         if (s->accept)
                 return NULL;
-        ORDERED_SET_FOREACH(other, UNIT(s)->dependencies[UNIT_TRIGGERS])
+        UNIT_FOREACH_DEPENDENCY(other, UNIT(s), UNIT_TRIGGERS)
                 if (other->type == UNIT_SERVICE)
                         return other;
         return NULL;
@@ -896,7 +896,7 @@ static unsigned socket_connections_from_peer(Socket *s, int cfd) {
 
         if (getpeername(cfd, &peer.sa, &l) < 0 || !IN_SET(peer.sa.sa_family, AF_INET, AF_INET6))
                 return 0;
-        ORDERED_SET_FOREACH(other, UNIT(s)->dependencies[UNIT_TRIGGERS]) {
+        UNIT_FOREACH_DEPENDENCY(other, UNIT(s), UNIT_TRIGGERS) {
                 Service *svc = SERVICE(other);
                 SocketSockaddr x = {};
                 socklen_t xl = sizeof x;
@@ -1043,7 +1043,7 @@ static void socket_enter_running(Socket *s, int cfd) {
                 socket_enter_running_connection(s, cfd);
                 return;
         }
-        ORDERED_SET_FOREACH(other, u->dependencies[UNIT_TRIGGERS])
+        UNIT_FOREACH_DEPENDENCY(other, u, UNIT_TRIGGERS)
                 if (unit_active_or_pending(other)) {
                         pending = true;
                         break;
@@ -1325,10 +1325,8 @@ static void socket_forget_connection_service(Socket *s, Unit *other) {
 
         if (other->job || SERVICE(other)->state != SERVICE_DEAD || !unit_has_dependency(u, UNIT_TRIGGERS, other))
                 return;
-        ordered_set_remove(u->dependencies[UNIT_TRIGGERS], other);
-        ordered_set_remove(u->dependencies[UNIT_BEFORE], other);
-        ordered_set_remove(other->dependencies[UNIT_TRIGGERED_BY], u);
-        ordered_set_remove(other->dependencies[UNIT_AFTER], u);
+        unit_remove_dependency(u, UNIT_TRIGGERS, other);
+        unit_remove_dependency(u, UNIT_BEFORE, other);
         unit_add_to_dbus_queue(u);
         unit_add_to_gc_queue(other);
 }

@@ -290,11 +290,11 @@ static int unit_collect_dependencies(Unit *u, const UnitDependency *ds, size_t n
         Unit *other;
 
         for (size_t d = 0; d < n_ds; d++)
-                ORDERED_SET_FOREACH(other, u->dependencies[ds[d]]) {
+                UNIT_FOREACH_DEPENDENCY(other, u, ds[d]) {
                         bool seen = false;
 
                         for (size_t p = 0; p < d && !seen; p++)
-                                seen = ordered_set_contains(u->dependencies[ds[p]], other);
+                                seen = unit_has_dependency(u, ds[p], other);
                         if (seen)
                                 continue;
                         if (!GREEDY_REALLOC(list, n_allocated, n + 2))
@@ -475,7 +475,7 @@ int transaction_add_isolate_jobs(Transaction *tr, Manager *m) {
                 if (!shall_stop_on_isolate(tr, u))
                         continue;
                 /* Keep units triggered by units we keep (a socket's service, …). */
-                ORDERED_SET_FOREACH(o, u->dependencies[UNIT_TRIGGERED_BY])
+                UNIT_FOREACH_DEPENDENCY(o, u, UNIT_TRIGGERED_BY)
                         if (!shall_stop_on_isolate(tr, o)) {
                                 keep = true;
                                 break;
@@ -752,7 +752,7 @@ static int transaction_verify_order_one(Transaction *tr, Job *j, Job *from, unsi
         for (size_t d = 0; d < ELEMENTSOF(directions); d++) {
                 Unit *u;
 
-                ORDERED_SET_FOREACH(u, j->unit->dependencies[directions[d]]) {
+                UNIT_FOREACH_DEPENDENCY(u, j->unit, directions[d]) {
                         Job *o = hashmap_get(tr->jobs, u) ?: u->job;
 
                         if (!o)

@@ -63,7 +63,7 @@ static int get_names(Unit *u, const void *data, char ***w) {
 static int get_dependency(Unit *u, const void *data, char ***w) {
         UnitDependency d = (UnitDependency) (intptr_t) data;
         Unit *o;
-        ORDERED_SET_FOREACH(o, u->dependencies[d])
+        UNIT_FOREACH_DEPENDENCY(o, u, d)
                 if (add_quoted(w, o->id) < 0)
                         return -ENOMEM;
         return 0;
@@ -165,7 +165,7 @@ static int get_unit_file_state(Unit *u, const void *data, char ***w) {
 
 static int get_slice(Unit *u, const void *data, char ***w) {
         Unit *o;
-        ORDERED_SET_FOREACH(o, u->dependencies[UNIT_REQUIRES])
+        UNIT_FOREACH_DEPENDENCY(o, u, UNIT_REQUIRES)
                 if (o->type == UNIT_SLICE && u->slice && unit_has_name(o, u->slice))
                         return add(w, o->id);
         return u->slice ? add(w, u->slice) : 0;

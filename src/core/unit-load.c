@@ -553,7 +553,7 @@ static int add_trigger_dependencies(Unit *u) {
 
         if (u->trigger_unit)
                 return 0;
-        if (ordered_set_size(u->dependencies[UNIT_TRIGGERS]) > 0)
+        if (unit_has_dependencies(u, UNIT_DEPENDENCY_BIT(UNIT_TRIGGERS)))
                 return 0;
         r = related_unit_name(u, ".service", &name);
         if (r < 0)
@@ -1060,7 +1060,7 @@ static Unit **snapshot(const Unit *u, const UnitDependency *kinds, size_t n_kind
 
         for (size_t k = 0; k < n_kinds; k++) {
                 Unit *o;
-                ORDERED_SET_FOREACH(o, u->dependencies[kinds[k]]) {
+                UNIT_FOREACH_DEPENDENCY(o, u, kinds[k]) {
                         if (!GREEDY_REALLOC(a, allocated, n + 1))
                                 break;
                         a[n++] = o;

@@ -62,8 +62,6 @@ NAME_FUNCTIONS(collect_mode, CollectMode, collect_mode_table, _COLLECT_MODE_MAX)
 
 /* ---------------------------------------------------------------- helpers */
 
-#define FOREACH_DEP(other, u, d) ORDERED_SET_FOREACH(other, (u)->dependencies[d])
-
 static bool manager_is_reloading(const Manager *m) {
         return m->n_reloading > 0;
 }
@@ -74,25 +72,19 @@ static void manager_wake_queues(Manager *m) {
                 (void) event_source_set_enabled(m->queue_event_source, EVENT_ONESHOT);
 }
 
-/* A snapshot of u's dependencies of the given kinds, without duplicates: acting on one (e.g.
- * enqueueing a job) may change the sets. NULL-terminated; NULL on OOM or when empty. */
-static Unit **deps_snapshot(Unit *u, const UnitDependency *kinds, size_t n_kinds) {
-        Unit **a = NULL;
+#define DEP(d) UNIT_DEPENDENCY_BIT(UNIT_##d)
+
+/* A snapshot of the units u has a dependency of a kind in mask with, each once: acting on one
+ * (e.g. enqueueing a job) may change the map. NULL-terminated; NULL on OOM or when empty. */
+static Unit **deps_snapshot(Unit *u, uint32_t mask) {
+        Unit **a = NULL, *o;
         size_t n = 0, allocated = 0;
 
-        for (size_t k = 0; k < n_kinds; k++) {
-                Unit *o;
-                FOREACH_DEP(o, u, kinds[k]) {
-                        bool dup = false;
-                        for (size_t i = 0; i < n && !dup; i++)
-                                dup = a[i] == o;
-                        if (dup)
-                                continue;
-                        if (!GREEDY_REALLOC(a, allocated, n + 2))
-                                return a;
-                        a[n++] = o;
-                        a[n] = NULL;
-                }
+        UNIT_FOREACH_DEPENDENCIES(o, u, mask) {
+                if (!GREEDY_REALLOC(a, allocated, n + 2))
+                        return a;
+                a[n++] = o;
+                a[n] = NULL;
         }
         return a;
 }
@@ -230,7 +222,7 @@ static bool unit_test_assert(Unit *u) {
 static bool unit_verify_deps(Unit *u) {
         Unit *other;
 
-        FOREACH_DEP(other, u, UNIT_BINDS_TO) {
+        UNIT_FOREACH_DEPENDENCY(other, u, UNIT_BINDS_TO) {
                 if (!unit_has_dependency(u, UNIT_AFTER, other))
                         continue;
                 if (!unit_active_state_is_active_or_reloading(unit_active_state(other))) {
@@ -300,7 +292,7 @@ bool unit_can_reload(Unit *u) {
         u = unit_follow_merge(u);
         if (UNIT_VTABLE(u)->can_reload)
                 return UNIT_VTABLE(u)->can_reload(u);
-        if (ordered_set_size(u->dependencies[UNIT_PROPAGATES_RELOAD_TO]) > 0)
+        if (unit_has_dependencies(u, DEP(PROPAGATES_RELOAD_TO)))
                 return true;
         return UNIT_VTABLE(u)->reload;
 }
@@ -375,12 +367,9 @@ static bool inactive_or_deactivating(UnitActiveState s) {
 }
 
 static void retroactively_start_dependencies(Unit *u) {
-        static const UnitDependency replace[] = { UNIT_REQUIRES, UNIT_BINDS_TO, UNIT_UPHOLDS };
-        static const UnitDependency fail[] = { UNIT_WANTS };
-        static const UnitDependency conflicts[] = { UNIT_CONFLICTS, UNIT_CONFLICTED_BY };
-        _cleanup_free_ Unit **a = deps_snapshot(u, replace, ELEMENTSOF(replace));
-        _cleanup_free_ Unit **b = deps_snapshot(u, fail, ELEMENTSOF(fail));
-        _cleanup_free_ Unit **c = deps_snapshot(u, conflicts, ELEMENTSOF(conflicts));
+        _cleanup_free_ Unit **a = deps_snapshot(u, DEP(REQUIRES) | DEP(BINDS_TO) | DEP(UPHOLDS));
+        _cleanup_free_ Unit **b = deps_snapshot(u, DEP(WANTS));
+        _cleanup_free_ Unit **c = deps_snapshot(u, DEP(CONFLICTS) | DEP(CONFLICTED_BY));
 
         for (Unit **o = a; o && *o; o++)
                 if (!unit_has_dependency(u, UNIT_AFTER, *o) &&
@@ -396,8 +385,7 @@ static void retroactively_start_dependencies(Unit *u) {
 }
 
 static void retroactively_stop_dependencies(Unit *u) {
-        static const UnitDependency bound[] = { UNIT_BOUND_BY, UNIT_PROPAGATES_STOP_TO };
-        _cleanup_free_ Unit **a = deps_snapshot(u, bound, ELEMENTSOF(bound));
+        _cleanup_free_ Unit **a = deps_snapshot(u, DEP(BOUND_BY) | DEP(PROPAGATES_STOP_TO));
 
         for (Unit **o = a; o && *o; o++)
                 if (!inactive_or_deactivating(unit_active_state(*o)))
@@ -405,8 +393,7 @@ static void retroactively_stop_dependencies(Unit *u) {
 }
 
 static void start_handlers(Unit *u, UnitDependency d, const char *name, JobMode mode) {
-        const UnitDependency kinds[] = { d };
-        _cleanup_free_ Unit **a = deps_snapshot(u, kinds, 1);
+        _cleanup_free_ Unit **a = deps_snapshot(u, UNIT_DEPENDENCY_BIT(d));
 
         if (!a)
                 return;
@@ -443,31 +430,25 @@ static void update_timestamps(Unit *u, UnitActiveState os, UnitActiveState ns) {
                 u->active_exit_timestamp = u->state_change_timestamp;
 }
 
-static void check_queues_of_deps(Unit *u, const UnitDependency *kinds, size_t n,
-                                 void (*submit)(Unit *other)) {
-        for (size_t k = 0; k < n; k++) {
-                Unit *other;
-                FOREACH_DEP(other, u, kinds[k])
-                        submit(other);
-        }
+static void check_queues_of_deps(Unit *u, uint32_t mask, void (*submit)(Unit *other)) {
+        Unit *other;
+
+        UNIT_FOREACH_DEPENDENCIES(other, u, mask)
+                submit(other);
 }
 
 /* The deferred reactions (252's tail of unit_notify()). */
 static void queue_followups(Unit *u, UnitActiveState ns) {
-        /* the units that count u as "needed" (ADD_STOP_WHEN_UNNEEDED_QUEUE) */
-        static const UnitDependency needed[] = { UNIT_REQUIRES, UNIT_REQUISITE, UNIT_WANTS,
-                                                 UNIT_BINDS_TO, UNIT_UPHOLDS };
-        static const UnitDependency bound_by[] = { UNIT_BOUND_BY };
-        static const UnitDependency upholds[] = { UNIT_UPHOLDS };
-
         if (unit_active_state_is_inactive_or_failed(ns)) {
-                check_queues_of_deps(u, needed, ELEMENTSOF(needed), unit_submit_to_stop_when_unneeded_queue);
-                check_queues_of_deps(u, bound_by, ELEMENTSOF(bound_by), unit_submit_to_stop_when_bound_queue);
+                /* the units that count u as "needed" (ADD_STOP_WHEN_UNNEEDED_QUEUE) */
+                check_queues_of_deps(u, DEP(REQUIRES) | DEP(REQUISITE) | DEP(WANTS) | DEP(BINDS_TO) | DEP(UPHOLDS),
+                                     unit_submit_to_stop_when_unneeded_queue);
+                check_queues_of_deps(u, DEP(BOUND_BY), unit_submit_to_stop_when_bound_queue);
                 unit_submit_to_start_when_upheld_queue(u);
                 unit_add_to_gc_queue(u);
         }
         if (unit_active_state_is_active_or_reloading(ns)) {
-                check_queues_of_deps(u, upholds, ELEMENTSOF(upholds), unit_submit_to_start_when_upheld_queue);
+                check_queues_of_deps(u, DEP(UPHOLDS), unit_submit_to_start_when_upheld_queue);
                 unit_submit_to_stop_when_unneeded_queue(u);
                 unit_submit_to_stop_when_bound_queue(u);
         }
@@ -489,8 +470,7 @@ static void run_success_failure_action(Unit *u, UnitActiveState os, UnitActiveSt
 
 /* Tells the units that trigger u (sockets, …) that u's state changed (UnitVTable.trigger_notify). */
 static void unit_trigger_notify(Unit *u) {
-        static const UnitDependency kinds[] = { UNIT_TRIGGERED_BY };
-        _cleanup_free_ Unit **a = deps_snapshot(u, kinds, ELEMENTSOF(kinds));
+        _cleanup_free_ Unit **a = deps_snapshot(u, DEP(TRIGGERED_BY));
 
         for (Unit **o = a; o && *o; o++)
                 if ((*o)->load_state == UNIT_LOADED && UNIT_VTABLE(*o)->trigger_notify)
@@ -680,7 +660,7 @@ void unit_submit_to_start_when_upheld_queue(Unit *u) {
                 return;
         if (!unit_active_state_is_inactive_or_failed(unit_active_state(u)))
                 return;
-        if (ordered_set_size(u->dependencies[UNIT_UPHELD_BY]) == 0)
+        if (!unit_has_dependencies(u, DEP(UPHELD_BY)))
                 return;
         LIST_PREPEND(start_when_upheld_queue, u->manager->start_when_upheld_queue, u);
         u->in_start_when_upheld_queue = true;
@@ -692,7 +672,7 @@ void unit_submit_to_stop_when_bound_queue(Unit *u) {
                 return;
         if (!unit_active_state_is_active_or_reloading(unit_active_state(u)))
                 return;
-        if (ordered_set_size(u->dependencies[UNIT_BINDS_TO]) == 0)
+        if (!unit_has_dependencies(u, DEP(BINDS_TO)))
                 return;
         LIST_PREPEND(stop_when_bound_queue, u->manager->stop_when_bound_queue, u);
         u->in_stop_when_bound_queue = true;
@@ -726,10 +706,10 @@ void unit_leave_queues(Unit *u) {
 static bool success_failure_handler_has_jobs(Unit *u) {
         Unit *other;
 
-        FOREACH_DEP(other, u, UNIT_ON_FAILURE)
+        UNIT_FOREACH_DEPENDENCY(other, u, UNIT_ON_FAILURE)
                 if (other->job || other->nop_job)
                         return true;
-        FOREACH_DEP(other, u, UNIT_ON_SUCCESS)
+        UNIT_FOREACH_DEPENDENCY(other, u, UNIT_ON_SUCCESS)
                 if (other->job || other->nop_job)
                         return true;
         return false;
@@ -756,19 +736,15 @@ bool unit_may_gc(Unit *u) {
 }
 
 bool unit_is_unneeded(Unit *u) {
-        static const UnitDependency pins[] = { UNIT_REQUIRED_BY, UNIT_REQUISITE_OF, UNIT_WANTED_BY,
-                                               UNIT_BOUND_BY, UNIT_UPHELD_BY };
+        Unit *other;
 
         if (!u->rt.stop_when_unneeded || unit_active_state(u) != UNIT_ACTIVE || u->job)
                 return false;
-        for (size_t k = 0; k < ELEMENTSOF(pins); k++) {
-                Unit *other;
-                FOREACH_DEP(other, u, pins[k]) {
-                        if (other->job)
-                                return false;
-                        if (!unit_active_state_is_inactive_or_failed(unit_active_state(other)))
-                                return false;
-                }
+        UNIT_FOREACH_DEPENDENCIES(other, u, DEP(REQUIRED_BY) | DEP(REQUISITE_OF) | DEP(WANTED_BY) | DEP(BOUND_BY) | DEP(UPHELD_BY)) {
+                if (other->job)
+                        return false;
+                if (!unit_active_state_is_inactive_or_failed(unit_active_state(other)))
+                        return false;
         }
         return true;
 }
@@ -780,7 +756,7 @@ bool unit_is_upheld_by_active(Unit *u, Unit **ret_culprit) {
                 *ret_culprit = NULL;
         if (!unit_active_state_is_inactive_or_failed(unit_active_state(u)) || u->job)
                 return false;
-        FOREACH_DEP(other, u, UNIT_UPHELD_BY) {
+        UNIT_FOREACH_DEPENDENCY(other, u, UNIT_UPHELD_BY) {
                 if (other->job)
                         continue;
                 if (unit_active_state_is_active_or_reloading(unit_active_state(other))) {
@@ -799,7 +775,7 @@ bool unit_is_bound_by_inactive(Unit *u, Unit **ret_culprit) {
                 *ret_culprit = NULL;
         if (unit_active_state(u) != UNIT_ACTIVE || u->job)
                 return false;
-        FOREACH_DEP(other, u, UNIT_BINDS_TO) {
+        UNIT_FOREACH_DEPENDENCY(other, u, UNIT_BINDS_TO) {
                 if (other->job)
                         continue;
                 if (unit_active_state_is_inactive_or_failed(unit_active_state(other))) {

@@ -119,16 +119,15 @@ int unit_new(Manager *m, const char *name, Unit **ret) {
 /* Drops every dependency of u (both ends). With requeue_gc, the other units are checked for
  * collection (they may have been kept only by u), as systemd 252's unit_clear_dependencies(). */
 static void unit_clear_dependencies(Unit *u, bool requeue_gc) {
-        for (UnitDependency d = 0; d < _UNIT_DEPENDENCY_MAX; d++) {
-                Unit *other;
-                while ((other = ordered_set_steal_first(u->dependencies[d]))) {
-                        for (UnitDependency e = 0; e < _UNIT_DEPENDENCY_MAX; e++)
-                                ordered_set_remove(other->dependencies[e], u);
-                        if (requeue_gc)
-                                unit_add_to_gc_queue(other);
-                }
-                u->dependencies[d] = ordered_set_free(u->dependencies[d]);
+        Unit *other;
+
+        while ((other = hashmap_first_key(u->dependencies))) {
+                (void) hashmap_remove(u->dependencies, other);
+                (void) hashmap_remove(other->dependencies, u); /* every inverse of u's kinds */
+                if (requeue_gc)
+                        unit_add_to_gc_queue(other);
         }
+        u->dependencies = hashmap_free(u->dependencies);
 }
 
 /* Takes u out of the manager's (singly linked) load-time queues. */
@@ -360,25 +359,97 @@ void unit_choose_id(Unit *u, const char *name) {
         u->id = c;
 }
 
+uint32_t unit_dependency_mask(const Unit *u, const Unit *other) {
+        return (uint32_t) (uintptr_t) hashmap_get(u->dependencies, other);
+}
+
+/* The kinds other records for the kinds in mask. */
+static uint32_t dependency_mask_inverse(uint32_t mask) {
+        uint32_t inv = 0;
+
+        for (UnitDependency d = 0; d < _UNIT_DEPENDENCY_MAX; d++)
+                if (mask & UNIT_DEPENDENCY_BIT(d))
+                        inv |= UNIT_DEPENDENCY_BIT(unit_dependency_inverse(d));
+        return inv;
+}
+
+/* Adds the kinds in bits to u's entry for other (one side only). 1 if something was new. */
+static int dependency_mask_add(Unit *u, Unit *other, uint32_t bits) {
+        uint32_t old = unit_dependency_mask(u, other);
+        int r;
+
+        if ((old | bits) == old)
+                return 0;
+        r = hashmap_ensure_allocated(&u->dependencies, &trivial_hash_ops);
+        if (r < 0)
+                return r;
+        r = hashmap_replace(u->dependencies, other, (void *) (uintptr_t) (old | bits));
+        return r < 0 ? r : 1;
+}
+
+/* Takes the kinds in bits out of u's entry for other (one side only). */
+static void dependency_mask_remove(Unit *u, Unit *other, uint32_t bits) {
+        uint32_t old = unit_dependency_mask(u, other);
+
+        if (!(old & bits))
+                return;
+        if (old & ~bits)
+                (void) hashmap_replace(u->dependencies, other, (void *) (uintptr_t) (old & ~bits)); /* no allocation */
+        else
+                (void) hashmap_remove(u->dependencies, other);
+}
+
+/* Links u to other with the kinds in mask, and other to u with their inverses. */
+static int dependency_link(Unit *u, Unit *other, uint32_t mask) {
+        uint32_t old = unit_dependency_mask(u, other);
+        int r, q;
+
+        r = dependency_mask_add(u, other, mask);
+        if (r < 0)
+                return r;
+        q = dependency_mask_add(other, u, dependency_mask_inverse(mask));
+        if (q < 0) {
+                dependency_mask_remove(u, other, mask & ~old); /* as it was */
+                return q;
+        }
+        return r > 0 || q > 0;
+}
+
 bool unit_has_dependency(const Unit *u, UnitDependency d, const Unit *other) {
-        return ordered_set_contains(u->dependencies[d], other);
+        return unit_dependency_mask(u, other) & UNIT_DEPENDENCY_BIT(d);
+}
+
+bool unit_dependency_iterate(const Unit *u, uint32_t mask, Iterator *i, Unit **ret) {
+        const void *k;
+        void *v;
+
+        while (hashmap_iterate(u->dependencies, i, &v, &k))
+                if ((uint32_t) (uintptr_t) v & mask) {
+                        *ret = (Unit *) k;
+                        return true;
+                }
+        return false;
+}
+
+bool unit_has_dependencies(const Unit *u, uint32_t mask) {
+        Unit *other;
+
+        UNIT_FOREACH_DEPENDENCIES(other, u, mask)
+                return true;
+        return false;
 }
 
 int unit_add_dependency(Unit *u, UnitDependency d, Unit *other) {
-        UnitDependency inv = unit_dependency_inverse(d);
-        int r, q;
-
         u = unit_follow_merge(u);
         other = unit_follow_merge(other);
         if (u == other)
                 return 0; /* systemd ignores dependencies on oneself */
-        r = ordered_set_ensure_put(&u->dependencies[d], &trivial_hash_ops, other);
-        if (r < 0)
-                return r;
-        q = ordered_set_ensure_put(&other->dependencies[inv], &trivial_hash_ops, u);
-        if (q < 0)
-                return q;
-        return r > 0 || q > 0;
+        return dependency_link(u, other, UNIT_DEPENDENCY_BIT(d));
+}
+
+void unit_remove_dependency(Unit *u, UnitDependency d, Unit *other) {
+        dependency_mask_remove(u, other, UNIT_DEPENDENCY_BIT(d));
+        dependency_mask_remove(other, u, UNIT_DEPENDENCY_BIT(unit_dependency_inverse(d)));
 }
 
 int unit_add_two_dependencies(Unit *u, UnitDependency d, UnitDependency e, Unit *other) {
@@ -428,21 +499,20 @@ int unit_add_two_dependencies_by_name(Unit *u, UnitDependency d, UnitDependency 
 
 /* Moves the dependencies of other over to u, rewriting the back references. */
 static int merge_dependencies(Unit *u, Unit *other) {
-        for (UnitDependency d = 0; d < _UNIT_DEPENDENCY_MAX; d++) {
-                Unit *back;
-                while ((back = ordered_set_steal_first(other->dependencies[d]))) {
-                        UnitDependency inv = unit_dependency_inverse(d);
-                        int r;
+        Unit *back;
 
-                        ordered_set_remove(back->dependencies[inv], other);
-                        if (back == u)
-                                continue;
-                        r = unit_add_dependency(u, d, back);
-                        if (r < 0)
-                                return r;
-                }
-                other->dependencies[d] = ordered_set_free(other->dependencies[d]);
+        while ((back = hashmap_first_key(other->dependencies))) {
+                uint32_t mask = (uint32_t) (uintptr_t) hashmap_remove(other->dependencies, back);
+                int r;
+
+                (void) hashmap_remove(back->dependencies, other);
+                if (back == u)
+                        continue;
+                r = dependency_link(u, back, mask);
+                if (r < 0)
+                        return r;
         }
+        other->dependencies = hashmap_free(other->dependencies);
         return 0;
 }
 

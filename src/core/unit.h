@@ -181,7 +181,11 @@ typedef struct Unit {
         bool in_load_queue, in_target_deps_queue, in_mount_deps_queue;
         Unit *load_queue_next, *target_deps_queue_next, *mount_deps_queue_next;
 
-        OrderedSet *dependencies[_UNIT_DEPENDENCY_MAX]; /* Unit* */
+        /* Every unit u has a dependency with: other unit → mask of UnitDependency bits (as a
+         * pointer), in the order the pairs were first linked. One map per unit: a service has
+         * half a dozen kinds of dependency on two or three units, and one set per kind cost
+         * ~0.8 kB per unit (issue 4's memory target). Use the functions below. */
+        Hashmap *dependencies;
         char *slice;                /* Slice= (name), NULL = the default */
         char **requires_mounts_for; /* RequiresMountsFor= and paths the execution settings need */
 
@@ -280,6 +284,19 @@ int unit_add_two_dependencies(Unit *u, UnitDependency d, UnitDependency e, Unit 
 int unit_add_dependency_by_name(Unit *u, UnitDependency d, const char *name);
 int unit_add_two_dependencies_by_name(Unit *u, UnitDependency d, UnitDependency e, const char *name);
 bool unit_has_dependency(const Unit *u, UnitDependency d, const Unit *other);
+/* Removes dependency d from u to other and its inverse on other. */
+void unit_remove_dependency(Unit *u, UnitDependency d, Unit *other);
+
+#define UNIT_DEPENDENCY_BIT(d) (UINT32_C(1) << (d))
+/* The kinds of dependency u has on other, as UNIT_DEPENDENCY_BIT()s. */
+uint32_t unit_dependency_mask(const Unit *u, const Unit *other);
+/* Steps i through the units u has a dependency of any kind in mask with (each unit once). */
+bool unit_dependency_iterate(const Unit *u, uint32_t mask, Iterator *i, Unit **ret);
+/* Whether u has any dependency of a kind in mask. */
+bool unit_has_dependencies(const Unit *u, uint32_t mask);
+#define UNIT_FOREACH_DEPENDENCIES(other, u, mask) \
+        for (Iterator _ud_##other = ITERATOR_FIRST; unit_dependency_iterate((u), (mask), &_ud_##other, &(other));)
+#define UNIT_FOREACH_DEPENDENCY(other, u, d) UNIT_FOREACH_DEPENDENCIES(other, u, UNIT_DEPENDENCY_BIT(d))
 
 /* Moves everything of other into u (other must be an unloaded stub) and marks other merged. */
 int unit_merge(Unit *u, Unit *other);

@@ -383,18 +383,34 @@ void *hashmap_steal_first_key(Hashmap *h) {
         return steal_first(h, &k, &v) ? k : NULL;
 }
 
+/* Where an iteration goes on after the entries moved to a new block (make_room() keeps their
+ * order and only drops holes, so the key last returned, if still there, is not further on). */
+static size_t relocate(const Hashmap *h, const Iterator *i) {
+        for (size_t n = MIN(i->next, (size_t) h->n_used); n > 0; n--)
+                if (h->entries[n - 1].key == i->key)
+                        return n;
+        return MIN(i->next, (size_t) h->n_used);
+}
+
 bool hashmap_iterate(const Hashmap *h, Iterator *i, void **ret_value, const void **ret_key) {
         size_t n;
 
         if (!h)
                 return false;
-        n = i->started ? i->next : first_live(h);
+        if (!i->started)
+                n = first_live(h);
+        else if (i->block != h->entries && h->entries)
+                n = relocate(h, i);
+        else
+                n = i->next;
         i->started = true;
         while (n < h->n_used && h->entries[n].key == HOLE)
                 n++;
         if (n >= h->n_used)
                 return false;
         i->next = n + 1;
+        i->block = h->entries;
+        i->key = h->entries[n].key;
         if (ret_value)
                 *ret_value = h->entries[n].value;
         if (ret_key)

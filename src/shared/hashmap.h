@@ -6,8 +6,11 @@
  * under a per-process random key. The HashOps decide how keys hash and compare and whether
  * the map owns (frees) its keys and values; with the plain ops the map owns nothing.
  *
- * Iteration is stable against removal of elements (the one just returned or any other).
- * Adding elements during iteration is undefined.
+ * Iteration is stable against removal of elements (the one just returned or any other) and
+ * against adding: an iteration visits every element present throughout it once, in order;
+ * added ones may or may not be visited. The one exception: if the element last returned is
+ * removed and then an addition moves the entries to a bigger block, the iteration goes on at
+ * the same position, so up to as many elements as were removed may be skipped.
  */
 
 #include "macro.h"
@@ -31,7 +34,9 @@ uint64_t trivial_hash(const void *p);
 typedef struct Hashmap Hashmap;
 
 typedef struct Iterator {
-        size_t next; /* the entry to look at next */
+        size_t next;       /* the entry to look at next */
+        const void *block; /* the entries block next refers to */
+        const void *key;   /* the key last returned */
         bool started;
 } Iterator;
 #define ITERATOR_FIRST ((Iterator) {})

@@ -60,6 +60,8 @@ START_TEST(test_defaults) {
         ck_assert_uint_le(c.rlimit[RLIMIT_NOFILE].rlim_cur, 1024);
         ck_assert_uint_ge(c.rlimit[RLIMIT_NOFILE].rlim_max, 4096);
         ck_assert_uint_ge(c.rlimit[RLIMIT_MEMLOCK].rlim_cur, 8 * 1024 * 1024);
+        /* shared with every unit that sets no limit, not a copy per unit */
+        ck_assert(!c.rlimit_owned && c.rlimit == m->default_rlimits);
         ck_assert(c.ignore_sigpipe);
         ck_assert_int_eq(c.std_input, EXEC_INPUT_NULL);
         ck_assert_int_eq(c.std_output, EXEC_OUTPUT_JOURNAL); /* the manager's default */
@@ -144,11 +146,16 @@ START_TEST(test_limits) {
         ck_assert_int_eq(c.rlimit_set, (1U << RLIMIT_NOFILE) | (1U << RLIMIT_CORE) | (1U << RLIMIT_AS) |
                                                (1U << RLIMIT_CPU) | (1U << RLIMIT_RTTIME) | (1U << RLIMIT_NICE) |
                                                (1U << RLIMIT_MEMLOCK));
+        /* the unit's limits are in an array of its own, the manager's defaults untouched */
+        ck_assert(c.rlimit_owned && c.rlimit != m->default_rlimits);
+        ck_assert_uint_le(m->default_rlimits[RLIMIT_NOFILE].rlim_cur, 1024);
+        ck_assert_uint_ge(m->default_rlimits[RLIMIT_MEMLOCK].rlim_cur, 8 * 1024 * 1024);
         /* the manager's default applies only where the unit set nothing */
-        exec_context_default_rlimit(&c, RLIMIT_NOFILE, &(struct rlimit) { 1, 2 });
-        exec_context_default_rlimit(&c, RLIMIT_NPROC, &(struct rlimit) { 3, 4 });
+        struct rlimit defaults[EXEC_RLIMIT_MAX] = { [RLIMIT_NOFILE] = { 1, 2 }, [RLIMIT_NPROC] = { 3, 4 } };
+        exec_context_default_rlimits(&c, defaults, (1U << RLIMIT_NOFILE) | (1U << RLIMIT_NPROC));
         ck_assert_int_eq(c.rlimit[RLIMIT_NOFILE].rlim_cur, 1024);
         ck_assert_int_eq(c.rlimit[RLIMIT_NPROC].rlim_max, 4);
+        ck_assert_int_eq(defaults[RLIMIT_NPROC].rlim_cur, 3);
 }
 END_TEST
 

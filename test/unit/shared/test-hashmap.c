@@ -513,6 +513,42 @@ START_TEST(test_insertion_order) {
 }
 END_TEST
 
+/* Adding while iterating: every element present throughout is visited once, in order, also when
+ * the additions move the entries to a bigger block and drop the holes of earlier removals (the
+ * dependency map of a unit is iterated while dependencies are added to the same unit). */
+START_TEST(test_foreach_add) {
+        for (unsigned n0 = 1; n0 <= 40; n0++) {
+                _cleanup_(hashmap_freep) Hashmap *h = hashmap_new(&uint64_hash_ops);
+                uint64_t keys[200];
+                unsigned seen[200] = {}, last = 0;
+                uint64_t *v;
+                unsigned added = 0;
+
+                for (unsigned i = 0; i < 200; i++)
+                        keys[i] = i;
+                for (unsigned i = 0; i < n0 + 10; i++)
+                        ck_assert_int_eq(hashmap_put(h, &keys[i], &keys[i]), 1);
+                /* holes at the front: removed before the iteration */
+                for (unsigned i = 0; i < 10; i++)
+                        CHECK(hashmap_remove(h, &keys[i]) == &keys[i]);
+
+                HASHMAP_FOREACH(v, h) {
+                        seen[*v]++;
+                        CHECK(*v >= last); /* in insertion order */
+                        last = *v;
+                        /* each step adds two: the block fills and moves several times */
+                        for (unsigned k = 0; k < 2 && n0 + 10 + added < 200; k++, added++)
+                                ck_assert_int_eq(hashmap_put(h, &keys[n0 + 10 + added], &keys[n0 + 10 + added]), 1);
+                }
+                for (unsigned i = 10; i < n0 + 10; i++)
+                        CHECK(seen[i] == 1);
+                for (unsigned i = 0; i < 200; i++)
+                        CHECK(seen[i] <= 1);
+                ck_assert_uint_eq(hashmap_size(h), n0 + added);
+        }
+}
+END_TEST
+
 START_TEST(test_foreach_remove_current) {
         _cleanup_(hashmap_freep) Hashmap *h = hashmap_new(&uint64_hash_ops);
         uint64_t keys[100];
@@ -844,6 +880,7 @@ static Suite *make_suite(void) {
         tcase_add_test(tc, test_ensure_allocated);
         tcase_add_test(tc, test_first_and_steal_fifo);
         tcase_add_test(tc, test_insertion_order);
+        tcase_add_test(tc, test_foreach_add);
         tcase_add_test(tc, test_foreach_remove_current);
         tcase_add_test(tc, test_foreach_remove_current_owned);
         tcase_add_test(tc, test_foreach_remove_others);
