@@ -8,6 +8,8 @@ set -euo pipefail
 packages=(
         # build
         autoconf automake pkg-config make gcc libc6-dev
+        # sysmaster-init, PID 1, is linked statically against musl (configure.ac: its RSS)
+        musl-tools
         check libexpat1-dev libselinux1-dev
         # clang builds, sanitizers and libFuzzer (test/fuzz/run-fuzzers.sh)
         clang libclang-rt-14-dev

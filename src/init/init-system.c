@@ -21,6 +21,12 @@
 
 #include "init.h"
 
+#ifndef STATX_INO /* a libc without statx() (musl 1.2.3): the kernel's structure, called directly */
+#include <linux/stat.h>
+#include <sys/syscall.h>
+#define statx(dfd, path, flags, mask, buf) ((int) syscall(SYS_statx, dfd, path, flags, mask, buf))
+#endif
+
 #define PF_KTHREAD_FLAG 0x00200000UL /* include/linux/sched.h */
 #define CGROUP2_MAGIC 0x63677270
 
@@ -167,7 +173,7 @@ static void signal_others(int sig) {
 
         if (getpid() == 1 && kill(-1, sig) < 0 && errno != ESRCH)
                 init_log(LOG_ERR, "cannot send signal %d to all processes: %m", sig);
-        while (fd >= 0 && (n = getdents64(fd, buf, sizeof buf)) > 0)
+        while (fd >= 0 && (n = getdents64(fd, (void *) buf, sizeof buf)) > 0)
                 for (ssize_t off = 0; off < n; off += ((struct dirent64 *) (buf + off))->d_reclen) {
                         long pid = strtol(((struct dirent64 *) (buf + off))->d_name, NULL, 10);
 

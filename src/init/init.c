@@ -24,10 +24,21 @@
 #include <sys/reboot.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "init.h"
+
+#ifndef __GLIBC__ /* musl 1.2.3 has no sigabbrev_np() */
+static const char *sigabbrev_np(int sig) {
+        static const char *const n[NSIG] = { [SIGHUP] = "HUP", [SIGINT] = "INT", [SIGQUIT] = "QUIT",
+                [SIGILL] = "ILL", [SIGTRAP] = "TRAP", [SIGABRT] = "ABRT", [SIGBUS] = "BUS", [SIGFPE] = "FPE",
+                [SIGKILL] = "KILL", [SIGSEGV] = "SEGV", [SIGPIPE] = "PIPE", [SIGALRM] = "ALRM", [SIGTERM] = "TERM",
+                [SIGUSR1] = "USR1", [SIGUSR2] = "USR2", [SIGXCPU] = "XCPU", [SIGXFSZ] = "XFSZ", [SIGSYS] = "SYS" };
+        return sig > 0 && sig < NSIG ? n[sig] : NULL;
+}
+#endif
 
 #define ENV_MAX 1024U
 
@@ -349,7 +360,7 @@ int main(int argc, char *argv[]) {
 
         init_argv = argv;
         /* Inherited fds (a restored state's too) must not leak into managers. */
-        (void) close_range(3, ~0U, CLOSE_RANGE_CLOEXEC);
+        (void) syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
         if (getpid() == 1) {
                 (void) setsid();
                 (void) chdir("/");
