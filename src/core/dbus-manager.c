@@ -228,7 +228,10 @@ static int get_default_accounting(BUS_GETTER_ARGS) {
         return bus_append_bool(reply, b);
 }
 
+/* The limits the manager gives units without Limit*= of their own (manager_default_rlimits()),
+ * else its own. */
 static int get_default_limit(BUS_GETTER_ARGS) {
+        Manager *m = userdata;
         char res[32];
         struct rlimit rl;
         bool soft;
@@ -239,12 +242,10 @@ static int get_default_limit(BUS_GETTER_ARGS) {
         if (soft)
                 res[strlen(res) - 4] = 0;
         r = exec_rlimit_from_string(res);
-        if (r < 0 || getrlimit(r, &rl) < 0)
+        if (r >= 0 && (m->default_rlimits_set & (1U << r)))
+                rl = m->default_rlimits[r];
+        else if (r < 0 || getrlimit(r, &rl) < 0)
                 rl = (struct rlimit) { RLIM_INFINITY, RLIM_INFINITY };
-        if (r == RLIMIT_NOFILE)
-                rl = (struct rlimit) { 1024, 524288 };
-        else if (r == RLIMIT_MEMLOCK)
-                rl = (struct rlimit) { 8U * 1024 * 1024, 8U * 1024 * 1024 };
         rlim_t v = soft ? rl.rlim_cur : rl.rlim_max;
         return bus_append_usec(reply, v == RLIM_INFINITY ? UINT64_MAX : (uint64_t) v);
 }

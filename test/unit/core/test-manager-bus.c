@@ -175,6 +175,15 @@ static char *get_string(const char *path, const char *iface, const char *propert
         return strdup(v);
 }
 
+static uint64_t get_u64(const char *path, const char *iface, const char *property) {
+        _cleanup_(bus_message_unrefp) BusMessage *reply = NULL;
+        uint64_t v;
+
+        reply = call(path, "org.freedesktop.DBus.Properties", "Get", NULL, "ss", iface, property);
+        ck_assert_int_eq(bus_message_read(reply, "v", "t", &v), 1);
+        return v;
+}
+
 /* Asserts that a comes before b in l. */
 static void assert_order(char **l, const char *a, const char *b) {
         ssize_t ia = -1, ib = -1;
@@ -424,6 +433,21 @@ START_TEST(test_environment) {
 }
 END_TEST
 
+/* DefaultLimit*: the defaults the manager gives units (NOFILE and MEMLOCK), else its own. */
+START_TEST(test_default_limits) {
+        struct rlimit own;
+
+        m->default_rlimits[RLIMIT_NOFILE] = (struct rlimit) { 777, 4242 };
+        ck_assert_uint_eq(get_u64(MANAGER_PATH, MANAGER_IFACE, "DefaultLimitNOFILE"), 4242);
+        ck_assert_uint_eq(get_u64(MANAGER_PATH, MANAGER_IFACE, "DefaultLimitNOFILESoft"), 777);
+        ck_assert_uint_eq(get_u64(MANAGER_PATH, MANAGER_IFACE, "DefaultLimitMEMLOCK"),
+                          m->default_rlimits[RLIMIT_MEMLOCK].rlim_max);
+        ck_assert_int_eq(getrlimit(RLIMIT_STACK, &own), 0);
+        ck_assert_uint_eq(get_u64(MANAGER_PATH, MANAGER_IFACE, "DefaultLimitSTACKSoft"),
+                          own.rlim_cur == RLIM_INFINITY ? UINT64_MAX : (uint64_t) own.rlim_cur);
+}
+END_TEST
+
 START_TEST(test_busctl) {
         char cmd[2048], result[400];
         struct stat st;
@@ -489,6 +513,7 @@ static Suite *make_suite(void) {
         tcase_add_test(tc, test_list_jobs);
         tcase_add_test(tc, test_introspect);
         tcase_add_test(tc, test_environment);
+        tcase_add_test(tc, test_default_limits);
         tcase_add_test(tc, test_busctl);
         suite_add_tcase(s, tc);
         return s;
