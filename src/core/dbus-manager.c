@@ -99,7 +99,8 @@ static int set_log_level(Bus *bus, const char *path, const char *interface, cons
         r = bus_message_read(value, "s", &t);
         if (r < 0)
                 return r;
-        level = log_level_from_string(t);
+        /* "" restores the level set at start (systemd 252), as SIGRTMIN+23 does */
+        level = isempty(t) ? ((Manager *) userdata)->original_log_level : log_level_from_string(t);
         if (level < 0)
                 return bus_error_setf(error, BUS_ERROR_INVALID_ARGS, "Invalid log level '%s'", t);
         log_set_max_level(level);
@@ -119,7 +120,8 @@ static int set_log_target(Bus *bus, const char *path, const char *interface, con
         r = bus_message_read(value, "s", &t);
         if (r < 0)
                 return r;
-        target = log_target_from_string(t);
+        /* "" restores the target set at start (systemd 252), as SIGRTMIN+26 does */
+        target = isempty(t) ? (LogTarget) ((Manager *) userdata)->original_log_target : log_target_from_string(t);
         if (target < 0)
                 return bus_error_setf(error, BUS_ERROR_INVALID_ARGS, "Invalid log target '%s'", t);
         log_set_target(target);

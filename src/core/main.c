@@ -32,17 +32,17 @@
 #include "crash-guard.h"
 #include "fault-inject.h"
 #include "manager-bus.h"
+#include "manager-signals.h"
 #include "manager-store.h"
 #include "manager-sysbus.h"
 #include "manager.h"
 #include "proc-cmdline.h"
 #include "reexec.h"
+#include "signal-util.h"
 #include "string-util.h"
 #include "strv.h"
 
 #define FINAL_KILL_TIMEOUT_USEC (10 * USEC_PER_SEC)
-
-static const int handled_signals[] = { SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2 };
 
 static void help(void) {
         printf("%s [OPTIONS...]\n\n"
@@ -64,43 +64,9 @@ static const char *error_text(const BusError *e, int r) {
         return e->message ?: strerror(-r);
 }
 
-/* Starts unit with a job of type in mode, logging a failure. */
-static void start_unit(Manager *m, JobType type, const char *unit, JobMode mode) {
-        _cleanup_bus_error_ BusError error = BUS_ERROR_NULL;
-        int r;
-
-        r = manager_add_job_by_name(m, type, unit, mode, NULL, &error, NULL);
-        if (r < 0)
-                log_error("Failed to enqueue %s job for %s: %s", job_type_to_string(type), unit,
-                          error_text(&error, r));
-}
-
 static int on_signal(EventSource *s, const struct signalfd_siginfo *si, void *userdata) {
-        Manager *m = userdata;
-
         (void) s;
-        switch (si->ssi_signo) {
-        case SIGTERM:
-                /* systemd: SIGTERM to the manager means daemon-reexec. */
-                log_info("Received SIGTERM, re-executing.");
-                m->objective = MANAGER_REEXECUTE;
-                break;
-        case SIGINT:
-                log_notice("Received SIGINT (ctrl-alt-del), starting ctrl-alt-del.target.");
-                start_unit(m, JOB_START, "ctrl-alt-del.target", JOB_REPLACE_IRREVERSIBLY);
-                break;
-        case SIGHUP:
-                log_info("Received SIGHUP, reloading.");
-                m->objective = MANAGER_RELOAD;
-                break;
-        case SIGUSR1:
-                /* as systemd: (re)connect to the system bus */
-                log_info("Received SIGUSR1, connecting to the system bus.");
-                manager_sysbus_connect_soon(m);
-                break;
-        default:
-                log_debug("Received signal %s, ignoring.", strsignal((int) si->ssi_signo));
-        }
+        manager_dispatch_signal(userdata, (int) si->ssi_signo);
         return 0;
 }
 
@@ -129,11 +95,8 @@ static void init_fdstore_entry(InitLink *l, const char *name, int *fds, size_t n
 }
 
 static void init_signal(InitLink *l, int sig, void *userdata) {
-        Manager *m = userdata;
-        struct signalfd_siginfo si = { .ssi_signo = (uint32_t) sig };
-
         (void) l;
-        (void) on_signal(NULL, &si, m);
+        manager_dispatch_signal(userdata, sig);
 }
 
 static void init_error(InitLink *l, uint16_t type, int error, const char *name, void *userdata) {
@@ -367,8 +330,8 @@ static int run(int argc, char *argv[]) {
                 log_set_target(args.log_target);
 
         sigemptyset(&mask);
-        for (size_t i = 0; i < ELEMENTSOF(handled_signals); i++)
-                sigaddset(&mask, handled_signals[i]);
+        sigaddset(&mask, SIGCHLD);
+        manager_signals_add(&mask);
         if (sigprocmask(SIG_BLOCK, &mask, NULL) < 0)
                 return log_error_errno(errno, "Failed to block signals: %m");
         (void) signal(SIGPIPE, SIG_IGN);
@@ -383,6 +346,7 @@ static int run(int argc, char *argv[]) {
         r = manager_new(NULL, &m);
         if (r < 0)
                 return log_error_errno(r, "Failed to allocate the manager: %m");
+        manager_signals_remember_log_settings(m);
         dual_timestamp_now(&m->timestamps[MANAGER_TIMESTAMP_USERSPACE]);
         if (args.default_std_output >= 0)
                 m->default_std_output = (ExecOutput) args.default_std_output;
@@ -436,10 +400,12 @@ static int run(int argc, char *argv[]) {
         r = manager_bus_setup(m, -1);
         if (r < 0)
                 return r;
-        for (size_t i = 1; i < ELEMENTSOF(handled_signals); i++) {
-                r = event_add_signal(e, NULL, handled_signals[i], on_signal, m);
+        for (int sig = 1; sig < _NSIG; sig++) {
+                if (sig == SIGCHLD || sigismember(&mask, sig) <= 0)
+                        continue;
+                r = event_add_signal(e, NULL, sig, on_signal, m);
                 if (r < 0)
-                        return log_error_errno(r, "Failed to watch signal %s: %m", strsignal(handled_signals[i]));
+                        return log_error_errno(r, "Failed to watch signal %s: %m", signal_to_string(sig));
         }
         r = event_add_post(e, &post_source, on_post, m);
         if (r < 0)

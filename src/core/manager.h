@@ -157,6 +157,12 @@ struct Manager {
         ManagerObjective objective;
         int return_value;        /* the manager's exit status for exit.target / exit-force (ExitCode) */
 
+        /* manager-signals.c */
+        usec_t ctrl_alt_del_times[7]; /* CLOCK_MONOTONIC of the last 7 SIGINTs (CTRL_ALT_DEL_BURST), a ring */
+        unsigned n_ctrl_alt_del;
+        int original_log_level;       /* restored by SIGRTMIN+23 */
+        int original_log_target;      /* restored by SIGRTMIN+26 */
+
         /* manager-runtime.c */
         EventSource *queue_event_source; /* defer: runs manager_dispatch_queues() while work is queued */
         EventSource *post_event_source;  /* post: the same after every other dispatched source */

@@ -374,9 +374,9 @@ int main(int argc, char *argv[]) {
         sigemptyset(&ss);
         for (size_t i = 0; i < ELEMENTS(sigs); i++)
                 sigaddset(&ss, sigs[i]);
-        /* SIGRTMIN+0…+24 as glibc numbers them (systemctl's): musl's SIGRTMIN is 35, and its
+        /* SIGRTMIN+0…+29 as glibc numbers them (systemctl's): musl's SIGRTMIN is 35, and its
          * sigaddset() refuses 32-34; the kernel's mask is a plain bit set */
-        for (int sig = INIT_SIGRTMIN; sig <= INIT_SIGRTMIN + 24; sig++)
+        for (int sig = INIT_SIGRTMIN; sig <= INIT_SIGRTMIN + 29; sig++)
                 ((unsigned long *) &ss)[0] |= 1UL << (sig - 1);
         if (sigprocmask(SIG_BLOCK, &ss, NULL) < 0 ||
             (sigfd = signalfd(-1, &ss, SFD_NONBLOCK | SFD_CLOEXEC)) < 0)

@@ -31,7 +31,7 @@
  *      the manager, its socketpair, the fd store and the exit records (passed across exec).
  *   8. SIGINT to init (ctrl-alt-del) is forwarded to the manager as a SIGNAL message, and so
  *      are the other signals systemd's PID 1 reacts to (SIGHUP, SIGUSR1, SIGUSR2, SIGWINCH,
- *      SIGPWR, SIGRTMIN+0…+24): clients send them to PID 1. SIGTERM is init's own (step 7).
+ *      SIGPWR, SIGRTMIN+0…+29): clients send them to PID 1. SIGTERM is init's own (step 7).
  *      SIGRTMIN is glibc's (INIT_SIGRTMIN, 34), the number systemctl and kill(1) send,
  *      whatever C library the receiver was built with (musl's SIGRTMIN is 35).
  *

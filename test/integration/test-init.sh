@@ -332,7 +332,7 @@ wait_log "$M" '^gen=5 .* hello version=1 generation=5 ' > /dev/null && ok "next 
 # whatever C library init was built with (musl's SIGRTMIN is 35).
 signals_forwarded() {
         local sig got=""
-        for sig in INT HUP WINCH PWR RTMIN RTMIN+4 RTMIN+24; do
+        for sig in INT HUP WINCH PWR RTMIN RTMIN+4 RTMIN+24 RTMIN+29; do
                 kill -s "$sig" "$NSPID"
                 if wait_log "$M" "^gen=$1 .* signal $(kill -l "$sig")\$" > /dev/null; then
                         got="$got $sig"
@@ -343,7 +343,7 @@ signals_forwarded() {
         ok "forwarded by ${2##*/}:$got"
 }
 
-step "SIGINT (ctrl-alt-del), SIGHUP, SIGWINCH, SIGPWR, SIGRTMIN+0, +4, +24 reach the manager"
+step "SIGINT (ctrl-alt-del), SIGHUP, SIGWINCH, SIGPWR, SIGRTMIN+0, +4, +24, +29 reach the manager"
 signals_forwarded 5 "$MAIN_INIT"
 
 step "SHUTDOWN exit 3: every process is killed (SIGKILL after SIGTERM is ignored), the namespace exits 3"
