@@ -10,6 +10,9 @@ packages=(
         autoconf automake pkg-config make gcc libc6-dev
         # sysmaster-init, PID 1, is linked statically against musl (configure.ac: its RSS)
         musl-tools
+        # the manager is linked by lld with its functions in the order a manager runs them
+        # (configure.ac, src/core/sysmaster.order: its file-backed RSS)
+        lld
         check libexpat1-dev libselinux1-dev
         # clang builds, sanitizers and libFuzzer (test/fuzz/run-fuzzers.sh)
         clang libclang-rt-14-dev
