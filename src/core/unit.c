@@ -45,12 +45,49 @@ static void exec_settings_done(ExecSettings *e) {
         *e = (ExecSettings) {};
 }
 
-static void settings_value_free(void *p) {
-        strv_free(p);
+/* The settings store: "Section.Key" -> the values given, in order. Memory per setting matters
+ * (every unit keeps its store): the keys are interned (one copy for all units, never freed), and
+ * the values of a key are one block, a NULL-terminated array of pointers followed by the strings
+ * (readers see a strv; unit_setting_append() builds a new block). */
+static const HashOps settings_ops = { string_hash, (int (*)(const void *, const void *)) strcmp, NULL,
+                                      free };
+
+static const char *setting_key_intern(const char *key) {
+        static Hashmap *keys; /* key -> itself, for every unit of every manager */
+        char *k = hashmap_get(keys, key);
+
+        if (k)
+                return k;
+        if (hashmap_ensure_allocated(&keys, &string_hash_ops) < 0 || !(k = strdup(key)))
+                return NULL;
+        if (hashmap_put(keys, k, k) < 0) {
+                free(k);
+                return NULL;
+        }
+        return k;
 }
 
-static const HashOps settings_ops = { string_hash, (int (*)(const void *, const void *)) strcmp, free,
-                                      settings_value_free };
+/* A block holding the strings of l and then value, laid out as described above. */
+static char **setting_values_append(char *const *l, const char *value) {
+        size_t n = strv_length(l), size = (n + 2) * sizeof(char *) + strlen(value) + 1;
+        char **block, *p;
+
+        for (size_t i = 0; i < n; i++)
+                size += strlen(l[i]) + 1;
+        block = malloc(size);
+        if (!block)
+                return NULL;
+        p = (char *) (block + n + 2);
+        for (size_t i = 0; i <= n; i++) {
+                const char *v = i < n ? l[i] : value;
+                size_t len = strlen(v) + 1;
+
+                block[i] = memcpy(p, v, len);
+                p += len;
+        }
+        block[n + 1] = NULL;
+        return block;
+}
 
 /* The loaded fields as a fresh stub has them. */
 static void unit_init_loaded_data(Unit *u) {
@@ -579,36 +616,29 @@ bool unit_setting_is_true(const Unit *u, const char *key) {
 }
 
 int unit_setting_append(Unit *u, const char *key, const char *value) {
-        char *k = NULL;
-        char **l;
+        const char *k = setting_key_intern(key);
+        char **old, **l;
         int r;
 
+        if (!k)
+                return -ENOMEM;
         r = hashmap_ensure_allocated(&u->settings, &settings_ops);
         if (r < 0)
                 return r;
-        l = hashmap_remove2(u->settings, key, (void **) &k);
-        if (!k && !(k = strdup(key))) {
-                strv_free(l);
+        old = hashmap_get(u->settings, k);
+        l = setting_values_append(old, value);
+        if (!l)
                 return -ENOMEM;
-        }
-        if (strv_extend(&l, value) < 0) {
-                free(k);
-                strv_free(l);
-                return -ENOMEM;
-        }
+        /* the key moves to the end, as the order of the store's keys is that of their last value */
+        free(hashmap_remove(u->settings, k));
         r = hashmap_put(u->settings, k, l);
-        if (r < 0) {
-                free(k);
-                strv_free(l);
-        }
+        if (r < 0)
+                free(l);
         return r < 0 ? r : 0;
 }
 
 void unit_setting_reset(Unit *u, const char *key) {
-        char *k = NULL;
-        char **l = hashmap_remove2(u->settings, key, (void **) &k);
-        free(k);
-        strv_free(l);
+        free(hashmap_remove(u->settings, key));
 }
 
 const char *unit_load_error_name(const Unit *u) {
