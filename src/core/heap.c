@@ -21,7 +21,8 @@
  * Setting one malloc parameter turns glibc's sliding mmap threshold off, so (3) it is fixed at
  * 1 MiB (the trim threshold at twice that, as the sliding rule would): a 200 KB ListUnits
  * reply comes from the heap, not from a fresh mmap. The allocator stays glibc's; this only
- * decides where the heap starts.
+ * decides where the heap starts. Every manager, huge pages or not, gets the fixed thresholds
+ * (heap_fix_thresholds()).
  *
  * Huge pages are for the burst of a start, restore or reload: a heap in 2 MiB pages is resident in
  * whole 2 MiB ranges, used or not. heap_settle() gives the unused part back once the manager is
@@ -55,12 +56,24 @@ static bool heap_on_huge_pages(void) {
         return t && strstr(t, MANAGER_GLIBC_TUNABLES);
 }
 
+/* glibc's sliding mmap threshold off, at 1 MiB (the trim threshold at twice that, as the
+ * sliding rule would). With the sliding rule, freeing an mmapped chunk raises the threshold to
+ * its size: once the state store was reopened (state_store_release_cache()), LMDB's 3 MB of
+ * page lists, calloc()ed again, came from the heap, where calloc() writes every page, instead
+ * of untouched mmapped memory: 3 MB more resident after each daemon-reload. */
+static void heap_fix_thresholds(void) {
+        (void) mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD);
+        (void) mallopt(M_TRIM_THRESHOLD, 2 * MMAP_THRESHOLD);
+}
+
 void heap_thp_align_start(void) {
         uintptr_t first, brk0, boundary;
         void *probe;
 
-        if (!heap_on_huge_pages())
+        if (!heap_on_huge_pages()) {
+                heap_fix_thresholds();
                 return;
+        }
 
         (void) mallopt(M_TOP_PAD, (int) HUGE_PAGE_SIZE);
         (void) mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_MAX);
@@ -86,8 +99,7 @@ void heap_thp_align_start(void) {
          * without a look at the mmap threshold (LMDB's 2 MB dirty list, mostly untouched, would
          * be resident in whole huge pages). */
         (void) mallopt(M_TOP_PAD, TOP_PAD_DEFAULT);
-        (void) mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD);
-        (void) mallopt(M_TRIM_THRESHOLD, 2 * MMAP_THRESHOLD);
+        heap_fix_thresholds();
 }
 
 void heap_settle(void) {

@@ -5,8 +5,9 @@
  * runs with its heap on transparent huge pages) and giving back what it does not use after a
  * burst (see heap.c). */
 
-/* Call first thing in main(), before the manager allocates anything that lives long. Does
- * nothing unless glibc's heap is on huge pages (GLIBC_TUNABLES has MANAGER_GLIBC_TUNABLES). */
+/* Call first thing in main(), before the manager allocates anything that lives long. Fixes
+ * glibc's mmap and trim thresholds; the rest only if glibc's heap is on huge pages
+ * (GLIBC_TUNABLES has MANAGER_GLIBC_TUNABLES). */
 void heap_thp_align_start(void);
 
 /* Once the manager is idle after its start-up, a restore, a reload or a burst of commits
