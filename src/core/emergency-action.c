@@ -44,12 +44,6 @@ static void log_action(bool warn, const char *message, const char *reason) {
         log_full(warn ? LOG_WARNING : LOG_DEBUG, "%s: %s", message, reason);
 }
 
-static void start_target(Manager *m, const char *target) {
-        int r = manager_add_job_by_name(m, JOB_START, target, JOB_REPLACE_IRREVERSIBLY, NULL, NULL, NULL);
-        if (r < 0)
-                log_warning_errno(r, "Failed to enqueue %s job: %m", target);
-}
-
 void emergency_action_full(Manager *m, EmergencyAction action, EmergencyActionFlags flags,
                            const char *reboot_arg, int exit_status, const char *reason) {
         bool warn = flags & EMERGENCY_ACTION_WARN;
@@ -72,7 +66,7 @@ void emergency_action_full(Manager *m, EmergencyAction action, EmergencyActionFl
                 return;
         case EMERGENCY_ACTION_REBOOT:
                 log_action(warn, "Rebooting", reason);
-                start_target(m, "reboot.target");
+                manager_start_target(m, "reboot.target", JOB_REPLACE_IRREVERSIBLY);
                 return;
         case EMERGENCY_ACTION_REBOOT_FORCE:
                 log_action(warn, "Forcibly rebooting", reason);
@@ -89,14 +83,14 @@ void emergency_action_full(Manager *m, EmergencyAction action, EmergencyActionFl
                         m->return_value = exit_status;
                 if (manager_in_container(m)) {
                         log_action(warn, "Exiting", reason);
-                        start_target(m, "exit.target");
+                        manager_start_target(m, "exit.target", JOB_REPLACE_IRREVERSIBLY);
                         return;
                 }
                 log_notice("Doing \"poweroff\" action instead of an \"exit\" emergency action.");
                 _fallthrough_;
         case EMERGENCY_ACTION_POWEROFF:
                 log_action(warn, "Powering off", reason);
-                start_target(m, "poweroff.target");
+                manager_start_target(m, "poweroff.target", JOB_REPLACE_IRREVERSIBLY);
                 return;
         case EMERGENCY_ACTION_EXIT_FORCE:
                 if (exit_status >= 0)

@@ -92,6 +92,9 @@ int manager_add_job(Manager *m, JobType type, Unit *u, JobMode mode, OrderedSet 
 /* The same by unit name (loaded first if needed). */
 int manager_add_job_by_name(Manager *m, JobType type, const char *name, JobMode mode,
                             OrderedSet *affected_jobs, BusError *error, Job **ret);
+/* Starts name in mode, logging a failure (systemd's manager_start_target()): for what signals
+ * and emergency actions start. */
+void manager_start_target(Manager *m, const char *name, JobMode mode);
 
 Job *manager_get_job(Manager *m, uint32_t id);
 /* Cancels every installed job (result "canceled"). */

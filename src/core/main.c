@@ -346,7 +346,6 @@ static int run(int argc, char *argv[]) {
         r = manager_new(NULL, &m);
         if (r < 0)
                 return log_error_errno(r, "Failed to allocate the manager: %m");
-        manager_signals_remember_log_settings(m);
         dual_timestamp_now(&m->timestamps[MANAGER_TIMESTAMP_USERSPACE]);
         if (args.default_std_output >= 0)
                 m->default_std_output = (ExecOutput) args.default_std_output;

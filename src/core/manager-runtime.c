@@ -119,13 +119,17 @@ static const UnitDependency referenced_by[] = {
 
 #define ORDERING_MASK (UNIT_DEPENDENCY_BIT(UNIT_BEFORE) | UNIT_DEPENDENCY_BIT(UNIT_AFTER))
 
-/* The kinds in referenced_by, or (inverse) the kinds the referencing unit records. */
+/* The kinds in referenced_by, or (inverse) the kinds the referencing unit records; computed
+ * once (the sweep and the marking ask for them per unit, recursively). */
 static uint32_t referenced_by_mask(bool inverse) {
-        uint32_t mask = 0;
+        static uint32_t masks[2];
 
-        for (size_t k = 0; k < ELEMENTSOF(referenced_by); k++)
-                mask |= UNIT_DEPENDENCY_BIT(inverse ? unit_dependency_inverse(referenced_by[k]) : referenced_by[k]);
-        return mask;
+        if (masks[0] == 0)
+                for (size_t k = 0; k < ELEMENTSOF(referenced_by); k++) {
+                        masks[0] |= UNIT_DEPENDENCY_BIT(referenced_by[k]);
+                        masks[1] |= UNIT_DEPENDENCY_BIT(unit_dependency_inverse(referenced_by[k]));
+                }
+        return masks[inverse];
 }
 
 static void gc_mark_good(Unit *u, unsigned marker) {

@@ -2,9 +2,7 @@
 /* manager-signals.c: the manager's reactions to signals, as systemd 252's system manager has them
  * (manager-signals.h). */
 
-#include <errno.h>
 #include <stdio.h>
-#include <string.h>
 
 #include "emergency-action.h"
 #include "init-protocol.h"
@@ -41,30 +39,14 @@ static const ManagerObjective rt_immediate[] = {
 };
 
 #define RT_IMMEDIATE_FIRST 13
-#define RT_LAST 29
 
 void manager_signals_add(sigset_t *mask) {
         static const int classic[] = { SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2, SIGWINCH, SIGPWR };
 
         for (size_t i = 0; i < ELEMENTSOF(classic); i++)
                 (void) sigaddset(mask, classic[i]);
-        for (int n = 0; n <= RT_LAST; n++)
+        for (int n = 0; n <= INIT_SIGRTMIN_LAST; n++)
                 (void) sigaddset(mask, INIT_SIGRTMIN + n);
-}
-
-void manager_signals_remember_log_settings(Manager *m) {
-        m->original_log_level = log_get_max_level();
-        m->original_log_target = log_get_target();
-}
-
-static void start_unit(Manager *m, const char *unit, JobMode mode) {
-        _cleanup_bus_error_ BusError error = BUS_ERROR_NULL;
-        int r;
-
-        r = manager_add_job_by_name(m, JOB_START, unit, mode, NULL, &error, NULL);
-        if (r < 0)
-                log_error("Failed to enqueue %s job for %s: %s", job_type_to_string(JOB_START), unit,
-                          error.message ?: strerror(-r));
 }
 
 /* true if this SIGINT is the 8th or later within CTRL_ALT_DEL_INTERVAL_USEC ("more than 7 times
@@ -96,7 +78,7 @@ static void dispatch_realtime(Manager *m, int n) {
         (void) snprintf(why, sizeof why, "Received SIGRTMIN+%d", n);
         if (n >= 0 && n < (int) ELEMENTSOF(rt_targets)) {
                 log_info("%s, starting %s.", why, rt_targets[n].unit);
-                start_unit(m, rt_targets[n].unit, rt_targets[n].mode);
+                manager_start_target(m, rt_targets[n].unit, rt_targets[n].mode);
                 return;
         }
         if (n >= RT_IMMEDIATE_FIRST && n < RT_IMMEDIATE_FIRST + (int) ELEMENTSOF(rt_immediate)) {
@@ -151,15 +133,15 @@ void manager_dispatch_signal(Manager *m, int sig) {
                         break;
                 }
                 log_notice("Received SIGINT (ctrl-alt-del), starting ctrl-alt-del.target.");
-                start_unit(m, "ctrl-alt-del.target", JOB_REPLACE_IRREVERSIBLY);
+                manager_start_target(m, "ctrl-alt-del.target", JOB_REPLACE_IRREVERSIBLY);
                 break;
         case SIGWINCH:
                 log_info("Received SIGWINCH (kbrequest), starting kbrequest.target.");
-                start_unit(m, "kbrequest.target", JOB_REPLACE);
+                manager_start_target(m, "kbrequest.target", JOB_REPLACE);
                 break;
         case SIGPWR:
                 log_info("Received SIGPWR, starting sigpwr.target.");
-                start_unit(m, "sigpwr.target", JOB_REPLACE);
+                manager_start_target(m, "sigpwr.target", JOB_REPLACE);
                 break;
         case SIGHUP:
                 log_info("Received SIGHUP, reloading.");
@@ -171,7 +153,7 @@ void manager_dispatch_signal(Manager *m, int sig) {
                 manager_sysbus_connect_soon(m);
                 break;
         default:
-                if (sig >= INIT_SIGRTMIN && sig <= INIT_SIGRTMIN + RT_LAST)
+                if (sig >= INIT_SIGRTMIN && sig <= INIT_SIGRTMIN + INIT_SIGRTMIN_LAST)
                         dispatch_realtime(m, sig - INIT_SIGRTMIN);
                 else
                         log_debug("Received signal %s, ignoring.", signal_to_string(sig));

@@ -27,7 +27,4 @@
 /* Adds every signal manager_dispatch_signal() acts on to mask (SIGCHLD is main.c's). */
 void manager_signals_add(sigset_t *mask);
 
-/* Remembers the log level and target to restore on SIGRTMIN+23 and +26 (the ones set at start). */
-void manager_signals_remember_log_settings(Manager *m);
-
 void manager_dispatch_signal(Manager *m, int sig);

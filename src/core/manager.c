@@ -51,6 +51,9 @@ int manager_new(const char *unit_path, Manager **ret) {
         m->default_std_error = EXEC_OUTPUT_INHERIT;
         m->n_units_max = UNITS_MAX;
         manager_default_rlimits(m);
+        /* what SIGRTMIN+23/+26 and LogLevel=""/LogTarget="" restore: as set when we started */
+        m->original_log_level = log_get_max_level();
+        m->original_log_target = log_get_target();
         /* systemd 252's defaults (system.conf) */
         m->default_timeout_start_usec = 90 * USEC_PER_SEC;
         m->default_timeout_stop_usec = 90 * USEC_PER_SEC;

@@ -160,8 +160,8 @@ struct Manager {
         /* manager-signals.c */
         usec_t ctrl_alt_del_times[7]; /* CLOCK_MONOTONIC of the last 7 SIGINTs (CTRL_ALT_DEL_BURST), a ring */
         unsigned n_ctrl_alt_del;
-        int original_log_level;       /* restored by SIGRTMIN+23 */
-        int original_log_target;      /* restored by SIGRTMIN+26 */
+        int original_log_level;       /* at manager_new(), restored by SIGRTMIN+23 */
+        int original_log_target;      /* at manager_new(), restored by SIGRTMIN+26 */
 
         /* manager-runtime.c */
         EventSource *queue_event_source; /* defer: runs manager_dispatch_queues() while work is queued */

@@ -1014,3 +1014,11 @@ int manager_add_job_by_name(Manager *m, JobType type, const char *name, JobMode 
                 return r;
         return manager_add_job(m, type, u, mode, affected_jobs, error, ret);
 }
+
+void manager_start_target(Manager *m, const char *name, JobMode mode) {
+        _cleanup_bus_error_ BusError error = BUS_ERROR_NULL;
+        int r = manager_add_job_by_name(m, JOB_START, name, mode, NULL, &error, NULL);
+
+        if (r < 0)
+                log_error("Failed to enqueue %s job: %s", name, error.message ?: strerror(-r));
+}

@@ -706,10 +706,7 @@ void unit_leave_queues(Unit *u) {
 static bool success_failure_handler_has_jobs(Unit *u) {
         Unit *other;
 
-        UNIT_FOREACH_DEPENDENCY(other, u, UNIT_ON_FAILURE)
-                if (other->job || other->nop_job)
-                        return true;
-        UNIT_FOREACH_DEPENDENCY(other, u, UNIT_ON_SUCCESS)
+        UNIT_FOREACH_DEPENDENCIES(other, u, DEP(ON_FAILURE) | DEP(ON_SUCCESS))
                 if (other->job || other->nop_job)
                         return true;
         return false;

@@ -374,10 +374,10 @@ int main(int argc, char *argv[]) {
         sigemptyset(&ss);
         for (size_t i = 0; i < ELEMENTS(sigs); i++)
                 sigaddset(&ss, sigs[i]);
-        /* SIGRTMIN+0…+29 as glibc numbers them (systemctl's): musl's SIGRTMIN is 35, and its
-         * sigaddset() refuses 32-34; the kernel's mask is a plain bit set */
-        for (int sig = INIT_SIGRTMIN; sig <= INIT_SIGRTMIN + 29; sig++)
-                ((unsigned long *) &ss)[0] |= 1UL << (sig - 1);
+        /* SIGRTMIN+n as glibc numbers them (systemctl's): musl's SIGRTMIN is 35, and its
+         * sigaddset() refuses 32-34; the kernel's mask is a plain bit set of unsigned longs */
+        for (int b = INIT_SIGRTMIN - 1; b < INIT_SIGRTMIN + INIT_SIGRTMIN_LAST; b++)
+                ((unsigned long *) &ss)[b / (8 * sizeof(long))] |= 1UL << (b % (8 * sizeof(long)));
         if (sigprocmask(SIG_BLOCK, &ss, NULL) < 0 ||
             (sigfd = signalfd(-1, &ss, SFD_NONBLOCK | SFD_CLOEXEC)) < 0)
                 init_freeze("cannot set up signals");

@@ -31,7 +31,7 @@
  *      the manager, its socketpair, the fd store and the exit records (passed across exec).
  *   8. SIGINT to init (ctrl-alt-del) is forwarded to the manager as a SIGNAL message, and so
  *      are the other signals systemd's PID 1 reacts to (SIGHUP, SIGUSR1, SIGUSR2, SIGWINCH,
- *      SIGPWR, SIGRTMIN+0…+29): clients send them to PID 1. SIGTERM is init's own (step 7).
+ *      SIGPWR, SIGRTMIN+0…+INIT_SIGRTMIN_LAST): clients send them to PID 1. SIGTERM is init's own (step 7).
  *      SIGRTMIN is glibc's (INIT_SIGRTMIN, 34), the number systemctl and kill(1) send,
  *      whatever C library the receiver was built with (musl's SIGRTMIN is 35).
  *
@@ -65,7 +65,8 @@
 
 #define INIT_PROTOCOL_MAGIC UINT32_C(0x53594d31) /* "SYM1" */
 #define INIT_PROTOCOL_VERSION 1U
-#define INIT_SIGRTMIN 34 /* SIGRTMIN as glibc and systemd number it (see 8. above) */
+#define INIT_SIGRTMIN 34      /* SIGRTMIN as glibc and systemd number it (see 8. above) */
+#define INIT_SIGRTMIN_LAST 29 /* SIGRTMIN+0…+29 are forwarded (systemd acts on +0…+29) */
 #define INIT_FD_ENV "SYSMASTER_INIT_FD"
 #define INIT_GENERATION_ENV "SYSMASTER_INIT_GENERATION"
 #define INIT_CORE_ENV "SYSMASTER_CORE"                /* manager binary override (tests) */

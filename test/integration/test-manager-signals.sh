@@ -71,6 +71,12 @@ if [ "$failures" = 0 ]; then
                         grep -qF "kept its main PID" "$OUT/$m.txt" ||
                         { echo "FAIL: $m: a signal had no effect (see $OUT/$m.txt)"; failures=$((failures + 1)); }
         done
+        # a PID kept across SIGRTMIN+25 says nothing if the signal was dropped: the managers say
+        # that they re-executed
+        grep -q "Reexecuting" "$OUT/systemd/console.log" ||
+                { echo "FAIL: systemd did not re-execute on SIGRTMIN+25"; failures=$((failures + 1)); }
+        grep -q "Recovering the state of the manager before me (re-executed)" "$OUT/sysmaster/console.log" ||
+                { echo "FAIL: sysmaster did not re-execute on SIGRTMIN+25"; failures=$((failures + 1)); }
 fi
 leftovers=$(sandbox_leftovers)
 [ -z "$leftovers" ] || { echo "FAIL: left over: $leftovers"; failures=$((failures + 1)); }

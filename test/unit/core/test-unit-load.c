@@ -275,6 +275,43 @@ START_TEST(test_unknown_key_and_section_warnings) {
 }
 END_TEST
 
+/* The settings store: a key's values in the order given, readers see a strv; a key given again
+ * moves to the end of the store; a reset drops the key; keys are shared between units. */
+START_TEST(test_settings_store) {
+        Unit *u, *v;
+        char *const *l;
+        const char *key;
+        char **values, **keys = NULL;
+
+        m = unit_tree_manager(&t);
+        ck_assert_int_eq(unit_new(m, "s1.service", &u), 0);
+        ck_assert_int_eq(unit_new(m, "s2.service", &v), 0);
+        ck_assert_int_eq(unit_setting_append(u, "Service.Environment", "A=1"), 0);
+        ck_assert_int_eq(unit_setting_append(u, "Unit.Description", "one"), 0);
+        ck_assert_int_eq(unit_setting_append(u, "Service.Environment", "B=2 C=3"), 0);
+        ck_assert_int_eq(unit_setting_append(u, "Service.Environment", ""), 0);
+        l = unit_setting_get(u, "Service.Environment");
+        ck_assert_int_eq(strv_length(l), 3);
+        ck_assert_str_eq(l[0], "A=1");
+        ck_assert_str_eq(l[1], "B=2 C=3");
+        ck_assert_str_eq(l[2], "");
+        ck_assert_str_eq(unit_setting_last(u, "Unit.Description"), "one");
+        HASHMAP_FOREACH_KEY(values, key, u->settings)
+                ck_assert_int_eq(strv_extend(&keys, key), 0);
+        ck_assert_int_eq(strv_length(keys), 2);
+        ck_assert_str_eq(keys[0], "Unit.Description");
+        ck_assert_str_eq(keys[1], "Service.Environment");
+        strv_free(keys);
+        ck_assert_int_eq(unit_setting_append(v, "Unit.Description", "two"), 0);
+        /* one copy of the key for both units */
+        HASHMAP_FOREACH_KEY(values, key, v->settings)
+                ck_assert_ptr_eq(key, hashmap_first_key(u->settings));
+        unit_setting_reset(u, "Service.Environment");
+        ck_assert_ptr_null(unit_setting_get(u, "Service.Environment"));
+        ck_assert_str_eq(unit_setting_last(v, "Unit.Description"), "two");
+}
+END_TEST
+
 START_TEST(test_bad_settings) {
         unit_tree_write(t.usr, "noexec.service", "[Service]\nType=simple\n");
         unit_tree_write(t.usr, "two.service", "[Service]\nExecStart=/bin/true\nExecStart=/bin/false\n");
@@ -454,6 +491,7 @@ static Suite *make_suite(void) {
         tcase_add_test(tc, test_default_dependencies_of_service);
         tcase_add_test(tc, test_target_orders_after_wanted_units);
         tcase_add_test(tc, test_unknown_key_and_section_warnings);
+        tcase_add_test(tc, test_settings_store);
         tcase_add_test(tc, test_bad_settings);
         tcase_add_test(tc, test_exec_lines);
         tcase_add_test(tc, test_empty_assignment_resets_lists_not_deps);

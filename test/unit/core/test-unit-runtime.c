@@ -13,6 +13,7 @@
 #include "bus/bus-error.h"
 #include "emergency-action.h"
 #include "job.h"
+#include "manager-signals.h"
 #include "test-helpers.h"
 #include "unit-tree.h"
 
@@ -360,6 +361,44 @@ START_TEST(test_success_action_on_stop) {
 }
 END_TEST
 
+/* ---- signals (systemd(1), SIGNALS), as sysmaster-init forwards them ---- */
+
+START_TEST(test_signals) {
+        int level = log_get_max_level();
+
+        /* SIGRTMIN+n is glibc's number whatever the C library */
+        manager_dispatch_signal(m, 34 + 22);
+        ck_assert_int_eq(log_get_max_level(), LOG_DEBUG);
+        manager_dispatch_signal(m, 34 + 23);
+        ck_assert_int_eq(log_get_max_level(), level);
+        manager_dispatch_signal(m, 34 + 14);
+        ck_assert_int_eq(m->objective, MANAGER_POWEROFF);
+        m->objective = MANAGER_OK;
+        manager_dispatch_signal(m, 34 + 25);
+        ck_assert_int_eq(m->objective, MANAGER_REEXECUTE);
+        m->objective = MANAGER_OK;
+        /* ctrl-alt-del: seven within 2 s start ctrl-alt-del.target (not there: logged), the
+         * eighth reboots at once */
+        for (int i = 0; i < 7; i++) {
+                manager_dispatch_signal(m, SIGINT);
+                ck_assert_int_eq(m->objective, MANAGER_OK);
+        }
+        manager_dispatch_signal(m, SIGINT);
+        ck_assert_int_eq(m->objective, MANAGER_REBOOT);
+}
+END_TEST
+
+/* Ctrl-alt-del pressed eight times, but not within 2 s: no reboot. */
+START_TEST(test_signals_ctrl_alt_del_slow) {
+        for (int i = 0; i < 8; i++) {
+                manager_dispatch_signal(m, SIGINT);
+                if (i == 3)
+                        usleep(2100 * 1000);
+        }
+        ck_assert_int_eq(m->objective, MANAGER_OK);
+}
+END_TEST
+
 /* ---- daemon-reload ---- */
 
 START_TEST(test_reload_keeps_runtime_state) {
@@ -418,6 +457,8 @@ static Suite *make_suite(void) {
         tcase_add_test(tc, test_system_state);
         tcase_add_test(tc, test_emergency_actions);
         tcase_add_test(tc, test_success_action_on_stop);
+        tcase_add_test(tc, test_signals);
+        tcase_add_test(tc, test_signals_ctrl_alt_del_slow);
         tcase_add_test(tc, test_reload_keeps_runtime_state);
         suite_add_tcase(s, tc);
         return s;
