@@ -624,10 +624,15 @@ void manager_done_runtime(Manager *m) {
         manager_shutdown_cgroup(m);
 }
 
+void manager_release_idle_memory(Manager *m) {
+        manager_store_release_cache(m);
+        unit_map_done(&m->unit_map);
+}
+
 static int on_heap_settle(EventSource *s, usec_t usec, void *userdata) {
         (void) s;
         (void) usec;
-        manager_store_release_cache(userdata);
+        manager_release_idle_memory(userdata);
         heap_settle();
         return 0;
 }

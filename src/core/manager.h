@@ -224,6 +224,9 @@ void manager_done_runtime(Manager *m);
  * restore: the clients that waited for the new manager come first; giving back splits huge
  * pages, and the pages touched next fault in one by one). No-op without an event loop. */
 void manager_schedule_heap_settle(Manager *m, usec_t delay);
+/* What heap_settle() runs first: gives back what the manager only needs while loading or
+ * committing (the unit name map, LMDB's page buffers); both come back when next needed. */
+void manager_release_idle_memory(Manager *m);
 
 /* Internal: called by units. */
 void manager_enqueue_load(Manager *m, Unit *u);

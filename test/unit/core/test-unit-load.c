@@ -467,6 +467,43 @@ START_TEST(test_trigger_settings_reset_as_one_list) {
 }
 END_TEST
 
+/* The name map is dropped once the manager is idle (manager_release_idle_memory()) and built
+ * again by the next load: what loads afterwards sees the same aliases, drop-ins and .wants as
+ * before, a file added meanwhile is found, and a not-found unit stays not-found. */
+START_TEST(test_name_map_released_when_idle) {
+        unit_tree_write(t.usr, "a.service", "[Unit]\nDescription=a\n" SVC);
+        unit_tree_write(t.usr, "b.service", "[Unit]\nDescription=base\n" SVC);
+        unit_tree_link(t.etc, "b1.service", "b.service");
+        unit_tree_write(t.etc, "b.service.d/10-x.conf", "[Unit]\nDescription=drop-in\n");
+        unit_tree_link(t.etc, "b.service.wants/a.service", "../a.service");
+        m = unit_tree_manager(&t);
+        _cleanup_free_ char *a = unit_tree_show(m, "a.service", "Description");
+        _cleanup_free_ char *nope = unit_tree_show(m, "nope.service", "LoadState");
+        ck_assert_str_eq(a, "a");
+        ck_assert_str_eq(nope, "not-found");
+        ck_assert(m->unit_map.built);
+
+        manager_release_idle_memory(m);
+        ck_assert(!m->unit_map.built);
+        ck_assert_ptr_null(m->unit_map.ids);
+
+        unit_tree_write(t.run, "c.service", "[Unit]\nDescription=new\n" SVC);
+        _cleanup_free_ char *id = unit_tree_show(m, "b1.service", "Id");
+        _cleanup_free_ char *desc = unit_tree_show(m, "b.service", "Description");
+        _cleanup_free_ char *wants = unit_tree_show(m, "b.service", "Wants");
+        _cleanup_free_ char *c = unit_tree_show(m, "c.service", "Description");
+        _cleanup_free_ char *nope2 = unit_tree_show(m, "nope.service", "LoadState");
+        _cleanup_free_ char *a2 = unit_tree_show(m, "a.service", "Description");
+        ck_assert_str_eq(id, "b.service");
+        ck_assert_str_eq(desc, "drop-in");
+        ck_assert_str_eq(wants, "a.service");
+        ck_assert_str_eq(c, "new");
+        ck_assert_str_eq(nope2, "not-found");
+        ck_assert_str_eq(a2, "a");
+        ck_assert(m->unit_map.built);
+}
+END_TEST
+
 static Suite *make_suite(void) {
         Suite *s = suite_create("unit-load");
         TCase *tc = tcase_create("core");
@@ -484,6 +521,7 @@ static Suite *make_suite(void) {
         tcase_add_test(tc, test_template_alias_propagates);
         tcase_add_test(tc, test_instance_alias_only_that_instance);
         tcase_add_test(tc, test_dropin_order_and_precedence);
+        tcase_add_test(tc, test_name_map_released_when_idle);
         tcase_add_test(tc, test_dash_prefix_dropins);
         tcase_add_test(tc, test_symlinked_and_broken_dropin_dirs);
         tcase_add_test(tc, test_wants_directories_and_masks);
