@@ -213,7 +213,7 @@ static int get_exec_command(BUS_GETTER_ARGS) {
         r = bus_message_open_container(reply, 'a', ex ? "(sasasttttuii)" : "(sasbttttuii)");
         for (ExecCommand *c = k >= 0 ? s->meta.exec_commands[k] : NULL; r >= 0 && c; c = c->next, i++) {
                 static const ExecStatus none = {};
-                const ExecStatus *st = s->exec_status[k] ? &s->exec_status[k][i] : &none;
+                const ExecStatus *st = exec_status_table_get(&s->exec_status, k, i) ?: &none;
 
                 r = bus_message_open_container(reply, '(', ex ? "sasasttttuii" : "sasbttttuii");
                 if (r >= 0)

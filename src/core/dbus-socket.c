@@ -184,7 +184,7 @@ static int get_exec_command(BUS_GETTER_ARGS) {
         r = bus_message_open_container(reply, 'a', "(sasbttttuii)");
         for (ExecCommand *c = s->meta.exec_commands[k]; r >= 0 && c; c = c->next, i++) {
                 static const ExecStatus none = {};
-                const ExecStatus *st = s->exec_status[k] && i < s->n_exec_status[k] ? &s->exec_status[k][i] : &none;
+                const ExecStatus *st = exec_status_table_get(&s->exec_status, k, i) ?: &none;
 
                 r = bus_message_open_container(reply, '(', "sasbttttuii");
                 if (r >= 0)

@@ -501,11 +501,9 @@ static int get_exit_status(BUS_GETTER_ARGS) {
 
 static int get_invocation_id(BUS_GETTER_ARGS) {
         Unit *u = userdata;
-        bool set = false;
+        bool set = unit_has_invocation_id(u);
         int r;
 
-        for (size_t i = 0; i < sizeof u->invocation_id; i++)
-                set = set || u->invocation_id[i];
         r = bus_message_open_container(reply, 'a', "y");
         for (size_t i = 0; set && r >= 0 && i < sizeof u->invocation_id; i++)
                 r = bus_message_append_basic(reply, 'y', &u->invocation_id[i]);

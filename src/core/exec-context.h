@@ -37,19 +37,16 @@ typedef struct ExecContext {
         /* Paths */
         char **exec_search_path;   /* ExecSearchPath=: NULL = the default PATH */
         char *working_directory;   /* NULL: "/" (or the root directory) */
-        bool working_directory_missing_ok, working_directory_home;
         char *root_directory;
         mode_t umask;
+        bool working_directory_missing_ok, working_directory_home;
 
         /* Process attributes; the *_set flags say whether to touch them at all */
+        bool nice_set, oom_score_adjust_set, ioprio_set, cpu_sched_set, cpu_sched_reset_on_fork;
         int nice;
-        bool nice_set;
         int oom_score_adjust;
-        bool oom_score_adjust_set;
         int ioprio;                /* kernel encoding, see exec-proc.h */
-        bool ioprio_set;
         int cpu_sched_policy, cpu_sched_priority;
-        bool cpu_sched_reset_on_fork, cpu_sched_set;
         ExecCpuSet cpu_affinity;   /* empty: leave alone */
         /* EXEC_RLIMIT_MAX entries or NULL. Units without Limit*= of their own share the
          * manager's array of defaults (not owned: 256 bytes less per unit); the first limit
@@ -58,32 +55,32 @@ typedef struct ExecContext {
         size_t rlimit_size;        /* bytes at rlimit: 0 or EXEC_RLIMIT_MAX entries */
         uint32_t rlimit_set;       /* bit N: rlimit[N] is set */
         bool rlimit_owned;
+        bool ignore_sigpipe, non_blocking, same_pgrp;
         nsec_t timer_slack_nsec;   /* NSEC_INFINITY: leave alone */
         unsigned long personality; /* PERSONALITY_INVALID: leave alone */
-        bool ignore_sigpipe, non_blocking, same_pgrp;
 
         /* Standard input/output */
         ExecInput std_input;
         ExecOutput std_output, std_error;
+        int syslog_priority;       /* SyslogFacility= | SyslogLevel= */
         char *stdio_file[3];       /* file:/append:/truncate: paths per fd */
         char *stdio_fdname[3];     /* fd:NAME (NULL: "stdin"/"stdout"/"stderr") */
         void *stdin_data;          /* StandardInputText=/StandardInputData= */
         size_t stdin_data_size;
         char *tty_path;            /* NULL: /dev/console */
-        bool tty_reset, tty_vhangup;
         char *syslog_identifier;   /* for the journal stream; NULL: the executable's name */
-        int syslog_priority;       /* SyslogFacility= | SyslogLevel= */
-        bool syslog_level_prefix;
         char *log_namespace;
+        bool tty_reset, tty_vhangup;
+        bool syslog_level_prefix;
 
         /* Security */
         bool no_new_privileges;
-        uint64_t capability_bounding_set; /* EXEC_CAP_ALL: leave alone */
-        uint64_t capability_ambient_set;
+        bool selinux_context_ignore;
         int secure_bits;
         ExecKeyringMode keyring_mode;
+        uint64_t capability_bounding_set; /* EXEC_CAP_ALL: leave alone */
+        uint64_t capability_ambient_set;
         char *selinux_context;     /* SELinuxContext= without the "-" */
-        bool selinux_context_ignore;
 
         /* RuntimeDirectory=, StateDirectory=, CacheDirectory=, LogsDirectory=,
          * ConfigurationDirectory=: paths relative to the manager's prefix for each type, and

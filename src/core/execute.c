@@ -533,7 +533,7 @@ static int plan_run(const ExecCommand *c, const ExecContext *ctx, const ExecPara
         if (n > EXEC_FDS_MAX)
                 return -E2BIG;
         run->unit_id = (char *) p->unit_id;
-        run->invocation_id = (char *) p->invocation_id;
+        run->invocation_id = p->invocation_id[0] ? (char *) p->invocation_id : NULL;
         run->flags = (uint32_t) p->flags;
         run->path = c->path;
         run->argv = c->argv;

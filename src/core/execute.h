@@ -52,7 +52,7 @@ typedef enum ExecFlags {
 
 typedef struct ExecParameters {
         const char *unit_id;         /* required */
-        const char *invocation_id;   /* 32 lower-case hex digits ($INVOCATION_ID), or NULL */
+        char invocation_id[33];      /* 32 lower-case hex digits ($INVOCATION_ID), "" if none */
         ExecFlags flags;
 
         /* The manager's environment block for units (DefaultEnvironment=, …). NULL means

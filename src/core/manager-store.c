@@ -171,11 +171,12 @@ static DualTimestamp *unit_timestamp(Unit *u, size_t i) {
 }
 
 static void unit_serialize_common(Unit *u, Serializer *s) {
+        char id[33];
         void *p;
 
         for (size_t i = 0; i < ELEMENTSOF(timestamp_keys); i++)
                 ser_dual(s, timestamp_keys[i], unit_timestamp(u, i));
-        ser_item(s, "invocation-id", u->invocation_id_string[0] ? u->invocation_id_string : NULL);
+        ser_item(s, "invocation-id", unit_has_invocation_id(u) ? unit_invocation_id_format(u, id) : NULL);
         ser_bool(s, "condition-result", u->condition_result);
         ser_bool(s, "assert-result", u->assert_result);
         if (u->start_limit_count > 0 || u->start_limit_hit)

@@ -75,19 +75,3 @@ int service_watch_bus_name(Service *s);
 /* Ends the watch and a pending owner PID lookup. */
 void service_unwatch_bus_name(Service *s);
 
-static inline void exec_status_start(ExecStatus *st, pid_t pid) {
-        if (!st)
-                return;
-        *st = (ExecStatus) { .pid = pid };
-        dual_timestamp_now(&st->start_timestamp);
-}
-
-static inline void exec_status_exit(ExecStatus *st, pid_t pid, int code, int status) {
-        if (!st)
-                return;
-        if (st->pid != pid)
-                *st = (ExecStatus) { .pid = pid };
-        dual_timestamp_now(&st->exit_timestamp);
-        st->code = code;
-        st->status = status;
-}

@@ -330,25 +330,6 @@ static int service_verify(Service *s) {
         return 0;
 }
 
-/* One ExecStatus per command of every Exec*= list. */
-static int service_alloc_exec_status(Service *s) {
-        for (ExecCommandKind k = 0; k < _EXEC_COMMAND_KIND_MAX; k++) {
-                size_t n = exec_command_list_length(UNIT(s)->exec_commands[k]);
-
-                if (n == s->n_exec_status[k])
-                        continue;
-                s->exec_status[k] = mfree(s->exec_status[k]);
-                s->n_exec_status[k] = 0;
-                if (n == 0)
-                        continue;
-                s->exec_status[k] = new0(ExecStatus, n);
-                if (!s->exec_status[k])
-                        return -ENOMEM;
-                s->n_exec_status[k] = n;
-        }
-        return 0;
-}
-
 int service_load(Unit *u) {
         Service *s = SERVICE(u);
         int r;
@@ -384,7 +365,7 @@ int service_load(Unit *u) {
         s->exec_unsupported = r == -EOPNOTSUPP;
         if (r < 0 && r != -EOPNOTSUPP)
                 return r;
-        r = service_alloc_exec_status(s);
+        r = exec_status_table_fit(&s->exec_status, u->exec_commands);
         if (r < 0)
                 return log_oom();
         r = service_verify(s);

@@ -91,11 +91,11 @@ void service_serialize(Unit *u, Serializer *s) {
                 ser_int(s, "main-command", command_index(u, EXEC_START, svc->main_command));
         ser_exec_status(s, "main-exec-status", "", &svc->main_exec_status);
         for (ExecCommandKind k = 0; k < _EXEC_COMMAND_KIND_MAX; k++)
-                for (size_t i = 0; i < svc->n_exec_status[k]; i++) {
+                for (size_t i = 0; i < svc->exec_status.n[k]; i++) {
                         char prefix[64];
 
                         snprintf(prefix, sizeof(prefix), "%s %zu ", service_exec_command_to_string(k), i);
-                        ser_exec_status(s, "exec-status", prefix, &svc->exec_status[k][i]);
+                        ser_exec_status(s, "exec-status", prefix, exec_status_table_get(&svc->exec_status, k, i));
                 }
         ser_int(s, "notify-state", svc->notify_state);
         ser_item(s, "status-text", svc->status_text);
@@ -172,8 +172,10 @@ int service_deserialize_item(Unit *u, const char *key, const char *value) {
                 if (sscanf(value, "%63s %zu %n", kind, &idx, &off) >= 2 && off > 0) {
                         ExecCommandKind k = command_kind_from_string(kind);
 
-                        if (k >= 0 && idx < svc->n_exec_status[k])
-                                (void) deser_exec_status(value + off, &svc->exec_status[k][idx]);
+                        ExecStatus *st = exec_status_table_get(&svc->exec_status, k, idx);
+
+                        if (st)
+                                (void) deser_exec_status(value + off, st);
                 }
         } else if (streq(key, "notify-state")) {
                 if (safe_atoi(value, &i) >= 0 && i >= 0 && i < _NOTIFY_STATE_MAX)

@@ -109,20 +109,11 @@ static usec_t usec_add(usec_t a, usec_t b) {
 
 /* The record of command c of list kind (NULL if c is not in the list, e.g. after a reload). */
 static ExecStatus *service_exec_status(Service *s, ExecCommandKind kind, const ExecCommand *c) {
-        size_t i = 0;
-
-        if (kind < 0 || kind >= _EXEC_COMMAND_KIND_MAX || !c)
-                return NULL;
-        for (ExecCommand *x = UNIT(s)->exec_commands[kind]; x; x = x->next, i++)
-                if (x == c)
-                        return i < s->n_exec_status[kind] ? &s->exec_status[kind][i] : NULL;
-        return NULL;
+        return exec_status_table_find(&s->exec_status, UNIT(s)->exec_commands, kind, c);
 }
 
 static void service_reset_exec_status(Service *s) {
-        for (ExecCommandKind k = 0; k < _EXEC_COMMAND_KIND_MAX; k++)
-                for (size_t i = 0; i < s->n_exec_status[k]; i++)
-                        s->exec_status[k][i] = (ExecStatus) {};
+        exec_status_table_reset(&s->exec_status);
         s->main_exec_status = (ExecStatus) {};
 }
 
@@ -299,7 +290,7 @@ static void service_set_exec_params(Service *s, ExecFlags flags, unsigned spawn,
         Manager *m = u->manager;
 
         p->unit_id = u->id;
-        p->invocation_id = u->invocation_id_string[0] ? u->invocation_id_string : NULL;
+        (void) unit_invocation_id_format(u, p->invocation_id);
         p->flags = flags | EXEC_PASS_LOG_UNIT | (m->test_run ? 0 : EXEC_SYSTEM_MANAGER);
         if ((flags & EXEC_IS_CONTROL) && s->permissions_start_only)
                 p->flags &= ~EXEC_APPLY_SANDBOXING;
@@ -1479,10 +1470,7 @@ static void service_done(Unit *u) {
         s->exec_fd_event_source = event_source_disable_unref(s->exec_fd_event_source);
         exec_context_done(&s->exec_context);
         s->exit_status_sets = mfree(s->exit_status_sets);
-        for (ExecCommandKind k = 0; k < _EXEC_COMMAND_KIND_MAX; k++) {
-                s->exec_status[k] = mfree(s->exec_status[k]);
-                s->n_exec_status[k] = 0;
-        }
+        exec_status_table_done(&s->exec_status);
         s->control_command = s->main_command = NULL;
         s->pid_file = mfree(s->pid_file);
         service_unwatch_bus_name(s);

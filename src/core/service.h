@@ -15,6 +15,7 @@
 
 #include "exec-context.h"
 #include "exec-command.h"
+#include "exec-status.h"
 #include "event.h"
 #include "exit-status.h"
 #include "unit.h"
@@ -109,15 +110,6 @@ typedef enum ServiceTimeoutFailureMode {
         _SERVICE_TIMEOUT_FAILURE_MODE_INVALID = -EINVAL,
 } ServiceTimeoutFailureMode;
 
-/* What happened to one run of a command: the a(sasbttttuii) entries of ExecStart= & co. on
- * D-Bus and the "Process:" lines of systemctl status. */
-typedef struct ExecStatus {
-        DualTimestamp start_timestamp, exit_timestamp;
-        pid_t pid;
-        int code;     /* CLD_EXITED, CLD_KILLED, CLD_DUMPED; 0 while running / never ran */
-        int status;   /* exit status or signal */
-} ExecStatus;
-
 /* The kill settings ([Service], [Socket], … KillMode= & co.). */
 typedef struct KillContext {
         KillMode kill_mode;        /* default control-group */
@@ -156,20 +148,20 @@ typedef struct Service {
         ServiceExitStatusSets *exit_status_sets;
         usec_t restart_usec;                 /* RestartSec=, default 100 ms */
         usec_t timeout_start_usec, timeout_stop_usec, timeout_abort_usec; /* USEC_INFINITY = none */
-        bool timeout_abort_set;
         usec_t runtime_max_usec;             /* RuntimeMaxSec=, USEC_INFINITY = none */
         usec_t watchdog_usec;                /* WatchdogSec= (may be overridden by WATCHDOG_USEC=) */
         usec_t watchdog_override_usec;
-        bool watchdog_started;               /* WatchdogUSec shows "infinity" until the first start */
-        bool watchdog_override_enable;
         ServiceTimeoutFailureMode timeout_start_failure_mode, timeout_stop_failure_mode;
-        bool remain_after_exit, guess_main_pid, permissions_start_only, root_directory_start_only;
-        char *pid_file;
         NotifyAccess notify_access;
         unsigned n_fd_store_max;             /* FileDescriptorStoreMax= */
+        int oom_policy;
+        bool timeout_abort_set;
+        bool watchdog_started;               /* WatchdogUSec shows "infinity" until the first start */
+        bool watchdog_override_enable;
+        bool remain_after_exit, guess_main_pid, permissions_start_only, root_directory_start_only;
+        char *pid_file;
         char *bus_name;                      /* BusName= */
         char *usb_function_descriptors, *usb_function_strings;
-        int oom_policy;
         ExecContext exec_context;
         KillContext kill_context;
 
@@ -177,18 +169,17 @@ typedef struct Service {
         ServiceState state, deserialized_state;
         ServiceResult result, reload_result, clean_result;
         pid_t main_pid, control_pid;
-        bool main_pid_known, main_pid_alien;
-        ExecStatus main_exec_status;         /* ExecMainPID/Code/Status/StartTimestamp/ExitTimestamp */
-        /* Per command kind, one ExecStatus per command of u->exec_commands[kind], in list order. */
-        ExecStatus *exec_status[_EXEC_COMMAND_KIND_MAX];
         ExecCommandKind control_command_kind;/* the kind of the running control command */
-        ExecCommand *control_command, *main_command; /* the commands running (borrowed from u) */
         NotifyState notify_state;
-        char *status_text;                   /* STATUS= */
         int status_errno;                    /* ERRNO= */
         unsigned n_restarts;                 /* NRestarts */
+        bool main_pid_known, main_pid_alien;
         bool forbid_restart, will_auto_restart;
         bool reset_accounting;
+        ExecStatus main_exec_status;         /* ExecMainPID/Code/Status/StartTimestamp/ExitTimestamp */
+        ExecStatusTable exec_status;         /* one per command of u->exec_commands */
+        ExecCommand *control_command, *main_command; /* the commands running (borrowed from u) */
+        char *status_text;                   /* STATUS= */
         DualTimestamp watchdog_timestamp;
         usec_t extend_timeout_usec;          /* EXTEND_TIMEOUT_USEC= */
         EventSource *timer_event_source;
@@ -196,23 +187,23 @@ typedef struct Service {
         EventSource *watchdog_event_source;
         ServiceFDStoreEntry *fd_store;
         unsigned n_fd_store;
+        unsigned n_fd_store_chunks;          /* entries "fdstore:UNIT/K" in init's fd store (service-serialize.c) */
         int *socket_fds;                     /* from socket activation (owned) */
         char **socket_fd_names;
         size_t n_socket_fds;
         int stdin_fd, stdout_fd, stderr_fd;  /* from an Accept=yes socket, -1 otherwise */
-        char *private_tmp, *private_var_tmp; /* PrivateTmp= directories while running */
         /* BusName= (service-bus-name.c): whether it has an owner on the system bus, and who */
         bool bus_name_good;
+        char *private_tmp, *private_var_tmp; /* PrivateTmp= directories while running */
         char *bus_name_owner;
         BusSlot *bus_name_pid_lookup_slot;   /* GetConnectionUnixProcessID in flight */
 
         /* Added by service.c */
-        size_t n_exec_status[_EXEC_COMMAND_KIND_MAX]; /* entries of exec_status[kind] */
         bool flush_n_restarts;               /* reset n_restarts on the next (manual) start */
         bool exec_fd_hot;                    /* Type=exec: the helper is about to execve() */
         bool socket_fds_connection;          /* socket_fds is one Accept=yes connection */
-        EventSource *pid_file_event_source;  /* inotify on PIDFile='s directory */
         bool exec_unsupported;               /* DynamicUser=/PAMName=: loads, but cannot start */
+        EventSource *pid_file_event_source;  /* inotify on PIDFile='s directory */
 
         /* Added by socket.c */
         Unit *accept_socket;
@@ -223,7 +214,6 @@ typedef struct Service {
         /* Added by service-serialize.c: the timer's deadline read back, USEC_INFINITY if none */
         usec_t deserialized_timer;
         char **deserialized_fd_names;        /* the fd store's names, list order */
-        unsigned n_fd_store_chunks;          /* entries "fdstore:UNIT/K" in init's fd store */                 /* the Accept=yes socket whose connection socket_fds is */
 } Service;
 
 #define SERVICE(u) ((Service *) (u))

@@ -671,24 +671,6 @@ static int socket_verify(Socket *s) {
         return 0;
 }
 
-static int socket_alloc_exec_status(Socket *s) {
-        for (ExecCommandKind k = 0; k < _EXEC_COMMAND_KIND_MAX; k++) {
-                size_t n = exec_command_list_length(UNIT(s)->exec_commands[k]);
-
-                if (n == s->n_exec_status[k])
-                        continue;
-                s->exec_status[k] = mfree(s->exec_status[k]);
-                s->n_exec_status[k] = 0;
-                if (n == 0)
-                        continue;
-                s->exec_status[k] = new0(ExecStatus, n);
-                if (!s->exec_status[k])
-                        return -ENOMEM;
-                s->n_exec_status[k] = n;
-        }
-        return 0;
-}
-
 static void load_options(Socket *s) {
         Unit *u = UNIT(s);
         const char *v;
@@ -790,7 +772,7 @@ int socket_load(Unit *u) {
         r = exec_context_from_unit(u, &s->exec_context);
         if (r < 0 && r != -EOPNOTSUPP)
                 return r;
-        if (socket_alloc_exec_status(s) < 0)
+        if (exec_status_table_fit(&s->exec_status, UNIT(s)->exec_commands) < 0)
                 return log_oom();
         return socket_verify(s);
 }

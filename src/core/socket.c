@@ -525,23 +525,6 @@ static int socket_connection_peer(int fd, char **ret) {
         return asprintf_safe(ret, "%s:%u", host, port);
 }
 
-static void exec_status_start_of(ExecStatus *st, pid_t pid) {
-        if (!st)
-                return;
-        *st = (ExecStatus) { .pid = pid };
-        dual_timestamp_now(&st->start_timestamp);
-}
-
-static void exec_status_exit_of(ExecStatus *st, pid_t pid, int code, int status) {
-        if (!st)
-                return;
-        if (st->pid != pid)
-                *st = (ExecStatus) { .pid = pid };
-        dual_timestamp_now(&st->exit_timestamp);
-        st->code = code;
-        st->status = status;
-}
-
 /* ---- state ----------------------------------------------------------------------------------- */
 
 static void socket_unwatch_control_pid(Socket *s) {
@@ -590,14 +573,7 @@ static int socket_arm_timer(Socket *s, usec_t usec) {
 }
 
 static ExecStatus *socket_exec_status(Socket *s, ExecCommandKind k, const ExecCommand *c) {
-        size_t i = 0;
-
-        if (k < 0 || !s->exec_status[k])
-                return NULL;
-        for (const ExecCommand *x = UNIT(s)->exec_commands[k]; x; x = x->next, i++)
-                if (x == c)
-                        return i < s->n_exec_status[k] ? &s->exec_status[k][i] : NULL;
-        return NULL;
+        return exec_status_table_find(&s->exec_status, UNIT(s)->exec_commands, k, c);
 }
 
 static int socket_spawn_with(Socket *s, const ExecCommand *c, const ExecContext *ctx, ExecFlags flags, pid_t *ret) {
@@ -613,7 +589,7 @@ static int socket_spawn_with(Socket *s, const ExecCommand *c, const ExecContext 
                 log_unit_warning_errno(u, r, "Failed to realize cgroup, continuing without: %m");
         cgroup = unit_cgroup_fs_path(u);
         p.unit_id = u->id;
-        p.invocation_id = u->invocation_id_string[0] ? u->invocation_id_string : NULL;
+        (void) unit_invocation_id_format(u, p.invocation_id);
         p.flags = flags | EXEC_IS_CONTROL | EXEC_PASS_LOG_UNIT | (m->test_run ? 0 : EXEC_SYSTEM_MANAGER);
         p.environment = m->environment;
         p.cgroup_path = cgroup;
@@ -643,7 +619,7 @@ static int socket_spawn(Socket *s, ExecCommand *c) {
         r = socket_spawn_with(s, c, &s->exec_context, EXEC_APPLY_SANDBOXING | EXEC_APPLY_CHROOT, &s->control_pid);
         if (r < 0)
                 return r;
-        exec_status_start_of(socket_exec_status(s, s->control_command_kind, c), s->control_pid);
+        exec_status_start(socket_exec_status(s, s->control_command_kind, c), s->control_pid);
         return 0;
 }
 
@@ -1174,7 +1150,7 @@ static void socket_sigchld_event(Unit *u, pid_t pid, int code, int status) {
         else
                 f = SOCKET_FAILURE_CORE_DUMP;
         if (s->control_command) {
-                exec_status_exit_of(socket_exec_status(s, s->control_command_kind, s->control_command), pid, code, status);
+                exec_status_exit(socket_exec_status(s, s->control_command_kind, s->control_command), pid, code, status);
                 if (s->control_command->flags & EXEC_COMMAND_IGNORE_FAILURE)
                         f = SOCKET_SUCCESS;
         }
@@ -1290,9 +1266,7 @@ static int socket_start(Unit *u) {
         /* The socket has its cgroup while active (ControlGroup=, status), as on systemd. */
         if (unit_realize_cgroup(u) < 0)
                 log_unit_debug(u, "Failed to realize cgroup, continuing without.");
-        for (ExecCommandKind k = 0; k < _EXEC_COMMAND_KIND_MAX; k++)
-                if (s->exec_status[k])
-                        memset(s->exec_status[k], 0, s->n_exec_status[k] * sizeof(ExecStatus));
+        exec_status_table_reset(&s->exec_status);
         socket_enter_start_pre(s);
         return 1;
 }
@@ -1503,10 +1477,7 @@ static void socket_done(Unit *u) {
         s->ports = NULL;
         socket_reset_settings(s);
         exec_context_done(&s->exec_context);
-        for (ExecCommandKind k = 0; k < _EXEC_COMMAND_KIND_MAX; k++) {
-                s->exec_status[k] = mfree(s->exec_status[k]);
-                s->n_exec_status[k] = 0;
-        }
+        exec_status_table_done(&s->exec_status);
 }
 
 const UnitVTable socket_vtable = {

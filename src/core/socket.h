@@ -140,8 +140,7 @@ struct Socket {
         pid_t control_pid;
         ExecCommandKind control_command_kind;  /* _EXEC_COMMAND_KIND_INVALID: none or start-chown */
         ExecCommand *control_command;          /* borrowed from meta.exec_commands */
-        ExecStatus *exec_status[_EXEC_COMMAND_KIND_MAX];
-        size_t n_exec_status[_EXEC_COMMAND_KIND_MAX];
+        ExecStatusTable exec_status;         /* one per command of u->exec_commands */
         EventSource *timer_event_source;
         unsigned n_accepted, n_connections, n_refused;
         usec_t trigger_limit_begin;

@@ -109,8 +109,24 @@ const char *unit_result_to_string(Unit *u) {
         return UNIT_VTABLE(u)->result_to_string ? UNIT_VTABLE(u)->result_to_string(u) : NULL;
 }
 
-const char *unit_invocation_id_string(const Unit *u) {
-        return u->invocation_id_string;
+bool unit_has_invocation_id(const Unit *u) {
+        for (size_t i = 0; i < sizeof u->invocation_id; i++)
+                if (u->invocation_id[i])
+                        return true;
+        return false;
+}
+
+char *unit_invocation_id_format(const Unit *u, char buf[static 33]) {
+        if (!unit_has_invocation_id(u)) {
+                buf[0] = 0;
+                return buf;
+        }
+        for (size_t i = 0; i < sizeof u->invocation_id; i++) {
+                buf[2 * i] = hexchar(u->invocation_id[i] >> 4);
+                buf[2 * i + 1] = hexchar(u->invocation_id[i] & 15);
+        }
+        buf[32] = 0;
+        return buf;
 }
 
 bool unit_active_or_pending(Unit *u) {
@@ -121,11 +137,6 @@ bool unit_active_or_pending(Unit *u) {
 
 static void set_invocation_id(Unit *u, const uint8_t id[16]) {
         memcpy(u->invocation_id, id, sizeof u->invocation_id);
-        for (size_t i = 0; i < sizeof u->invocation_id; i++) {
-                u->invocation_id_string[2 * i] = hexchar(id[i] >> 4);
-                u->invocation_id_string[2 * i + 1] = hexchar(id[i] & 15);
-        }
-        u->invocation_id_string[32] = 0;
         unit_add_to_dbus_queue(u);
 }
 
@@ -486,7 +497,7 @@ void unit_notify(Unit *u, UnitActiveState os, UnitActiveState ns, UnitNotifyFlag
                 update_timestamps(u, os, ns);
         /* Perpetual units come up when the manager starts, without an invocation (as in systemd). */
         if (unit_active_state_is_inactive_or_failed(os) && !unit_active_state_is_inactive_or_failed(ns) &&
-            u->invocation_id_string[0] == 0 && !u->perpetual)
+            !unit_has_invocation_id(u) && !u->perpetual)
                 (void) unit_acquire_invocation_id(u);
         if (unit_active_state_is_inactive_or_failed(ns))
                 unit_prune_cgroup(u);

@@ -151,9 +151,9 @@ typedef struct UnitRuntimeSettings {
         JobMode on_failure_job_mode, on_success_job_mode; /* default replace */
         usec_t job_timeout, job_running_timeout;          /* USEC_INFINITY = none */
         EmergencyAction job_timeout_action;
+        unsigned start_limit_burst;                       /* default 5 */
         char *job_timeout_reboot_argument;
         usec_t start_limit_interval;                      /* default 10 s (DefaultStartLimitIntervalSec) */
-        unsigned start_limit_burst;                       /* default 5 */
         EmergencyAction start_limit_action, success_action, failure_action;
         int success_action_exit_status, failure_action_exit_status; /* -1 = unset */
         CollectMode collect_mode;
@@ -164,6 +164,7 @@ typedef struct Unit {
         UnitType type;
         UnitLoadState load_state;
         int load_error;             /* negative errno when loading failed */
+        unsigned gc_marker;         /* manager-runtime.c's GC sweep */
         char *id;                   /* the preferred name */
         OrderedSet *names;          /* every name, including id; owned strings */
         char *instance;             /* NULL unless an instance */
@@ -179,6 +180,7 @@ typedef struct Unit {
         bool transient;             /* created by StartTransientUnit() (and init.scope) */
         bool default_dependencies;
         bool in_load_queue, in_target_deps_queue, in_mount_deps_queue;
+        bool has_exec;              /* execution settings (service, socket, mount, swap): exec below */
         Unit *load_queue_next, *target_deps_queue_next, *mount_deps_queue_next;
 
         /* Every unit u has a dependency with: other unit → mask of UnitDependency bits (as a
@@ -198,17 +200,15 @@ typedef struct Unit {
         Hashmap *settings;
 
         /* Execution settings (service, socket, mount, swap) */
-        bool has_exec;
         ExecSettings exec;
         ExecCommand *exec_commands[_EXEC_COMMAND_KIND_MAX];
 
         /* Type-specific settings that loading needs */
         char *service_type;         /* Type= as written, NULL = not set */
         char *bus_name;
-        bool remain_after_exit, start_timeout_defined;
+        bool remain_after_exit, start_timeout_defined, socket_accept;
         char **sockets;             /* Sockets= names */
         char *trigger_unit;         /* Unit= of socket/timer/path */
-        bool socket_accept;
 
         /* ---- Runtime (src/core/unit-runtime.c, job.c; the type's own state lives in the
          * type's object, which embeds this Unit as its first member) ---- */
@@ -220,17 +220,16 @@ typedef struct Unit {
         DualTimestamp active_exit_timestamp, inactive_enter_timestamp;
         DualTimestamp state_change_timestamp;
         DualTimestamp condition_timestamp, assert_timestamp;
-        bool condition_result, assert_result;
         Condition *conditions, *asserts; /* condition.h: built when loading, results of the last test */
         size_t n_conditions, n_asserts;
         UnitActiveState last_active_state; /* as last passed to unit_notify() */
         uint8_t invocation_id[16];  /* new on every activation; all zero = none */
-        char invocation_id_string[33];
+        bool condition_result, assert_result;
 
         /* Start rate limit (StartLimitIntervalSec=/StartLimitBurst=) */
-        usec_t start_limit_begin;   /* CLOCK_MONOTONIC of the interval's first start */
         unsigned start_limit_count;
         bool start_limit_hit;
+        usec_t start_limit_begin;   /* CLOCK_MONOTONIC of the interval's first start */
 
         /* cgroup (src/core/cgroup.c) */
         char *cgroup_path;          /* the cgroup as /proc/PID/cgroup and ControlGroup show it, e.g. "/system.slice/a.service"
@@ -249,14 +248,13 @@ typedef struct Unit {
         bool in_gc_queue, in_dbus_queue, in_cleanup_queue, in_stop_when_unneeded_queue;
         bool in_start_when_upheld_queue, in_stop_when_bound_queue;
         bool sent_dbus_new_signal;  /* UnitNew went out (so UnitRemoved must too) */
-        LIST_FIELDS(Unit, store_queue); /* manager-store.c: to be written at the next commit */
         bool in_store_queue;
+        LIST_FIELDS(Unit, store_queue); /* manager-store.c: to be written at the next commit */
         bool reset_may_gc;
         unsigned ref_count_bus;     /* RefUnit() from clients */
 
         /* Watched processes (unit-runtime.c): the pids of m->watch_pids that point at this unit */
         OrderedSet *pids;           /* PID_TO_PTR(pid) */
-        unsigned gc_marker;         /* manager-runtime.c's GC sweep */
         /* Exec*= lists replaced by daemon-reload while one of their commands was running
          * (UnitVTable.running_commands: Service.main_command/control_command point into them).
          * Freed with the unit, or at a reload that finds none of their commands running. */
@@ -501,8 +499,10 @@ bool unit_is_upheld_by_active(Unit *u, Unit **ret_culprit);
 bool unit_is_bound_by_inactive(Unit *u, Unit **ret_culprit);
 /* Active, activating or with a start/restart job queued. */
 bool unit_active_or_pending(Unit *u);
-/* The invocation ID as 32 hex digits, "" if none. */
-const char *unit_invocation_id_string(const Unit *u);
+/* Whether u has an invocation ID (all zero: none). */
+bool unit_has_invocation_id(const Unit *u) _pure_;
+/* The invocation ID as 32 hex digits in buf, "" if none; returns buf. */
+char *unit_invocation_id_format(const Unit *u, char buf[static 33]);
 /* The type's "Result" ("success", …), NULL if the type has none. */
 const char *unit_result_to_string(Unit *u);
 

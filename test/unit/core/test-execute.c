@@ -78,7 +78,7 @@ START_TEST(test_pass_environment_and_manager_variables) {
                 "[ $SYSTEMD_EXEC_PID = $$$$ ] && echo exec-pid-ok");
         p.flags = EXEC_APPLY_SANDBOXING;
         p.environment = env;
-        p.invocation_id = "0123456789abcdef0123456789abcdef";
+        strcpy(p.invocation_id, "0123456789abcdef0123456789abcdef");
         p.notify_socket = "/run/systemd/notify";
         p.main_pid = 4242;
         p.service_result = "exit-code";

@@ -128,7 +128,7 @@ START_TEST(test_exec_missing_binary) {
         ck_assert_str_eq(service_result_to_string(s->result), "exit-code");
         ck_assert_int_eq(s->main_exec_status.code, CLD_EXITED);
         ck_assert_int_eq(s->main_exec_status.status, 203);
-        ck_assert_int_eq(s->exec_status[EXEC_START][0].status, 203);
+        ck_assert_int_eq(exec_status_table_get(&s->exec_status, EXEC_START, 0)->status, 203);
         ck_assert_log_contains(&v.log, "b.service: Main process exited, code=exited, status=203/EXEC");
         ck_assert_log_contains(&v.log, "b.service: Failed with result 'exit-code'.");
         env_done(&v);
@@ -164,12 +164,12 @@ START_TEST(test_oneshot_several_remain) {
         ck_assert_int_eq(unit_active_state(&s->meta), UNIT_ACTIVE);
         out = env_read(&v, "out");
         ck_assert_str_eq(out, "one\ntwo\n");
-        ck_assert_int_eq(s->n_exec_status[EXEC_START], 2);
+        ck_assert_int_eq(s->exec_status.n[EXEC_START], 2);
         for (size_t i = 0; i < 2; i++) {
-                ck_assert_int_gt(s->exec_status[EXEC_START][i].pid, 0);
-                ck_assert_int_eq(s->exec_status[EXEC_START][i].code, CLD_EXITED);
-                ck_assert_int_eq(s->exec_status[EXEC_START][i].status, 0);
-                ck_assert(dual_timestamp_is_set(&s->exec_status[EXEC_START][i].exit_timestamp));
+                ck_assert_int_gt(exec_status_table_get(&s->exec_status, EXEC_START, i)->pid, 0);
+                ck_assert_int_eq(exec_status_table_get(&s->exec_status, EXEC_START, i)->code, CLD_EXITED);
+                ck_assert_int_eq(exec_status_table_get(&s->exec_status, EXEC_START, i)->status, 0);
+                ck_assert(dual_timestamp_is_set(&exec_status_table_get(&s->exec_status, EXEC_START, i)->exit_timestamp));
         }
         ck_assert_int_ge(unit_stop(&s->meta), 0);
         ck_assert_state(&v, s, SERVICE_DEAD, 5000);
@@ -363,7 +363,7 @@ START_TEST(test_stop_post_sees_result) {
         ck_assert_state(&v, s, SERVICE_FAILED, 5000);
         out = env_read(&v, "post");
         ck_assert_str_eq(out, "exit-code exited 4\n");
-        ck_assert_int_eq(s->exec_status[EXEC_STOP_POST][0].code, CLD_EXITED);
+        ck_assert_int_eq(exec_status_table_get(&s->exec_status, EXEC_STOP_POST, 0)->code, CLD_EXITED);
         env_done(&v);
 }
 END_TEST
@@ -438,7 +438,7 @@ START_TEST(test_exec_condition_skips) {
         ck_assert_int_ge(unit_start(&s->meta), 0);
         ck_assert_state(&v, s, SERVICE_DEAD, 5000);
         ck_assert_str_eq(service_result_to_string(s->result), "exec-condition");
-        ck_assert_int_eq(s->exec_status[EXEC_START][0].pid, 0);
+        ck_assert_int_eq(exec_status_table_get(&s->exec_status, EXEC_START, 0)->pid, 0);
         ck_assert_log_contains(&v.log, "o.service: Skipped due to 'exec-condition'.");
         env_done(&v);
 }

@@ -175,7 +175,7 @@ START_TEST(test_target_start_timestamps_and_invocation_id) {
         char first[33];
         usec_t before = now(CLOCK_REALTIME);
 
-        ck_assert_str_eq(unit_invocation_id_string(u), "");
+        ck_assert_str_eq(unit_invocation_id_format(u, (char[33]) {}), "");
         ck_assert_int_ge(unit_start(u), 0);
         ck_assert_int_eq(unit_active_state(u), UNIT_ACTIVE);
         ck_assert_str_eq(unit_sub_state_to_string(u), "active");
@@ -183,10 +183,10 @@ START_TEST(test_target_start_timestamps_and_invocation_id) {
         ck_assert_uint_eq(u->inactive_exit_timestamp.realtime, u->active_enter_timestamp.realtime);
         ck_assert_uint_eq(u->state_change_timestamp.monotonic, u->active_enter_timestamp.monotonic);
         ck_assert_uint_eq(u->active_exit_timestamp.realtime, 0);
-        ck_assert_uint_eq(strlen(unit_invocation_id_string(u)), 32);
-        ck_assert_uint_eq(strspn(unit_invocation_id_string(u), "0123456789abcdef"), 32);
+        ck_assert_uint_eq(strlen(unit_invocation_id_format(u, (char[33]) {})), 32);
+        ck_assert_uint_eq(strspn(unit_invocation_id_format(u, (char[33]) {}), "0123456789abcdef"), 32);
         ck_assert_int_eq(u->invocation_id[6] >> 4, 4); /* UUID v4 */
-        snprintf(first, sizeof first, "%s", unit_invocation_id_string(u));
+        snprintf(first, sizeof first, "%s", unit_invocation_id_format(u, (char[33]) {}));
         ck_assert_int_eq(unit_start(u), -EALREADY);
 
         ck_assert_int_ge(unit_stop(u), 0);
@@ -195,7 +195,7 @@ START_TEST(test_target_start_timestamps_and_invocation_id) {
         ck_assert_uint_eq(u->inactive_enter_timestamp.monotonic, u->active_exit_timestamp.monotonic);
         ck_assert_int_eq(unit_stop(u), -EALREADY);
         ck_assert_int_ge(unit_start(u), 0);
-        ck_assert_str_ne(unit_invocation_id_string(u), first);
+        ck_assert_str_ne(unit_invocation_id_format(u, (char[33]) {}), first);
 }
 END_TEST
 
@@ -406,7 +406,7 @@ START_TEST(test_reload_keeps_runtime_state) {
         char id[33];
 
         ck_assert_int_ge(unit_start(u), 0);
-        snprintf(id, sizeof id, "%s", unit_invocation_id_string(u));
+        snprintf(id, sizeof id, "%s", unit_invocation_id_format(u, (char[33]) {}));
         load("later.target", NULL);
         ck_assert_int_eq(manager_get_unit(m, "later.target")->load_state, UNIT_NOT_FOUND);
         unit_tree_write(t.usr, "r.target", "[Unit]\nDescription=after\nWants=later.target\n");
@@ -415,7 +415,7 @@ START_TEST(test_reload_keeps_runtime_state) {
         ck_assert_ptr_eq(manager_get_unit(m, "r.target"), u);
         ck_assert_str_eq(u->description, "after");
         ck_assert_int_eq(unit_active_state(u), UNIT_ACTIVE);
-        ck_assert_str_eq(unit_invocation_id_string(u), id);
+        ck_assert_str_eq(unit_invocation_id_format(u, (char[33]) {}), id);
         ck_assert_int_eq(manager_get_unit(m, "later.target")->load_state, UNIT_LOADED);
         ck_assert(unit_has_dependency(u, UNIT_WANTS, manager_get_unit(m, "later.target")));
 }
