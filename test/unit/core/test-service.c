@@ -586,11 +586,56 @@ START_TEST(test_dbus_state_restored) {
 }
 END_TEST
 
+/* The command records (exec-status.c): one per command of every list, kind by kind; a reload
+ * that keeps a list's length keeps its records (ExecStart= of a running service still shows its
+ * run), a list whose length changed starts afresh. */
+START_TEST(test_exec_status_table) {
+        ExecCommand start[2] = {}, stop[3] = {}, other[1] = {};
+        ExecCommand *lists[_EXEC_COMMAND_KIND_MAX] = {};
+        ExecStatusTable t = {};
+
+        start[0].next = &start[1];
+        stop[0].next = &stop[1];
+        stop[1].next = &stop[2];
+        lists[EXEC_START] = start;
+        lists[EXEC_STOP] = stop;
+        ck_assert_int_eq(exec_status_table_fit(&t, lists), 0);
+        ck_assert_uint_eq(t.n[EXEC_START], 2);
+        ck_assert_uint_eq(t.n[EXEC_STOP], 3);
+        ck_assert_ptr_null(exec_status_table_get(&t, EXEC_START, 2));
+        ck_assert_ptr_null(exec_status_table_get(&t, EXEC_CONDITION, 0));
+        ck_assert_ptr_eq(exec_status_table_find(&t, lists, EXEC_STOP, &stop[2]), exec_status_table_get(&t, EXEC_STOP, 2));
+        ck_assert_ptr_null(exec_status_table_find(&t, lists, EXEC_STOP, other));
+        exec_status_start(exec_status_table_find(&t, lists, EXEC_START, &start[1]), 42);
+        exec_status_exit(exec_status_table_get(&t, EXEC_START, 1), 42, CLD_EXITED, 3);
+        exec_status_start(exec_status_table_get(&t, EXEC_STOP, 0), 43);
+
+        /* a reload: ExecStart= as long as before, ExecStop= shorter, ExecStartPre= new */
+        stop[0].next = NULL;
+        lists[EXEC_START_PRE] = other;
+        ck_assert_int_eq(exec_status_table_fit(&t, lists), 0);
+        ExecStatus *st = exec_status_table_get(&t, EXEC_START, 1);
+        ck_assert_int_eq(st->pid, 42);
+        ck_assert_int_eq(st->code, CLD_EXITED);
+        ck_assert_int_eq(st->status, 3);
+        ck_assert(dual_timestamp_is_set(&st->start_timestamp) && dual_timestamp_is_set(&st->exit_timestamp));
+        ck_assert_int_eq(exec_status_table_get(&t, EXEC_STOP, 0)->pid, 0);
+        ck_assert_int_eq(exec_status_table_get(&t, EXEC_START_PRE, 0)->pid, 0);
+
+        exec_status_table_reset(&t);
+        ck_assert_int_eq(exec_status_table_get(&t, EXEC_START, 1)->pid, 0);
+        exec_status_table_done(&t);
+        ck_assert_ptr_null(t.records);
+        ck_assert_uint_eq(t.n[EXEC_START], 0);
+}
+END_TEST
+
 static Suite *make_suite(void) {
         Suite *s = suite_create("service");
         TCase *tc = tcase_create("core");
 
         tcase_set_timeout(tc, 60);
+        tcase_add_test(tc, test_exec_status_table);
         tcase_add_test(tc, test_simple_start_stop);
         tcase_add_test(tc, test_reload_keeps_only_the_running_command_list);
         tcase_add_test(tc, test_exec_missing_binary);
