@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lmdb-pages.h"
 #include "serialize.h"
 #include "state-store.h"
 #include "string-util.h"
@@ -306,6 +307,53 @@ START_TEST(test_record_numbers) {
 }
 END_TEST
 
+/* lmdb-pages.c, what the static manager's LMDB allocates with: one-page buffers from a region of
+ * their own, zero when handed out (calloc) also after a written one was freed, given back at
+ * free; everything else from malloc(). */
+START_TEST(test_lmdb_pages) {
+        size_t ps = (size_t) sysconf(_SC_PAGESIZE), base = lmdb_pages_in_use();
+        uint8_t *a = lmdb_pages_malloc(ps), *b = lmdb_pages_calloc(1, ps);
+        char *small = lmdb_pages_malloc(100), *two = lmdb_pages_calloc(2, ps);
+
+        ck_assert_ptr_nonnull(a);
+        ck_assert_ptr_nonnull(b);
+        ck_assert_ptr_nonnull(small);
+        ck_assert_ptr_nonnull(two);
+        ck_assert_uint_eq(lmdb_pages_in_use(), base + 2);
+        ck_assert_uint_eq((uintptr_t) a % ps, 0);
+        memset(a, 0xa5, ps);
+        for (size_t i = 0; i < ps; i++)
+                ck_assert_uint_eq(b[i], 0);
+        for (size_t i = 0; i < 2 * ps; i++)
+                ck_assert_uint_eq((uint8_t) two[i], 0);
+        strcpy(small, "malloc'd");
+
+        lmdb_pages_free(a); /* back to the kernel: the next page handed out is zero */
+        ck_assert_uint_eq(lmdb_pages_in_use(), base + 1);
+        uint8_t *c = lmdb_pages_calloc(1, ps);
+        ck_assert_ptr_eq(c, a);
+        for (size_t i = 0; i < ps; i++)
+                ck_assert_uint_eq(c[i], 0);
+
+        /* a page grown by realloc keeps its bytes and leaves the region */
+        memset(c, 0x5a, ps);
+        uint8_t *d = lmdb_pages_realloc(c, 3 * ps);
+        ck_assert_ptr_nonnull(d);
+        ck_assert_uint_eq(lmdb_pages_in_use(), base + 1);
+        ck_assert_uint_eq(d[0], 0x5a);
+        ck_assert_uint_eq(d[ps - 1], 0x5a);
+        char *e = lmdb_pages_realloc(small, 200);
+        ck_assert_str_eq(e, "malloc'd");
+
+        lmdb_pages_free(d);
+        lmdb_pages_free(e);
+        lmdb_pages_free(two);
+        lmdb_pages_free(b);
+        lmdb_pages_free(NULL);
+        ck_assert_uint_eq(lmdb_pages_in_use(), base);
+}
+END_TEST
+
 static Suite *make_suite(void) {
         Suite *s = suite_create("state-store");
         TCase *tc = tcase_create("core");
@@ -319,6 +367,7 @@ static Suite *make_suite(void) {
         tcase_add_test(tc, test_foreach_prefix);
         tcase_add_test(tc, test_record_format);
         tcase_add_test(tc, test_record_numbers);
+        tcase_add_test(tc, test_lmdb_pages);
         suite_add_tcase(s, tc);
         return s;
 }
