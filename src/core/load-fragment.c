@@ -256,8 +256,8 @@ static int parse_slice(const Assignment *a) {
                 WARN(a, -EINVAL, "Failed to assign slice %s to unit %s, ignoring: %m", k, a->u->id);
                 return 0;
         }
-        free_and_replace_str(&a->u->slice, TAKE_PTR(k));
-        return 0;
+        a->u->slice = unit_intern(k);
+        return a->u->slice ? 0 : -ENOMEM;
 }
 
 static int parse_names_into(const Assignment *a, char ***l, const char *suffix) {
@@ -612,12 +612,14 @@ static int apply_type_keys(const Assignment *a) {
         switch (u->type) {
         case UNIT_SERVICE:
                 if (streq(a->key, "Type")) {
-                        static char *const types[] = { "simple", "exec", "forking", "oneshot", "dbus", "notify", "idle", NULL };
-                        if (!strv_contains(types, a->value)) {
-                                WARN(a, 0, "Failed to parse service type, ignoring: %s", a->value);
-                                return 0;
-                        }
-                        return free_and_strdup(&u->service_type, a->value) < 0 ? -ENOMEM : 0;
+                        static const char *const types[] = { "simple", "exec", "forking", "oneshot", "dbus", "notify", "idle" };
+                        for (size_t i = 0; i < ELEMENTSOF(types); i++)
+                                if (streq(types[i], a->value)) {
+                                        u->service_type = types[i];
+                                        return 0;
+                                }
+                        WARN(a, 0, "Failed to parse service type, ignoring: %s", a->value);
+                        return 0;
                 }
                 if (streq(a->key, "RemainAfterExit"))
                         return parse_bool_into(a, &u->remain_after_exit);

@@ -307,7 +307,7 @@ static int add_default_slice(Unit *u) {
                 name = prefix;
         } else if (unit_is_extrinsic(u))
                 name = SPECIAL_ROOT_SLICE;
-        u->slice = strdup(name);
+        u->slice = unit_intern(name);
         return u->slice ? 0 : -ENOMEM;
 }
 
@@ -610,8 +610,8 @@ static int slice_load(Unit *u) {
         r = slice_build_parent_slice(u->id, &parent);
         if (r < 0)
                 return refuse(u, "Slice name %s is not valid. Refusing.", u->id);
-        if (parent && !u->slice)
-                u->slice = TAKE_PTR(parent);
+        if (parent && !u->slice && !(u->slice = unit_intern(parent)))
+                return log_oom();
         if (u->default_dependencies) {
                 r = add_shutdown_conflict(u);
                 if (r < 0)

@@ -45,27 +45,27 @@ static void exec_settings_done(ExecSettings *e) {
         *e = (ExecSettings) {};
 }
 
+const char *unit_intern(const char *s) {
+        static Hashmap *strings; /* string -> itself, for every unit of every manager */
+        char *k = hashmap_get(strings, s);
+
+        if (k)
+                return k;
+        if (hashmap_ensure_allocated(&strings, &string_hash_ops) < 0 || !(k = strdup(s)))
+                return NULL;
+        if (hashmap_put(strings, k, k) < 0) {
+                free(k);
+                return NULL;
+        }
+        return k;
+}
+
 /* The settings store: "Section.Key" -> the values given, in order. Memory per setting matters
  * (every unit keeps its store): the keys are interned (one copy for all units, never freed), and
  * the values of a key are one block, a NULL-terminated array of pointers followed by the strings
  * (readers see a strv; unit_setting_append() builds a new block). */
 static const HashOps settings_ops = { string_hash, (int (*)(const void *, const void *)) strcmp, NULL,
                                       free };
-
-static const char *setting_key_intern(const char *key) {
-        static Hashmap *keys; /* key -> itself, for every unit of every manager */
-        char *k = hashmap_get(keys, key);
-
-        if (k)
-                return k;
-        if (hashmap_ensure_allocated(&keys, &string_hash_ops) < 0 || !(k = strdup(key)))
-                return NULL;
-        if (hashmap_put(keys, k, k) < 0) {
-                free(k);
-                return NULL;
-        }
-        return k;
-}
 
 /* A block holding the strings of l and then value, laid out as described above. */
 static char **setting_values_append(char *const *l, const char *value) {
@@ -267,14 +267,14 @@ void unit_reset_loaded_data(Unit *u) {
         u->dropin_paths = strv_free(u->dropin_paths);
         u->fragment_mtime = 0;
         u->not_found_hash = 0;
-        u->slice = mfree(u->slice);
+        u->slice = NULL;
         u->requires_mounts_for = strv_free(u->requires_mounts_for);
         u->description = mfree(u->description);
         u->documentation = strv_free(u->documentation);
         u->settings = hashmap_free(u->settings);
         exec_settings_done(&u->exec);
         retire_exec_commands(u);
-        u->service_type = mfree(u->service_type);
+        u->service_type = NULL;
         u->bus_name = mfree(u->bus_name);
         u->remain_after_exit = u->start_timeout_defined = u->socket_accept = false;
         u->sockets = strv_free(u->sockets);
@@ -318,7 +318,6 @@ Unit *unit_free(Unit *u) {
         free(u->fragment_path);
         free(u->source_path);
         strv_free(u->dropin_paths);
-        free(u->slice);
         strv_free(u->requires_mounts_for);
         free(u->description);
         strv_free(u->documentation);
@@ -326,7 +325,6 @@ Unit *unit_free(Unit *u) {
         exec_settings_done(&u->exec);
         for (size_t i = 0; i < _EXEC_COMMAND_KIND_MAX; i++)
                 exec_command_free_list(u->exec_commands[i]);
-        free(u->service_type);
         free(u->bus_name);
         strv_free(u->sockets);
         free(u->trigger_unit);
@@ -616,7 +614,7 @@ bool unit_setting_is_true(const Unit *u, const char *key) {
 }
 
 int unit_setting_append(Unit *u, const char *key, const char *value) {
-        const char *k = setting_key_intern(key);
+        const char *k = unit_intern(key);
         char **old, **l;
         int r;
 

@@ -188,7 +188,7 @@ typedef struct Unit {
          * half a dozen kinds of dependency on two or three units, and one set per kind cost
          * ~0.8 kB per unit (issue 4's memory target). Use the functions below. */
         Hashmap *dependencies;
-        char *slice;                /* Slice= (name), NULL = the default */
+        const char *slice;          /* Slice= (name, unit_intern()ed), NULL = the default */
         char **requires_mounts_for; /* RequiresMountsFor= and paths the execution settings need */
 
         /* [Unit] */
@@ -204,7 +204,7 @@ typedef struct Unit {
         ExecCommand *exec_commands[_EXEC_COMMAND_KIND_MAX];
 
         /* Type-specific settings that loading needs */
-        char *service_type;         /* Type= as written, NULL = not set */
+        const char *service_type;   /* Type= (a static string), NULL = not set */
         char *bus_name;
         bool remain_after_exit, start_timeout_defined, socket_accept;
         char **sockets;             /* Sockets= names */
@@ -302,6 +302,10 @@ int unit_merge(Unit *u, Unit *other);
 /* Records that u needs path (and every parent) mounted; the mount units are ordered before u
  * once loaded. -EINVAL for a relative path, -EPERM for one that is not normalized. */
 int unit_require_mounts_for(Unit *u, const char *path);
+
+/* One copy of s for every unit of every manager, never freed (setting keys, slice names: a small
+ * set that each of thousands of units would otherwise copy); NULL on OOM. */
+const char *unit_intern(const char *s);
 
 /* The settings store (see Unit.settings). */
 char *const *unit_setting_get(const Unit *u, const char *section_key);
