@@ -42,12 +42,8 @@ int exec_status_table_fit(ExecStatusTable *t, ExecCommand *const lists[_EXEC_COM
         ExecStatus *records = NULL;
 
         for (ExecCommandKind k = 0; k < _EXEC_COMMAND_KIND_MAX; k++) {
-                size_t len = exec_command_list_length(lists[k]);
-
-                if (len > UINT32_MAX)
-                        return -E2BIG;
-                n[k] = (uint32_t) len;
-                total += len;
+                n[k] = (uint32_t) exec_command_list_length(lists[k]);
+                total += n[k];
                 same = same && n[k] == t->n[k];
         }
         if (same)

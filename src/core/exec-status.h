@@ -23,7 +23,7 @@ typedef struct ExecStatus {
         int status;   /* exit status or signal */
 } ExecStatus;
 
-/* A record is new when st is (NULL: nothing). */
+/* pid started: st becomes a new record of it (st NULL: nothing to record). */
 void exec_status_start(ExecStatus *st, pid_t pid);
 /* The run of pid ended; a record of another pid is started afresh first. */
 void exec_status_exit(ExecStatus *st, pid_t pid, int code, int status);

@@ -20,6 +20,7 @@
 #include "manager.h"
 #include "parse-util.h"
 #include "path-util.h"
+#include "service.h"
 #include "string-util.h"
 #include "strv.h"
 #include "unit-printf.h"
@@ -612,13 +613,12 @@ static int apply_type_keys(const Assignment *a) {
         switch (u->type) {
         case UNIT_SERVICE:
                 if (streq(a->key, "Type")) {
-                        static const char *const types[] = { "simple", "exec", "forking", "oneshot", "dbus", "notify", "idle" };
-                        for (size_t i = 0; i < ELEMENTSOF(types); i++)
-                                if (streq(types[i], a->value)) {
-                                        u->service_type = types[i];
-                                        return 0;
-                                }
-                        WARN(a, 0, "Failed to parse service type, ignoring: %s", a->value);
+                        ServiceType t = service_type_from_string(a->value);
+
+                        if (t < 0)
+                                WARN(a, 0, "Failed to parse service type, ignoring: %s", a->value);
+                        else
+                                u->service_type = service_type_to_string(t);
                         return 0;
                 }
                 if (streq(a->key, "RemainAfterExit"))

@@ -78,12 +78,6 @@ static int merge_by_names(Unit **u, OrderedSet *names, const char *id) {
         return 0;
 }
 
-/* The name map for drop-in lookups, or NULL (look on disk) when it is not built: a transient
- * unit is loaded from its own file without the map, which may have been dropped when idle. */
-static const UnitMap *built_map(const Manager *m) {
-        return m->unit_map.built ? &m->unit_map : NULL;
-}
-
 static int unit_load_fragment(Unit *u) {
         _cleanup_(ordered_set_freep) OrderedSet *names = NULL;
         _cleanup_free_ char *free_id = NULL;
@@ -164,7 +158,7 @@ static void process_deps(Unit *u, const OrderedSet *aliases, UnitDependency d, c
         _cleanup_strv_free_ char **paths = NULL;
         Manager *m = u->manager;
 
-        if (dropin_find_files(built_map(m), m->unit_path.search_path, suffix, NULL, u->id, aliases,
+        if (dropin_find_files(&m->unit_map, m->unit_path.search_path, suffix, NULL, u->id, aliases,
                               &paths) < 0)
                 return;
         STRV_FOREACH(p, paths) {
@@ -209,7 +203,7 @@ static int unit_load_dropin(Unit *u) {
         process_deps(u, aliases, UNIT_REQUIRES, ".requires");
         process_deps(u, aliases, UNIT_UPHOLDS, ".upholds");
 
-        r = dropin_find_files(built_map(m), m->unit_path.search_path, ".d", ".conf", u->id, aliases,
+        r = dropin_find_files(&m->unit_map, m->unit_path.search_path, ".d", ".conf", u->id, aliases,
                               &files);
         if (r < 0 || strv_isempty(files))
                 return r < 0 ? r : 0;

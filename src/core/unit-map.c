@@ -30,6 +30,8 @@ static int add_dropin_name(UnitMap *m, const char *name) {
 }
 
 bool unit_map_dropin_suffix_seen(const UnitMap *m, const char *suffix) {
+        if (!m->built)
+                return true;
         for (size_t i = 0; i < ELEMENTSOF(dropin_suffixes); i++)
                 if (streq(suffix, dropin_suffixes[i]))
                         return m->dropin_suffixes & (1U << i);
@@ -429,12 +431,14 @@ int unit_map_find_fragment(const UnitMap *m, const char *name, const char **ret_
 }
 
 bool unit_map_path_seen(const UnitMap *m, const char *path) {
-        return ordered_set_contains(m->path_cache, path);
+        return !m->built || ordered_set_contains(m->path_cache, path);
 }
 
 bool unit_map_dropin_name_seen(const UnitMap *m, const char *name, const char *suffix) {
         char buf[UNIT_NAME_MAX + 32];
 
+        if (!m->built)
+                return true; /* dropped when idle (unit_map_done()): the caller looks on disk */
         if (snprintf(buf, sizeof buf, "%s%s", name, suffix) >= (int) sizeof buf)
                 return true; /* not decidable here: let the caller look */
         return ordered_set_contains(m->dropin_names, buf);

@@ -40,6 +40,8 @@ int unit_map_update(UnitMap *m, const UnitPath *p, bool force);
  * every name of that unit, owned by the caller. Returns 0 or a negative errno. */
 int unit_map_find_fragment(const UnitMap *m, const char *name, const char **ret_fragment,
                            OrderedSet **ret_names);
+/* The three questions below answer true ("look on disk") while the map is not built: a transient
+ * unit is loaded from its own file without the map, which may have been dropped when idle. */
 /* Whether the scan saw this exact path (file or drop-in directory). */
 bool unit_map_path_seen(const UnitMap *m, const char *path);
 /* Whether the scan saw a drop-in directory called name+suffix in any search directory. */

@@ -204,7 +204,7 @@ typedef struct Unit {
         ExecCommand *exec_commands[_EXEC_COMMAND_KIND_MAX];
 
         /* Type-specific settings that loading needs */
-        const char *service_type;   /* Type= (a static string), NULL = not set */
+        const char *service_type;   /* Type= (service_type_to_string()'s), NULL = not set */
         char *bus_name;
         bool remain_after_exit, start_timeout_defined, socket_accept;
         char **sockets;             /* Sockets= names */

@@ -2,6 +2,7 @@
 /* Tests of unit-file loading: names, aliases, links, masks, templates, drop-ins, .wants
  * directories, implicit dependencies and load states, as systemd 252 resolves them. */
 
+#include "dropin.h"
 #include "test-helpers.h"
 #include "unit-tree.h"
 
@@ -469,8 +470,13 @@ END_TEST
 
 /* The name map is dropped once the manager is idle (manager_release_idle_memory()) and built
  * again by the next load: what loads afterwards sees the same aliases, drop-ins and .wants as
- * before, a file added meanwhile is found, and a not-found unit stays not-found. */
+ * before, a file added meanwhile is found, and the rebuild of unchanged directories has the
+ * same timestamp hash (so it is no reason to retry not-found units). While the map is dropped,
+ * a drop-in lookup (a transient unit's load) looks on disk instead of finding nothing. */
 START_TEST(test_name_map_released_when_idle) {
+        _cleanup_strv_free_ char **files = NULL;
+        uint64_t hash;
+
         unit_tree_write(t.usr, "a.service", "[Unit]\nDescription=a\n" SVC);
         unit_tree_write(t.usr, "b.service", "[Unit]\nDescription=base\n" SVC);
         unit_tree_link(t.etc, "b1.service", "b.service");
@@ -482,10 +488,19 @@ START_TEST(test_name_map_released_when_idle) {
         ck_assert_str_eq(a, "a");
         ck_assert_str_eq(nope, "not-found");
         ck_assert(m->unit_map.built);
+        hash = m->unit_map.timestamp_hash;
 
         manager_release_idle_memory(m);
         ck_assert(!m->unit_map.built);
         ck_assert_ptr_null(m->unit_map.ids);
+        ck_assert_int_eq(dropin_find_files(&m->unit_map, m->unit_path.search_path, ".d", ".conf", "b.service",
+                                           NULL, &files), 0);
+        ck_assert_uint_eq(strv_length(files), 1);
+        ck_assert(endswith(files[0], "/b.service.d/10-x.conf"));
+        ck_assert(!m->unit_map.built);
+        ck_assert_int_eq(unit_map_update(&m->unit_map, &m->unit_path, false), 1);
+        ck_assert_uint_eq(m->unit_map.timestamp_hash, hash);
+        manager_release_idle_memory(m);
 
         unit_tree_write(t.run, "c.service", "[Unit]\nDescription=new\n" SVC);
         _cleanup_free_ char *id = unit_tree_show(m, "b1.service", "Id");

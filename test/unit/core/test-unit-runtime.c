@@ -12,6 +12,7 @@
 
 #include "bus/bus-error.h"
 #include "emergency-action.h"
+#include "init-protocol.h"
 #include "job.h"
 #include "manager-signals.h"
 #include "test-helpers.h"
@@ -366,15 +367,15 @@ END_TEST
 START_TEST(test_signals) {
         int level = log_get_max_level();
 
-        /* SIGRTMIN+n is glibc's number whatever the C library */
-        manager_dispatch_signal(m, 34 + 22);
+        /* SIGRTMIN+n is glibc's number whatever the C library (init-protocol.h) */
+        manager_dispatch_signal(m, INIT_SIGRTMIN + 22);
         ck_assert_int_eq(log_get_max_level(), LOG_DEBUG);
-        manager_dispatch_signal(m, 34 + 23);
+        manager_dispatch_signal(m, INIT_SIGRTMIN + 23);
         ck_assert_int_eq(log_get_max_level(), level);
-        manager_dispatch_signal(m, 34 + 14);
+        manager_dispatch_signal(m, INIT_SIGRTMIN + 14);
         ck_assert_int_eq(m->objective, MANAGER_POWEROFF);
         m->objective = MANAGER_OK;
-        manager_dispatch_signal(m, 34 + 25);
+        manager_dispatch_signal(m, INIT_SIGRTMIN + 25);
         ck_assert_int_eq(m->objective, MANAGER_REEXECUTE);
         m->objective = MANAGER_OK;
         /* ctrl-alt-del: seven within 2 s start ctrl-alt-del.target (not there: logged), the
