@@ -386,7 +386,9 @@ pid_t exec_spawn_server_pid(void) {
         return spawn_server.owner == getpid() ? spawn_server.pid : 0;
 }
 
-static int spawn_server_send(const ExecutorServerRequest *req, const FdPlan *plan) {
+/* The request with plan's fds and, where it is not -1, cgroup_fd after them (req->n_fds and
+ * req->flags say so already). */
+static int spawn_server_send(const ExecutorServerRequest *req, const FdPlan *plan, int cgroup_fd) {
         union {
                 struct cmsghdr align;
                 uint8_t buf[CMSG_SPACE(sizeof(int) * EXECUTOR_SERVER_FDS_MAX)];
@@ -395,16 +397,18 @@ static int spawn_server_send(const ExecutorServerRequest *req, const FdPlan *pla
         struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
         ssize_t k;
 
-        if (plan->n > 0) {
+        if (req->n_fds > 0) {
                 struct cmsghdr *c;
 
                 mh.msg_control = &control;
-                mh.msg_controllen = CMSG_SPACE(sizeof(int) * plan->n);
+                mh.msg_controllen = CMSG_SPACE(sizeof(int) * req->n_fds);
                 c = CMSG_FIRSTHDR(&mh);
                 c->cmsg_level = SOL_SOCKET;
                 c->cmsg_type = SCM_RIGHTS;
-                c->cmsg_len = CMSG_LEN(sizeof(int) * plan->n);
+                c->cmsg_len = CMSG_LEN(sizeof(int) * req->n_fds);
                 memcpy(CMSG_DATA(c), plan->sources, sizeof(int) * plan->n);
+                if (cgroup_fd >= 0)
+                        memcpy(CMSG_DATA(c) + sizeof(int) * plan->n, &cgroup_fd, sizeof(int));
         }
         do
                 k = sendmsg(spawn_server.fd, &mh, MSG_NOSIGNAL);
@@ -414,9 +418,9 @@ static int spawn_server_send(const ExecutorServerRequest *req, const FdPlan *pla
         return (size_t) k == sizeof *req ? 0 : -EIO;
 }
 
-/* 0 and the pid, or 0 and the server's negative errno in *ret_error (it could not fork), or the
- * negative errno of the connection. */
-static int spawn_server_receive(pid_t *ret, int *ret_error) {
+/* 0 and the pid (and the reply's flags), or 0 and the server's negative errno in *ret_error (it
+ * could not fork), or the negative errno of the connection. */
+static int spawn_server_receive(pid_t *ret, uint32_t *ret_flags, int *ret_error) {
         struct pollfd p = { .fd = spawn_server.fd, .events = POLLIN };
         usec_t deadline = now(CLOCK_MONOTONIC) + SPAWN_SERVER_TIMEOUT_MSEC * USEC_PER_MSEC;
         ExecutorServerReply reply;
@@ -442,26 +446,31 @@ static int spawn_server_receive(pid_t *ret, int *ret_error) {
         if ((size_t) k != sizeof reply || reply.pid == 0)
                 return -EBADMSG;
         *ret_error = reply.pid < 0 ? reply.pid : 0;
-        if (reply.pid > 0)
+        if (reply.pid > 0) {
                 *ret = reply.pid;
+                *ret_flags = reply.flags;
+        }
         return 0;
 }
 
-/* Asks the server for the process. -EOPNOTSUPP: the caller execs a helper instead (no server,
- * the server is still starting, the request did not reach it, or its clone() failed). Another negative errno: the server took
- * the request but did not answer in time or died; it may have created the helper already,
- * which then waits at its gate, so no second helper may be started for this request (the
- * caller's failed spawn closes the gate unopened: manager_spawn_gate_done()). Errors of the
- * connection end the server (a new one is started on next use), an error of its clone() does
- * not. */
+/* Asks the server for the process, to be created in cgroup_path where that is not NULL (then
+ * *ret_in_cgroup says whether it was: clone-cgroup.h). -EOPNOTSUPP: the caller execs a helper
+ * instead (no server, the server is still starting, the request did not reach it, or its
+ * clone() failed). Another negative errno: the server took the request but did not answer in
+ * time or died; it may have created the helper already, which then waits at its gate, so no
+ * second helper may be started for this request (the caller's failed spawn closes the gate
+ * unopened: manager_spawn_gate_done()). Errors of the connection end the server (a new one is
+ * started on next use), an error of its clone() does not. */
 static int spawn_via_server(const char *unit_id, const FdPlan *plan, int wire_fd_target, bool share_memory,
-                            pid_t *ret) {
+                            const char *cgroup_path, pid_t *ret, bool *ret_in_cgroup) {
         ExecutorServerRequest req = {
                 .magic = EXECUTOR_SERVER_MAGIC,
                 .n_fds = (uint32_t) plan->n,
                 .wire_fd = wire_fd_target,
                 .flags = share_memory ? EXECUTOR_SERVER_SHARE_MEMORY : 0,
         };
+        _cleanup_close_ int cgroup_fd = -1;
+        uint32_t flags = 0;
         int r, error = 0;
 
         if (plan->n > EXECUTOR_SERVER_FDS_MAX || !spawn_server_wanted())
@@ -486,14 +495,20 @@ static int spawn_via_server(const char *unit_id, const FdPlan *plan, int wire_fd
         if (r == 0)
                 return -EOPNOTSUPP; /* still starting: nothing was asked of it yet */
         strncpy(req.unit_id, unit_id, sizeof req.unit_id - 1);
-        r = spawn_server_send(&req, plan);
+        /* a cgroup we cannot open: the process joins it itself and reports the error */
+        if (cgroup_path && plan->n < EXECUTOR_SERVER_FDS_MAX &&
+            (cgroup_fd = open(cgroup_path, O_PATH | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+                req.n_fds++;
+                req.flags |= EXECUTOR_SERVER_CGROUP_FD;
+        }
+        r = spawn_server_send(&req, plan, cgroup_fd);
         if (r < 0) {
                 spawn_server.failures++;
                 spawn_server_kill("connection failed");
                 log_debug_errno(r, "%s: Spawn server unreachable, executing the helper instead: %m", unit_id);
                 return -EOPNOTSUPP;
         }
-        r = spawn_server_receive(ret, &error);
+        r = spawn_server_receive(ret, &flags, &error);
         if (r < 0) {
                 /* a late answer must never be taken for the next request's: a new server */
                 spawn_server.failures++;
@@ -505,11 +520,13 @@ static int spawn_via_server(const char *unit_id, const FdPlan *plan, int wire_fd
                 log_debug_errno(error, "%s: Spawn server could not fork, executing the helper instead: %m", unit_id);
                 return -EOPNOTSUPP;
         }
+        *ret_in_cgroup = flags & EXECUTOR_SERVER_IN_CGROUP;
         return 0;
 }
 
-/* As systemd, the manager also moves the new process into its cgroup itself, so that a kill of
- * the cgroup finds it even before the helper got there. Errors are the helper's to report. */
+/* As systemd, the manager also moves a new process that was not created in its cgroup
+ * (clone-cgroup.h) into it itself, so that a kill of the cgroup finds it even before the helper
+ * got there. Errors are the helper's to report. */
 static void attach_cgroup(const char *cgroup_path, pid_t pid) {
         _cleanup_free_ char *procs = NULL;
         char buf[32];
@@ -576,6 +593,7 @@ int exec_spawn(const ExecCommand *c, const ExecContext *ctx, const ExecParameter
         _cleanup_free_ char *line = NULL;
         _cleanup_close_ int wire = -1;
         int named[3], socket_index = -1, wire_target, r;
+        bool in_cgroup = false;
         FdPlan plan = {};
         ExecRun run;
         pid_t pid;
@@ -615,13 +633,15 @@ int exec_spawn(const ExecCommand *c, const ExecContext *ctx, const ExecParameter
                 line = quote_command_line(c->argv, SHELL_ESCAPE_EMPTY);
                 log_debug("%s: About to execute %s", p->unit_id, strna(line));
         }
-        r = spawn_via_server(p->unit_id, &plan, wire_target, exec_context_spawn_may_share_memory(ctx), &pid);
+        r = spawn_via_server(p->unit_id, &plan, wire_target, exec_context_spawn_may_share_memory(ctx), p->cgroup_path,
+                             &pid, &in_cgroup);
         if (r == -EOPNOTSUPP)
                 r = spawn_helper(p->unit_id, &plan, wire_target, &pid);
         if (r < 0)
                 return log_error_errno(r, "%s: Failed to spawn %s: %m", p->unit_id, exec_executor_path());
-        log_debug("%s: Forked %s as %i", p->unit_id, c->path, (int) pid);
-        attach_cgroup(p->cgroup_path, pid);
+        log_debug("%s: Forked %s as %i%s", p->unit_id, c->path, (int) pid, in_cgroup ? " in its cgroup" : "");
+        if (!in_cgroup)
+                attach_cgroup(p->cgroup_path, pid);
         *ret_pid = pid;
         return 0;
 }

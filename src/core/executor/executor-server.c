@@ -18,6 +18,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "clone-cgroup.h"
 #include "executor-server.h"
 #include "gate-pass.h"
 #include "exit-status.h"
@@ -27,8 +28,16 @@
 #include "signal-util.h"
 #include "spawn-util.h"
 
-/* A process whose parent is our parent (the manager), as fork() otherwise. */
-static pid_t clone_sibling(void) {
+/* A process whose parent is our parent (the manager), as fork() otherwise; created in the cgroup
+ * of cgroup_fd where it is not -1 and the kernel agrees (*in_cgroup says). -1 and errno on
+ * failure. */
+static pid_t clone_sibling(int cgroup_fd, bool *in_cgroup) {
+        /* exit signal: with CLONE_PARENT clone3() wants 0 and gives it ours (SIGCHLD) */
+        pid_t pid = clone_cgroup_fork(CLONE_PARENT, 0, cgroup_fd);
+
+        *in_cgroup = pid >= 0;
+        if (pid >= 0)
+                return pid;
 #if defined(__s390__) || defined(__CRIS__)
         return (pid_t) syscall(SYS_clone, 0, CLONE_PARENT | SIGCHLD, NULL, NULL, 0);
 #else
@@ -254,28 +263,51 @@ typedef struct SharedChildArgs {
         size_t n;
         const ExecutorServerRequest *req;
         const ExecutorServerChild *child;
+        bool in_cgroup; /* set before the clone3() that makes the process, cleared if it failed */
 } SharedChildArgs;
 
 /* Runs in a process that shares our memory, on shared_child_stack: answers with its own pid
  * first, so that the manager does not wait for our wake-up. */
 static int shared_child_main(void *userdata) {
         const SharedChildArgs *a = userdata;
-        ExecutorServerReply reply = { .pid = (int32_t) getpid() };
+        ExecutorServerReply reply = {
+                .pid = (int32_t) getpid(),
+                .flags = a->in_cgroup ? EXECUTOR_SERVER_IN_CGROUP : 0,
+        };
 
         /* before the send: once the answer may be out, we must not answer again */
         executor_server_child_phase(EXECUTOR_CHILD_ANSWERED);
         if (send(a->sock, &reply, sizeof reply, MSG_NOSIGNAL) < 0)
                 child_exit(EXIT_FDS);
         child_layout_fds(a->sock, a->fds, a->n);
-        a->child->run(a->req->wire_fd, a->req->unit_id, &server_gate);
+        a->child->run(a->req->wire_fd, a->req->unit_id, &server_gate, a->in_cgroup);
         child_exit(EXIT_FAILURE); /* not reached */
+}
+
+/* The process of run_shared(): in the request's cgroup where it names one and the kernel can,
+ * else with clone(). -1 and errno on failure. */
+static pid_t clone_shared(SharedChildArgs *a, int cgroup_fd, pid_t *child_tid) {
+        uint8_t *top = (uint8_t *) shared_child_stack + page_size() + SHARED_CHILD_STACK_SIZE;
+        pid_t pid;
+
+        a->in_cgroup = cgroup_fd >= 0 && clone_cgroup_supported();
+        if (a->in_cgroup) {
+                pid = clone_cgroup_run(shared_child_main, a, top - SHARED_CHILD_STACK_SIZE, SHARED_CHILD_STACK_SIZE,
+                                       CLONE_VM | CLONE_PARENT | CLONE_CHILD_CLEARTID, 0, child_tid, cgroup_fd);
+                if (pid >= 0)
+                        return pid;
+                /* no process was made: it joins its cgroup itself, as without clone3() */
+                a->in_cgroup = false;
+        }
+        return clone(shared_child_main, top, CLONE_VM | CLONE_PARENT | CLONE_CHILD_CLEARTID | SIGCHLD, a, NULL, NULL,
+                     child_tid);
 }
 
 /* Starts the request in a process that shares our memory and returns once it exec'd, exited or
  * handed over at its gate: 1 when it answered the manager itself, 0 with its pid or a negative
  * errno in *reply for us to send, -EIO when it died somewhere unknown (our heap may be
  * inconsistent). */
-static int run_shared(int sock, const ExecutorServerRequest *req, const int *fds, size_t n,
+static int run_shared(int sock, const ExecutorServerRequest *req, const int *fds, size_t n, int cgroup_fd,
                       const ExecutorServerChild *child, ExecutorServerReply *reply) {
         SharedChildArgs a = { .sock = sock, .fds = fds, .n = n, .req = req, .child = child };
         SharedStart *s;
@@ -304,8 +336,7 @@ static int run_shared(int sock, const ExecutorServerRequest *req, const int *fds
         }
         current_start = s;
         child_phase = EXECUTOR_CHILD_STARTED;
-        pid = clone(shared_child_main, (uint8_t *) shared_child_stack + page_size() + SHARED_CHILD_STACK_SIZE,
-                    CLONE_VM | CLONE_PARENT | CLONE_CHILD_CLEARTID | SIGCHLD, &a, NULL, NULL, &s->state);
+        pid = clone_shared(&a, cgroup_fd, &s->state);
         if (pid < 0) {
                 reply->pid = -errno;
                 current_start = NULL;
@@ -324,6 +355,7 @@ static int run_shared(int sock, const ExecutorServerRequest *req, const int *fds
         switch (child_phase) {
         case EXECUTOR_CHILD_STARTED: /* killed before it did anything (nor answered): we answer */
                 reply->pid = (int32_t) pid;
+                reply->flags = a.in_cgroup ? EXECUTOR_SERVER_IN_CGROUP : 0;
                 return 0;
         case EXECUTOR_CHILD_EXECUTING:
         case EXECUTOR_CHILD_EXITING:
@@ -379,8 +411,9 @@ static int receive_request(int fd, ExecutorServerRequest *req, int *fds, size_t 
         }
         *ret_n = n;
         if ((size_t) k != sizeof *req || (mh.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) ||
-            req->magic != EXECUTOR_SERVER_MAGIC || req->n_fds != n || req->wire_fd < 3 ||
-            req->wire_fd >= 3 + (int) n) {
+            req->magic != EXECUTOR_SERVER_MAGIC || req->n_fds != n ||
+            ((req->flags & EXECUTOR_SERVER_CGROUP_FD) && n == 0) || req->wire_fd < 3 ||
+            req->wire_fd >= 3 + (int) n - !!(req->flags & EXECUTOR_SERVER_CGROUP_FD)) {
                 close_all(fds, n);
                 return -EBADMSG;
         }
@@ -413,18 +446,22 @@ int executor_server_run(int fd, const ExecutorServerChild *child) {
         signal_reset_all_default_raw();
         open_gate();
         /* ready: the manager sends requests only after this (until then it execs helpers) */
-        if (send(fd, &(ExecutorServerReply) { .pid = 0 }, sizeof(ExecutorServerReply), MSG_NOSIGNAL) < 0)
+        if (send(fd, &(ExecutorServerReply) {}, sizeof(ExecutorServerReply), MSG_NOSIGNAL) < 0)
                 return log_debug_errno(errno, "Failed to announce the spawn server: %m");
         for (;;) {
                 ExecutorServerRequest req;
-                ExecutorServerReply reply;
-                int fds[EXECUTOR_SERVER_FDS_MAX];
-                size_t n = 0;
+                ExecutorServerReply reply = {};
+                int fds[EXECUTOR_SERVER_FDS_MAX], cgroup_fd = -1;
+                size_t n = 0, n_layout;
+                bool in_cgroup;
                 pid_t pid;
                 int r;
 
                 wait_for_request(fd);
                 r = receive_request(fd, &req, fds, &n);
+                n_layout = n;
+                if (r > 0 && (req.flags & EXECUTOR_SERVER_CGROUP_FD))
+                        cgroup_fd = fds[--n_layout];
 
                 if (r == 0)
                         return 0;
@@ -433,21 +470,22 @@ int executor_server_run(int fd, const ExecutorServerChild *child) {
                 else if (r < 0)
                         return log_debug_errno(r, "Failed to receive a spawn request: %m");
                 else if ((req.flags & EXECUTOR_SERVER_SHARE_MEMORY) && server_gate.self_fd >= 0) {
-                        r = run_shared(fd, &req, fds, n, child, &reply);
+                        r = run_shared(fd, &req, fds, n_layout, cgroup_fd, child, &reply);
                         close_all(fds, n);
                         if (r < 0)
                                 return r;
                         if (r > 0)
                                 continue; /* it answered */
                 } else {
-                        pid = clone_sibling();
+                        pid = clone_sibling(cgroup_fd, &in_cgroup);
                         if (pid == 0) {
                                 /* signals: the server's, all at their default (set at start) */
-                                child_layout_fds(fd, fds, n);
-                                child->run(req.wire_fd, req.unit_id, NULL);
+                                child_layout_fds(fd, fds, n_layout);
+                                child->run(req.wire_fd, req.unit_id, NULL, in_cgroup);
                                 child_exit(EXIT_FAILURE); /* not reached */
                         }
                         reply.pid = pid < 0 ? -errno : (int32_t) pid;
+                        reply.flags = pid > 0 && in_cgroup ? EXECUTOR_SERVER_IN_CGROUP : 0;
                         close_all(fds, n);
                 }
                 if (send(fd, &reply, sizeof reply, MSG_NOSIGNAL) < 0)

@@ -9,8 +9,9 @@
  * one ExecutorServerRequest per process to start, with the request's fds attached (SCM_RIGHTS,
  * in the order they are to appear as 3, 4, …), and waits for the ExecutorServerReply with the
  * new process's pid; the server ends when the manager's end closes. The new process is made
- * with clone(CLONE_PARENT), so that the manager is its parent; it lays its fds out and then runs
- * the request as a freshly executed helper would. Two ways:
+ * with clone(CLONE_PARENT), so that the manager is its parent, and where the request names its
+ * cgroup, with clone3(CLONE_INTO_CGROUP) in that cgroup (clone-cgroup.h; the reply says so); it
+ * lays its fds out and then runs the request as a freshly executed helper would. Two ways:
  *   - a request with EXECUTOR_SERVER_SHARE_MEMORY (the manager sets it when the context allows,
  *     exec_context_spawn_may_share_memory()): clone(CLONE_VM) on a stack of the server's. No
  *     address space is copied (on this kind of VM a fork of even a small process costs
@@ -33,23 +34,33 @@
  * Either way a start costs no exec of the helper.
  */
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* The most fds one request carries (the kernel's SCM_MAX_FD); more: the caller execs a helper. */
 #define EXECUTOR_SERVER_FDS_MAX 253
-#define EXECUTOR_SERVER_MAGIC UINT32_C(0x53504e32) /* "SPN2" */
+#define EXECUTOR_SERVER_MAGIC UINT32_C(0x53504e33) /* "SPN3" */
 #define EXECUTOR_SERVER_SHARE_MEMORY UINT32_C(1)
+/* The last fd attached is not laid out: it is the cgroup2 directory (O_PATH will do) the process
+ * is to be created in (clone-cgroup.h). */
+#define EXECUTOR_SERVER_CGROUP_FD UINT32_C(2)
 
 typedef struct ExecutorServerRequest {
         uint32_t magic;       /* EXECUTOR_SERVER_MAGIC */
-        uint32_t n_fds;       /* how many fds are attached; they become 3 … 3 + n_fds - 1 */
+        uint32_t n_fds;       /* how many fds are attached; they become 3 … 3 + n_fds - 1
+                               * (but the cgroup's, with EXECUTOR_SERVER_CGROUP_FD) */
         int32_t wire_fd;      /* which of them is the exec-wire memfd (as after the layout) */
-        uint32_t flags;       /* EXECUTOR_SERVER_SHARE_MEMORY or 0 */
+        uint32_t flags;       /* EXECUTOR_SERVER_SHARE_MEMORY, EXECUTOR_SERVER_CGROUP_FD */
         char unit_id[260];    /* for messages before the request is read, NUL-terminated */
 } ExecutorServerRequest;
 
+/* In a reply: the process was created in the request's cgroup (EXECUTOR_SERVER_CGROUP_FD); it
+ * does not join it itself, nor does the manager need to move it. */
+#define EXECUTOR_SERVER_IN_CGROUP UINT32_C(1)
+
 typedef struct ExecutorServerReply {
         int32_t pid;          /* the new process, or a negative errno; 0: ready (first message) */
+        uint32_t flags;       /* EXECUTOR_SERVER_IN_CGROUP or 0 */
 } ExecutorServerReply;
 
 /* Where a process that shares the server's memory got to: set by it, read by the server once it
@@ -74,8 +85,9 @@ typedef struct GatePass GatePass;
 typedef struct ExecutorServerChild {
         /* What the new process runs once its fds are laid out: never returns. Must call
          * executor_server_child_phase() before its execve() and _exit() calls. gate: non-NULL in
-         * a process that shares our memory (it must pass its gate through it). */
-        void (*run)(int wire_fd, const char *unit_id, const ExecutorServerGate *gate);
+         * a process that shares our memory (it must pass its gate through it). in_cgroup: it
+         * was created in its cgroup (EXECUTOR_SERVER_IN_CGROUP). */
+        void (*run)(int wire_fd, const char *unit_id, const ExecutorServerGate *gate, bool in_cgroup);
         /* In the server, after a process that shared its memory has exec'd or exited: frees what
          * run() allocated and undoes what it changed in the server's globals. */
         void (*reclaim)(void);

@@ -63,6 +63,7 @@ typedef struct Executor {
         char *executable;
         char **argv;          /* the command line as executed */
         const ExecutorServerGate *gate; /* non-NULL: we share the spawn server's memory */
+        bool in_cgroup;       /* created in run.cgroup_path by the spawn server */
         dev_t journal_dev;
         ino_t journal_ino;
         bool sandboxing, setuid;
@@ -224,7 +225,7 @@ static int join_cgroup(Executor *e) {
         _cleanup_free_ char *procs = NULL;
         _cleanup_close_ int fd = -1;
 
-        if (!e->run.cgroup_path)
+        if (!e->run.cgroup_path || e->in_cgroup)
                 return 0;
         procs = path_join(e->run.cgroup_path, "cgroup.procs");
         if (!procs)
@@ -605,7 +606,7 @@ static _noreturn_ void finish_request(Executor *e, int r) {
 }
 
 /* Runs the request in the memfd wire_fd (unit_id only names it when that fails). */
-static _noreturn_ void run_request(int wire_fd, const char *unit_id, const ExecutorServerGate *gate) {
+static _noreturn_ void run_request(int wire_fd, const char *unit_id, const ExecutorServerGate *gate, bool in_cgroup) {
         Executor *e = &executor;
         int r;
 
@@ -614,6 +615,7 @@ static _noreturn_ void run_request(int wire_fd, const char *unit_id, const Execu
                 .exit_status = EXIT_SUCCESS,
                 .log_fd = -1,
                 .gate = gate,
+                .in_cgroup = in_cgroup,
         };
         r = read_wire(wire_fd, e);
         if (r < 0 || !e->run.unit_id || !e->run.path || strv_isempty(e->run.argv)) {
@@ -687,5 +689,5 @@ int main(int argc, char *argv[]) {
                 log_error("This program is the service manager's exec helper; it is not run by hand.");
                 return EXIT_FAILURE;
         }
-        run_request(fd, argc > 2 ? argv[2] : NULL, NULL);
+        run_request(fd, argc > 2 ? argv[2] : NULL, NULL, false);
 }

@@ -502,31 +502,93 @@ START_TEST(test_exec_fd) {
 }
 END_TEST
 
-START_TEST(test_cgroup_join) {
-        char dir[256], procs[300], expected[300];
+/* A cgroup of our own for test (under the host's cgroup2, removed by the test) and a unit that
+ * prints its process's cgroup, run there by p; false (skipped) without root or cgroup2. */
+static bool cgroup_test_setup(const char *test, char dir[static 256], ExecParameters *p) {
         struct stat st;
 
         if (getuid() != 0 || stat("/sys/fs/cgroup/unified/cgroup.procs", &st) < 0) {
-                fprintf(stderr, "test_cgroup_join: needs root and cgroup2 at /sys/fs/cgroup/unified; skipped\n");
-                return;
+                fprintf(stderr, "%s: needs root and cgroup2 at /sys/fs/cgroup/unified; skipped\n", test);
+                return false;
         }
-        snprintf(dir, sizeof dir, "/sys/fs/cgroup/unified/sysmaster-test-%d", (int) getpid());
+        snprintf(dir, 256, "/sys/fs/cgroup/unified/sysmaster-test-%d", (int) getpid());
         ck_assert_int_eq(mkdir(dir, 0755), 0);
         load_sh("", "cat /proc/self/cgroup");
-        ExecParameters p = EXEC_PARAMETERS_INIT;
-        p.flags = EXEC_APPLY_SANDBOXING;
-        p.cgroup_path = dir;
-        ck_assert_int_eq(exec_test_run_full(&t, NULL, &p, true), 0);
-        snprintf(procs, sizeof procs, "%s/cgroup.procs", dir);
-        (void) rmdir(dir);
+        *p = (ExecParameters) EXEC_PARAMETERS_INIT;
+        p->flags = EXEC_APPLY_SANDBOXING;
+        p->cgroup_path = dir;
+        return true;
+}
+
+/* What the unit of cgroup_test_setup() printed when it ran in dir. */
+static void assert_ran_in_cgroup_test_dir(void) {
+        char expected[300];
+
         ck_assert_exec_ok(&t);
         snprintf(expected, sizeof expected, "0::/sysmaster-test-%d\n", (int) getpid());
         ck_assert_out_has(&t, expected);
+}
+
+START_TEST(test_cgroup_join) {
+        ExecParameters p;
+        char dir[256];
+
+        if (!cgroup_test_setup("test_cgroup_join", dir, &p))
+                return;
+        ck_assert_int_eq(exec_test_run_full(&t, NULL, &p, true), 0);
+        (void) rmdir(dir);
+        assert_ran_in_cgroup_test_dir();
 
         /* a cgroup that does not exist: EXIT_CGROUP */
         ck_assert_int_eq(exec_test_run_full(&t, NULL, &p, true), 0);
         ck_assert_int_eq(t.status, EXIT_CGROUP);
         ck_assert_exec_log_has(&t, "a.service: Failed to attach to cgroup ");
+}
+END_TEST
+
+/* Runs the loaded command with p until the spawn server (started by the first start, ready soon
+ * after) made it in its cgroup, as the manager's debug message says. */
+static void run_until_created_in_cgroup(ExecParameters *p) {
+        for (int i = 0; i < 100; i++) {
+                ck_assert_int_eq(exec_test_run_full(&t, NULL, p, true), 0);
+                if (strstr(t.log, " in its cgroup\n"))
+                        return;
+                usleep(20 * 1000);
+        }
+        ck_abort_msg("no start was made in its cgroup; log:\n%s", t.log);
+}
+
+/* Through the spawn server, the process is created in its cgroup (clone3(CLONE_INTO_CGROUP)):
+ * neither it nor the manager moves it there. A directory that is no cgroup: the kernel refuses,
+ * the process is made without it, tries to join and fails as through the helper. */
+START_TEST(test_cgroup_created_in) {
+        int level = log_get_max_level();
+        char dir[256], notcg[300];
+        ExecParameters p;
+        pid_t server;
+
+        if (!cgroup_test_setup("test_cgroup_created_in", dir, &p))
+                return;
+        unsetenv("SYSMASTER_SPAWN_SERVER");
+        log_set_max_level(LOG_DEBUG);
+        run_until_created_in_cgroup(&p);
+        (void) rmdir(dir);
+        assert_ran_in_cgroup_test_dir();
+        server = exec_spawn_server_pid();
+        ck_assert_int_gt(server, 0);
+
+        snprintf(notcg, sizeof notcg, "%s/not-a-cgroup", t.tree.root);
+        ck_assert_int_eq(mkdir(notcg, 0755), 0);
+        p.cgroup_path = notcg;
+        ck_assert_int_eq(truncate(t.log_path, 0), 0); /* this start's messages only */
+        ck_assert_int_eq(exec_test_run_full(&t, NULL, &p, true), 0);
+        log_set_max_level(level);
+        ck_assert_int_eq(t.status, EXIT_CGROUP);
+        ck_assert_exec_log_has(&t, "a.service: Failed to attach to cgroup ");
+        /* made by the same server, without the cgroup */
+        ck_assert_msg(!strstr(t.log, "executing the helper instead") && !strstr(t.log, " in its cgroup"), "log:\n%s",
+                      t.log);
+        ck_assert_int_eq(exec_spawn_server_pid(), server);
 }
 END_TEST
 
@@ -703,6 +765,7 @@ static Suite *make_suite(void) {
         tcase_add_test(tc, test_spawn_server_parent_and_restart);
         tcase_add_test(tc, test_spawn_server_off);
         tcase_add_test(tc, test_cgroup_join);
+        tcase_add_test(tc, test_cgroup_created_in);
         tcase_add_test(tc, test_exec_directories);
         tcase_add_test(tc, test_private_tmp);
         suite_add_tcase(s, tc);
