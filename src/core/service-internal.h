@@ -40,6 +40,8 @@ void service_unwatch_control_pid(Service *s);
 void service_unwatch_main_pid(Service *s);
 /* Takes pid as the main pid (warns when it is not our child). 0 or -EINVAL. */
 int service_set_main_pid(Service *s, pid_t pid);
+/* The same for a pid service_spawn() just gave us: our child, nothing to check. */
+int service_set_spawned_main_pid(Service *s, pid_t pid);
 /* > 0 alive, 0 dead, < 0 unknown (no main pid known). */
 int service_main_pid_good(Service *s);
 bool service_control_pid_good(Service *s) _pure_;

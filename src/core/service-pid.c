@@ -56,7 +56,7 @@ void service_unwatch_main_pid(Service *s) {
         s->main_pid = 0;
 }
 
-int service_set_main_pid(Service *s, pid_t pid) {
+static int set_main_pid(Service *s, pid_t pid, bool spawned) {
         if (pid <= 1 || pid == getpid())
                 return -EINVAL;
         if (s->main_pid == pid && s->main_pid_known)
@@ -67,11 +67,19 @@ int service_set_main_pid(Service *s, pid_t pid) {
         }
         s->main_pid = pid;
         s->main_pid_known = true;
-        s->main_pid_alien = pid_parent(pid) != getpid();
+        s->main_pid_alien = !spawned && pid_parent(pid) != getpid();
         if (s->main_pid_alien)
                 log_unit_warning(UNIT(s), "Supervising process %i which is not our child. We'll most likely not notice when it exits.",
                                  (int) pid);
         return 0;
+}
+
+int service_set_main_pid(Service *s, pid_t pid) {
+        return set_main_pid(s, pid, false);
+}
+
+int service_set_spawned_main_pid(Service *s, pid_t pid) {
+        return set_main_pid(s, pid, true);
 }
 
 /* > 0 alive, 0 dead, < 0 unknown (as systemd's service_main_pid_good()). */

@@ -767,7 +767,7 @@ static void service_enter_start(Service *s) {
         if (r < 0)
                 goto fail;
         if (IN_SET(s->type, SERVICE_SIMPLE, SERVICE_IDLE)) {
-                (void) service_set_main_pid(s, pid);
+                (void) service_set_spawned_main_pid(s, pid);
                 service_enter_start_post(s);
         } else if (s->type == SERVICE_FORKING) {
                 s->control_pid = pid;
@@ -775,7 +775,7 @@ static void service_enter_start(Service *s) {
         } else {
                 /* oneshot, notify, exec, dbus: the main process; wait for its exit, READY=1,
                  * execve() or the bus name (service-bus-name.c). */
-                (void) service_set_main_pid(s, pid);
+                (void) service_set_spawned_main_pid(s, pid);
                 service_set_state(s, SERVICE_START);
         }
         return;
@@ -906,7 +906,7 @@ static void service_run_next_main(Service *s) {
                 service_enter_stop(s, SERVICE_FAILURE_RESOURCES);
                 return;
         }
-        (void) service_set_main_pid(s, pid);
+        (void) service_set_spawned_main_pid(s, pid);
 }
 
 /* ---- jobs ------------------------------------------------------------------------------------- */
