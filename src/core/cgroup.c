@@ -613,6 +613,7 @@ static int cgroup_mkdir(const Manager *m, const char *cgroup) {
 
 static int unit_realize_depth(Unit *u, unsigned depth) {
         Manager *m = u->manager;
+        bool created;
         Unit *slice;
         int r;
 
@@ -643,11 +644,12 @@ static int unit_realize_depth(Unit *u, unsigned depth) {
                 (void) inotify_rm_watch(m->cgroup_inotify_fd, u->cgroup_events_wd);
                 forget_watch(u);
         }
+        created = r > 0;
         r = unit_watch_cgroup(u);
         if (r < 0)
                 log_unit_warning_errno(u, r, "Failed to watch cgroup %s, ignoring: %m", empty_to_root(u->cgroup_path));
-        r = read_populated(m, u->cgroup_path);
-        u->cgroup_populated = r > 0;
+        /* a cgroup made just now has no processes yet */
+        u->cgroup_populated = !created && read_populated(m, u->cgroup_path) > 0;
         u->cgroup_realized = true;
         /* ControlGroupId: the cgroup's inode number; kept after the cgroup is gone, as systemd. */
         _cleanup_free_ char *dir = unit_cgroup_fs_path(u);
@@ -707,14 +709,24 @@ void unit_release_cgroup(Unit *u) {
         u->cgroup_populated = false;
 }
 
-/* rmdir of the cgroup's empty subtree, children first; the cgroup itself if delete_self. */
+/* rmdir of the cgroup's empty subtree, children first; the cgroup itself if delete_self.
+ * Returns 1 when the cgroup is gone, 0 when it is kept, -errno. A leaf (a service's cgroup, most
+ * of the time) is removed with one rmdir(): the directory is read only when that fails (EBUSY:
+ * it has children, or processes, which the second rmdir() then reports). */
 static int cgroup_trim(const Manager *m, const char *dir, bool delete_self, unsigned depth) {
-        _cleanup_closedir_ DIR *d = opendir(dir);
+        _cleanup_closedir_ DIR *d = NULL;
         struct dirent *de;
         int r = 0;
 
+        if (delete_self) {
+                if (rmdir(dir) >= 0 || errno == ENOENT)
+                        return 1;
+                if (!IN_SET(errno, EBUSY, ENOTEMPTY))
+                        return -errno;
+        }
+        d = opendir(dir);
         if (!d)
-                return errno == ENOENT ? 0 : -errno;
+                return errno == ENOENT ? delete_self : -errno;
         while ((de = readdir(d)))
                 if (de->d_type == DT_DIR && !streq(de->d_name, ".") && !streq(de->d_name, "..")) {
                         _cleanup_free_ char *sub = path_join(dir, de->d_name);
@@ -725,9 +737,11 @@ static int cgroup_trim(const Manager *m, const char *dir, bool delete_self, unsi
                         if (q < 0 && r == 0)
                                 r = q;
                 }
-        if (delete_self && rmdir(dir) < 0 && errno != ENOENT && r == 0)
-                r = -errno;
-        return r;
+        if (!delete_self)
+                return r;
+        if (rmdir(dir) >= 0 || errno == ENOENT)
+                return r < 0 ? r : 1;
+        return r < 0 ? r : -errno;
 }
 
 void unit_prune_cgroup(Unit *u) {
@@ -749,7 +763,7 @@ void unit_prune_cgroup(Unit *u) {
         if (is_root)
                 return;
         /* keep tracking a cgroup that still has processes: they are still the unit's */
-        if (unit_cgroup_is_empty(u) == 0)
+        if (r <= 0 && unit_cgroup_is_empty(u) == 0)
                 return;
         unit_release_cgroup(u);
 }

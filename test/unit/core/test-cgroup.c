@@ -376,6 +376,12 @@ START_TEST(test_real_cgroup) {
         ck_assert_ptr_eq(manager_get_unit_by_cgroup_pid(m, p1), u);
         ck_assert_ptr_eq(manager_get_unit_by_cgroup_pid(m, p2), u);
         ck_assert_ptr_null(manager_get_unit_by_cgroup_pid(m, getpid()));
+        /* pruned while it has processes: kept, both directories, and still the unit's */
+        unit_prune_cgroup(u);
+        ck_assert_int_eq(access(sub, F_OK), 0);
+        ck_assert_ptr_nonnull(u->cgroup_path);
+        ck_assert(u->cgroup_realized);
+        ck_assert_ptr_eq(manager_get_unit_by_cgroup_pid(m, p2), u);
         ck_assert(unit_get_cpu_usage_nsec(u) != UINT64_MAX);
         {
                 /* only where the memory controller is enabled (not on a hybrid system) */
