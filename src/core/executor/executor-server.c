@@ -266,19 +266,11 @@ typedef struct SharedChildArgs {
         bool in_cgroup; /* set before the clone3() that makes the process, cleared if it failed */
 } SharedChildArgs;
 
-/* Runs in a process that shares our memory, on shared_child_stack: answers with its own pid
- * first, so that the manager does not wait for our wake-up. */
+/* Runs in a process that shares our memory, on shared_child_stack (we answered the manager). */
 static int shared_child_main(void *userdata) {
         const SharedChildArgs *a = userdata;
-        ExecutorServerReply reply = {
-                .pid = (int32_t) getpid(),
-                .flags = a->in_cgroup ? EXECUTOR_SERVER_IN_CGROUP : 0,
-        };
 
-        /* before the send: once the answer may be out, we must not answer again */
-        executor_server_child_phase(EXECUTOR_CHILD_ANSWERED);
-        if (send(a->sock, &reply, sizeof reply, MSG_NOSIGNAL) < 0)
-                child_exit(EXIT_FDS);
+        executor_server_child_phase(EXECUTOR_CHILD_RUNNING);
         child_layout_fds(a->sock, a->fds, a->n);
         a->child->run(a->req->wire_fd, a->req->unit_id, &server_gate, a->in_cgroup);
         child_exit(EXIT_FAILURE); /* not reached */
@@ -303,14 +295,15 @@ static pid_t clone_shared(SharedChildArgs *a, int cgroup_fd, pid_t *child_tid) {
                      child_tid);
 }
 
-/* Starts the request in a process that shares our memory and returns once it exec'd, exited or
- * handed over at its gate: 1 when it answered the manager itself, 0 with its pid or a negative
- * errno in *reply for us to send, -EIO when it died somewhere unknown (our heap may be
- * inconsistent). */
+/* Starts the request in a process that shares our memory, answers the manager with its pid at
+ * once and returns once the process exec'd, exited or handed over at its gate: 1 (answered), 0
+ * with a negative errno in *reply for the caller to send (no process), -EIO when the process
+ * died somewhere unknown (our heap may be inconsistent) or the answer could not be sent. */
 static int run_shared(int sock, const ExecutorServerRequest *req, const int *fds, size_t n, int cgroup_fd,
                       const ExecutorServerChild *child, ExecutorServerReply *reply) {
         SharedChildArgs a = { .sock = sock, .fds = fds, .n = n, .req = req, .child = child };
         SharedStart *s;
+        long answered;
         pid_t pid;
 
         if (!shared_child_stack) {
@@ -343,20 +336,31 @@ static int run_shared(int sock, const ExecutorServerRequest *req, const int *fds
                 shared_start_free(s);
                 return 0;
         }
+        *reply = (ExecutorServerReply) {
+                .pid = (int32_t) pid,
+                .flags = a.in_cgroup ? EXECUTOR_SERVER_IN_CGROUP : 0,
+        };
+        /* without errno, which is the new process's as much as ours now (one thread's TLS); only
+         * where there is a gate (executor_server_run()) */
+#if HAVE_GATE
+        answered = gate_syscall(__NR_sendto, sock, (long) reply, sizeof *reply, MSG_NOSIGNAL, 0, 0);
+#else
+        answered = -EOPNOTSUPP;
+#endif
         wait_shared(s);
         current_start = NULL;
         clone_stack_done((uint8_t *) shared_child_stack + page_size(), SHARED_CHILD_STACK_SIZE);
         if (child_phase == EXECUTOR_CHILD_HANDED_OVER) {
                 passing[n_passing++] = s; /* freed by sweep_passing(), at once if it exec'd already */
                 child->reclaim();
-                return 1;
-        }
-        shared_start_free(s);
+        } else
+                shared_start_free(s);
+        if (answered < 0)
+                return log_debug_errno((int) answered, "Failed to answer a spawn request: %m");
         switch (child_phase) {
-        case EXECUTOR_CHILD_STARTED: /* killed before it did anything (nor answered): we answer */
-                reply->pid = (int32_t) pid;
-                reply->flags = a.in_cgroup ? EXECUTOR_SERVER_IN_CGROUP : 0;
-                return 0;
+        case EXECUTOR_CHILD_STARTED: /* killed before it did anything */
+        case EXECUTOR_CHILD_HANDED_OVER:
+                return 1;
         case EXECUTOR_CHILD_EXECUTING:
         case EXECUTOR_CHILD_EXITING:
                 child->reclaim();
@@ -475,7 +479,7 @@ int executor_server_run(int fd, const ExecutorServerChild *child) {
                         if (r < 0)
                                 return r;
                         if (r > 0)
-                                continue; /* it answered */
+                                continue; /* answered */
                 } else {
                         pid = clone_sibling(cgroup_fd, &in_cgroup);
                         if (pid == 0) {

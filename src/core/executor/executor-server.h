@@ -15,8 +15,9 @@
  *   - a request with EXECUTOR_SERVER_SHARE_MEMORY (the manager sets it when the context allows,
  *     exec_context_spawn_may_share_memory()): clone(CLONE_VM) on a stack of the server's. No
  *     address space is copied (on this kind of VM a fork of even a small process costs
- *     milliseconds of page-table work, and its exec tears the copy down again). The new process
- *     answers with its own pid before anything else; the server sleeps until it calls execve()
+ *     milliseconds of page-table work, and its exec tears the copy down again). The server
+ *     answers with the new pid as soon as clone() returns (so that the manager goes on without
+ *     waiting for the new process to be scheduled); it then sleeps until the process calls execve()
  *     or _exit() (the kernel clears a word of ours then: CLONE_CHILD_CLEARTID), or hands over at
  *     its crash-recovery gate (execute.h, gate_fd), and then frees what it allocated
  *     (ExecutorServerChild.reclaim). A process that died anywhere else (a signal in the middle
@@ -67,7 +68,7 @@ typedef struct ExecutorServerReply {
  * runs again. */
 typedef enum ExecutorChildPhase {
         EXECUTOR_CHILD_STARTED,   /* nothing done yet */
-        EXECUTOR_CHILD_ANSWERED,  /* its pid is (being) sent; running the request */
+        EXECUTOR_CHILD_RUNNING,   /* running the request */
         EXECUTOR_CHILD_EXECUTING, /* in execve(): after a failure it goes back to ANSWERED */
         EXECUTOR_CHILD_EXITING,   /* in _exit() */
         EXECUTOR_CHILD_HANDED_OVER, /* at its gate, on memory of its own (executor_server_pass_gate()) */

@@ -544,7 +544,7 @@ static int exec_command(Executor *e) {
         executor_server_child_phase(EXECUTOR_CHILD_EXECUTING);
         execve(e->executable, e->argv, e->env);
         r = -errno;
-        executor_server_child_phase(EXECUTOR_CHILD_ANSWERED);
+        executor_server_child_phase(EXECUTOR_CHILD_RUNNING);
         hot = 0;
         if (e->run.exec_fd >= 0 && write(e->run.exec_fd, &hot, 1) < 0)
                 return FAIL(e, EXIT_EXEC, errno, "Failed to disable exec_fd: %m");
