@@ -502,9 +502,10 @@ START_TEST(test_exec_fd) {
 }
 END_TEST
 
-/* A cgroup of our own for test (under the host's cgroup2, removed by the test) and a unit that
- * prints its process's cgroup, run there by p; false (skipped) without root or cgroup2. */
-static bool cgroup_test_setup(const char *test, char dir[static 256], ExecParameters *p) {
+/* A cgroup of our own for test (under the host's cgroup2, removed by the test) and a unit with
+ * settings that prints its process's cgroup, run there by p; false (skipped) without root or
+ * cgroup2. */
+static bool cgroup_test_setup(const char *test, const char *settings, char dir[static 256], ExecParameters *p) {
         struct stat st;
 
         if (getuid() != 0 || stat("/sys/fs/cgroup/unified/cgroup.procs", &st) < 0) {
@@ -513,7 +514,7 @@ static bool cgroup_test_setup(const char *test, char dir[static 256], ExecParame
         }
         snprintf(dir, 256, "/sys/fs/cgroup/unified/sysmaster-test-%d", (int) getpid());
         ck_assert_int_eq(mkdir(dir, 0755), 0);
-        load_sh("", "cat /proc/self/cgroup");
+        load_sh(settings, "cat /proc/self/cgroup");
         *p = (ExecParameters) EXEC_PARAMETERS_INIT;
         p->flags = EXEC_APPLY_SANDBOXING;
         p->cgroup_path = dir;
@@ -533,7 +534,7 @@ START_TEST(test_cgroup_join) {
         ExecParameters p;
         char dir[256];
 
-        if (!cgroup_test_setup("test_cgroup_join", dir, &p))
+        if (!cgroup_test_setup("test_cgroup_join", "", dir, &p))
                 return;
         ck_assert_int_eq(exec_test_run_full(&t, NULL, &p, true), 0);
         (void) rmdir(dir);
@@ -567,7 +568,7 @@ START_TEST(test_cgroup_created_in) {
         ExecParameters p;
         pid_t server;
 
-        if (!cgroup_test_setup("test_cgroup_created_in", dir, &p))
+        if (!cgroup_test_setup("test_cgroup_created_in", "", dir, &p))
                 return;
         unsetenv("SYSMASTER_SPAWN_SERVER");
         log_set_max_level(LOG_DEBUG);
@@ -589,6 +590,24 @@ START_TEST(test_cgroup_created_in) {
         ck_assert_msg(!strstr(t.log, "executing the helper instead") && !strstr(t.log, " in its cgroup"), "log:\n%s",
                       t.log);
         ck_assert_int_eq(exec_spawn_server_pid(), server);
+}
+END_TEST
+
+/* The same for a start the server forks (a user to look up): clone3() without CLONE_VM. */
+START_TEST(test_cgroup_created_in_forked) {
+        int level = log_get_max_level();
+        ExecParameters p;
+        char dir[256];
+
+        if (!cgroup_test_setup("test_cgroup_created_in_forked", "User=nobody\n", dir, &p))
+                return;
+        ck_assert(!exec_context_spawn_may_share_memory(&t.ctx));
+        unsetenv("SYSMASTER_SPAWN_SERVER");
+        log_set_max_level(LOG_DEBUG);
+        run_until_created_in_cgroup(&p);
+        log_set_max_level(level);
+        (void) rmdir(dir);
+        assert_ran_in_cgroup_test_dir();
 }
 END_TEST
 
@@ -766,6 +785,7 @@ static Suite *make_suite(void) {
         tcase_add_test(tc, test_spawn_server_off);
         tcase_add_test(tc, test_cgroup_join);
         tcase_add_test(tc, test_cgroup_created_in);
+        tcase_add_test(tc, test_cgroup_created_in_forked);
         tcase_add_test(tc, test_exec_directories);
         tcase_add_test(tc, test_private_tmp);
         suite_add_tcase(s, tc);
