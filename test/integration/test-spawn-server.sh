@@ -147,9 +147,9 @@ check "boot: a.service active" test "$(sandbox_ctl is-active a.service)" = activ
 check "the manager runs one spawn server" one_server
 server=$(server_pids)
 check "the server is the exec helper" sandbox_run grep -q sysmaster-executor "/proc/$server/cmdline"
-server_fds_ok() { # its socket, and its own binary (O_PATH, for the gate's report) at 512
-        [ "$(sandbox_run ls "/proc/$server/fd" | sort -n | tr '\n' ' ')" = "0 1 2 3 512 " ] &&
-                [ "$(sandbox_run readlink "/proc/$server/fd/512")" = "$SANDBOX_BUILD/sysmaster-executor" ] &&
+server_fds_ok() { # its socket, and its own binary (O_PATH, for the gate's report) at 256
+        [ "$(sandbox_run ls "/proc/$server/fd" | sort -n | tr '\n' ' ')" = "0 1 2 3 256 " ] &&
+                [ "$(sandbox_run readlink "/proc/$server/fd/256")" = "$SANDBOX_BUILD/sysmaster-executor" ] &&
                 return 0
         sandbox_run ls -l "/proc/$server/fd"
         return 1

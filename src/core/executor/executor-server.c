@@ -240,6 +240,11 @@ static void child_layout_fds(int sock, const int *fds, size_t n) {
 }
 
 
+/* The server's fds are above every layout; as low as that allows, because every new process
+ * copies our fd table and closes what it does not use with close_range(), which walks the
+ * whole table (1024 slots with an fd at 512, 512 with one at 256: 11.7 vs 6.0 µs). */
+_Static_assert(GATE_SERVER_FD_MIN == 3 + EXECUTOR_SERVER_FDS_MAX, "GATE_SERVER_FD_MIN is not just above the layout");
+
 /* Our own binary, for the gate's report (executor-server.h); -1 when there is no gate. */
 static ExecutorServerGate server_gate = { .self_fd = -1 };
 

@@ -31,7 +31,7 @@
 
 /* The server's fds live at or above this number, above any fd layout of a request
  * (3 … 3 + EXECUTOR_SERVER_FDS_MAX - 1). */
-#define GATE_SERVER_FD_MIN 512
+#define GATE_SERVER_FD_MIN 256
 
 typedef struct GatePass {
         int gate_fd;        /* a byte: "recorded, go"; EOF: the manager died (GATE_EXIT_MANAGER_GONE) */
