@@ -15,11 +15,7 @@
 
 #include "clone-cgroup.h"
 
-static bool unsupported;
-
-bool clone_cgroup_supported(void) {
-        return !unsupported;
-}
+static bool unsupported; /* the kernel said so once: not asked again */
 
 #define STRINGIFY_(x) #x
 #define STRINGIFY(x) STRINGIFY_(x)
@@ -86,18 +82,19 @@ static pid_t checked(long r) {
         return (pid_t) r;
 }
 
-static struct clone_args make_args(uint64_t flags, int exit_signal, int cgroup_fd) {
+/* exit_signal 0: the callers' processes are CLONE_PARENT ones, which get ours (clone3() wants
+ * 0 with CLONE_PARENT) */
+static struct clone_args make_args(uint64_t flags, int cgroup_fd) {
         return (struct clone_args) {
                 .flags = flags | CLONE_INTO_CGROUP,
-                .exit_signal = (uint64_t) exit_signal,
                 .cgroup = (uint64_t) cgroup_fd,
         };
 }
 
 pid_t clone_cgroup_run(int (*fn)(void *), void *arg, void *stack, size_t stack_size, uint64_t flags,
-                       int exit_signal, pid_t *child_tid, int cgroup_fd) {
-#if HAVE_CLONE_CGROUP_RAW
-        struct clone_args a = make_args(flags, exit_signal, cgroup_fd);
+                       pid_t *child_tid, int cgroup_fd) {
+#ifdef HAVE_CLONE_CGROUP_RAW
+        struct clone_args a = make_args(flags, cgroup_fd);
 
         if (unsupported || cgroup_fd < 0)
                 return unsupported ? -ENOSYS : -EBADF;
@@ -106,15 +103,15 @@ pid_t clone_cgroup_run(int (*fn)(void *), void *arg, void *stack, size_t stack_s
         a.child_tid = (uint64_t) (uintptr_t) child_tid;
         return checked(clone_cgroup_raw(&a, sizeof a, fn, arg));
 #else
-        (void) fn, (void) arg, (void) stack, (void) stack_size, (void) flags, (void) exit_signal;
+        (void) fn, (void) arg, (void) stack, (void) stack_size, (void) flags;
         (void) child_tid, (void) cgroup_fd;
         unsupported = true;
         return -ENOSYS;
 #endif
 }
 
-pid_t clone_cgroup_fork(uint64_t flags, int exit_signal, int cgroup_fd) {
-        struct clone_args a = make_args(flags, exit_signal, cgroup_fd);
+pid_t clone_cgroup_fork(uint64_t flags, int cgroup_fd) {
+        struct clone_args a = make_args(flags, cgroup_fd);
         long r;
 
         if (unsupported || cgroup_fd < 0)

@@ -16,18 +16,15 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-/* Like clone(fn, stack top, flags | exit_signal, arg, NULL, NULL, child_tid), the new process
- * created in the cgroup of the cgroup2 directory cgroup_fd (O_PATH is enough). stack/stack_size
- * the whole stack (its lowest address and size). Returns the pid, or a negative errno: -ENOSYS
- * when this kernel or architecture cannot (clone_cgroup_supported() is false from then on),
- * another one when the kernel refused this cgroup. With CLONE_PARENT, exit_signal must be 0 (the
- * new process gets ours). */
+/* Like clone(fn, stack top, flags, arg, NULL, NULL, child_tid) with CLONE_PARENT in flags (the
+ * new process gets our exit signal), the new process created in the cgroup of the cgroup2
+ * directory cgroup_fd (O_PATH is enough). stack/stack_size the whole stack (its lowest address
+ * and size). Returns the pid, or a negative errno: -ENOSYS when this kernel or architecture
+ * cannot (and from then on without asking it again), another one when the kernel refused this
+ * cgroup (-EBADF for cgroup_fd -1). */
 pid_t clone_cgroup_run(int (*fn)(void *), void *arg, void *stack, size_t stack_size, uint64_t flags,
-                       int exit_signal, pid_t *child_tid, int cgroup_fd);
+                       pid_t *child_tid, int cgroup_fd);
 
-/* Like fork() with flags (no CLONE_VM: the child goes on on a copy of our stack; returns 0
- * there), in the cgroup of cgroup_fd. Same returns as clone_cgroup_run(). */
-pid_t clone_cgroup_fork(uint64_t flags, int exit_signal, int cgroup_fd);
-
-/* False once a call found that the kernel has no clone3() or no CLONE_INTO_CGROUP. */
-bool clone_cgroup_supported(void);
+/* Like fork() with flags, CLONE_PARENT among them (no CLONE_VM: the child goes on on a copy of
+ * our stack; returns 0 there), in the cgroup of cgroup_fd. Same returns as clone_cgroup_run(). */
+pid_t clone_cgroup_fork(uint64_t flags, int cgroup_fd);

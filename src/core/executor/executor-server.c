@@ -32,8 +32,7 @@
  * of cgroup_fd where it is not -1 and the kernel agrees (*in_cgroup says). -1 and errno on
  * failure. */
 static pid_t clone_sibling(int cgroup_fd, bool *in_cgroup) {
-        /* exit signal: with CLONE_PARENT clone3() wants 0 and gives it ours (SIGCHLD) */
-        pid_t pid = clone_cgroup_fork(CLONE_PARENT, 0, cgroup_fd);
+        pid_t pid = clone_cgroup_fork(CLONE_PARENT, cgroup_fd);
 
         *in_cgroup = pid >= 0;
         if (pid >= 0)
@@ -287,15 +286,14 @@ static pid_t clone_shared(SharedChildArgs *a, int cgroup_fd, pid_t *child_tid) {
         uint8_t *top = (uint8_t *) shared_child_stack + page_size() + SHARED_CHILD_STACK_SIZE;
         pid_t pid;
 
-        a->in_cgroup = cgroup_fd >= 0 && clone_cgroup_supported();
-        if (a->in_cgroup) {
-                pid = clone_cgroup_run(shared_child_main, a, top - SHARED_CHILD_STACK_SIZE, SHARED_CHILD_STACK_SIZE,
-                                       CLONE_VM | CLONE_PARENT | CLONE_CHILD_CLEARTID, 0, child_tid, cgroup_fd);
-                if (pid >= 0)
-                        return pid;
-                /* no process was made: it joins its cgroup itself, as without clone3() */
-                a->in_cgroup = false;
-        }
+        /* set before the process can read it; cleared only when no process was made */
+        a->in_cgroup = true;
+        pid = clone_cgroup_run(shared_child_main, a, top - SHARED_CHILD_STACK_SIZE, SHARED_CHILD_STACK_SIZE,
+                               CLONE_VM | CLONE_PARENT | CLONE_CHILD_CLEARTID, child_tid, cgroup_fd);
+        if (pid >= 0)
+                return pid;
+        /* it joins its cgroup itself, as without clone3() */
+        a->in_cgroup = false;
         return clone(shared_child_main, top, CLONE_VM | CLONE_PARENT | CLONE_CHILD_CLEARTID | SIGCHLD, a, NULL, NULL,
                      child_tid);
 }
