@@ -13,6 +13,8 @@
  *   before-signal       units changed state, their D-Bus signals are not sent yet
  *   mid-reload          daemon-reload dropped the unit files, has not read them again
  *   after-commit        the state store was committed, the spawned processes still wait
+ *   after-accept        an Accept=yes socket accepted a connection and handed it to init,
+ *                       no service instance has it yet
  *   start@UNIT          a start job of UNIT is about to run (every manager image that has the
  *                       switch in $SYSMASTER_FAULT crashes there: a crash loop on one event)
  * Unarmed, fault_point() is one predictable branch.

@@ -692,20 +692,25 @@ static void resume_connections(Manager *m) {
         STRV_FOREACH(n, names) {
                 const char *p = startswith(*n, "conn:");
                 _cleanup_free_ char *socket_name = NULL;
+                char *kept;
                 Unit *s;
                 int fd;
 
                 if (!p || !(socket_name = strndup(p, strcspn(p, "/"))))
                         continue;
                 fd = manager_take_fd(m, *n);
-                manager_keep_fds(m, *n, NULL, 0);
                 s = manager_get_unit(m, socket_name);
                 if (fd < 0 || !s || s->type != UNIT_SOCKET) {
+                        manager_keep_fds(m, *n, NULL, 0);
                         safe_close(fd);
                         continue;
                 }
                 log_unit_info(s, "Serving a connection accepted before the restart.");
-                socket_dispatch_connection(s, fd);
+                /* still kept under its name until its process is committed */
+                kept = strdup(*n);
+                if (!kept)
+                        manager_keep_fds(m, *n, NULL, 0);
+                socket_dispatch_connection(s, fd, kept);
         }
 }
 

@@ -23,6 +23,7 @@
 #include "cgroup.h"
 #include "execute.h"
 #include "exit-status.h"
+#include "fault-inject.h"
 #include "fd-util.h"
 #include "job.h"
 #include "kill.h"
@@ -194,9 +195,7 @@ static void socket_apply_buffer(Socket *s, int fd, uint64_t size, int name, int 
 }
 
 /* The options of socket_apply_socket_options() in systemd 252, on a listening or connection fd. */
-static void socket_apply_options(Socket *s, SocketPort *p, int fd) {
-        int family = p->addr.sa.sa_family;
-
+static void socket_apply_options(Socket *s, int family, int fd) {
         if (s->keep_alive)
                 setsockopt_warn(s, fd, SOL_SOCKET, SO_KEEPALIVE, 1, "SO_KEEPALIVE");
         if (s->keep_alive_time > 0)
@@ -387,7 +386,7 @@ static int socket_open_fds(Socket *s) {
                                 p->fd = -1;
                                 return r;
                         }
-                        socket_apply_options(s, p, p->fd);
+                        socket_apply_options(s, p->addr.sa.sa_family, p->fd);
                         socket_symlink(s);
                         break;
                 case SOCKET_PORT_FIFO:
@@ -893,15 +892,17 @@ static void socket_log_job_failure(Socket *s, int r, BusError *error, bool templ
                          error && error->message ? error->message : strerror(-r));
 }
 
-/* A connection on an Accept=yes socket: a new instance of the template gets it (cfd taken). */
-/* Crash recovery: init keeps the connection from right after accept() until the process serving
- * it was committed (service.c releases it), so that a connection accepted just before a crash is
- * served by the next manager. The entry's name, or NULL. */
-static char *socket_keep_connection(Socket *s, int cfd, const char *service) {
-        char *name = strjoin("conn:", UNIT(s)->id, "/", service);
+/* Crash recovery: init keeps an accepted connection from right after accept() until the process
+ * serving it was committed (service.c releases it), so that a connection accepted just before a
+ * crash is served by the next manager. The entry's name ("conn:SOCKET/PID.N", unique for this
+ * manager and never reused by the next one), or NULL. */
+static char *socket_keep_connection(Socket *s, int cfd) {
+        static unsigned long counter;
+        char *name = NULL;
 
-        if (name)
-                manager_keep_fds(UNIT(s)->manager, name, &cfd, 1);
+        if (asprintf(&name, "conn:%s/%ld.%lu", UNIT(s)->id, (long) getpid(), ++counter) < 0)
+                return NULL;
+        manager_keep_fds(UNIT(s)->manager, name, &cfd, 1);
         return name;
 }
 
@@ -911,9 +912,17 @@ static void socket_forget_connection(Socket *s, char **name) {
         *name = mfree(*name);
 }
 
-static void socket_enter_running_connection(Socket *s, int cfd) {
+/* A connection not served: closed, and no longer kept for the next manager. */
+static void socket_drop_connection(Socket *s, int cfd, char **kept) {
+        socket_forget_connection(s, kept);
+        safe_close(cfd);
+}
+
+/* A connection on an Accept=yes socket: a new instance of the template gets it (cfd and the name
+ * it is kept under in init, kept, taken). */
+static void socket_enter_running_connection(Socket *s, int cfd, char *kept) {
         _cleanup_bus_error_ BusError error = BUS_ERROR_NULL;
-        _cleanup_free_ char *prefix = NULL, *instance = NULL, *name = NULL, *peer = NULL, *kept = NULL;
+        _cleanup_free_ char *prefix = NULL, *instance = NULL, *name = NULL, *peer = NULL;
         _cleanup_free_ int *fds = NULL;
         Unit *u = UNIT(s), *service = NULL;
         int r;
@@ -933,13 +942,11 @@ static void socket_enter_running_connection(Socket *s, int cfd) {
                 r = socket_instance_name(cfd, s->n_accepted, &instance);
         if (IN_SET(r, -ENOTCONN, -ECONNRESET, -ECONNREFUSED, -EPIPE)) {
                 log_unit_debug_errno(u, r, "Got error on incoming socket, assuming aborted connection attempt, ignoring.");
-                safe_close(cfd);
+                socket_drop_connection(s, cfd, &kept);
                 return;
         }
         if (r >= 0)
                 r = unit_name_build(prefix, instance, ".service", &name);
-        if (r >= 0)
-                kept = socket_keep_connection(s, cfd, name);
         if (r >= 0)
                 r = manager_load_unit(u->manager, name, &service);
         if (r >= 0 && (service->type != UNIT_SERVICE || service->load_state != UNIT_LOADED))
@@ -978,22 +985,29 @@ static void socket_enter_running_connection(Socket *s, int cfd) {
 
 refuse:
         s->n_refused++;
-        safe_close(cfd);
+        socket_drop_connection(s, cfd, &kept);
         unit_add_to_dbus_queue(u);
         return;
 fail:
-        socket_forget_connection(s, &kept);
-        safe_close(cfd);
+        socket_drop_connection(s, cfd, &kept);
         socket_log_job_failure(s, r, &error, true);
         socket_enter_stop_pre(s, SOCKET_FAILURE_RESOURCES);
 }
 
-void socket_dispatch_connection(Unit *u, int cfd) {
-        socket_enter_running_connection(SOCKET(u), cfd);
+void socket_dispatch_connection(Unit *u, int cfd, char *kept) {
+        Socket *s = SOCKET(u);
+        SocketSockaddr local = {};
+        socklen_t l = sizeof local;
+
+        /* the options were perhaps not applied yet: they are the socket's, set once more */
+        if (getsockname(cfd, &local.sa, &l) >= 0)
+                socket_apply_options(s, local.sa.sa_family, cfd);
+        socket_enter_running_connection(s, cfd, kept);
 }
 
-/* Traffic arrived (cfd < 0) or a connection was accepted (cfd >= 0, taken). */
-static void socket_enter_running(Socket *s, int cfd) {
+/* Traffic arrived (cfd < 0) or a connection was accepted (cfd >= 0 and the name it is kept under
+ * in init, taken). */
+static void socket_enter_running(Socket *s, int cfd, char *kept) {
         _cleanup_bus_error_ BusError error = BUS_ERROR_NULL;
         Unit *u = UNIT(s), *other, *service;
         bool pending = false;
@@ -1003,7 +1017,7 @@ static void socket_enter_running(Socket *s, int cfd) {
                 log_unit_debug(u, "Suppressing connection request since unit stop is scheduled.");
                 if (cfd >= 0) {
                         s->n_refused++;
-                        safe_close(cfd);
+                        socket_drop_connection(s, cfd, &kept);
                 } else
                         flush_ports(s);
                 return;
@@ -1012,11 +1026,11 @@ static void socket_enter_running(Socket *s, int cfd) {
                 log_unit_warning(u, "Trigger limit hit, refusing further activation.");
                 socket_enter_stop_pre(s, SOCKET_FAILURE_TRIGGER_LIMIT_HIT);
                 s->n_refused++;
-                safe_close(cfd);
+                socket_drop_connection(s, cfd, &kept);
                 return;
         }
         if (cfd >= 0) {
-                socket_enter_running_connection(s, cfd);
+                socket_enter_running_connection(s, cfd, kept);
                 return;
         }
         UNIT_FOREACH_DEPENDENCY(other, u, UNIT_TRIGGERS)
@@ -1044,6 +1058,7 @@ static void socket_enter_running(Socket *s, int cfd) {
 static int socket_dispatch_io(EventSource *source, int fd, uint32_t revents, void *userdata) {
         SocketPort *p = userdata;
         Socket *s = p->socket;
+        char *kept = NULL;
         int cfd = -1;
 
         (void) source;
@@ -1069,9 +1084,12 @@ static int socket_dispatch_io(EventSource *source, int fd, uint32_t revents, voi
                         socket_enter_stop_pre(s, SOCKET_FAILURE_RESOURCES);
                         return 0;
                 }
-                socket_apply_options(s, p, cfd);
+                /* in init's keeping first: a crash from here on does not lose the connection */
+                kept = socket_keep_connection(s, cfd);
+                fault_point("after-accept");
+                socket_apply_options(s, p->addr.sa.sa_family, cfd);
         }
-        socket_enter_running(s, cfd);
+        socket_enter_running(s, cfd, kept);
         return 0;
 }
 

@@ -172,8 +172,9 @@ const char *socket_fdname(Socket *s);
 int socket_collect_fds(Unit *u, int **fds, char ***names, size_t *n);
 
 /* Crash recovery: serves connection cfd (taken) of Accept=yes socket unit u as if it had just
- * been accepted. */
-void socket_dispatch_connection(Unit *u, int cfd);
+ * been accepted; kept (taken, may be NULL) is the name init keeps it under until its process is
+ * committed. */
+void socket_dispatch_connection(Unit *u, int cfd, char *kept);
 
 /* A per-connection service that held a connection of socket unit u is done with it:
  * NConnections goes down. */

@@ -374,6 +374,19 @@ check "the socket client connected throughout" grep -q 'connections=[1-9]' <<< "
 check "the socket client never saw ECONNREFUSED nor an unanswered connection" \
         recovery_client_ok "$inside_out/client.txt"
 
+# A crash right after accept(): the connection is in init's keeping, the next manager serves it
+arm after-accept
+check "after-accept: the connection accepted by the crashing manager is answered" \
+        sandbox_run /usr/bin/python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.settimeout(10)
+s.connect("/run/echo.sock")
+sys.exit(0 if s.recv(16).startswith(b"ok") else 1)'
+wait_answer > /dev/null
+check "after-accept: the manager did crash there" \
+        grep -q 'Fault injection: crashing at "after-accept"' "$SANDBOX_STATE/console.log"
+
 # after-commit hitting a socket's control command: now that the socket client is done, the
 # first commit with a spawn is p.socket's
 arm after-commit
