@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <syslog.h>
@@ -96,12 +97,12 @@ int bus_exec_get_strv(BUS_GETTER_ARGS) {
                 l = c->directories[EXEC_DIRECTORY_LOGS];
         else if (streq(property, "ConfigurationDirectory"))
                 l = c->directories[EXEC_DIRECTORY_CONFIGURATION];
-        else if (streq(property, "ReadWriteDirectories"))
-                l = setting_list(u, "ReadWritePaths");
-        else if (streq(property, "ReadOnlyDirectories"))
-                l = setting_list(u, "ReadOnlyPaths");
-        else if (streq(property, "InaccessibleDirectories"))
-                l = setting_list(u, "InaccessiblePaths");
+        else if (STR_IN_SET(property, "ReadWritePaths", "ReadWriteDirectories"))
+                l = c->read_write_paths;
+        else if (STR_IN_SET(property, "ReadOnlyPaths", "ReadOnlyDirectories"))
+                l = c->read_only_paths;
+        else if (STR_IN_SET(property, "InaccessiblePaths", "InaccessibleDirectories"))
+                l = c->inaccessible_paths;
         else
                 l = setting_list(u, property);
         return bus_message_append_strv(reply, (char **) l);
@@ -163,6 +164,10 @@ int bus_exec_get_string(BUS_GETTER_ARGS) {
                 s = c->user;
         else if (streq(property, "Group"))
                 s = c->group;
+        else if (streq(property, "ProtectSystem"))
+                s = exec_protect_system_to_string(c->protect_system);
+        else if (streq(property, "ProtectHome"))
+                s = exec_protect_home_to_string(c->protect_home);
         else if (streq(property, "KeyringMode"))
                 s = setting(u, "KeyringMode") ? exec_keyring_mode_to_string(c->keyring_mode)
                                                : u->type == UNIT_SERVICE ? "private" : "shared";
@@ -170,7 +175,6 @@ int bus_exec_get_string(BUS_GETTER_ARGS) {
                 static const struct {
                         const char *name, *def;
                 } defaults[] = {
-                        { "ProtectHome", "no" },      { "ProtectSystem", "no" },
                         { "UtmpMode", "init" },       { "RuntimeDirectoryPreserve", "no" },
                         { "ProtectProc", "default" }, { "ProcSubset", "all" },
                 };
@@ -207,6 +211,8 @@ int bus_exec_get_bool(BUS_GETTER_ARGS) {
                 b = c->ignore_sigpipe;
         else if (streq(property, "NoNewPrivileges"))
                 b = c->no_new_privileges;
+        else if (streq(property, "MountAPIVFS"))
+                b = exec_context_mount_apivfs(c);
         else
                 b = setting_bool(u, property, false);
         return bus_append_bool(reply, b);
@@ -310,6 +316,8 @@ int bus_exec_get_u64(BUS_GETTER_ARGS) {
                 v = bus_unit_setting_usec(u, "Service.TimeoutCleanSec", UINT64_MAX);
         else if (streq(property, "RestrictNamespaces"))
                 v = UINT64_MAX;
+        else if (streq(property, "MountFlags"))
+                v = c->mount_propagation;
         return bus_append_usec(reply, v);
 }
 
@@ -347,6 +355,30 @@ int bus_exec_get_environment_files(BUS_GETTER_ARGS) {
         STRV_FOREACH(f, c->environment_files)
                 if (r >= 0)
                         r = bus_message_append(reply, "(sb)", **f == '-' ? *f + 1 : *f, **f == '-');
+        return r < 0 ? r : bus_message_close_container(reply);
+}
+
+/* BindPaths=, BindReadOnlyPaths=: (source, destination, source may be missing, MS_REC or 0) */
+int bus_exec_get_bind_paths(BUS_GETTER_ARGS) {
+        ExecContext *c = context_of(userdata);
+        char want = streq(property, "BindReadOnlyPaths") ? 'r' : '.';
+        int r;
+
+        r = bus_message_open_container(reply, 'a', "(ssbt)");
+        for (char **b = c->bind_mounts; r >= 0 && b && b[0] && b[1] && b[2]; b += 3)
+                if (b[0][1] == want)
+                        r = bus_message_append(reply, "(ssbt)", b[1], b[2], b[0][0] == '-',
+                                               (uint64_t) (b[0][2] == 'R' ? MS_REC : 0));
+        return r < 0 ? r : bus_message_close_container(reply);
+}
+
+int bus_exec_get_temporary_filesystems(BUS_GETTER_ARGS) {
+        ExecContext *c = context_of(userdata);
+        int r;
+
+        r = bus_message_open_container(reply, 'a', "(ss)");
+        for (char **t = c->temporary_filesystems; r >= 0 && t && t[0] && t[1]; t += 2)
+                r = bus_message_append(reply, "(ss)", t[0], t[1]);
         return r < 0 ? r : bus_message_close_container(reply);
 }
 

@@ -25,6 +25,8 @@ DECLARE_BUS_GETTER(bus_exec_get_u64);
 DECLARE_BUS_GETTER(bus_exec_get_rlimit);
 DECLARE_BUS_GETTER(bus_exec_get_environment_files);
 DECLARE_BUS_GETTER(bus_exec_get_stdin_data);
+DECLARE_BUS_GETTER(bus_exec_get_bind_paths);
+DECLARE_BUS_GETTER(bus_exec_get_temporary_filesystems);
 DECLARE_BUS_GETTER(bus_exec_get_tty_size);
 DECLARE_BUS_GETTER(bus_exec_get_selinux_context);
 
@@ -159,9 +161,9 @@ DECLARE_BUS_GETTER(bus_exec_get_selinux_context);
         EXEC_P("RestrictSUIDSGID", "b", bus_exec_get_bool),                                       \
         EXEC_P("RestrictNamespaces", "t", bus_exec_get_u64),                                      \
         EXEC_P("RestrictFileSystems", "(bas)", bus_prop_bas_empty),                               \
-        EXEC_P("BindPaths", "a(ssbt)", bus_prop_empty_a_ssbt),                                    \
-        EXEC_P("BindReadOnlyPaths", "a(ssbt)", bus_prop_empty_a_ssbt),                            \
-        EXEC_P("TemporaryFileSystem", "a(ss)", bus_prop_empty_a_ss),                              \
+        EXEC_P("BindPaths", "a(ssbt)", bus_exec_get_bind_paths),                                  \
+        EXEC_P("BindReadOnlyPaths", "a(ssbt)", bus_exec_get_bind_paths),                          \
+        EXEC_P("TemporaryFileSystem", "a(ss)", bus_exec_get_temporary_filesystems),               \
         EXEC_P("MountAPIVFS", "b", bus_exec_get_bool),                                            \
         EXEC_P("KeyringMode", "s", bus_exec_get_string),                                          \
         EXEC_P("ProtectProc", "s", bus_exec_get_string),                                          \

@@ -8,7 +8,9 @@
  */
 
 #include <limits.h>
+#include <linux/capability.h>
 #include <sched.h>
+#include <sys/mount.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -439,6 +441,197 @@ static int load_pam_name(Loader *l, const char *value) {
         return 0;
 }
 
+/* --- the namespaces (systemd.exec(5) "Sandboxing") ------------------------------------------ */
+
+static int load_protect(Loader *l, const char *value) {
+        bool system = streq(l->key, "ProtectSystem");
+        int *field = system ? &l->c->protect_system : &l->c->protect_home;
+        int b = parse_boolean(value);
+
+        if (b >= 0)
+                *field = b ? EXEC_PROTECT_SYSTEM_YES : EXEC_PROTECT_SYSTEM_NO; /* same values as _HOME_ */
+        else if (system && streq(value, "full"))
+                *field = EXEC_PROTECT_SYSTEM_FULL;
+        else if (system && streq(value, "strict"))
+                *field = EXEC_PROTECT_SYSTEM_STRICT;
+        else if (!system && streq(value, "read-only"))
+                *field = EXEC_PROTECT_HOME_READ_ONLY;
+        else if (!system && streq(value, "tmpfs"))
+                *field = EXEC_PROTECT_HOME_TMPFS;
+        else
+                WARN(l, -EINVAL, "Failed to parse %s= value, ignoring: %s", l->key, value);
+        return 0;
+}
+
+static int load_mount_flags(Loader *l, const char *value) {
+        if (streq(value, "shared"))
+                l->c->mount_propagation = MS_SHARED;
+        else if (streq(value, "slave"))
+                l->c->mount_propagation = MS_SLAVE;
+        else if (streq(value, "private"))
+                l->c->mount_propagation = MS_PRIVATE;
+        else
+                WARN(l, -EINVAL, "Failed to parse mount flag %s, ignoring.", value);
+        return 0;
+}
+
+/* The next word of a list value; 1 with *ret, 0 at the end or after a syntax error (warned, the
+ * rest of the value ignored), -ENOMEM. */
+static int next_word(Loader *l, const char **p, const char *value, ExtractFlags flags, char **ret) {
+        int r = extract_first_word(p, ret, NULL, flags);
+
+        if (r == -ENOMEM || r >= 0)
+                return r;
+        WARN(l, r, "Invalid syntax, ignoring: %s", value);
+        return 0;
+}
+
+/* One word of a path list: the expanded absolute path behind its prefixes (may be NULL after a
+ * warning). */
+static int namespace_path(Loader *l, const char *word, bool *ret_ignore, bool *ret_plus, char **ret) {
+        const char *w = word;
+
+        *ret_ignore = *w == '-';
+        w += *ret_ignore;
+        *ret_plus = *w == '+';
+        w += *ret_plus;
+        return expand_path(l, w, ret);
+}
+
+/* ReadWritePaths=, ReadOnlyPaths=, InaccessiblePaths= and their old *Directories= names. */
+static int load_namespace_paths(Loader *l, const char *value) {
+        char ***list = startswith(l->key, "ReadWrite") ? &l->c->read_write_paths
+                       : startswith(l->key, "ReadOnly") ? &l->c->read_only_paths
+                                                         : &l->c->inaccessible_paths;
+
+        if (isempty(value)) {
+                *list = strv_free(*list);
+                return 0;
+        }
+        for (const char *p = value;;) {
+                _cleanup_free_ char *word = NULL, *k = NULL;
+                bool ignore, plus;
+                char *e;
+                int r = next_word(l, &p, value, EXTRACT_UNQUOTE, &word);
+
+                if (r <= 0)
+                        return r;
+                r = namespace_path(l, word, &ignore, &plus, &k);
+                if (r < 0)
+                        return r;
+                if (!k)
+                        continue;
+                e = strjoin(ignore ? "-" : "", plus ? "+" : "", k);
+                if (!e || strv_consume(list, e) < 0)
+                        return -ENOMEM;
+        }
+}
+
+/* Splits a BindPaths= word at its unescaped colons ("\:" is a colon of a path) into at most
+ * three parts. Returns the number of parts or -EINVAL for a fourth. */
+static int split_colons(const char *word, char *parts[3]) {
+        int n = 0;
+        char *o = NULL;
+
+        for (const char *q = word;; q++) {
+                if (!o) {
+                        if (n == 3)
+                                return -EINVAL;
+                        o = parts[n++] = malloc(strlen(word) + 1);
+                        if (!o)
+                                return -ENOMEM;
+                }
+                if (*q == '\\' && q[1] == ':') {
+                        *o++ = *++q;
+                        continue;
+                }
+                if (*q == ':' || *q == 0) {
+                        *o = 0;
+                        o = NULL;
+                        if (*q == 0)
+                                return n;
+                        continue;
+                }
+                *o++ = *q;
+        }
+}
+
+/* BindPaths=, BindReadOnlyPaths=: "[-]SOURCE[:DESTINATION[:OPTIONS]]" words, into one list for
+ * both. An empty value clears what the same key set before it (the settings store keeps no order
+ * between two keys; systemd's empty value of either clears both). */
+static int load_bind_paths(Loader *l, const char *value) {
+        bool ro = streq(l->key, "BindReadOnlyPaths");
+
+        if (isempty(value)) {
+                l->c->bind_mounts = strv_free(l->c->bind_mounts);
+                return 0;
+        }
+        for (const char *p = value;;) {
+                _cleanup_free_ char *word = NULL, *src = NULL, *dst = NULL;
+                char *parts[3] = {}, flags[4] = "...";
+                bool ignore, plus, recursive = true;
+                int n, r = next_word(l, &p, value, EXTRACT_UNQUOTE | EXTRACT_RETAIN_ESCAPE, &word);
+
+                if (r <= 0)
+                        return r;
+                n = split_colons(word, parts);
+                if (n == -ENOMEM)
+                        return n;
+                if (n < 0 || (n == 3 && !streq(parts[2], "rbind") && !streq(parts[2], "norbind"))) {
+                        WARN(l, 0, "Invalid %s= entry, ignoring: %s", l->key, word);
+                        for (int i = 0; i < 3; i++)
+                                free(parts[i]);
+                        continue;
+                }
+                recursive = n < 3 || streq(parts[2], "rbind");
+                r = namespace_path(l, parts[0], &ignore, &plus, &src);
+                if (r >= 0 && n >= 2 && !isempty(parts[1]))
+                        r = expand_path(l, parts[1], &dst);
+                else if (r >= 0 && src && !(dst = strdup(src)))
+                        r = -ENOMEM;
+                for (int i = 0; i < 3; i++)
+                        free(parts[i]);
+                if (r < 0)
+                        return r;
+                if (!src || !dst)
+                        continue;
+                flags[0] = ignore ? '-' : '.';
+                flags[1] = ro ? 'r' : '.';
+                flags[2] = recursive ? 'R' : '.';
+                if (strv_extend(&l->c->bind_mounts, flags) < 0 ||
+                    strv_consume(&l->c->bind_mounts, TAKE_PTR(src)) < 0 ||
+                    strv_consume(&l->c->bind_mounts, TAKE_PTR(dst)) < 0)
+                        return -ENOMEM;
+        }
+}
+
+/* TemporaryFileSystem=: "PATH[:OPTIONS]" words. */
+static int load_temporary_filesystem(Loader *l, const char *value) {
+        if (isempty(value)) {
+                l->c->temporary_filesystems = strv_free(l->c->temporary_filesystems);
+                return 0;
+        }
+        for (const char *p = value;;) {
+                _cleanup_free_ char *word = NULL, *k = NULL;
+                char *colon;
+                int r = next_word(l, &p, value, EXTRACT_UNQUOTE, &word);
+
+                if (r <= 0)
+                        return r;
+                colon = strchr(word, ':');
+                if (colon)
+                        *colon++ = 0;
+                r = expand_path(l, word, &k);
+                if (r < 0)
+                        return r;
+                if (!k)
+                        continue;
+                if (strv_consume(&l->c->temporary_filesystems, TAKE_PTR(k)) < 0 ||
+                    strv_extend(&l->c->temporary_filesystems, colon ? colon : "") < 0)
+                        return -ENOMEM;
+        }
+}
+
 /* Booleans: the field by offset. */
 static int load_bool(Loader *l, const char *value, size_t offset) {
         int r = parse_boolean(value);
@@ -498,6 +691,26 @@ static const struct {
         { "KeyringMode", load_keyring_mode, 0 },
         { "SELinuxContext", load_selinux_context, 0 },
         { "PAMName", load_pam_name, 0 },
+        { "ProtectSystem", load_protect, 0 },
+        { "ProtectHome", load_protect, 0 },
+        { "ReadWritePaths", load_namespace_paths, 0 },
+        { "ReadOnlyPaths", load_namespace_paths, 0 },
+        { "InaccessiblePaths", load_namespace_paths, 0 },
+        { "ReadWriteDirectories", load_namespace_paths, 0 },
+        { "ReadOnlyDirectories", load_namespace_paths, 0 },
+        { "InaccessibleDirectories", load_namespace_paths, 0 },
+        { "BindPaths", load_bind_paths, 0 },
+        { "BindReadOnlyPaths", load_bind_paths, 0 },
+        { "TemporaryFileSystem", load_temporary_filesystem, 0 },
+        { "MountFlags", load_mount_flags, 0 },
+        { "PrivateDevices", NULL, offsetof(ExecContext, private_devices) },
+        { "PrivateMounts", NULL, offsetof(ExecContext, private_mounts) },
+        { "ProtectKernelTunables", NULL, offsetof(ExecContext, protect_kernel_tunables) },
+        { "ProtectKernelModules", NULL, offsetof(ExecContext, protect_kernel_modules) },
+        { "ProtectKernelLogs", NULL, offsetof(ExecContext, protect_kernel_logs) },
+        { "ProtectControlGroups", NULL, offsetof(ExecContext, protect_control_groups) },
+        { "ProtectHostname", NULL, offsetof(ExecContext, protect_hostname) },
+        { "MountAPIVFS", NULL, offsetof(ExecContext, mount_apivfs) },
 };
 
 /* Settings systemd 252 has that we do not apply yet: one warning each when a unit sets them. */
@@ -509,15 +722,10 @@ static const char *const unsupported_keys[] = {
         "ProcSubset", "SystemCallFilter", "SystemCallArchitectures", "SystemCallErrorNumber",
         "SystemCallLog", "MemoryDenyWriteExecute", "RestrictNamespaces", "RestrictRealtime",
         "RestrictSUIDSGID", "RestrictAddressFamilies", "LockPersonality", "RestrictFileSystems",
-        "ReadWriteDirectories", "ReadOnlyDirectories", "InaccessibleDirectories",
-        "ReadWritePaths", "ReadOnlyPaths", "InaccessiblePaths", "ExecPaths", "NoExecPaths",
-        "BindPaths", "BindReadOnlyPaths", "TemporaryFileSystem", "PrivateDevices",
-        "ProtectKernelTunables", "ProtectKernelModules", "ProtectKernelLogs", "ProtectClock",
-        "ProtectControlGroups", "NetworkNamespacePath", "IPCNamespacePath", "PrivateNetwork",
-        "PrivateUsers", "PrivateMounts", "PrivateIPC", "ProtectSystem", "ProtectHome",
-        "MountFlags", "MountAPIVFS", "SetCredential", "SetCredentialEncrypted", "LoadCredential",
-        "LoadCredentialEncrypted", "UtmpIdentifier", "UtmpMode", "AppArmorProfile",
-        "SmackProcessLabel", "ProtectHostname", "RestrictNetworkInterfaces",
+        "ExecPaths", "NoExecPaths", "ProtectClock", "NetworkNamespacePath", "IPCNamespacePath",
+        "PrivateNetwork", "PrivateUsers", "PrivateIPC", "SetCredential",
+        "SetCredentialEncrypted", "LoadCredential", "LoadCredentialEncrypted", "UtmpIdentifier",
+        "UtmpMode", "AppArmorProfile", "SmackProcessLabel", "RestrictNetworkInterfaces",
 };
 
 static char *section_key(const Unit *u, const char *key) {
@@ -872,6 +1080,14 @@ int exec_context_from_unit(Unit *u, ExecContext *ret) {
                 return log_oom();
         if (c.std_input == EXEC_INPUT_DATA && c.stdin_data_size == 0)
                 c.std_input = EXEC_INPUT_NULL;
+        /* what some sandboxing settings imply for the bounding set, as systemd does at load
+         * (CapabilityBoundingSet= shows it) */
+        if (c.private_devices)
+                c.capability_bounding_set &= ~(UINT64_C(1) << CAP_MKNOD | UINT64_C(1) << CAP_SYS_RAWIO);
+        if (c.protect_kernel_modules)
+                c.capability_bounding_set &= ~(UINT64_C(1) << CAP_SYS_MODULE);
+        if (c.protect_kernel_logs)
+                c.capability_bounding_set &= ~(UINT64_C(1) << CAP_SYSLOG);
         warn_unsupported(&l, &present);
         if (l.result < 0)
                 return l.result;

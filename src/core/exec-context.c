@@ -58,7 +58,34 @@ void exec_context_done(ExecContext *c) {
                 free(c->rlimit);
         for (size_t t = 0; t < _EXEC_DIRECTORY_TYPE_MAX; t++)
                 strv_free(c->directories[t]);
+        strv_free(c->read_write_paths);
+        strv_free(c->read_only_paths);
+        strv_free(c->inaccessible_paths);
+        strv_free(c->bind_mounts);
+        strv_free(c->temporary_filesystems);
         exec_context_init(c);
+}
+
+const char *exec_protect_system_to_string(int v) {
+        static const char *const names[_EXEC_PROTECT_SYSTEM_MAX] = { "no", "yes", "full", "strict" };
+        return v >= 0 && v < _EXEC_PROTECT_SYSTEM_MAX ? names[v] : NULL;
+}
+
+const char *exec_protect_home_to_string(int v) {
+        static const char *const names[_EXEC_PROTECT_HOME_MAX] = { "no", "yes", "read-only", "tmpfs" };
+        return v >= 0 && v < _EXEC_PROTECT_HOME_MAX ? names[v] : NULL;
+}
+
+bool exec_context_mount_apivfs(const ExecContext *c) {
+        return c->mount_apivfs || c->protect_kernel_tunables || c->protect_control_groups;
+}
+
+bool exec_context_needs_mount_namespace(const ExecContext *c) {
+        return c->mount_apivfs || c->private_devices || c->private_mounts || c->protect_kernel_tunables ||
+               c->protect_kernel_modules || c->protect_kernel_logs || c->protect_control_groups ||
+               c->protect_system != EXEC_PROTECT_SYSTEM_NO || c->protect_home != EXEC_PROTECT_HOME_NO ||
+               c->mount_propagation != 0 || c->read_write_paths || c->read_only_paths ||
+               c->inaccessible_paths || c->bind_mounts || c->temporary_filesystems;
 }
 
 static bool is_terminal_input(ExecInput i) {

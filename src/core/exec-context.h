@@ -88,9 +88,48 @@ typedef struct ExecContext {
         char **directories[_EXEC_DIRECTORY_TYPE_MAX];
         mode_t directory_modes[_EXEC_DIRECTORY_TYPE_MAX];
 
-        /* Mount namespace */
+        /* Mount namespace and the other namespaces (executor-namespace.h applies them) */
         bool private_tmp;
+        bool private_devices, private_mounts, protect_kernel_tunables, protect_kernel_modules,
+             protect_kernel_logs, protect_control_groups, protect_hostname, mount_apivfs;
+        int protect_system;        /* ExecProtectSystem */
+        int protect_home;          /* ExecProtectHome */
+        unsigned long mount_propagation; /* MountFlags=: MS_SHARED (unset), MS_SLAVE, MS_PRIVATE */
+        /* ReadWritePaths=, ReadOnlyPaths=, InaccessiblePaths=: absolute paths, each with its
+         * "-" (ignore if missing) and "+" (below RootDirectory=) prefixes as written */
+        char **read_write_paths, **read_only_paths, **inaccessible_paths;
+        /* BindPaths=, BindReadOnlyPaths=: triplets of flags ("-" source may be missing, "r"
+         * read-only, "R" recursive), source, destination */
+        char **bind_mounts;
+        /* TemporaryFileSystem=: pairs of path and mount options ("" for the default) */
+        char **temporary_filesystems;
 } ExecContext;
+
+typedef enum ExecProtectSystem {
+        EXEC_PROTECT_SYSTEM_NO,
+        EXEC_PROTECT_SYSTEM_YES,
+        EXEC_PROTECT_SYSTEM_FULL,
+        EXEC_PROTECT_SYSTEM_STRICT,
+        _EXEC_PROTECT_SYSTEM_MAX,
+} ExecProtectSystem;
+
+typedef enum ExecProtectHome {
+        EXEC_PROTECT_HOME_NO,
+        EXEC_PROTECT_HOME_YES,
+        EXEC_PROTECT_HOME_READ_ONLY,
+        EXEC_PROTECT_HOME_TMPFS,
+        _EXEC_PROTECT_HOME_MAX,
+} ExecProtectHome;
+
+/* "no", "yes", "full", "strict" / "no", "yes", "read-only", "tmpfs" (as systemctl show prints
+ * them); NULL out of range. */
+const char *exec_protect_system_to_string(int v) _const_;
+const char *exec_protect_home_to_string(int v) _const_;
+/* MountAPIVFS=, or implied by ProtectKernelTunables= or ProtectControlGroups= (systemd 252). */
+bool exec_context_mount_apivfs(const ExecContext *c) _pure_;
+/* Whether the process needs a mount namespace of its own (PrivateTmp= with its directories
+ * aside, which the caller knows). */
+bool exec_context_needs_mount_namespace(const ExecContext *c) _pure_;
 
 #define EXEC_PERSONALITY_INVALID 0xffffffffUL
 

@@ -71,6 +71,12 @@ static const WireField fields[] = {
         RUN_STR(87, prefix[EXEC_DIRECTORY_RUNTIME]), RUN_STR(88, prefix[EXEC_DIRECTORY_STATE]),
         RUN_STR(89, prefix[EXEC_DIRECTORY_CACHE]), RUN_STR(90, prefix[EXEC_DIRECTORY_LOGS]),
         RUN_STR(91, prefix[EXEC_DIRECTORY_CONFIGURATION]), RUN_FIXED(92, gate_fd),
+        CTX_FIXED(93, private_devices), CTX_FIXED(94, private_mounts), CTX_FIXED(95, protect_kernel_tunables),
+        CTX_FIXED(96, protect_kernel_modules), CTX_FIXED(97, protect_kernel_logs),
+        CTX_FIXED(98, protect_control_groups), CTX_FIXED(99, protect_hostname), CTX_FIXED(100, protect_system),
+        CTX_FIXED(101, protect_home), CTX_FIXED(102, mount_propagation), CTX_STRV(103, read_write_paths),
+        CTX_STRV(104, read_only_paths), CTX_STRV(105, inaccessible_paths), CTX_STRV(106, bind_mounts),
+        CTX_STRV(107, temporary_filesystems), CTX_FIXED(108, mount_apivfs),
 };
 
 void exec_run_init(ExecRun *r) {

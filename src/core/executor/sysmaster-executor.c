@@ -14,7 +14,7 @@
  * Order: process name, signals, fds, session, terminal reset, user/group lookup, $HOME, cgroup,
  * stdin/stdout/stderr, OOM score, CPU scheduling, nice, CPU affinity, I/O priority, timer
  * slack, personality, terminal owner, *Directory=, environment, umask, keyring, resource limits, mount
- * namespace (PrivateTmp=), groups, executable lookup, passed fds, capability bounding and
+ * and UTS namespaces (executor-namespace.h), groups, executable lookup, passed fds, capability bounding and
  * ambient sets, chroot, uid, working directory, SELinux, secure bits, no_new_privs, argv, exec.
  */
 
@@ -43,6 +43,7 @@
 #include "executor-creds.h"
 #include "executor-dirs.h"
 #include "executor-env.h"
+#include "executor-namespace.h"
 #include "executor-server.h"
 #include "executor-stdio.h"
 #include "gate-pass.h"
@@ -328,19 +329,18 @@ static int set_rlimits(Executor *e) {
         return 0;
 }
 
-/* PrivateTmp=: our own mount namespace with the prepared directories on /tmp and /var/tmp. */
+/* PrivateTmp=, ProtectSystem= and the other namespace settings (executor-namespace.h); under
+ * RootDirectory= the paths lie below the root the process is about to chroot into. */
 static int setup_mount_namespace(Executor *e) {
-        const char *dirs[2][2] = { { e->run.tmp_dir, "/tmp" }, { e->run.var_tmp_dir, "/var/tmp" } };
+        const char *root = (e->run.flags & EXEC_APPLY_CHROOT) ? e->ctx.root_directory : NULL;
+        char what[PATH_MAX];
+        int r;
 
-        if (!e->sandboxing || !e->ctx.private_tmp || (!e->run.tmp_dir && !e->run.var_tmp_dir))
+        if (!e->sandboxing || !executor_needs_namespace(&e->ctx, &e->run))
                 return 0;
-        if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
-                return FAIL(e, EXIT_NAMESPACE, errno, "Failed to set up mount namespacing: %m");
-        for (size_t i = 0; i < ELEMENTSOF(dirs); i++)
-                if (dirs[i][0] && mount(dirs[i][0], dirs[i][1], NULL, MS_BIND | MS_REC, NULL) < 0)
-                        return FAIL(e, EXIT_NAMESPACE, errno, "Failed to set up mount namespacing: %s: %m", dirs[i][1]);
-        if (mount(NULL, "/", NULL, MS_SHARED | MS_REC, NULL) < 0)
-                return FAIL(e, EXIT_NAMESPACE, errno, "Failed to set up mount namespacing: %m");
+        r = executor_setup_namespace(&e->ctx, &e->run, root, what, sizeof what);
+        if (r < 0)
+                return FAIL(e, EXIT_NAMESPACE, r, "Failed to set up mount namespacing: %s: %m", what);
         return 0;
 }
 

@@ -6,8 +6,10 @@
  * to the exec helper.
  */
 
+#include <linux/capability.h>
 #include <linux/securebits.h>
 #include <sched.h>
+#include <sys/mount.h>
 #include <sys/personality.h>
 #include <syslog.h>
 
@@ -232,11 +234,53 @@ START_TEST(test_unsupported_refused_or_warned) {
         ck_assert_log_contains(&cap, "a.service: PAMName= is not supported yet, refusing.");
         exec_context_done(&c);
         manager_free(m);
-        ck_assert_int_eq(load("ProtectSystem=strict\nProtectSystem=full\nSystemCallFilter=@system-service\n"), 0);
+        ck_assert_int_eq(load("PrivateNetwork=yes\nPrivateNetwork=no\nSystemCallFilter=@system-service\n"), 0);
         /* one warning per setting, however often it is set */
-        ck_assert_log_contains(&cap, "a.service: ProtectSystem= is not supported yet, ignoring.\n");
+        ck_assert_log_contains(&cap, "a.service: PrivateNetwork= is not supported yet, ignoring.\n");
         ck_assert_log_contains(&cap, "a.service: SystemCallFilter= is not supported yet, ignoring.\n");
-        ck_assert_ptr_null(strstr(strstr(cap.buf, "ProtectSystem=") + 1, "ProtectSystem="));
+        ck_assert_ptr_null(strstr(strstr(cap.buf, "PrivateNetwork=") + 1, "PrivateNetwork="));
+}
+END_TEST
+
+START_TEST(test_sandboxing_settings) {
+        ck_assert_int_eq(load("ProtectSystem=strict\nProtectSystem=full\nProtectHome=tmpfs\n"
+                              "ReadWritePaths=/var/lib/%p \"-/a b\"\nReadOnlyPaths=/x\nReadOnlyPaths=\n"
+                              "ReadOnlyDirectories=+/etc//y/\nInaccessiblePaths=relative /z\n"
+                              "BindPaths=/s1 -/s2:/d2 /s3:/d3:norbind /s\\:4:/d4:rbind /s5:/d5:bogus\n"
+                              "BindReadOnlyPaths=/r:/rd\nTemporaryFileSystem=/t /u:ro,mode=0700\n"
+                              "MountFlags=slave\nPrivateDevices=yes\nProtectKernelModules=yes\n"
+                              "ProtectKernelLogs=yes\nProtectControlGroups=yes\nProtectHostname=yes\n"
+                              "ProtectSystem=sometimes\n"),
+                         0);
+        ck_assert_int_eq(c.protect_system, EXEC_PROTECT_SYSTEM_FULL);
+        ck_assert_int_eq(c.protect_home, EXEC_PROTECT_HOME_TMPFS);
+        ck_assert(strv_equal(c.read_write_paths, STRV_MAKE("/var/lib/a", "-/a b")));
+        ck_assert(strv_equal(c.read_only_paths, STRV_MAKE("+/etc/y")));
+        ck_assert(strv_equal(c.inaccessible_paths, STRV_MAKE("/z")));
+        ck_assert(strv_equal(c.bind_mounts, STRV_MAKE("..R", "/s1", "/s1", "-.R", "/s2", "/d2", "...", "/s3", "/d3",
+                                                      "..R", "/s:4", "/d4", ".rR", "/r", "/rd")));
+        ck_assert(strv_equal(c.temporary_filesystems, STRV_MAKE("/t", "", "/u", "ro,mode=0700")));
+        ck_assert_uint_eq(c.mount_propagation, MS_SLAVE);
+        ck_assert(c.private_devices && c.protect_kernel_modules && c.protect_kernel_logs);
+        ck_assert(c.protect_control_groups && c.protect_hostname && exec_context_mount_apivfs(&c));
+        ck_assert(exec_context_needs_mount_namespace(&c));
+        /* the bounding set loses what the settings imply, as systemd's does at load */
+        ck_assert(!(c.capability_bounding_set & (UINT64_C(1) << CAP_MKNOD)));
+        ck_assert(!(c.capability_bounding_set & (UINT64_C(1) << CAP_SYS_RAWIO)));
+        ck_assert(!(c.capability_bounding_set & (UINT64_C(1) << CAP_SYS_MODULE)));
+        ck_assert(!(c.capability_bounding_set & (UINT64_C(1) << CAP_SYSLOG)));
+        ck_assert(c.capability_bounding_set & (UINT64_C(1) << CAP_SYS_ADMIN));
+        ck_assert_log_contains(&cap, "a.service: InaccessiblePaths= path is not absolute, ignoring: relative");
+        ck_assert_log_contains(&cap, "a.service: Invalid BindPaths= entry, ignoring: /s5:/d5:bogus");
+        ck_assert_log_contains(&cap, "a.service: Failed to parse ProtectSystem= value, ignoring: sometimes");
+        ck_assert_str_eq(exec_protect_system_to_string(c.protect_system), "full");
+        ck_assert_str_eq(exec_protect_home_to_string(c.protect_home), "tmpfs");
+        exec_context_done(&c);
+        manager_free(m);
+        /* an empty value clears the list; nothing set needs no namespace */
+        ck_assert_int_eq(load("BindPaths=/a\nBindPaths=\nProtectSystem=no\n"), 0);
+        ck_assert_ptr_null(c.bind_mounts);
+        ck_assert(!exec_context_needs_mount_namespace(&c));
 }
 END_TEST
 
@@ -278,7 +322,8 @@ START_TEST(test_wire_round_trip) {
         size_t size;
 
         ck_assert_int_eq(load("User=nobody\nEnvironment=A=1 B=2\nCPUAffinity=1\nLimitNOFILE=5\n"
-                              "StandardInputText=hello\nWorkingDirectory=-/srv\n"),
+                              "StandardInputText=hello\nWorkingDirectory=-/srv\n"
+                              "ProtectSystem=strict\nReadOnlyPaths=-/x\nBindPaths=/a:/b\nPrivateDevices=yes\n"),
                          0);
         exec_run_init(&run);
         run.unit_id = (char *) "a.service";
@@ -295,6 +340,10 @@ START_TEST(test_wire_round_trip) {
         ck_assert_int_eq(back.rlimit[RLIMIT_NOFILE].rlim_max, 5);
         ck_assert_int_eq(back.stdin_data_size, 6);
         ck_assert(back.working_directory_missing_ok);
+        ck_assert_int_eq(back.protect_system, EXEC_PROTECT_SYSTEM_STRICT);
+        ck_assert(strv_equal(back.read_only_paths, STRV_MAKE("-/x")));
+        ck_assert(strv_equal(back.bind_mounts, STRV_MAKE("..R", "/a", "/b")));
+        ck_assert(back.private_devices);
         ck_assert_str_eq(got.unit_id, "a.service");
         ck_assert(strv_equal(got.argv, STRV_MAKE("true", "x")));
         ck_assert(strv_equal(got.fd_names, STRV_MAKE("a", "b")));
@@ -331,6 +380,7 @@ static Suite *make_suite(void) {
         tcase_add_test(tc, test_credentials_and_environment_names);
         tcase_add_test(tc, test_invalid_user_refuses);
         tcase_add_test(tc, test_unsupported_refused_or_warned);
+        tcase_add_test(tc, test_sandboxing_settings);
         tcase_add_test(tc, test_stdio_settings);
         tcase_add_test(tc, test_stdin_data);
         tcase_add_test(tc, test_wire_round_trip);

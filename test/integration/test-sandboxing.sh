@@ -1,0 +1,155 @@
+#!/bin/bash
+# SPDX-License-Identifier: LGPL-2.1-or-later
+# test-sandboxing.sh: systemd.exec(5)'s file system sandboxing, side by side. The same probe
+# services boot under systemd 252 and under sysmaster (each in the sandbox, with a writable
+# overlay root so that "read-only" is the setting's doing and not the sandbox's); each probe
+# reports what its process sees: which paths are writable, read-only or missing, what some
+# directories hold, its /dev, whether its UTS namespace is PID 1's, its capability bounding
+# set. The reports and `systemctl show` of the settings must be equal. Covered: PrivateTmp=,
+# ProtectSystem= (yes, full, strict), ProtectHome= (yes, read-only, tmpfs), ReadWritePaths=,
+# ReadOnlyPaths=, InaccessiblePaths= (with "-"), BindPaths=, BindReadOnlyPaths=,
+# TemporaryFileSystem=, PrivateDevices=, ProtectKernelTunables=, ProtectKernelModules=,
+# ProtectKernelLogs=, ProtectControlGroups=, ProtectHostname=, StateDirectory= under strict, and
+# a path that must exist and does not (the process fails with 226/NAMESPACE).
+# The probes only look (access(2), ls), so nothing of the host is written even where a
+# setting would fail to protect it.
+# Outputs: $top_builddir/test/sandboxing.out/{systemd,sysmaster}/ and diff.txt.
+# Exit: 0 equal, 1 different, 77 skipped (not root, no systemd 252 or no sysmaster build).
+set -uo pipefail
+
+. "$(dirname "$0")/lib/sandbox.sh"
+sandbox_init sandboxing
+sandbox_have_systemd || sandbox_skip "systemd 252 is not installed"
+sandbox_have_sysmaster || sandbox_skip "sysmaster is not built in $SANDBOX_BUILD"
+OUT=$SANDBOX_OUT
+U=$OUT/units
+
+# The probe: one line per fact, in a fixed order.
+mkdir -p "$U"
+cat > "$OUT/probe.sh" << 'EOF'
+#!/bin/sh
+# probe.sh NAME: what this process sees, into /run/sandbox/out/NAME
+out=/run/sandbox/out/$1
+state() {
+        if [ ! -e "$1" ]; then echo "$1 missing"
+        elif [ -w "$1" ]; then echo "$1 writable"
+        else echo "$1 read-only"; fi
+}
+{
+        for p in / /usr /usr/lib /bin /lib /etc /var /var/lib /var/lib/probe-state /var/tmp /tmp /home \
+                 /root /run /run/sandbox /run/sandbox/out /boot /proc /proc/sys /proc/sys/kernel \
+                 /proc/sysrq-trigger /proc/kcore /proc/kmsg /sys /sys/kernel /sys/fs/cgroup /dev \
+                 /dev/shm /dev/kmsg /lib/modules /usr/lib/modules /srv /srv/bound /srv/bound-ro \
+                 /srv/tmpfs /srv/bound/file /srv/bound-ro/file; do
+                state "$p"
+        done
+        for d in /home /root /tmp /var/tmp /srv/tmpfs /lib/modules /srv/bound-ro; do
+                echo "$d holds $(ls -A "$d" 2> /dev/null | wc -l) entries"
+        done
+        echo "/dev: $(ls -A /dev | sort | tr '\n' ' ')"
+        echo "/dev/char: $(ls -A /dev/char 2> /dev/null | sort | tr '\n' ' ')"
+        echo "/dev/log: $(readlink /dev/log)"
+        if [ "$(readlink /proc/self/ns/uts)" = "$(readlink /proc/1/ns/uts)" ]; then
+                echo "uts: PID 1's"
+        else
+                echo "uts: its own"
+        fi
+        if [ "$(readlink /proc/self/ns/mnt)" = "$(readlink /proc/1/ns/mnt)" ]; then
+                echo "mnt: PID 1's"
+        else
+                echo "mnt: its own"
+        fi
+        grep '^CapBnd' /proc/self/status
+} > "$out.tmp" 2>&1
+mv "$out.tmp" "$out"
+EOF
+chmod +x "$OUT/probe.sh"
+
+# The probes run one after the other, in this order, under both managers: each sees what the
+# ones before it left (a StateDirectory=, mount points made for binds, private /tmp dirs).
+PROBES="" previous=""
+probe() { # NAME SETTINGS...: a probe service with these [Service] lines
+        local name=$1
+        shift
+        {
+                printf '[Unit]\nDescription=probe %s\nDefaultDependencies=no\n' "$name"
+                [ -z "$previous" ] || printf 'After=%s\n' "$previous"
+                printf '\n[Service]\nType=oneshot\n'
+                printf 'RemainAfterExit=yes\nExecStart=/run/sandbox/probe.sh %s\n' "$name"
+                printf '%s\n' "$@"
+        } > "$U/p-$name.service"
+        PROBES="$PROBES p-$name.service"
+        previous=p-$name.service
+}
+probe none
+probe tmp PrivateTmp=yes
+probe system-yes ProtectSystem=yes
+probe system-true ProtectSystem=true
+probe system-full ProtectSystem=full
+probe system-strict ProtectSystem=strict ReadWritePaths=/run/sandbox/out StateDirectory=probe-state
+probe home-yes ProtectHome=yes
+probe home-ro ProtectHome=read-only
+probe home-tmpfs ProtectHome=tmpfs
+probe paths 'ReadOnlyPaths=/var' 'ReadWritePaths=/var/lib' 'InaccessiblePaths=/boot -/nonexistent' \
+        'ReadOnlyPaths=-/also/nonexistent /run'
+probe paths-reset 'ReadOnlyPaths=/var' 'ReadOnlyPaths=' 'InaccessiblePaths=/etc' 'InaccessiblePaths='
+probe kernel ProtectKernelTunables=yes ProtectKernelModules=yes ProtectKernelLogs=yes ProtectControlGroups=yes
+probe tunables ProtectKernelTunables=yes
+probe devices PrivateDevices=yes
+probe binds 'BindPaths=/run/sandbox/src:/srv/bound' 'BindReadOnlyPaths=/run/sandbox/src:/srv/bound-ro:norbind' \
+        'TemporaryFileSystem=/srv/tmpfs:ro'
+probe binds-missing 'BindPaths=-/run/sandbox/not-there:/srv/bound'
+probe hostname ProtectHostname=yes
+probe mounts PrivateMounts=yes
+probe fails-missing 'ReadOnlyPaths=/nonexistent/path'
+probe strict-all ProtectSystem=strict ProtectHome=yes PrivateTmp=yes PrivateDevices=yes \
+        ProtectKernelTunables=yes ProtectControlGroups=yes ReadWritePaths=/run/sandbox/out
+{
+        printf '[Unit]\nDescription=probes\nDefaultDependencies=no\n'
+        for p in $PROBES; do printf 'Wants=%s\n' "$p"; done
+} > "$U/probes.target"
+
+PROPS=(-p ProtectSystem -p ProtectHome -p PrivateTmp -p PrivateDevices -p PrivateMounts
+       -p ProtectKernelTunables -p ProtectKernelModules -p ProtectKernelLogs
+       -p ProtectControlGroups -p ProtectHostname -p ReadWritePaths -p ReadOnlyPaths
+       -p InaccessiblePaths -p BindPaths -p BindReadOnlyPaths -p TemporaryFileSystem
+       -p CapabilityBoundingSet -p ActiveState -p Result -p ExecMainStatus)
+
+failures=0
+for m in systemd sysmaster; do
+        echo "== booting $m"
+        state=$OUT/$m
+        mkdir -p "$state/out" "$state/src"
+        cp "$OUT/probe.sh" "$state/probe.sh"
+        echo hello > "$state/src/file"
+        sandbox_start_ready "$m" --manager "$m" --units "$U" --copy --overlay-root --unit probes.target ||
+                { failures=$((failures + 1)); continue; }
+        for _ in $(seq 1 100); do
+                [ "$(ls "$state/out" | grep -vc '\.tmp$')" -ge "$(echo $PROBES | wc -w)" ] && break
+                sleep 0.1
+        done
+        mkdir -p "$OUT/report-$m"
+        for p in $PROBES; do
+                name=${p#p-}
+                name=${name%.service}
+                {
+                        cat "$state/out/$name" 2> /dev/null || echo "no report"
+                        sandbox_ctl show "${PROPS[@]}" -- "$p"
+                } > "$OUT/report-$m/$name"
+        done
+        sandbox_run hostname > "$OUT/report-$m/hostname-after"
+        sandbox_stop "$m" > /dev/null || { echo "FAIL: stopping $m left something behind"; failures=$((failures + 1)); }
+done
+
+if [ "$failures" = 0 ]; then
+        if diff -ru "$OUT/report-systemd" "$OUT/report-sysmaster" > "$OUT/diff.txt"; then
+                echo "PASS: $(echo $PROBES | wc -w) probes see the same under systemd 252 and sysmaster"
+        else
+                echo "FAIL: the probes differ (- systemd 252, + sysmaster):"
+                cat "$OUT/diff.txt"
+                failures=$((failures + 1))
+        fi
+fi
+leftovers=$(sandbox_leftovers)
+[ -z "$leftovers" ] || { echo "FAIL: left over: $leftovers"; failures=$((failures + 1)); }
+[ "$failures" = 0 ]
