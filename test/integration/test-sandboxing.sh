@@ -90,7 +90,7 @@ probe system-strict ProtectSystem=strict ReadWritePaths=/run/sandbox/out StateDi
 probe home-yes ProtectHome=yes
 probe home-ro ProtectHome=read-only
 probe home-tmpfs ProtectHome=tmpfs
-probe paths 'ReadOnlyPaths=/var' 'ReadWritePaths=/var/lib' 'InaccessiblePaths=/boot -/nonexistent' \
+probe paths 'ReadOnlyPaths=/var' 'ReadWritePaths=/var/lib /run/sandbox/out' 'InaccessiblePaths=/boot -/nonexistent' \
         'ReadOnlyPaths=-/also/nonexistent /run'
 probe paths-reset 'ReadOnlyPaths=/var' 'ReadOnlyPaths=' 'InaccessiblePaths=/etc' 'InaccessiblePaths='
 probe kernel ProtectKernelTunables=yes ProtectKernelModules=yes ProtectKernelLogs=yes ProtectControlGroups=yes

@@ -312,6 +312,8 @@ static const MountEntry *parent_of(const MountList *l, size_t i) {
 /* Sorts, keeps the strongest entry per path, drops what is below an inaccessible path, what
  * lies outside the root, and read-only/read-write entries that change nothing. */
 static void normalize(MountList *l) {
+        if (l->n == 0)
+                return;
         qsort(l->e, l->n, sizeof(MountEntry), compare_entries);
         for (size_t i = 0; i < l->n; i++) {
                 MountEntry *e = &l->e[i];
