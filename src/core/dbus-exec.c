@@ -168,6 +168,10 @@ int bus_exec_get_string(BUS_GETTER_ARGS) {
                 s = exec_protect_system_to_string(c->protect_system);
         else if (streq(property, "ProtectHome"))
                 s = exec_protect_home_to_string(c->protect_home);
+        else if (streq(property, "ProtectProc"))
+                s = exec_protect_proc_to_string(c->protect_proc);
+        else if (streq(property, "ProcSubset"))
+                s = c->proc_subset_pid ? "pid" : "all";
         else if (streq(property, "KeyringMode"))
                 s = setting(u, "KeyringMode") ? exec_keyring_mode_to_string(c->keyring_mode)
                                                : u->type == UNIT_SERVICE ? "private" : "shared";
@@ -176,7 +180,6 @@ int bus_exec_get_string(BUS_GETTER_ARGS) {
                         const char *name, *def;
                 } defaults[] = {
                         { "UtmpMode", "init" },       { "RuntimeDirectoryPreserve", "no" },
-                        { "ProtectProc", "default" }, { "ProcSubset", "all" },
                 };
 
                 v = setting(u, property);
@@ -212,7 +215,7 @@ int bus_exec_get_bool(BUS_GETTER_ARGS) {
         else if (streq(property, "NoNewPrivileges"))
                 b = c->no_new_privileges;
         else if (streq(property, "MountAPIVFS"))
-                b = exec_context_mount_apivfs(c);
+                b = c->mount_apivfs; /* as set: what it is implied by does not show */
         else
                 b = setting_bool(u, property, false);
         return bus_append_bool(reply, b);

@@ -463,6 +463,23 @@ static int load_protect(Loader *l, const char *value) {
         return 0;
 }
 
+static int load_protect_proc(Loader *l, const char *value) {
+        if (streq(l->key, "ProcSubset")) {
+                if (STR_IN_SET(value, "all", "pid"))
+                        l->c->proc_subset_pid = streq(value, "pid");
+                else
+                        WARN(l, -EINVAL, "Failed to parse %s= value, ignoring: %s", l->key, value);
+                return 0;
+        }
+        for (int i = 0; i < _EXEC_PROTECT_PROC_MAX; i++)
+                if (streq(value, exec_protect_proc_to_string(i))) {
+                        l->c->protect_proc = i;
+                        return 0;
+                }
+        WARN(l, -EINVAL, "Failed to parse %s= value, ignoring: %s", l->key, value);
+        return 0;
+}
+
 static int load_mount_flags(Loader *l, const char *value) {
         if (streq(value, "shared"))
                 l->c->mount_propagation = MS_SHARED;
@@ -711,6 +728,8 @@ static const struct {
         { "ProtectControlGroups", NULL, offsetof(ExecContext, protect_control_groups) },
         { "ProtectHostname", NULL, offsetof(ExecContext, protect_hostname) },
         { "MountAPIVFS", NULL, offsetof(ExecContext, mount_apivfs) },
+        { "ProtectProc", load_protect_proc, 0 },
+        { "ProcSubset", load_protect_proc, 0 },
 };
 
 /* Settings systemd 252 has that we do not apply yet: one warning each when a unit sets them. */
@@ -718,8 +737,7 @@ static const char *const unsupported_keys[] = {
         "RootImage", "RootImageOptions", "RootHash", "RootHashSignature", "RootVerity",
         "ExtensionDirectories", "ExtensionImages", "MountImages", "CoredumpFilter", "NUMAPolicy",
         "NUMAMask", "RemoveIPC", "TTYVTDisallocate", "TTYRows", "TTYColumns", "LogLevelMax",
-        "LogRateLimitIntervalSec", "LogRateLimitBurst", "LogExtraFields", "ProtectProc",
-        "ProcSubset", "SystemCallFilter", "SystemCallArchitectures", "SystemCallErrorNumber",
+        "LogRateLimitIntervalSec", "LogRateLimitBurst", "LogExtraFields", "SystemCallFilter", "SystemCallArchitectures", "SystemCallErrorNumber",
         "SystemCallLog", "MemoryDenyWriteExecute", "RestrictNamespaces", "RestrictRealtime",
         "RestrictSUIDSGID", "RestrictAddressFamilies", "LockPersonality", "RestrictFileSystems",
         "ExecPaths", "NoExecPaths", "ProtectClock", "NetworkNamespacePath", "IPCNamespacePath",

@@ -76,12 +76,18 @@ const char *exec_protect_home_to_string(int v) {
         return v >= 0 && v < _EXEC_PROTECT_HOME_MAX ? names[v] : NULL;
 }
 
+const char *exec_protect_proc_to_string(int v) {
+        static const char *const names[_EXEC_PROTECT_PROC_MAX] = { "default", "noaccess", "invisible", "ptraceable" };
+        return v >= 0 && v < _EXEC_PROTECT_PROC_MAX ? names[v] : NULL;
+}
+
 bool exec_context_mount_apivfs(const ExecContext *c) {
         return c->mount_apivfs || c->protect_kernel_tunables || c->protect_control_groups;
 }
 
 bool exec_context_needs_mount_namespace(const ExecContext *c) {
-        return c->mount_apivfs || c->private_devices || c->private_mounts || c->protect_kernel_tunables ||
+        return c->mount_apivfs || c->protect_proc != EXEC_PROTECT_PROC_DEFAULT || c->proc_subset_pid ||
+               c->private_devices || c->private_mounts || c->protect_kernel_tunables ||
                c->protect_kernel_modules || c->protect_kernel_logs || c->protect_control_groups ||
                c->protect_system != EXEC_PROTECT_SYSTEM_NO || c->protect_home != EXEC_PROTECT_HOME_NO ||
                c->mount_propagation != 0 || c->read_write_paths || c->read_only_paths ||

@@ -94,6 +94,8 @@ typedef struct ExecContext {
              protect_kernel_logs, protect_control_groups, protect_hostname, mount_apivfs;
         int protect_system;        /* ExecProtectSystem */
         int protect_home;          /* ExecProtectHome */
+        int protect_proc;          /* ExecProtectProc */
+        bool proc_subset_pid;      /* ProcSubset=pid */
         unsigned long mount_propagation; /* MountFlags=: MS_SHARED (unset), MS_SLAVE, MS_PRIVATE */
         /* ReadWritePaths=, ReadOnlyPaths=, InaccessiblePaths=: absolute paths, each with its
          * "-" (ignore if missing) and "+" (below RootDirectory=) prefixes as written */
@@ -121,10 +123,20 @@ typedef enum ExecProtectHome {
         _EXEC_PROTECT_HOME_MAX,
 } ExecProtectHome;
 
-/* "no", "yes", "full", "strict" / "no", "yes", "read-only", "tmpfs" (as systemctl show prints
- * them); NULL out of range. */
+typedef enum ExecProtectProc {
+        EXEC_PROTECT_PROC_DEFAULT,
+        EXEC_PROTECT_PROC_NOACCESS,
+        EXEC_PROTECT_PROC_INVISIBLE,
+        EXEC_PROTECT_PROC_PTRACEABLE,
+        _EXEC_PROTECT_PROC_MAX,
+} ExecProtectProc;
+
+/* "no", "yes", "full", "strict" / "no", "yes", "read-only", "tmpfs" / "default", "noaccess",
+ * "invisible", "ptraceable" (as systemctl show prints them, and procfs' hidepid= takes the last
+ * three); NULL out of range. */
 const char *exec_protect_system_to_string(int v) _const_;
 const char *exec_protect_home_to_string(int v) _const_;
+const char *exec_protect_proc_to_string(int v) _const_;
 /* MountAPIVFS=, or implied by ProtectKernelTunables= or ProtectControlGroups= (systemd 252). */
 bool exec_context_mount_apivfs(const ExecContext *c) _pure_;
 /* Whether the process needs a mount namespace of its own (PrivateTmp= with its directories

@@ -77,6 +77,7 @@ static const WireField fields[] = {
         CTX_FIXED(101, protect_home), CTX_FIXED(102, mount_propagation), CTX_STRV(103, read_write_paths),
         CTX_STRV(104, read_only_paths), CTX_STRV(105, inaccessible_paths), CTX_STRV(106, bind_mounts),
         CTX_STRV(107, temporary_filesystems), CTX_FIXED(108, mount_apivfs),
+        CTX_FIXED(109, protect_proc), CTX_FIXED(110, proc_subset_pid),
 };
 
 void exec_run_init(ExecRun *r) {

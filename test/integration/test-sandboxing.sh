@@ -9,7 +9,8 @@
 # ProtectSystem= (yes, full, strict), ProtectHome= (yes, read-only, tmpfs), ReadWritePaths=,
 # ReadOnlyPaths=, InaccessiblePaths= (with "-"), BindPaths=, BindReadOnlyPaths=,
 # TemporaryFileSystem=, PrivateDevices=, ProtectKernelTunables=, ProtectKernelModules=,
-# ProtectKernelLogs=, ProtectControlGroups=, ProtectHostname=, StateDirectory= under strict, and
+# ProtectKernelLogs=, ProtectControlGroups=, ProtectHostname=, ProtectProc=, ProcSubset=,
+# StateDirectory= under strict, and
 # a path that must exist and does not (the process fails with 226/NAMESPACE).
 # The probes only look (access(2), ls), so nothing of the host is written even where a
 # setting would fail to protect it.
@@ -54,6 +55,7 @@ state() {
         else
                 echo "uts: its own"
         fi
+        if [ -e /proc/1 ]; then echo "PID 1 visible"; else echo "PID 1 invisible"; fi
         if [ "$(readlink /proc/self/ns/mnt)" = "$(readlink /proc/1/ns/mnt)" ]; then
                 echo "mnt: PID 1's"
         else
@@ -101,6 +103,9 @@ probe binds 'BindPaths=/run/sandbox/src:/srv/bound' 'BindReadOnlyPaths=/run/sand
 probe binds-missing 'BindPaths=-/run/sandbox/not-there:/srv/bound'
 probe hostname ProtectHostname=yes
 probe mounts PrivateMounts=yes
+probe proc-invisible ProtectProc=invisible User=nobody
+probe proc-noaccess ProtectProc=noaccess
+probe proc-subset ProcSubset=pid
 probe fails-missing 'ReadOnlyPaths=/nonexistent/path'
 probe strict-all ProtectSystem=strict ProtectHome=yes PrivateTmp=yes PrivateDevices=yes \
         ProtectKernelTunables=yes ProtectControlGroups=yes ReadWritePaths=/run/sandbox/out
@@ -113,6 +118,7 @@ PROPS=(-p ProtectSystem -p ProtectHome -p PrivateTmp -p PrivateDevices -p Privat
        -p ProtectKernelTunables -p ProtectKernelModules -p ProtectKernelLogs
        -p ProtectControlGroups -p ProtectHostname -p ReadWritePaths -p ReadOnlyPaths
        -p InaccessiblePaths -p BindPaths -p BindReadOnlyPaths -p TemporaryFileSystem
+       -p ProtectProc -p ProcSubset -p MountAPIVFS -p MountFlags
        -p CapabilityBoundingSet -p ActiveState -p Result -p ExecMainStatus)
 
 failures=0
@@ -120,6 +126,7 @@ for m in systemd sysmaster; do
         echo "== booting $m"
         state=$OUT/$m
         mkdir -p "$state/out" "$state/src"
+        chmod 1777 "$state/out" # the User=nobody probe writes there too
         cp "$OUT/probe.sh" "$state/probe.sh"
         echo hello > "$state/src/file"
         sandbox_start_ready "$m" --manager "$m" --units "$U" --copy --overlay-root --unit probes.target ||

@@ -30,7 +30,8 @@ typedef enum MountMode {
         MOUNT_BIND,
         MOUNT_PRIVATE_TMP,
         MOUNT_PRIVATE_DEV,
-        MOUNT_API_VFS,  /* /proc, /sys, /dev: mounted only where nothing is */
+        MOUNT_API_VFS,  /* /sys, /dev: mounted only where nothing is */
+        MOUNT_PROCFS,   /* /proc: a new instance, with ProtectProc= and ProcSubset= */
         MOUNT_READ_ONLY,
         MOUNT_READ_WRITE,
         MOUNT_TMPFS,
@@ -112,8 +113,8 @@ static const Table protect_control_groups[] = {
  * mounted already these change nothing but keep a read-only parent (ProtectSystem=strict) off
  * them, /run included, as in systemd 252. */
 static const Table api_vfs[] = {
-        { "/proc", MOUNT_API_VFS, false }, { "/dev", MOUNT_API_VFS, false },
-        { "/sys", MOUNT_API_VFS, false },  { "/run", MOUNT_RUN, false },
+        { "/proc", MOUNT_PROCFS, false }, { "/dev", MOUNT_API_VFS, false },
+        { "/sys", MOUNT_API_VFS, false }, { "/run", MOUNT_RUN, false },
 };
 
 static void mount_list_done(MountList *l) {
@@ -246,6 +247,9 @@ static int build(MountList *l, const ExecContext *c, const ExecRun *r, char ***d
                 k = -ENOMEM;
         if (k >= 0 && exec_context_mount_apivfs(c))
                 k = add_table(l, api_vfs, ELEMENTSOF(api_vfs));
+        if (k >= 0 && (c->protect_proc != EXEC_PROTECT_PROC_DEFAULT || c->proc_subset_pid) &&
+            !add(l, "/proc", false, MOUNT_PROCFS, false))
+                k = -ENOMEM;
         if (k >= 0)
                 k = add_paths(l, c->read_write_paths, MOUNT_READ_WRITE);
         if (k >= 0)
@@ -382,6 +386,23 @@ static int read_mount_points(char ***ret) {
         return 0;
 }
 
+/* Whether path (not followed if a link) is where a mount is, as the path resolves now: mountinfo
+ * also lists mounts that a later one covers. */
+static bool is_mount_point(const char *path) {
+        _cleanup_free_ char *parent = NULL;
+        struct statx a, b;
+
+        if (statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_MNT_ID, &a) < 0)
+                return false;
+        if (a.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT)
+                return a.stx_attributes & STATX_ATTR_MOUNT_ROOT;
+        if (path_equal(path, "/"))
+                return true;
+        parent = path_join(path, "..");
+        return parent && statx(AT_FDCWD, parent, 0, STATX_MNT_ID, &b) >= 0 && (a.stx_mask & STATX_MNT_ID) &&
+               a.stx_mnt_id != b.stx_mnt_id;
+}
+
 /* The per-mount flags of the mount at path that a bind remount must restate. */
 static unsigned long mount_flags_of(const char *path) {
         static const unsigned long map[][2] = {
@@ -419,7 +440,8 @@ static int remount(const char *path, bool read_only, bool recursive, char **moun
                                 kept = true;
                                 break;
                         }
-                if (kept)
+                /* a mount covered by a later one (a new /proc over the old) is not ours to change */
+                if (kept || !is_mount_point(*m))
                         continue;
                 /* gone meanwhile or hidden behind a mount we cannot see through: as systemd */
                 if (mount(NULL, *m, NULL, MS_BIND | MS_REMOUNT | ro | mount_flags_of(*m), NULL) < 0 &&
@@ -576,21 +598,37 @@ static int private_dev(const char *dev, char *what, size_t what_size) {
 }
 
 /* MountAPIVFS=: the API file system at e, where nothing is mounted there yet. */
-static int api_vfs_mount(const MountEntry *e, char **mounts, bool exists) {
-        const char *name = path_basename(e->path);
+static int api_vfs_mount(const MountEntry *e, bool exists) {
         int k;
 
-        if (strv_contains(mounts, e->path))
+        if (exists && is_mount_point(e->path))
                 return 0;
         if (!exists && (k = make_mount_point(e, false)) < 0)
                 return k;
         if (e->mode == MOUNT_RUN)
                 k = mount("tmpfs", e->path, "tmpfs", MS_NOSUID | MS_NODEV | MS_STRICTATIME, "mode=0755");
-        else if (streq(name, "proc"))
-                k = mount("proc", e->path, "proc", MS_NOSUID | MS_NOEXEC | MS_NODEV, NULL);
         else
-                k = mount(streq(name, "sys") ? "/sys" : "/dev", e->path, NULL, MS_BIND | MS_REC, NULL);
+                k = mount(streq(path_basename(e->path), "sys") ? "/sys" : "/dev", e->path, NULL, MS_BIND | MS_REC, NULL);
         return k < 0 ? -errno : 0;
+}
+
+/* A new procfs instance on e (never the one mounted there), with hidepid= and subset= as
+ * ProtectProc= and ProcSubset= say; without them where the kernel does not know them. */
+static int procfs_mount(const MountEntry *e, const ExecContext *c, bool exists) {
+        char opts[64] = "";
+        int k;
+
+        if (c->protect_proc != EXEC_PROTECT_PROC_DEFAULT || c->proc_subset_pid)
+                snprintf(opts, sizeof opts, "hidepid=%s%s",
+                         c->protect_proc == EXEC_PROTECT_PROC_DEFAULT ? "off" : exec_protect_proc_to_string(c->protect_proc),
+                         c->proc_subset_pid ? ",subset=pid" : "");
+        if (!exists && (k = make_mount_point(e, false)) < 0)
+                return k;
+        if (mount("proc", e->path, "proc", MS_NOSUID | MS_NOEXEC | MS_NODEV, opts[0] ? opts : NULL) >= 0)
+                return 0;
+        if (errno != EINVAL || !opts[0])
+                return -errno;
+        return mount("proc", e->path, "proc", MS_NOSUID | MS_NOEXEC | MS_NODEV, NULL) < 0 ? -errno : 0;
 }
 
 /* A path that is not there: skipped if the entry allows it ("-"), else the error. */
@@ -602,7 +640,7 @@ static int skip_missing(MountEntry *e, int missing) {
         return -missing;
 }
 
-static int apply(MountEntry *e, char **mounts, const ExecRun *r, char *what, size_t what_size) {
+static int apply(MountEntry *e, const ExecContext *c, const ExecRun *r, char *what, size_t what_size) {
         _cleanup_free_ char *node = NULL;
         struct stat st;
         bool exists = stat(e->path, &st) >= 0;
@@ -621,12 +659,13 @@ static int apply(MountEntry *e, char **mounts, const ExecRun *r, char *what, siz
         case MOUNT_PRIVATE_TMP: {
                 struct stat sst;
                 if (stat(e->source, &sst) < 0) {
-                        if (errno == ENOENT && e->ignore) {
+                        k = errno;
+                        if (k == ENOENT && e->ignore) {
                                 e->skip = true;
                                 return 0;
                         }
                         snprintf(what, what_size, "%s", e->source);
-                        return -errno;
+                        return -k;
                 }
                 if (!exists && (k = make_mount_point(e, !S_ISDIR(sst.st_mode))) < 0)
                         return k;
@@ -649,14 +688,16 @@ static int apply(MountEntry *e, char **mounts, const ExecRun *r, char *what, siz
                 return private_dev(e->path, what, what_size);
         case MOUNT_API_VFS:
         case MOUNT_RUN:
-                return api_vfs_mount(e, mounts, exists);
+                return api_vfs_mount(e, exists);
+        case MOUNT_PROCFS:
+                return procfs_mount(e, c, exists);
         case MOUNT_READ_ONLY:
         case MOUNT_READ_WRITE:
         case MOUNT_READ_WRITE_IMPLICIT:
                 if (!exists)
                         return skip_missing(e, missing);
                 /* a mount of its own, for flags of its own (a mount point already is one) */
-                if (strv_contains(mounts, e->path))
+                if (is_mount_point(e->path))
                         return 0;
                 return mount(e->path, e->path, NULL, MS_BIND | MS_REC, NULL) < 0 ? -errno : 0;
         }
@@ -689,18 +730,14 @@ int executor_setup_namespace(const ExecContext *c, const ExecRun *r, const char 
         if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
                 return -errno;
         k = build(&l, c, r, &datas);
-        if (k >= 0) {
+        if (k >= 0)
                 normalize(&l);
-                k = read_mount_points(&mounts);
-        }
         for (size_t i = 0; k >= 0 && i < l.n; i++)
                 if (!l.e[i].skip)
-                        k = apply(&l.e[i], mounts, r, what, what_size);
+                        k = apply(&l.e[i], c, r, what, what_size);
         /* pass two: read-only where asked, on the mount table as it is now */
-        if (k >= 0) {
-                mounts = strv_free(mounts);
+        if (k >= 0)
                 k = read_mount_points(&mounts);
-        }
         for (size_t i = 0; k >= 0 && i < l.n; i++)
                 if (!l.e[i].skip && strv_extend(&keep, l.e[i].path) < 0)
                         k = -ENOMEM;

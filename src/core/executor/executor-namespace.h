@@ -7,8 +7,8 @@
  * ProtectSystem=, ProtectHome=, ReadWritePaths=, ReadOnlyPaths=, InaccessiblePaths=,
  * BindPaths=, BindReadOnlyPaths=, TemporaryFileSystem=, PrivateDevices=,
  * ProtectKernelTunables=, ProtectKernelModules=, ProtectKernelLogs=, ProtectControlGroups=,
- * PrivateMounts=, MountFlags= (a mount namespace of its own) and ProtectHostname= (a UTS
- * namespace of its own). Nothing of it reaches the host: the namespace's mounts are slaves of
+ * MountAPIVFS=, ProtectProc=, ProcSubset= (a new /proc), PrivateMounts=, MountFlags= (a mount
+ * namespace of its own) and ProtectHostname= (a UTS namespace of its own). Nothing of it reaches the host: the namespace's mounts are slaves of
  * the host's until everything is in place, then get MountFlags='s propagation (shared unless
  * set).
  *
@@ -22,7 +22,7 @@
  * tty, ptmx, the host's pts, shm, mqueue and hugepages, and the fd/stdin/stdout/stderr links.
  *
  * Not here: the seccomp filters and device cgroup policy systemd adds to some of these
- * settings, MountAPIVFS=, PrivateNetwork=, RootImage= and friends.
+ * settings, PrivateNetwork=, RootImage= and friends.
  */
 
 #include <stddef.h>

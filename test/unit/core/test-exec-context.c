@@ -250,8 +250,11 @@ START_TEST(test_sandboxing_settings) {
                               "BindReadOnlyPaths=/r:/rd\nTemporaryFileSystem=/t /u:ro,mode=0700\n"
                               "MountFlags=slave\nPrivateDevices=yes\nProtectKernelModules=yes\n"
                               "ProtectKernelLogs=yes\nProtectControlGroups=yes\nProtectHostname=yes\n"
-                              "ProtectSystem=sometimes\n"),
+                              "ProtectSystem=sometimes\nProtectProc=invisible\nProtectProc=bogus\nProcSubset=pid\n"),
                          0);
+        ck_assert_int_eq(c.protect_proc, EXEC_PROTECT_PROC_INVISIBLE);
+        ck_assert(c.proc_subset_pid);
+        ck_assert_log_contains(&cap, "a.service: Failed to parse ProtectProc= value, ignoring: bogus");
         ck_assert_int_eq(c.protect_system, EXEC_PROTECT_SYSTEM_FULL);
         ck_assert_int_eq(c.protect_home, EXEC_PROTECT_HOME_TMPFS);
         ck_assert(strv_equal(c.read_write_paths, STRV_MAKE("/var/lib/a", "-/a b")));
