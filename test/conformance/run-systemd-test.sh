@@ -190,8 +190,16 @@ while :; do
         state=$(prop ActiveState)
         case "$state" in
         inactive | failed)
-                # finished once it has been started (or once no job for it is left)
-                [ "$(prop InactiveExitTimestampMonotonic)" != 0 ] && break
+                # finished once it has been started (or once no job for it is left). Started: its
+                # ExecStopPost= record says it ended, or the state holds a second later (systemd
+                # 252 answered ActiveState=inactive once for the running test service while the
+                # test's first daemon-reload was under way: a CI run of session 17)
+                if [ "$(prop InactiveExitTimestampMonotonic)" != 0 ]; then
+                        [ -s "$OUT/state/service-result" ] && break
+                        sleep 1
+                        case "$(prop ActiveState)" in inactive | failed) break ;; esac
+                        continue
+                fi
                 sandbox_ctl list-jobs --no-legend 2> /dev/null | grep -q " $T " || {
                         sleep 1
                         [ "$(prop InactiveExitTimestampMonotonic)" != 0 ] && break
