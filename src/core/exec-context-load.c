@@ -728,6 +728,7 @@ static const struct {
         { "ProtectControlGroups", NULL, offsetof(ExecContext, protect_control_groups) },
         { "ProtectHostname", NULL, offsetof(ExecContext, protect_hostname) },
         { "MountAPIVFS", NULL, offsetof(ExecContext, mount_apivfs) },
+        { "PrivateNetwork", NULL, offsetof(ExecContext, private_network) },
         { "ProtectProc", load_protect_proc, 0 },
         { "ProcSubset", load_protect_proc, 0 },
 };
@@ -741,7 +742,7 @@ static const char *const unsupported_keys[] = {
         "SystemCallLog", "MemoryDenyWriteExecute", "RestrictNamespaces", "RestrictRealtime",
         "RestrictSUIDSGID", "RestrictAddressFamilies", "LockPersonality", "RestrictFileSystems",
         "ExecPaths", "NoExecPaths", "ProtectClock", "NetworkNamespacePath", "IPCNamespacePath",
-        "PrivateNetwork", "PrivateUsers", "PrivateIPC", "SetCredential",
+        "PrivateUsers", "PrivateIPC", "SetCredential",
         "SetCredentialEncrypted", "LoadCredential", "LoadCredentialEncrypted", "UtmpIdentifier",
         "UtmpMode", "AppArmorProfile", "SmackProcessLabel", "RestrictNetworkInterfaces",
 };

@@ -91,7 +91,8 @@ typedef struct ExecContext {
         /* Mount namespace and the other namespaces (executor-namespace.h applies them) */
         bool private_tmp;
         bool private_devices, private_mounts, protect_kernel_tunables, protect_kernel_modules,
-             protect_kernel_logs, protect_control_groups, protect_hostname, mount_apivfs;
+             protect_kernel_logs, protect_control_groups, protect_hostname, mount_apivfs,
+             private_network;
         int protect_system;        /* ExecProtectSystem */
         int protect_home;          /* ExecProtectHome */
         int protect_proc;          /* ExecProtectProc */

@@ -77,13 +77,15 @@ static const WireField fields[] = {
         CTX_FIXED(101, protect_home), CTX_FIXED(102, mount_propagation), CTX_STRV(103, read_write_paths),
         CTX_STRV(104, read_only_paths), CTX_STRV(105, inaccessible_paths), CTX_STRV(106, bind_mounts),
         CTX_STRV(107, temporary_filesystems), CTX_FIXED(108, mount_apivfs),
-        CTX_FIXED(109, protect_proc), CTX_FIXED(110, proc_subset_pid),
+        CTX_FIXED(109, protect_proc), CTX_FIXED(110, proc_subset_pid), CTX_FIXED(111, private_network),
+        RUN_FIXED(112, netns_storage),
 };
 
 void exec_run_init(ExecRun *r) {
         *r = (ExecRun) {
                 .stdin_fd = -1, .stdout_fd = -1, .stderr_fd = -1, .socket_fd = -1,
                 .named_fds = { -1, -1, -1 }, .exec_fd = -1, .gate_fd = -1, .log_level = -1, .log_target = -1,
+                .netns_storage = { -1, -1 },
         };
 }
 

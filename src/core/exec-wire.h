@@ -45,6 +45,7 @@ typedef struct ExecRun {
         int exec_fd;              /* written to before execve() (Type=exec), or -1 */
         int gate_fd;              /* read before execve(): a byte = go, EOF = the manager died
                                    * before it recorded us (crash recovery), or -1 */
+        int netns_storage[2];     /* PrivateNetwork=: the unit's network namespace store, or -1 */
 
         char *cgroup_path;        /* absolute cgroupfs directory to join, or NULL */
         uint64_t watchdog_usec;

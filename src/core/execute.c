@@ -580,6 +580,8 @@ static int plan_run(const ExecCommand *c, const ExecContext *ctx, const ExecPara
         run->stderr_fd = fd_plan_add(plan, p->stderr_fd);
         run->exec_fd = fd_plan_add(plan, p->exec_fd);
         run->gate_fd = fd_plan_add(plan, p->gate_fd);
+        for (int i = 0; i < 2; i++)
+                run->netns_storage[i] = ctx->private_network ? fd_plan_add(plan, p->netns_storage[i]) : -1;
         return 0;
 }
 
@@ -751,4 +753,8 @@ static int remove_private_tmp(const char *inner) {
 int exec_private_tmp_remove(const char *tmp, const char *var_tmp) {
         int r = remove_private_tmp(tmp), k = remove_private_tmp(var_tmp);
         return r < 0 ? r : k;
+}
+
+int exec_netns_storage_new(int ret[2]) {
+        return socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, ret) < 0 ? -errno : 0;
 }

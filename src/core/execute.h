@@ -102,6 +102,11 @@ typedef struct ExecParameters {
         /* PrivateTmp=: directories created by the caller that become /tmp and /var/tmp in the
          * process's mount namespace (see exec_private_tmp_create()). */
         const char *tmp_dir, *var_tmp_dir;
+
+        /* PrivateNetwork=: a socket pair (exec_netns_storage_new()) that holds the unit's
+         * network namespace, so that all its processes share one: the first one makes it and
+         * stores it. -1, -1: each process gets a namespace of its own. */
+        int netns_storage[2];
 } ExecParameters;
 
 /* The exit status of a helper whose gate closed (ExecParameters.gate_fd): the command never ran.
@@ -115,7 +120,7 @@ static inline bool exec_exit_never_ran(int code, int status) {
 }
 
 #define EXEC_PARAMETERS_INIT \
-        { .stdin_fd = -1, .stdout_fd = -1, .stderr_fd = -1, .exec_fd = -1, .gate_fd = -1 }
+        { .stdin_fd = -1, .stdout_fd = -1, .stderr_fd = -1, .exec_fd = -1, .gate_fd = -1, .netns_storage = { -1, -1 } }
 
 #define EXEC_DIRECTORY_PREFIXES_SYSTEM { "/run", "/var/lib", "/var/cache", "/var/log", "/etc" }
 
@@ -161,3 +166,6 @@ int exec_private_tmp_create(const char *unit_id, char **ret_tmp, char **ret_var_
 int exec_context_remove_runtime_directories(const ExecContext *c, const char *runtime_prefix);
 /* Removes what exec_private_tmp_create() made (both paths may be NULL). 0 or the first -errno. */
 int exec_private_tmp_remove(const char *tmp, const char *var_tmp);
+/* PrivateNetwork=: a new, empty store for a unit's network namespace (ExecParameters). 0 or
+ * -errno. */
+int exec_netns_storage_new(int ret[2]);

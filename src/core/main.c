@@ -27,6 +27,7 @@
 #include "init-link.h"
 #include "job.h"
 #include "log.h"
+#include "loopback-setup.h"
 #include "heap.h"
 #include "main-args.h"
 #include "crash-guard.h"
@@ -419,6 +420,9 @@ static int run(int argc, char *argv[]) {
                 log_info("Recovered %zu units and %zu jobs.", ordered_set_size(m->all_units), hashmap_size(m->jobs));
                 manager_schedule_heap_settle(m, USEC_PER_SEC);
         } else {
+                /* the system's loopback device is up before the first service, as with systemd */
+                if (m->init_link && (r = loopback_setup()) < 0)
+                        log_warning_errno(r, "Failed to set up the loopback device, ignoring: %m");
                 r = startup(m, &args);
                 if (r < 0)
                         return r;

@@ -152,6 +152,7 @@ void service_init(Unit *u) {
         s->deserialized_timer = USEC_INFINITY;
         s->control_command_kind = _EXEC_COMMAND_KIND_INVALID;
         s->stdin_fd = s->stdout_fd = s->stderr_fd = -1;
+        s->netns_storage[0] = s->netns_storage[1] = -1;
         s->watchdog_override_usec = USEC_INFINITY;
 }
 

@@ -285,6 +285,50 @@ static int service_prepare_private_tmp(Service *s) {
         return 0;
 }
 
+/* PrivateNetwork=: the store of the namespace all processes of this run share, kept in init too
+ * (a restarted manager takes it back in service_coldplug()). */
+static int service_prepare_netns(Service *s) {
+        char name[UNIT_NAME_MAX + 8];
+        int r;
+
+        if (!s->exec_context.private_network || s->netns_storage[0] >= 0)
+                return 0;
+        r = exec_netns_storage_new(s->netns_storage);
+        if (r < 0)
+                return log_unit_error_errno(UNIT(s), r, "Failed to set up PrivateNetwork=: %m");
+        snprintf(name, sizeof name, "netns:%s", UNIT(s)->id);
+        manager_keep_fds(UNIT(s)->manager, name, s->netns_storage, 2);
+        return 0;
+}
+
+static void service_release_netns(Service *s) {
+        char name[UNIT_NAME_MAX + 8];
+
+        if (s->netns_storage[0] < 0)
+                return;
+        snprintf(name, sizeof name, "netns:%s", UNIT(s)->id);
+        manager_keep_fds(UNIT(s)->manager, name, NULL, 0);
+        s->netns_storage[0] = safe_close(s->netns_storage[0]);
+        s->netns_storage[1] = safe_close(s->netns_storage[1]);
+}
+
+/* Crash recovery: the namespace store of the run in progress, from init. */
+static void service_take_kept_netns(Service *s) {
+        char name[UNIT_NAME_MAX + 8];
+        _cleanup_free_ int *fds = NULL;
+        size_t n;
+
+        snprintf(name, sizeof name, "netns:%s", UNIT(s)->id);
+        n = manager_take_fds(UNIT(s)->manager, name, &fds);
+        if (n == 2 && s->netns_storage[0] < 0) {
+                s->netns_storage[0] = fds[0];
+                s->netns_storage[1] = fds[1];
+                return;
+        }
+        for (size_t i = 0; i < n; i++)
+                safe_close(fds[i]);
+}
+
 static void service_set_exec_params(Service *s, ExecFlags flags, unsigned spawn, ExecParameters *p) {
         Unit *u = UNIT(s);
         Manager *m = u->manager;
@@ -318,6 +362,8 @@ static void service_set_exec_params(Service *s, ExecFlags flags, unsigned spawn,
         p->prefix[EXEC_DIRECTORY_CONFIGURATION] = "/etc";
         p->tmp_dir = s->private_tmp;
         p->var_tmp_dir = s->private_var_tmp;
+        p->netns_storage[0] = s->netns_storage[0];
+        p->netns_storage[1] = s->netns_storage[1];
 }
 
 /* Starts command c (of list kind) in u's cgroup, watches it, arms the state timer (timeout from
@@ -340,6 +386,8 @@ static int service_spawn(Service *s, ExecCommand *c, ExecCommandKind kind, usec_
                 log_unit_warning_errno(u, r, "Failed to realize cgroup, continuing without: %m");
         cgroup = unit_cgroup_fs_path(u);
         r = service_prepare_private_tmp(s);
+        if (r >= 0)
+                r = service_prepare_netns(s);
         if (r < 0)
                 return r;
         service_set_exec_params(s, flags, spawn, &p);
@@ -495,6 +543,7 @@ static void service_release_run(Service *s) {
         (void) exec_private_tmp_remove(s->private_tmp, s->private_var_tmp);
         s->private_tmp = mfree(s->private_tmp);
         s->private_var_tmp = mfree(s->private_var_tmp);
+        service_release_netns(s);
         if (s->pid_file)
                 (void) unlink(s->pid_file);
 }
@@ -1481,6 +1530,8 @@ static void service_done(Unit *u) {
         s->usb_function_strings = mfree(s->usb_function_strings);
         s->private_tmp = mfree(s->private_tmp);
         s->private_var_tmp = mfree(s->private_var_tmp);
+        s->netns_storage[0] = safe_close(s->netns_storage[0]);
+        s->netns_storage[1] = safe_close(s->netns_storage[1]);
         s->deserialized_fd_names = strv_free(s->deserialized_fd_names);
         service_release_fd_store(s);
         service_close_socket_fds(s);
@@ -1545,6 +1596,7 @@ static int service_coldplug(Unit *u) {
                 return 0;
         /* FileDescriptorStoreMax=: what the service stored before the restart */
         service_take_kept_fd_store(s, s->deserialized_fd_names);
+        service_take_kept_netns(s);
         s->deserialized_fd_names = strv_free(s->deserialized_fd_names);
         /* the Accept=yes connection init kept for us, if it was not handed to the process yet */
         if (s->connection_fd_name) {

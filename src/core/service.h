@@ -195,6 +195,8 @@ typedef struct Service {
         /* BusName= (service-bus-name.c): whether it has an owner on the system bus, and who */
         bool bus_name_good;
         char *private_tmp, *private_var_tmp; /* PrivateTmp= directories while running */
+        int netns_storage[2];     /* PrivateNetwork=: the namespace store while running (kept in
+                                   * init as "netns:UNIT"), -1 otherwise */
         char *bus_name_owner;
         BusSlot *bus_name_pid_lookup_slot;   /* GetConnectionUnixProcessID in flight */
 

@@ -150,6 +150,15 @@ Type=forking
 GuessMainPID=no
 ExecStart=/bin/sh -c '/bin/sleep 100000 &'
 EOT
+sandbox_write_unit "$UNITS" pn.service << 'EOT'
+[Unit]
+DefaultDependencies=no
+Description=PrivateNetwork=, started later
+[Service]
+PrivateNetwork=yes
+ExecStart=/bin/sleep infinity
+ExecReload=/bin/sh -c 'readlink /proc/self/ns/net > /run/sandbox/pn-reload.ns'
+EOT
 sandbox_write_unit "$UNITS" g.target << 'EOT'
 [Unit]
 Description=started later, two jobs in one transaction
@@ -363,6 +372,19 @@ sandbox_run /bin/sh -c 'kill $(cat /sys/fs/cgroup/system.slice/s.service/cgroup.
 for _ in $(seq 1 50); do [ "$(wc -l < "$inside_out/s.names")" -ge 2 ] && break; sleep 0.1; done
 check "fd store: the restarted service got it back (LISTEN_FDNAMES=kept)" \
         test "$(tail -n 1 "$inside_out/s.names")" = kept
+
+# ---- PrivateNetwork=: the unit's network namespace survives the manager --------------------------
+sandbox_ctl start pn.service
+pn_main=$(sandbox_ctl show -P MainPID pn.service)
+pn_ns=$(sandbox_run readlink "/proc/$pn_main/ns/net")
+sandbox_run kill -KILL "$(manager_pid)"
+wait_answer > /dev/null
+sandbox_ctl reload pn.service
+check "PrivateNetwork=: the main process has a network namespace of its own" \
+        test "$pn_ns" != "$(sandbox_run readlink /proc/1/ns/net)"
+check "PrivateNetwork=: ExecReload= after a SIGKILL of the manager joins the main process's namespace" \
+        test "$(cat "$inside_out/pn-reload.ns" 2> /dev/null)" = "$pn_ns"
+sandbox_ctl stop pn.service
 
 # ---- the socket client -------------------------------------------------------------------------
 touch "$inside_out/client.stop"

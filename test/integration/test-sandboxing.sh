@@ -10,6 +10,7 @@
 # ReadOnlyPaths=, InaccessiblePaths= (with "-"), BindPaths=, BindReadOnlyPaths=,
 # TemporaryFileSystem=, PrivateDevices=, ProtectKernelTunables=, ProtectKernelModules=,
 # ProtectKernelLogs=, ProtectControlGroups=, ProtectHostname=, ProtectProc=, ProcSubset=,
+# PrivateNetwork= (one namespace for ExecStartPre= and ExecStart=, loopback up),
 # StateDirectory= under strict, and
 # a path that must exist and does not (the process fails with 226/NAMESPACE).
 # The probes only look (access(2), ls), so nothing of the host is written even where a
@@ -56,6 +57,19 @@ state() {
                 echo "uts: its own"
         fi
         if [ -e /proc/1 ]; then echo "PID 1 visible"; else echo "PID 1 invisible"; fi
+        if [ "$(readlink /proc/self/ns/net)" = "$(readlink /proc/1/ns/net)" ]; then
+                echo "net: PID 1's"
+        else
+                echo "net: its own"
+        fi
+        if [ -e "$out.pre" ]; then
+                if [ "$(cat "$out.pre")" = "$(readlink /proc/self/ns/net)" ]; then
+                        echo "net: the ExecStartPre='s"
+                else
+                        echo "net: not the ExecStartPre='s"
+                fi
+        fi
+        echo "links: $(ip -o link show 2> /dev/null | sed 's/^[0-9]*: \([^:@]*\).*<\([^>]*\)>.*/\1 \2/' | tr '\n' ' ')"
         if [ "$(readlink /proc/self/ns/mnt)" = "$(readlink /proc/1/ns/mnt)" ]; then
                 echo "mnt: PID 1's"
         else
@@ -106,6 +120,8 @@ probe mounts PrivateMounts=yes
 probe proc-invisible ProtectProc=invisible User=nobody
 probe proc-noaccess ProtectProc=noaccess
 probe proc-subset ProcSubset=pid
+probe network PrivateNetwork=yes 'ExecStartPre=/bin/sh -c "readlink /proc/self/ns/net > /run/sandbox/out/network.pre"'
+probe network-strict PrivateNetwork=yes ProtectSystem=strict ReadWritePaths=/run/sandbox/out
 probe fails-missing 'ReadOnlyPaths=/nonexistent/path'
 probe strict-all ProtectSystem=strict ProtectHome=yes PrivateTmp=yes PrivateDevices=yes \
         ProtectKernelTunables=yes ProtectControlGroups=yes ReadWritePaths=/run/sandbox/out
@@ -118,7 +134,7 @@ PROPS=(-p ProtectSystem -p ProtectHome -p PrivateTmp -p PrivateDevices -p Privat
        -p ProtectKernelTunables -p ProtectKernelModules -p ProtectKernelLogs
        -p ProtectControlGroups -p ProtectHostname -p ReadWritePaths -p ReadOnlyPaths
        -p InaccessiblePaths -p BindPaths -p BindReadOnlyPaths -p TemporaryFileSystem
-       -p ProtectProc -p ProcSubset -p MountAPIVFS -p MountFlags
+       -p ProtectProc -p ProcSubset -p MountAPIVFS -p MountFlags -p PrivateNetwork
        -p CapabilityBoundingSet -p ActiveState -p Result -p ExecMainStatus)
 
 failures=0
@@ -132,7 +148,7 @@ for m in systemd sysmaster; do
         sandbox_start_ready "$m" --manager "$m" --units "$U" --copy --overlay-root --unit probes.target ||
                 { failures=$((failures + 1)); continue; }
         for _ in $(seq 1 100); do
-                [ "$(ls "$state/out" | grep -vc '\.tmp$')" -ge "$(echo $PROBES | wc -w)" ] && break
+                [ "$(ls "$state/out" | grep -vc '\.tmp$\|\.pre$')" -ge "$(echo $PROBES | wc -w)" ] && break
                 sleep 0.1
         done
         mkdir -p "$OUT/report-$m"

@@ -9,7 +9,9 @@
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/file.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/sysmacros.h>
@@ -17,6 +19,7 @@
 
 #include "executor-namespace.h"
 #include "fd-util.h"
+#include "loopback-setup.h"
 #include "macro.h"
 #include "mkdir.h"
 #include "path-util.h"
@@ -755,4 +758,72 @@ int executor_setup_namespace(const ExecContext *c, const ExecRun *r, const char 
         if (mount(NULL, "/", NULL, (c->mount_propagation ? c->mount_propagation : MS_SHARED) | MS_REC, NULL) < 0)
                 return -errno;
         return 0;
+}
+
+/* ---- PrivateNetwork= ------------------------------------------------------------------------- */
+
+/* The namespace fd waiting in the store, left there for the next process (peeking at a message
+ * with SCM_RIGHTS gives copies of its fds); -EAGAIN if the store is empty. */
+static int peek_netns(int fd) {
+        union {
+                struct cmsghdr h;
+                uint8_t buf[CMSG_SPACE(sizeof(int))];
+        } control = {};
+        char byte;
+        struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+        struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = &control, .msg_controllen = sizeof control };
+        struct cmsghdr *c;
+        int ns;
+
+        if (recvmsg(fd, &mh, MSG_PEEK | MSG_DONTWAIT | MSG_CMSG_CLOEXEC) < 0)
+                return -errno;
+        c = CMSG_FIRSTHDR(&mh);
+        if (!c || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS || c->cmsg_len != CMSG_LEN(sizeof(int)))
+                return -EBADMSG;
+        memcpy(&ns, CMSG_DATA(c), sizeof ns);
+        return ns;
+}
+
+static int store_netns(int fd, int ns) {
+        union {
+                struct cmsghdr h;
+                uint8_t buf[CMSG_SPACE(sizeof(int))];
+        } control = {};
+        char byte = 0;
+        struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+        struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = &control, .msg_controllen = sizeof control };
+        struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
+
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN(sizeof(int));
+        memcpy(CMSG_DATA(c), &ns, sizeof ns);
+        return sendmsg(fd, &mh, MSG_DONTWAIT | MSG_NOSIGNAL) < 0 ? -errno : 0;
+}
+
+int executor_setup_network(const ExecRun *r) {
+        bool store = r->netns_storage[0] >= 0 && r->netns_storage[1] >= 0;
+        _cleanup_close_ int ns = -1;
+        int k;
+
+        /* one process at a time makes the unit's namespace */
+        if (store && flock(r->netns_storage[0], LOCK_EX) < 0)
+                return -errno;
+        ns = store ? peek_netns(r->netns_storage[0]) : -EAGAIN;
+        if (ns >= 0)
+                k = setns(ns, CLONE_NEWNET) < 0 ? -errno : 0;
+        else if (ns != -EAGAIN)
+                k = ns;
+        else if (unshare(CLONE_NEWNET) < 0)
+                k = -errno;
+        else {
+                k = loopback_setup(); /* a new namespace has it down */
+                if (k >= 0 && store) {
+                        ns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+                        k = ns < 0 ? -errno : store_netns(r->netns_storage[1], ns);
+                }
+        }
+        if (store)
+                (void) flock(r->netns_storage[0], LOCK_UN);
+        return k;
 }

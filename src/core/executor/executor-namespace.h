@@ -8,7 +8,8 @@
  * BindPaths=, BindReadOnlyPaths=, TemporaryFileSystem=, PrivateDevices=,
  * ProtectKernelTunables=, ProtectKernelModules=, ProtectKernelLogs=, ProtectControlGroups=,
  * MountAPIVFS=, ProtectProc=, ProcSubset= (a new /proc), PrivateMounts=, MountFlags= (a mount
- * namespace of its own) and ProtectHostname= (a UTS namespace of its own). Nothing of it reaches the host: the namespace's mounts are slaves of
+ * namespace of its own), ProtectHostname= (a UTS namespace of its own) and PrivateNetwork= (a
+ * network namespace the unit's processes share, with only a loopback device). Nothing of it reaches the host: the namespace's mounts are slaves of
  * the host's until everything is in place, then get MountFlags='s propagation (shared unless
  * set).
  *
@@ -22,12 +23,16 @@
  * tty, ptmx, the host's pts, shm, mqueue and hugepages, and the fd/stdin/stdout/stderr links.
  *
  * Not here: the seccomp filters and device cgroup policy systemd adds to some of these
- * settings, PrivateNetwork=, RootImage= and friends.
+ * settings, RootImage= and friends.
  */
 
 #include <stddef.h>
 
 #include "exec-wire.h"
+
+/* PrivateNetwork=: joins the unit's network namespace from r's store, or makes one (loopback up)
+ * and stores it; without a store a namespace of the process's own. 0 or -errno. */
+int executor_setup_network(const ExecRun *r);
 
 /* Whether c asks for anything here (PrivateTmp= counts once r has its directories). */
 bool executor_needs_namespace(const ExecContext *c, const ExecRun *r);

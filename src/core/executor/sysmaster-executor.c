@@ -173,7 +173,7 @@ static int close_remaining_fds(Executor *e) {
         int keep[EXEC_FDS_MAX + 16], n = 0, last = 2;
         const int extra[] = { r->stdin_fd, r->stdout_fd, r->stderr_fd, r->socket_fd, r->named_fds[0],
                               r->named_fds[1], r->named_fds[2], r->exec_fd, r->gate_fd, e->log_fd,
-                              e->gate ? e->gate->self_fd : -1 };
+                              e->gate ? e->gate->self_fd : -1, r->netns_storage[0], r->netns_storage[1] };
 
         if (r->n_fds > EXEC_FDS_MAX)
                 return FAIL(e, EXIT_FDS, E2BIG, "Failed to close unwanted file descriptors: %m");
@@ -336,7 +336,11 @@ static int setup_mount_namespace(Executor *e) {
         char what[PATH_MAX];
         int r;
 
-        if (!e->sandboxing || !executor_needs_namespace(&e->ctx, &e->run))
+        if (!e->sandboxing)
+                return 0;
+        if (e->ctx.private_network && (r = executor_setup_network(&e->run)) < 0)
+                return FAIL(e, EXIT_NETWORK, r, "Failed to set up network namespacing: %m");
+        if (!executor_needs_namespace(&e->ctx, &e->run))
                 return 0;
         r = executor_setup_namespace(&e->ctx, &e->run, root, what, sizeof what);
         if (r < 0)
@@ -351,7 +355,8 @@ static int setup_mount_namespace(Executor *e) {
 static int prepare_fds(Executor *e) {
         const ExecRun *r = &e->run;
         const int extra[] = { r->stdin_fd, r->stdout_fd, r->stderr_fd, r->socket_fd, r->named_fds[0],
-                              r->named_fds[1], r->named_fds[2], r->exec_fd, e->log_fd };
+                              r->named_fds[1], r->named_fds[2], r->exec_fd, e->log_fd, r->netns_storage[0],
+                              r->netns_storage[1] };
 
         for (size_t i = 0; i < ELEMENTSOF(extra); i++)
                 if (extra[i] >= 3 + (int) r->n_fds && fcntl(extra[i], F_SETFD, FD_CLOEXEC) < 0)

@@ -234,11 +234,11 @@ START_TEST(test_unsupported_refused_or_warned) {
         ck_assert_log_contains(&cap, "a.service: PAMName= is not supported yet, refusing.");
         exec_context_done(&c);
         manager_free(m);
-        ck_assert_int_eq(load("PrivateNetwork=yes\nPrivateNetwork=no\nSystemCallFilter=@system-service\n"), 0);
+        ck_assert_int_eq(load("PrivateUsers=yes\nPrivateUsers=no\nSystemCallFilter=@system-service\n"), 0);
         /* one warning per setting, however often it is set */
-        ck_assert_log_contains(&cap, "a.service: PrivateNetwork= is not supported yet, ignoring.\n");
+        ck_assert_log_contains(&cap, "a.service: PrivateUsers= is not supported yet, ignoring.\n");
         ck_assert_log_contains(&cap, "a.service: SystemCallFilter= is not supported yet, ignoring.\n");
-        ck_assert_ptr_null(strstr(strstr(cap.buf, "PrivateNetwork=") + 1, "PrivateNetwork="));
+        ck_assert_ptr_null(strstr(strstr(cap.buf, "PrivateUsers=") + 1, "PrivateUsers="));
 }
 END_TEST
 
@@ -250,7 +250,8 @@ START_TEST(test_sandboxing_settings) {
                               "BindReadOnlyPaths=/r:/rd\nTemporaryFileSystem=/t /u:ro,mode=0700\n"
                               "MountFlags=slave\nPrivateDevices=yes\nProtectKernelModules=yes\n"
                               "ProtectKernelLogs=yes\nProtectControlGroups=yes\nProtectHostname=yes\n"
-                              "ProtectSystem=sometimes\nProtectProc=invisible\nProtectProc=bogus\nProcSubset=pid\n"),
+                              "ProtectSystem=sometimes\nProtectProc=invisible\nProtectProc=bogus\nProcSubset=pid\n"
+                              "PrivateNetwork=yes\n"),
                          0);
         ck_assert_int_eq(c.protect_proc, EXEC_PROTECT_PROC_INVISIBLE);
         ck_assert(c.proc_subset_pid);
@@ -266,6 +267,7 @@ START_TEST(test_sandboxing_settings) {
         ck_assert_uint_eq(c.mount_propagation, MS_SLAVE);
         ck_assert(c.private_devices && c.protect_kernel_modules && c.protect_kernel_logs);
         ck_assert(c.protect_control_groups && c.protect_hostname && exec_context_mount_apivfs(&c));
+        ck_assert(c.private_network);
         ck_assert(exec_context_needs_mount_namespace(&c));
         /* the bounding set loses what the settings imply, as systemd's does at load */
         ck_assert(!(c.capability_bounding_set & (UINT64_C(1) << CAP_MKNOD)));
