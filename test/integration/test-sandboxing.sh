@@ -49,6 +49,7 @@ state() {
                 echo "$d holds $(ls -A "$d" 2> /dev/null | wc -l) entries"
         done
         echo "/dev: $(ls -A /dev | sort | tr '\n' ' ')"
+        echo "/dev/zero: $(stat -c %F /dev/zero 2>&1), $(head -c 1 /dev/zero 2> /dev/null | wc -c) byte read"
         echo "/dev/char: $(ls -A /dev/char 2> /dev/null | sort | tr '\n' ' ')"
         echo "/dev/log: $(readlink /dev/log)"
         if [ "$(readlink /proc/self/ns/uts)" = "$(readlink /proc/1/ns/uts)" ]; then
@@ -108,6 +109,7 @@ probe home-ro ProtectHome=read-only
 probe home-tmpfs ProtectHome=tmpfs
 probe paths 'ReadOnlyPaths=/var' 'ReadWritePaths=/var/lib /run/sandbox/out' 'InaccessiblePaths=/boot -/nonexistent' \
         'ReadOnlyPaths=-/also/nonexistent /run'
+probe paths-device 'InaccessiblePaths=/dev/zero'
 probe paths-reset 'ReadOnlyPaths=/var' 'ReadOnlyPaths=' 'InaccessiblePaths=/etc' 'InaccessiblePaths='
 probe kernel ProtectKernelTunables=yes ProtectKernelModules=yes ProtectKernelLogs=yes ProtectControlGroups=yes
 probe tunables ProtectKernelTunables=yes

@@ -456,30 +456,38 @@ static int remount(const char *path, bool read_only, bool recursive, char **moun
 
 /* ---- pass one: what each entry mounts ------------------------------------------------------- */
 
-/* An empty node of mode 0000 of the kind of the file at path: a directory or a regular file
- * (a regular file can cover any file that is not a directory). */
-static int inaccessible_node(const ExecRun *r, bool dir, char **ret) {
+/* An empty node of mode 0000 of the kind of file given (S_IFMT bits), as systemd 252 keeps them in
+ * /run/systemd/inaccessible: a directory, a regular file, a device 0:0, a FIFO, a socket. */
+static int inaccessible_node(const ExecRun *r, mode_t type, char **ret) {
+        static const struct {
+                mode_t type;
+                const char *name;
+        } kinds[] = {
+                { S_IFDIR, "dir" }, { S_IFREG, "reg" },   { S_IFCHR, "chr" },
+                { S_IFBLK, "blk" }, { S_IFIFO, "fifo" }, { S_IFSOCK, "sock" },
+        };
         const char *rt = r->prefix[EXEC_DIRECTORY_RUNTIME] ? r->prefix[EXEC_DIRECTORY_RUNTIME] : "/run";
-        _cleanup_free_ char *base = path_join(rt, "sysmaster/inaccessible");
-        char *p;
-        int fd;
+        _cleanup_free_ char *base = path_join(rt, "sysmaster/inaccessible"), *p = NULL;
+        size_t i;
+        int k = 0;
 
-        if (!base)
-                return -ENOMEM;
-        p = path_join(base, dir ? "dir" : "reg");
-        if (!p)
+        for (i = 0; i < ELEMENTSOF(kinds) && kinds[i].type != type; i++)
+                ;
+        if (i == ELEMENTSOF(kinds))
+                return -ELOOP;
+        if (!base || !(p = path_join(base, kinds[i].name)))
                 return -ENOMEM;
         (void) mkdir_p(base, 0755);
-        if (dir ? mkdir(p, 0000) < 0 && errno != EEXIST
-                : (fd = open(p, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC | O_NOFOLLOW, 0000)) < 0 && errno != EEXIST) {
-                int k = -errno;
-                free(p);
-                return k;
-        }
-        if (!dir && fd >= 0)
-                safe_close(fd);
+        if (type == S_IFDIR)
+                k = mkdir(p, 0000);
+        else if (type == S_IFREG)
+                k = mknod(p, S_IFREG | 0000, 0);
+        else
+                k = mknod(p, type | 0000, makedev(0, 0));
+        if (k < 0 && errno != EEXIST)
+                return -errno;
         (void) chmod(p, 0000);
-        *ret = p;
+        *ret = TAKE_PTR(p);
         return 0;
 }
 
@@ -654,7 +662,7 @@ static int apply(MountEntry *e, const ExecContext *c, const ExecRun *r, char *wh
         case MOUNT_INACCESSIBLE:
                 if (!exists)
                         return skip_missing(e, missing);
-                k = inaccessible_node(r, S_ISDIR(st.st_mode), &node);
+                k = inaccessible_node(r, st.st_mode & S_IFMT, &node);
                 if (k < 0)
                         return k;
                 return mount(node, e->path, NULL, MS_BIND, NULL) < 0 ? -errno : 0;
