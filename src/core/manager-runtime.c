@@ -533,6 +533,10 @@ static int setup_notify(Manager *m) {
                 (void) unlink(path);
                 if (bind(fd, (struct sockaddr *) &sa, (socklen_t) salen) < 0)
                         return log_error_errno(errno, "Failed to bind notify socket %s: %m", path);
+                /* every service may notify, whatever its user (systemd's is 0777 too): the
+                 * credentials of each message say who sent it */
+                if (chmod(path, 0777) < 0)
+                        return log_error_errno(errno, "Failed to make notify socket %s writable for all: %m", path);
                 if (setsockopt(fd, SOL_SOCKET, SO_PASSCRED, &one, sizeof one) < 0)
                         return log_error_errno(errno, "Failed to enable SO_PASSCRED on the notify socket: %m");
                 if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof size) < 0)

@@ -12,7 +12,8 @@
 # ProtectKernelLogs=, ProtectControlGroups=, ProtectHostname=, ProtectProc=, ProcSubset=,
 # PrivateNetwork= (one namespace for ExecStartPre= and ExecStart=, loopback up),
 # StateDirectory= under strict, and
-# a path that must exist and does not (the process fails with 226/NAMESPACE).
+# a path that must exist and does not (the process fails with 226/NAMESPACE); and, found on the
+# way, a Type=notify service of another user that must reach the notify socket.
 # The probes only look (access(2), ls), so nothing of the host is written even where a
 # setting would fail to protect it.
 # Outputs: $top_builddir/test/sandboxing.out/{systemd,sysmaster}/ and diff.txt.
@@ -125,6 +126,10 @@ probe proc-subset ProcSubset=pid
 probe network PrivateNetwork=yes 'ExecStartPre=/bin/sh -c "readlink /proc/self/ns/net > /run/sandbox/out/network.pre"'
 probe network-strict PrivateNetwork=yes ProtectSystem=strict ReadWritePaths=/run/sandbox/out
 probe fails-missing 'ReadOnlyPaths=/nonexistent/path'
+# not sandboxing, but found with it (systemd-timesyncd's unit): a notify service of another user
+# reaches the notify socket (systemd's is mode 0777)
+probe notify-nobody User=nobody Type=notify NotifyAccess=all TimeoutStartSec=10 ExecStart= \
+        'ExecStart=/bin/sh -c "/run/sandbox/probe.sh notify-nobody; systemd-notify --ready; exec sleep infinity"'
 probe strict-all ProtectSystem=strict ProtectHome=yes PrivateTmp=yes PrivateDevices=yes \
         ProtectKernelTunables=yes ProtectControlGroups=yes ReadWritePaths=/run/sandbox/out
 {
@@ -136,7 +141,7 @@ PROPS=(-p ProtectSystem -p ProtectHome -p PrivateTmp -p PrivateDevices -p Privat
        -p ProtectKernelTunables -p ProtectKernelModules -p ProtectKernelLogs
        -p ProtectControlGroups -p ProtectHostname -p ReadWritePaths -p ReadOnlyPaths
        -p InaccessiblePaths -p BindPaths -p BindReadOnlyPaths -p TemporaryFileSystem
-       -p ProtectProc -p ProcSubset -p MountAPIVFS -p MountFlags -p PrivateNetwork
+       -p ProtectProc -p ProcSubset -p MountAPIVFS -p MountFlags -p PrivateNetwork -p SubState
        -p CapabilityBoundingSet -p ActiveState -p Result -p ExecMainStatus)
 
 failures=0
