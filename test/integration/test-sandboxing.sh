@@ -132,9 +132,24 @@ probe notify-nobody User=nobody Type=notify NotifyAccess=all TimeoutStartSec=10 
         'ExecStart=/bin/sh -c "/run/sandbox/probe.sh notify-nobody; systemd-notify --ready; exec sleep infinity"'
 probe strict-all ProtectSystem=strict ProtectHome=yes PrivateTmp=yes PrivateDevices=yes \
         ProtectKernelTunables=yes ProtectControlGroups=yes ReadWritePaths=/run/sandbox/out
+# Debian's own sandboxed units, as the udev/systemd/e2fsprogs/man-db packages ship them (only
+# the conditions on the machine and the ordering against the rest of a boot taken out): they
+# must end as they do under systemd (timesyncd: User=, Type=notify, ProtectSystem=strict and
+# most of the rest; man-db: User=, ProtectSystem=full, PrivateDevices=, several ExecStart= with
+# "+"; e2scrub_reap: PrivateNetwork=, ProtectHome=read-only, AmbientCapabilities=).
+DEBIAN_UNITS=""
+for f in systemd-timesyncd.service man-db.service e2scrub_reap.service; do
+        [ -f "/lib/systemd/system/$f" ] || continue
+        grep -v '^Condition\|^After=\|^Before=\|^Wants=\|^Conflicts=\|^BusName=\|^Alias=' "/lib/systemd/system/$f" |
+                sed 's/^\[Unit\]$/[Unit]\nDefaultDependencies=no/' > "$U/$f"
+        # after the probes, whose /tmp they would otherwise change (PrivateTmp= directories)
+        mkdir -p "$U/$f.d"
+        printf '[Unit]\nAfter=%s\n' "$previous" > "$U/$f.d/after-probes.conf"
+        DEBIAN_UNITS="$DEBIAN_UNITS $f"
+done
 {
         printf '[Unit]\nDescription=probes\nDefaultDependencies=no\n'
-        for p in $PROBES; do printf 'Wants=%s\n' "$p"; done
+        for p in $PROBES $DEBIAN_UNITS; do printf 'Wants=%s\n' "$p"; done
 } > "$U/probes.target"
 
 PROPS=(-p ProtectSystem -p ProtectHome -p PrivateTmp -p PrivateDevices -p PrivateMounts
@@ -158,7 +173,15 @@ for m in systemd sysmaster; do
                 [ "$(ls "$state/out" | grep -vc '\.tmp$\|\.pre$')" -ge "$(echo $PROBES | wc -w)" ] && break
                 sleep 0.1
         done
+        for _ in $(seq 1 120); do
+                sandbox_ctl list-jobs --no-legend 2> /dev/null | grep -q . || break
+                sleep 0.5
+        done
         mkdir -p "$OUT/report-$m"
+        for f in $DEBIAN_UNITS; do
+                sandbox_ctl show -p ActiveState -p SubState -p Result -p ExecMainStatus -p StatusText -- "$f" \
+                        > "$OUT/report-$m/debian-$f"
+        done
         for p in $PROBES; do
                 name=${p#p-}
                 name=${name%.service}
@@ -173,7 +196,8 @@ done
 
 if [ "$failures" = 0 ]; then
         if diff -ru "$OUT/report-systemd" "$OUT/report-sysmaster" > "$OUT/diff.txt"; then
-                echo "PASS: $(echo $PROBES | wc -w) probes see the same under systemd 252 and sysmaster"
+                echo "PASS: $(echo $PROBES | wc -w) probes see the same under systemd 252 and sysmaster;" \
+                        "Debian's$DEBIAN_UNITS end the same"
         else
                 echo "FAIL: the probes differ (- systemd 252, + sysmaster):"
                 cat "$OUT/diff.txt"
