@@ -123,7 +123,8 @@ bool exec_context_needs_user_lookup(const ExecContext *c) {
 bool exec_context_spawn_may_share_memory(const ExecContext *c) {
         return !exec_context_needs_user_lookup(c) && !exec_context_needs_term(c) && !c->tty_reset &&
                !c->tty_vhangup && c->std_input != EXEC_INPUT_FILE && !exec_output_is_file(c->std_output) &&
-               !exec_output_is_file(c->std_error) && !c->selinux_context;
+               !exec_output_is_file(c->std_error) && !c->selinux_context &&
+               !exec_context_needs_mount_namespace(c) && !c->private_network;
 }
 
 const char *exec_context_tty_path(const ExecContext *c) {

@@ -164,8 +164,10 @@ bool exec_context_needs_user_lookup(const ExecContext *c) _pure_;
 /* Whether the exec helper may run this context in a process that shares the spawn server's
  * memory until its execve() (executor-server.h): no NSS lookup (its modules would stay loaded,
  * with fds of the new process, in the server), no step that can block for long (a terminal, a
- * file: that may be a FIFO), which would hold up every other start, and no SELinuxContext=
- * (libselinux's own state, set up on first use, would stay behind in the server). */
+ * file: that may be a FIFO, the mounts of the sandboxing settings, which may wait for an
+ * automount or a network file system, or for another process of the unit's network namespace),
+ * which would hold up every other start, and no SELinuxContext= (libselinux's own state, set up
+ * on first use, would stay behind in the server). PrivateTmp= alone may share it. */
 bool exec_context_spawn_may_share_memory(const ExecContext *c) _pure_;
 /* The terminal that tty settings refer to: TTYPath= or /dev/console. */
 const char *exec_context_tty_path(const ExecContext *c) _pure_;

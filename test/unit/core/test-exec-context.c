@@ -268,6 +268,8 @@ START_TEST(test_sandboxing_settings) {
         ck_assert(c.private_devices && c.protect_kernel_modules && c.protect_kernel_logs);
         ck_assert(c.protect_control_groups && c.protect_hostname && exec_context_mount_apivfs(&c));
         ck_assert(c.private_network);
+        /* mounts may block (automounts, network file systems): not in the server's memory */
+        ck_assert(!exec_context_spawn_may_share_memory(&c));
         ck_assert(exec_context_needs_mount_namespace(&c));
         /* the bounding set loses what the settings imply, as systemd's does at load */
         ck_assert(!(c.capability_bounding_set & (UINT64_C(1) << CAP_MKNOD)));
@@ -283,9 +285,10 @@ START_TEST(test_sandboxing_settings) {
         exec_context_done(&c);
         manager_free(m);
         /* an empty value clears the list; nothing set needs no namespace */
-        ck_assert_int_eq(load("BindPaths=/a\nBindPaths=\nProtectSystem=no\n"), 0);
+        ck_assert_int_eq(load("BindPaths=/a\nBindPaths=\nProtectSystem=no\nPrivateTmp=yes\n"), 0);
         ck_assert_ptr_null(c.bind_mounts);
         ck_assert(!exec_context_needs_mount_namespace(&c));
+        ck_assert(exec_context_spawn_may_share_memory(&c)); /* PrivateTmp= alone may */
 }
 END_TEST
 
