@@ -423,12 +423,11 @@ static unsigned long mount_flags_of(const char *path) {
         return f;
 }
 
-/* Makes the mount at path read-only (or writable), and, if recursive, every mount below it but
- * those at or below the other entries' paths in keep (each of those gets its own turn). */
-static int remount(const char *path, bool read_only, bool recursive, char **mounts, char **keep) {
-        unsigned long ro = read_only ? MS_RDONLY : 0;
+/* Makes the mount at path read-only, and, if recursive, every mount below it but those at or
+ * below the other entries' paths in keep (each of those gets its own turn). */
+static int remount_read_only(const char *path, bool recursive, char **mounts, char **keep) {
 
-        if (mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | ro | mount_flags_of(path), NULL) < 0)
+        if (mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | mount_flags_of(path), NULL) < 0)
                 return -errno;
         if (!recursive)
                 return 0;
@@ -447,7 +446,7 @@ static int remount(const char *path, bool read_only, bool recursive, char **moun
                 if (kept || !is_mount_point(*m))
                         continue;
                 /* gone meanwhile or hidden behind a mount we cannot see through: as systemd */
-                if (mount(NULL, *m, NULL, MS_BIND | MS_REMOUNT | ro | mount_flags_of(*m), NULL) < 0 &&
+                if (mount(NULL, *m, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | mount_flags_of(*m), NULL) < 0 &&
                     errno != ENOENT && errno != EACCES)
                         return -errno;
         }
@@ -717,9 +716,13 @@ static int apply(MountEntry *e, const ExecContext *c, const ExecRun *r, char *wh
 
 /* ---- the whole ------------------------------------------------------------------------------- */
 
+/* PrivateTmp= with the directories the manager made for it */
+static bool private_tmp_wanted(const ExecContext *c, const ExecRun *r) {
+        return c->private_tmp && (r->tmp_dir || r->var_tmp_dir);
+}
+
 bool executor_needs_namespace(const ExecContext *c, const ExecRun *r) {
-        return exec_context_needs_mount_namespace(c) || c->protect_hostname ||
-               (c->private_tmp && (r->tmp_dir || r->var_tmp_dir));
+        return exec_context_needs_mount_namespace(c) || c->protect_hostname || private_tmp_wanted(c, r);
 }
 
 int executor_setup_namespace(const ExecContext *c, const ExecRun *r, const char *root, char *what,
@@ -736,7 +739,7 @@ int executor_setup_namespace(const ExecContext *c, const ExecRun *r, const char 
                 path_simplify(root_copy);
         if (c->protect_hostname && unshare(CLONE_NEWUTS) < 0)
                 return -errno;
-        if (!exec_context_needs_mount_namespace(c) && !(c->private_tmp && (r->tmp_dir || r->var_tmp_dir)))
+        if (!exec_context_needs_mount_namespace(c) && !private_tmp_wanted(c, r))
                 return 0;
         if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
                 return -errno;
@@ -757,7 +760,7 @@ int executor_setup_namespace(const ExecContext *c, const ExecRun *r, const char 
                 if (e->skip || !(entry_read_only(e) || e->mode == MOUNT_PRIVATE_DEV))
                         continue;
                 snprintf(what, what_size, "%s", e->path);
-                k = remount(e->path, true, e->mode != MOUNT_PRIVATE_DEV, mounts, keep);
+                k = remount_read_only(e->path, e->mode != MOUNT_PRIVATE_DEV, mounts, keep);
         }
         mount_list_done(&l);
         if (k < 0)
