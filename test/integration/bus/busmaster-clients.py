@@ -15,6 +15,7 @@ Prints one line per check and "N passed, M failed"; exits 1 on any failure.
 
 import os
 import select
+import shutil
 import socket
 import subprocess
 import sys
@@ -353,6 +354,7 @@ def main():
         check(bm.returncode == 0, "busmaster exits 0 on SIGTERM", err)
         left = [f for f in os.listdir(tmp) if f.startswith("dbus-")]
         check(not left, "listening sockets removed on exit", str(left))
+        shutil.rmtree(tmp, ignore_errors=True)
     return check.summary()
 
 
