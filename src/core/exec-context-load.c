@@ -443,40 +443,27 @@ static int load_pam_name(Loader *l, const char *value) {
 
 /* --- the namespaces (systemd.exec(5) "Sandboxing") ------------------------------------------ */
 
+/* ProtectSystem=, ProtectHome= (a boolean or a name), ProtectProc= (a name), ProcSubset=. */
 static int load_protect(Loader *l, const char *value) {
-        bool system = streq(l->key, "ProtectSystem");
-        int *field = system ? &l->c->protect_system : &l->c->protect_home;
-        int b = parse_boolean(value);
+        int b = parse_boolean(value), v = -EINVAL, *field = NULL;
 
-        if (b >= 0)
-                *field = b ? EXEC_PROTECT_SYSTEM_YES : EXEC_PROTECT_SYSTEM_NO; /* same values as _HOME_ */
-        else if (system && streq(value, "full"))
-                *field = EXEC_PROTECT_SYSTEM_FULL;
-        else if (system && streq(value, "strict"))
-                *field = EXEC_PROTECT_SYSTEM_STRICT;
-        else if (!system && streq(value, "read-only"))
-                *field = EXEC_PROTECT_HOME_READ_ONLY;
-        else if (!system && streq(value, "tmpfs"))
-                *field = EXEC_PROTECT_HOME_TMPFS;
-        else
-                WARN(l, -EINVAL, "Failed to parse %s= value, ignoring: %s", l->key, value);
-        return 0;
-}
-
-static int load_protect_proc(Loader *l, const char *value) {
-        if (streq(l->key, "ProcSubset")) {
-                if (STR_IN_SET(value, "all", "pid"))
-                        l->c->proc_subset_pid = streq(value, "pid");
-                else
-                        WARN(l, -EINVAL, "Failed to parse %s= value, ignoring: %s", l->key, value);
+        if (streq(l->key, "ProtectSystem")) {
+                field = &l->c->protect_system;
+                v = b >= 0 ? (b ? EXEC_PROTECT_SYSTEM_YES : EXEC_PROTECT_SYSTEM_NO) : (int) exec_protect_system_from_string(value);
+        } else if (streq(l->key, "ProtectHome")) {
+                field = &l->c->protect_home;
+                v = b >= 0 ? (b ? EXEC_PROTECT_HOME_YES : EXEC_PROTECT_HOME_NO) : (int) exec_protect_home_from_string(value);
+        } else if (streq(l->key, "ProtectProc")) {
+                field = &l->c->protect_proc;
+                v = exec_protect_proc_from_string(value);
+        } else if (STR_IN_SET(value, "all", "pid")) {
+                l->c->proc_subset_pid = streq(value, "pid");
                 return 0;
         }
-        for (int i = 0; i < _EXEC_PROTECT_PROC_MAX; i++)
-                if (streq(value, exec_protect_proc_to_string(i))) {
-                        l->c->protect_proc = i;
-                        return 0;
-                }
-        WARN(l, -EINVAL, "Failed to parse %s= value, ignoring: %s", l->key, value);
+        if (v < 0 || !field)
+                WARN(l, -EINVAL, "Failed to parse %s= value, ignoring: %s", l->key, value);
+        else
+                *field = v;
         return 0;
 }
 
@@ -729,8 +716,8 @@ static const struct {
         { "ProtectHostname", NULL, offsetof(ExecContext, protect_hostname) },
         { "MountAPIVFS", NULL, offsetof(ExecContext, mount_apivfs) },
         { "PrivateNetwork", NULL, offsetof(ExecContext, private_network) },
-        { "ProtectProc", load_protect_proc, 0 },
-        { "ProcSubset", load_protect_proc, 0 },
+        { "ProtectProc", load_protect, 0 },
+        { "ProcSubset", load_protect, 0 },
 };
 
 /* Settings systemd 252 has that we do not apply yet: one warning each when a unit sets them. */

@@ -66,20 +66,15 @@ void exec_context_done(ExecContext *c) {
         exec_context_init(c);
 }
 
-const char *exec_protect_system_to_string(int v) {
-        static const char *const names[_EXEC_PROTECT_SYSTEM_MAX] = { "no", "yes", "full", "strict" };
-        return v >= 0 && v < _EXEC_PROTECT_SYSTEM_MAX ? names[v] : NULL;
-}
-
-const char *exec_protect_home_to_string(int v) {
-        static const char *const names[_EXEC_PROTECT_HOME_MAX] = { "no", "yes", "read-only", "tmpfs" };
-        return v >= 0 && v < _EXEC_PROTECT_HOME_MAX ? names[v] : NULL;
-}
-
-const char *exec_protect_proc_to_string(int v) {
-        static const char *const names[_EXEC_PROTECT_PROC_MAX] = { "default", "noaccess", "invisible", "ptraceable" };
-        return v >= 0 && v < _EXEC_PROTECT_PROC_MAX ? names[v] : NULL;
-}
+DEFINE_STRING_TABLE(exec_protect_system, ExecProtectSystem, _EXEC_PROTECT_SYSTEM_MAX,
+                    [EXEC_PROTECT_SYSTEM_NO] = "no", [EXEC_PROTECT_SYSTEM_YES] = "yes",
+                    [EXEC_PROTECT_SYSTEM_FULL] = "full", [EXEC_PROTECT_SYSTEM_STRICT] = "strict");
+DEFINE_STRING_TABLE(exec_protect_home, ExecProtectHome, _EXEC_PROTECT_HOME_MAX,
+                    [EXEC_PROTECT_HOME_NO] = "no", [EXEC_PROTECT_HOME_YES] = "yes",
+                    [EXEC_PROTECT_HOME_READ_ONLY] = "read-only", [EXEC_PROTECT_HOME_TMPFS] = "tmpfs");
+DEFINE_STRING_TABLE(exec_protect_proc, ExecProtectProc, _EXEC_PROTECT_PROC_MAX,
+                    [EXEC_PROTECT_PROC_DEFAULT] = "default", [EXEC_PROTECT_PROC_NOACCESS] = "noaccess",
+                    [EXEC_PROTECT_PROC_INVISIBLE] = "invisible", [EXEC_PROTECT_PROC_PTRACEABLE] = "ptraceable");
 
 bool exec_context_mount_apivfs(const ExecContext *c) {
         return c->mount_apivfs || c->protect_kernel_tunables || c->protect_control_groups;

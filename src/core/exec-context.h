@@ -134,10 +134,13 @@ typedef enum ExecProtectProc {
 
 /* "no", "yes", "full", "strict" / "no", "yes", "read-only", "tmpfs" / "default", "noaccess",
  * "invisible", "ptraceable" (as systemctl show prints them, and procfs' hidepid= takes the last
- * three); NULL out of range. */
-const char *exec_protect_system_to_string(int v) _const_;
-const char *exec_protect_home_to_string(int v) _const_;
-const char *exec_protect_proc_to_string(int v) _const_;
+ * three); NULL out of range, -EINVAL for an unknown name. */
+const char *exec_protect_system_to_string(ExecProtectSystem v) _const_;
+ExecProtectSystem exec_protect_system_from_string(const char *s) _pure_;
+const char *exec_protect_home_to_string(ExecProtectHome v) _const_;
+ExecProtectHome exec_protect_home_from_string(const char *s) _pure_;
+const char *exec_protect_proc_to_string(ExecProtectProc v) _const_;
+ExecProtectProc exec_protect_proc_from_string(const char *s) _pure_;
 /* MountAPIVFS=, or implied by ProtectKernelTunables= or ProtectControlGroups= (systemd 252). */
 bool exec_context_mount_apivfs(const ExecContext *c) _pure_;
 /* Whether the process needs a mount namespace of its own (PrivateTmp= with its directories

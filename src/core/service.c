@@ -285,10 +285,17 @@ static int service_prepare_private_tmp(Service *s) {
         return 0;
 }
 
+/* The name init keeps the PrivateNetwork= store under. */
+#define NETNS_ENTRY_NAME_MAX (UNIT_NAME_MAX + 8)
+static const char *netns_entry_name(Service *s, char buf[static NETNS_ENTRY_NAME_MAX]) {
+        snprintf(buf, NETNS_ENTRY_NAME_MAX, "netns:%s", UNIT(s)->id);
+        return buf;
+}
+
 /* PrivateNetwork=: the store of the namespace all processes of this run share, kept in init too
  * (a restarted manager takes it back in service_coldplug()). */
 static int service_prepare_netns(Service *s) {
-        char name[UNIT_NAME_MAX + 8];
+        char name[NETNS_ENTRY_NAME_MAX];
         int r;
 
         if (!s->exec_context.private_network || s->netns_storage[0] >= 0)
@@ -296,30 +303,26 @@ static int service_prepare_netns(Service *s) {
         r = exec_netns_storage_new(s->netns_storage);
         if (r < 0)
                 return log_unit_error_errno(UNIT(s), r, "Failed to set up PrivateNetwork=: %m");
-        snprintf(name, sizeof name, "netns:%s", UNIT(s)->id);
-        manager_keep_fds(UNIT(s)->manager, name, s->netns_storage, 2);
+        manager_keep_fds(UNIT(s)->manager, netns_entry_name(s, name), s->netns_storage, 2);
         return 0;
 }
 
 static void service_release_netns(Service *s) {
-        char name[UNIT_NAME_MAX + 8];
+        char name[NETNS_ENTRY_NAME_MAX];
 
         if (s->netns_storage[0] < 0)
                 return;
-        snprintf(name, sizeof name, "netns:%s", UNIT(s)->id);
-        manager_keep_fds(UNIT(s)->manager, name, NULL, 0);
+        manager_keep_fds(UNIT(s)->manager, netns_entry_name(s, name), NULL, 0);
         s->netns_storage[0] = safe_close(s->netns_storage[0]);
         s->netns_storage[1] = safe_close(s->netns_storage[1]);
 }
 
 /* Crash recovery: the namespace store of the run in progress, from init. */
 static void service_take_kept_netns(Service *s) {
-        char name[UNIT_NAME_MAX + 8];
+        char name[NETNS_ENTRY_NAME_MAX];
         _cleanup_free_ int *fds = NULL;
-        size_t n;
+        size_t n = manager_take_fds(UNIT(s)->manager, netns_entry_name(s, name), &fds);
 
-        snprintf(name, sizeof name, "netns:%s", UNIT(s)->id);
-        n = manager_take_fds(UNIT(s)->manager, name, &fds);
         if (n == 2 && s->netns_storage[0] < 0) {
                 s->netns_storage[0] = fds[0];
                 s->netns_storage[1] = fds[1];

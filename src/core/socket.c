@@ -906,15 +906,11 @@ static char *socket_keep_connection(Socket *s, int cfd) {
         return name;
 }
 
-static void socket_forget_connection(Socket *s, char **name) {
-        if (*name)
-                manager_keep_fds(UNIT(s)->manager, *name, NULL, 0);
-        *name = mfree(*name);
-}
-
 /* A connection not served: closed, and no longer kept for the next manager. */
 static void socket_drop_connection(Socket *s, int cfd, char **kept) {
-        socket_forget_connection(s, kept);
+        if (*kept)
+                manager_keep_fds(UNIT(s)->manager, *kept, NULL, 0);
+        *kept = mfree(*kept);
         safe_close(cfd);
 }
 

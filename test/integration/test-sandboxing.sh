@@ -194,6 +194,21 @@ for m in systemd sysmaster; do
         sandbox_stop "$m" > /dev/null || { echo "FAIL: stopping $m left something behind"; failures=$((failures + 1)); }
 done
 
+# A probe that wrote no report under either manager would compare equal and prove nothing (once,
+# a probe's own ReadOnlyPaths= covered its report's directory): every probe but the one meant to
+# fail must have reported, under both.
+for m in systemd sysmaster; do
+        for p in $PROBES; do
+                name=${p#p-}
+                name=${name%.service}
+                [ "$name" != fails-missing ] || continue
+                if grep -qx "no report" "$OUT/report-$m/$name" 2> /dev/null; then
+                        echo "FAIL: probe $name wrote no report under $m"
+                        failures=$((failures + 1))
+                fi
+        done
+done
+
 if [ "$failures" = 0 ]; then
         if diff -ru "$OUT/report-systemd" "$OUT/report-sysmaster" > "$OUT/diff.txt"; then
                 echo "PASS: $(echo $PROBES | wc -w) probes see the same under systemd 252 and sysmaster;" \
