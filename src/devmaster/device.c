@@ -663,9 +663,11 @@ int device_get_driver(Device *d, const char **ret) {
         int device_get_##name(Device *d, type *ret) {       \
                 int r;                                      \
                 assert(d);                                  \
-                r = device_read_uevent_file(d);             \
-                if (r < 0)                                  \
-                        return r;                           \
+                if (!d->uevent_loaded && !d->sealed) {      \
+                        r = device_read_uevent_file(d);     \
+                        if (r < 0)                          \
+                                return r;                   \
+                }                                           \
                 if (unset_test)                             \
                         return -ENOENT;                     \
                 if (ret)                                    \

@@ -33,6 +33,9 @@ int udev_watch_end(int inotify_fd, Device *dev) {
         const char *id;
         int wd, r;
 
+        /* only a device node can be watched (udev_watch_begin()): nothing to look up otherwise */
+        if (device_get_devname(dev, NULL) < 0)
+                return 0;
         r = device_get_device_id(dev, &id);
         if (r < 0)
                 return r;
