@@ -28,6 +28,8 @@ packages=(
         libkmod-dev libblkid-dev
         # the manager's state store (crash recovery)
         liblmdb-dev
+        # SystemCallFilter= and the other seccomp settings of units
+        libseccomp-dev
 )
 
 missing=()

@@ -19,6 +19,7 @@
 
 #include "dbus-exec.h"
 #include "exec-context.h"
+#include "exec-syscall-filter.h"
 #include "fd-util.h"
 #include "parse-util.h"
 #include "service.h"
@@ -103,9 +104,43 @@ int bus_exec_get_strv(BUS_GETTER_ARGS) {
                 l = c->read_only_paths;
         else if (STR_IN_SET(property, "InaccessiblePaths", "InaccessibleDirectories"))
                 l = c->inaccessible_paths;
+        else if (streq(property, "SystemCallArchitectures"))
+                l = c->syscall_archs;
         else
                 l = setting_list(u, property);
         return bus_message_append_strv(reply, (char **) l);
+}
+
+/* SystemCallFilter (bas): allow-list or not, then the calls, "name:ERRNONAME" where one has its
+ * own errno (systemd 252's form) */
+int bus_exec_get_syscall_filter(BUS_GETTER_ARGS) {
+        Unit *u = userdata;
+        ExecContext *c = context_of(u);
+        int r;
+
+        r = bus_message_open_container(reply, '(', "bas");
+        if (r >= 0)
+                r = bus_append_bool(reply, c->syscall_allow_list);
+        if (r >= 0)
+                r = bus_message_open_container(reply, 'a', "s");
+        STRV_FOREACH(s, c->syscall_filter) {
+                _cleanup_free_ char *e = NULL;
+                const char *colon = strchr(*s, ':');
+                char buf[12];
+                int errnum;
+
+                if (r < 0)
+                        break;
+                if (colon && safe_atoi(colon + 1, &errnum) >= 0 &&
+                    asprintf(&e, "%.*s:%s", (int) (colon - *s), *s, exec_errno_name(errnum, buf)) < 0)
+                        return -ENOMEM;
+                r = bus_append_string(reply, e ? e : *s);
+        }
+        if (r >= 0)
+                r = bus_message_close_container(reply);
+        if (r >= 0)
+                r = bus_message_close_container(reply);
+        return r;
 }
 
 static const char *const exec_input_names[_EXEC_INPUT_MAX] = {
@@ -272,7 +307,7 @@ int bus_exec_get_int(BUS_GETTER_ARGS) {
         else if (streq(property, "SecureBits"))
                 v = c->secure_bits;
         else if (streq(property, "SystemCallErrorNumber"))
-                v = INT32_MAX - 1; /* systemd's "kill" marker */
+                v = c->syscall_errno;
         return bus_append_i32(reply, v);
 }
 

@@ -17,6 +17,7 @@ typedef struct ExecContext ExecContext;
 ExecContext *bus_unit_exec_context(Unit *u);
 
 DECLARE_BUS_GETTER(bus_exec_get_strv);
+DECLARE_BUS_GETTER(bus_exec_get_syscall_filter);
 DECLARE_BUS_GETTER(bus_exec_get_string);
 DECLARE_BUS_GETTER(bus_exec_get_bool);
 DECLARE_BUS_GETTER(bus_exec_get_int);
@@ -133,8 +134,8 @@ DECLARE_BUS_GETTER(bus_exec_get_selinux_context);
         EXEC_P("SmackProcessLabel", "(bs)", bus_prop_bs_empty),                                   \
         EXEC_P("IgnoreSIGPIPE", "b", bus_exec_get_bool),                                          \
         EXEC_P("NoNewPrivileges", "b", bus_exec_get_bool),                                        \
-        EXEC_P("SystemCallFilter", "(bas)", bus_prop_bas_empty),                                  \
-        EXEC_P("SystemCallArchitectures", "as", bus_prop_empty_as),                               \
+        EXEC_P("SystemCallFilter", "(bas)", bus_exec_get_syscall_filter),                                  \
+        EXEC_P("SystemCallArchitectures", "as", bus_exec_get_strv),                               \
         EXEC_P("SystemCallErrorNumber", "i", bus_exec_get_int),                                   \
         EXEC_P("SystemCallLog", "(bas)", bus_prop_bas_empty),                                     \
         EXEC_P("Personality", "s", bus_exec_get_string),                                          \

@@ -18,6 +18,7 @@
 #include "escape.h"
 #include "exec-caps.h"
 #include "exec-context.h"
+#include "exec-syscall-filter.h"
 #include "log.h"
 #include "manager.h"
 #include "parse-util.h"
@@ -467,6 +468,19 @@ static int load_protect(Loader *l, const char *value) {
         return 0;
 }
 
+static int load_syscall_setting(Loader *l, const char *value) {
+        int r;
+
+        if (streq(l->key, "SystemCallFilter"))
+                return exec_syscall_filter_add(l->c, value, l->u->id);
+        if (streq(l->key, "SystemCallArchitectures"))
+                return exec_syscall_archs_add(l->c, value, l->u->id);
+        r = exec_syscall_errno_parse(value, &l->c->syscall_errno);
+        if (r < 0)
+                WARN(l, r, "Failed to parse %s= value, ignoring: %s", l->key, value);
+        return 0;
+}
+
 static int load_mount_flags(Loader *l, const char *value) {
         if (streq(value, "shared"))
                 l->c->mount_propagation = MS_SHARED;
@@ -718,6 +732,9 @@ static const struct {
         { "PrivateNetwork", NULL, offsetof(ExecContext, private_network) },
         { "ProtectProc", load_protect, 0 },
         { "ProcSubset", load_protect, 0 },
+        { "SystemCallFilter", load_syscall_setting, 0 },
+        { "SystemCallErrorNumber", load_syscall_setting, 0 },
+        { "SystemCallArchitectures", load_syscall_setting, 0 },
 };
 
 /* Settings systemd 252 has that we do not apply yet: one warning each when a unit sets them. */
@@ -725,8 +742,7 @@ static const char *const unsupported_keys[] = {
         "RootImage", "RootImageOptions", "RootHash", "RootHashSignature", "RootVerity",
         "ExtensionDirectories", "ExtensionImages", "MountImages", "CoredumpFilter", "NUMAPolicy",
         "NUMAMask", "RemoveIPC", "TTYVTDisallocate", "TTYRows", "TTYColumns", "LogLevelMax",
-        "LogRateLimitIntervalSec", "LogRateLimitBurst", "LogExtraFields", "SystemCallFilter", "SystemCallArchitectures", "SystemCallErrorNumber",
-        "SystemCallLog", "MemoryDenyWriteExecute", "RestrictNamespaces", "RestrictRealtime",
+        "LogRateLimitIntervalSec", "LogRateLimitBurst", "LogExtraFields", "SystemCallLog", "MemoryDenyWriteExecute", "RestrictNamespaces", "RestrictRealtime",
         "RestrictSUIDSGID", "RestrictAddressFamilies", "LockPersonality", "RestrictFileSystems",
         "ExecPaths", "NoExecPaths", "ProtectClock", "NetworkNamespacePath", "IPCNamespacePath",
         "PrivateUsers", "PrivateIPC", "SetCredential",
@@ -760,12 +776,12 @@ static char **values_of(const Unit *u, const char *key) {
  * unsupported_keys[]. A unit sets a few of these ~130 keys: its settings are scanned once
  * here instead of a hash lookup per known key. */
 typedef struct PresentKeys {
-        uint64_t values;        /* bit i: value_keys[i] */
+        uint64_t values[2];     /* bit i: value_keys[i] */
         uint32_t limits;        /* bit r: Limit<resource>= */
         bool unsupported;
 } PresentKeys;
 
-_Static_assert(ELEMENTSOF(value_keys) <= 64, "one bit per value key");
+_Static_assert(ELEMENTSOF(value_keys) <= 128, "one bit per value key");
 _Static_assert(EXEC_RLIMIT_MAX <= 32, "one bit per resource");
 
 static void present_keys(const Unit *u, PresentKeys *ret) {
@@ -793,7 +809,7 @@ static void present_keys(const Unit *u, PresentKeys *ret) {
                 }
                 for (i = 0; i < ELEMENTSOF(value_keys); i++)
                         if (streq(name, value_keys[i].key)) {
-                                ret->values |= UINT64_C(1) << i;
+                                ret->values[i / 64] |= UINT64_C(1) << (i % 64);
                                 break;
                         }
                 if (i < ELEMENTSOF(value_keys))
@@ -806,7 +822,7 @@ static void present_keys(const Unit *u, PresentKeys *ret) {
 /* In the order of value_keys[], then the limits in resource order: as a lookup of every key. */
 static int load_values(Loader *l, const PresentKeys *present) {
         for (size_t i = 0; i < ELEMENTSOF(value_keys); i++) {
-                if (!(present->values & (UINT64_C(1) << i)))
+                if (!(present->values[i / 64] & (UINT64_C(1) << (i % 64))))
                         continue;
                 l->key = value_keys[i].key;
                 STRV_FOREACH(v, values_of(l->u, l->key)) {

@@ -26,6 +26,7 @@ void exec_context_init(ExecContext *c) {
                 .syslog_level_prefix = true,
                 .capability_bounding_set = EXEC_CAP_ALL,
                 .keyring_mode = EXEC_KEYRING_INHERIT,
+                .syscall_errno = INT32_MAX - 1, /* EXEC_SYSCALL_ERRNO_KILL */
         };
         for (size_t t = 0; t < _EXEC_DIRECTORY_TYPE_MAX; t++)
                 c->directory_modes[t] = 0755;
@@ -63,6 +64,8 @@ void exec_context_done(ExecContext *c) {
         strv_free(c->inaccessible_paths);
         strv_free(c->bind_mounts);
         strv_free(c->temporary_filesystems);
+        strv_free(c->syscall_filter);
+        strv_free(c->syscall_archs);
         exec_context_init(c);
 }
 
@@ -115,11 +118,16 @@ bool exec_context_needs_user_lookup(const ExecContext *c) {
                !strv_isempty(c->supplementary_groups);
 }
 
+bool exec_context_has_seccomp(const ExecContext *c) {
+        return !strv_isempty(c->syscall_filter) || !strv_isempty(c->syscall_archs) || c->private_devices ||
+               c->protect_kernel_tunables || c->protect_kernel_modules || c->protect_kernel_logs || c->protect_hostname;
+}
+
 bool exec_context_spawn_may_share_memory(const ExecContext *c) {
         return !exec_context_needs_user_lookup(c) && !exec_context_needs_term(c) && !c->tty_reset &&
                !c->tty_vhangup && c->std_input != EXEC_INPUT_FILE && !exec_output_is_file(c->std_output) &&
                !exec_output_is_file(c->std_error) && !c->selinux_context &&
-               !exec_context_needs_mount_namespace(c) && !c->private_network;
+               !exec_context_needs_mount_namespace(c) && !c->private_network && !exec_context_has_seccomp(c);
 }
 
 const char *exec_context_tty_path(const ExecContext *c) {

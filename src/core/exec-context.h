@@ -106,6 +106,14 @@ typedef struct ExecContext {
         char **bind_mounts;
         /* TemporaryFileSystem=: pairs of path and mount options ("" for the default) */
         char **temporary_filesystems;
+
+        /* Seccomp (exec-syscall-filter.h): SystemCallFilter= as sorted "name" / "name:ERRNO"
+         * entries, an allow-list or a deny-list; SystemCallErrorNumber= (EXEC_SYSCALL_ERRNO_KILL
+         * by default); SystemCallArchitectures= names, sorted */
+        char **syscall_filter;
+        bool syscall_allow_list;
+        int syscall_errno;
+        char **syscall_archs;
 } ExecContext;
 
 typedef enum ExecProtectSystem {
@@ -170,7 +178,13 @@ bool exec_context_needs_user_lookup(const ExecContext *c) _pure_;
  * file: that may be a FIFO, the mounts of the sandboxing settings, which may wait for an
  * automount or a network file system, or for another process of the unit's network namespace),
  * which would hold up every other start, and no SELinuxContext= (libselinux's own state, set up
- * on first use, would stay behind in the server). PrivateTmp= alone may share it. */
+ * on first use, would stay behind in the server), nor seccomp filters (libseccomp builds them on
+ * the heap). PrivateTmp= alone may share it. */
+/* Whether seccomp filters are loaded before the command's execve(): SystemCallFilter=,
+ * SystemCallArchitectures=, or the filters PrivateDevices= (@raw-io), ProtectKernelTunables=
+ * (_sysctl), ProtectKernelModules= (@module), ProtectKernelLogs= (syslog) and ProtectHostname=
+ * (sethostname, setdomainname) imply. */
+bool exec_context_has_seccomp(const ExecContext *c) _pure_;
 bool exec_context_spawn_may_share_memory(const ExecContext *c) _pure_;
 /* The terminal that tty settings refer to: TTYPath= or /dev/console. */
 const char *exec_context_tty_path(const ExecContext *c) _pure_;

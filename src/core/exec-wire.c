@@ -79,6 +79,8 @@ static const WireField fields[] = {
         CTX_STRV(107, temporary_filesystems), CTX_FIXED(108, mount_apivfs),
         CTX_FIXED(109, protect_proc), CTX_FIXED(110, proc_subset_pid), CTX_FIXED(111, private_network),
         RUN_FIXED(112, netns_storage),
+        CTX_STRV(113, syscall_filter), CTX_FIXED(114, syscall_allow_list), CTX_FIXED(115, syscall_errno),
+        CTX_STRV(116, syscall_archs),
 };
 
 void exec_run_init(ExecRun *r) {

@@ -10,6 +10,8 @@
 # ReadOnlyPaths=, InaccessiblePaths= (with "-"), BindPaths=, BindReadOnlyPaths=,
 # TemporaryFileSystem=, PrivateDevices=, ProtectKernelTunables=, ProtectKernelModules=,
 # ProtectKernelLogs=, ProtectControlGroups=, ProtectHostname=, ProtectProc=, ProcSubset=,
+# SystemCallFilter=, SystemCallErrorNumber=, SystemCallArchitectures= (and the filters that
+# PrivateDevices=, ProtectKernelModules=, ProtectKernelLogs= and ProtectHostname= imply),
 # PrivateNetwork= (one namespace for ExecStartPre= and ExecStart=, loopback up),
 # StateDirectory= under strict, and
 # a path that must exist and does not (the process fails with 226/NAMESPACE); and, found on the
@@ -78,6 +80,17 @@ state() {
                 echo "mnt: its own"
         fi
         grep '^CapBnd' /proc/self/status
+        # seccomp: whether a filter is on and no_new_privs set, and what two calls get: uname(2)
+        # (harmless; filtered by the sc-* probes) and syslog(2) (dmesg; ProtectKernelLogs=)
+        grep '^NoNewPrivs\|^Seccomp:' /proc/self/status
+        u=$(uname -s 2>&1)
+        echo "uname: $u, exit $?"
+        dmesg > /dev/null 2>&1
+        echo "dmesg: exit $?"
+        if [ "$(readlink /proc/self/ns/uts)" != "$(readlink /proc/1/ns/uts)" ]; then
+                hostname probe-renamed > /dev/null 2>&1
+                echo "sethostname in its own UTS namespace: exit $?"
+        fi
 } > "$out.tmp" 2>&1
 mv "$out.tmp" "$out"
 EOF
@@ -126,6 +139,18 @@ probe proc-subset ProcSubset=pid
 probe network PrivateNetwork=yes 'ExecStartPre=/bin/sh -c "readlink /proc/self/ns/net > /run/sandbox/out/network.pre"'
 probe network-strict PrivateNetwork=yes ProtectSystem=strict ReadWritePaths=/run/sandbox/out
 probe fails-missing 'ReadOnlyPaths=/nonexistent/path'
+# seccomp (systemd.exec(5) "System Call Filtering"): deny-lists killing or failing with an errno,
+# an allow-list with groups and names taken out, per-call errnos, unknown names skipped, resets,
+# no_new_privs implied for another user, architectures
+probe sc-kill 'SystemCallFilter=~uname'
+probe sc-errno 'SystemCallFilter=~uname @clock' 'SystemCallErrorNumber=EPERM'
+probe sc-own-errno 'SystemCallFilter=~uname:EROFS @mount' 'SystemCallFilter=~bogus_call @nonexistent'
+probe sc-allow 'SystemCallFilter=@system-service' 'SystemCallFilter=~@privileged uname' 'SystemCallErrorNumber=EACCES' \
+        'SystemCallArchitectures=native' User=nobody
+probe sc-allow-root 'SystemCallFilter=@system-service @mount' 'SystemCallFilter=~@mount uname' 'SystemCallErrorNumber=ENOSYS' \
+        'SystemCallArchitectures=native x32' 'SystemCallArchitectures=x86'
+probe sc-reset 'SystemCallFilter=~uname' 'SystemCallFilter=' 'SystemCallErrorNumber=EPERM' 'SystemCallErrorNumber=kill'
+probe sc-user 'SystemCallFilter=~@clock' User=nobody
 # not sandboxing, but found with it (systemd-timesyncd's unit): a notify service of another user
 # reaches the notify socket (systemd's is mode 0777)
 probe notify-nobody User=nobody Type=notify NotifyAccess=all TimeoutStartSec=10 ExecStart= \
@@ -157,7 +182,8 @@ PROPS=(-p ProtectSystem -p ProtectHome -p PrivateTmp -p PrivateDevices -p Privat
        -p ProtectControlGroups -p ProtectHostname -p ReadWritePaths -p ReadOnlyPaths
        -p InaccessiblePaths -p BindPaths -p BindReadOnlyPaths -p TemporaryFileSystem
        -p ProtectProc -p ProcSubset -p MountAPIVFS -p MountFlags -p PrivateNetwork -p SubState
-       -p CapabilityBoundingSet -p ActiveState -p Result -p ExecMainStatus)
+       -p CapabilityBoundingSet -p ActiveState -p Result -p ExecMainStatus -p SystemCallFilter
+       -p SystemCallArchitectures -p SystemCallErrorNumber -p NoNewPrivileges)
 
 failures=0
 for m in systemd sysmaster; do

@@ -15,7 +15,8 @@
  * stdin/stdout/stderr, OOM score, CPU scheduling, nice, CPU affinity, I/O priority, timer
  * slack, personality, terminal owner, *Directory=, environment, umask, keyring, resource limits, mount
  * and UTS namespaces (executor-namespace.h), groups, executable lookup, passed fds, capability bounding and
- * ambient sets, chroot, uid, working directory, SELinux, secure bits, no_new_privs, argv, exec.
+ * ambient sets, chroot, uid, working directory, SELinux, secure bits, no_new_privs, argv, seccomp
+ * filters (executor-seccomp.h), exec.
  */
 
 #include <fcntl.h>
@@ -38,6 +39,7 @@
 #include "env-util.h"
 #include "exec-caps.h"
 #include "exec-command.h"
+#include "executor-seccomp.h"
 #include "exec-wire.h"
 #include "execute.h"
 #include "executor-creds.h"
@@ -481,7 +483,7 @@ static int apply_security(Executor *e) {
                 if (prctl(PR_SET_SECUREBITS, e->ctx.secure_bits) < 0)
                         return FAIL(e, EXIT_SECUREBITS, errno, "Failed to set process secure bits: %m");
         }
-        if (e->ctx.no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+        if ((e->ctx.no_new_privileges || executor_seccomp_needs_nnp(&e->ctx)) && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
                 return FAIL(e, EXIT_NO_NEW_PRIVILEGES, errno, "Failed to disable new privileges: %m");
         return 0;
 }
@@ -546,6 +548,14 @@ static int exec_command(Executor *e) {
         wait_for_gate(e);
         if (e->run.exec_fd >= 0 && write(e->run.exec_fd, &hot, 1) < 0)
                 return FAIL(e, EXIT_EXEC, errno, "Failed to enable exec_fd: %m");
+        /* last: our own calls before it are not filtered (never in a process sharing the
+         * server's memory: exec_context_spawn_may_share_memory()) */
+        if (e->sandboxing && (r = executor_apply_seccomp(&e->ctx)) < 0) {
+                hot = 0;
+                if (e->run.exec_fd >= 0)
+                        (void) write(e->run.exec_fd, &hot, 1);
+                return FAIL(e, EXIT_SECCOMP, r, "Failed to apply system call filters: %m");
+        }
         executor_server_child_phase(EXECUTOR_CHILD_EXECUTING);
         execve(e->executable, e->argv, e->env);
         r = -errno;

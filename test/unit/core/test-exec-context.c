@@ -234,11 +234,46 @@ START_TEST(test_unsupported_refused_or_warned) {
         ck_assert_log_contains(&cap, "a.service: PAMName= is not supported yet, refusing.");
         exec_context_done(&c);
         manager_free(m);
-        ck_assert_int_eq(load("PrivateUsers=yes\nPrivateUsers=no\nSystemCallFilter=@system-service\n"), 0);
+        ck_assert_int_eq(load("PrivateUsers=yes\nPrivateUsers=no\nRestrictAddressFamilies=AF_UNIX\n"), 0);
         /* one warning per setting, however often it is set */
         ck_assert_log_contains(&cap, "a.service: PrivateUsers= is not supported yet, ignoring.\n");
-        ck_assert_log_contains(&cap, "a.service: SystemCallFilter= is not supported yet, ignoring.\n");
+        ck_assert_log_contains(&cap, "a.service: RestrictAddressFamilies= is not supported yet, ignoring.\n");
         ck_assert_ptr_null(strstr(strstr(cap.buf, "PrivateUsers=") + 1, "PrivateUsers="));
+}
+END_TEST
+
+/* SystemCallFilter= merges as systemd 252's (test-sandboxing.sh compares the result on the bus
+ * and what the filters do with systemd's) */
+START_TEST(test_syscall_filter_settings) {
+        ck_assert_int_eq(load("SystemCallFilter=~@mount ptrace:EACCES\nSystemCallFilter=mount bogus_call\n"
+                              "SystemCallFilter=~@nonexistent uname:ENOSPC\nSystemCallErrorNumber=EPERM\n"
+                              "SystemCallArchitectures=x86 native bogus\nSystemCallArchitectures=x32\n"), 0);
+        ck_assert(!c.syscall_allow_list);
+        ck_assert(strv_contains(c.syscall_filter, "umount2"));
+        ck_assert(!strv_contains(c.syscall_filter, "mount"));
+        ck_assert(strv_contains(c.syscall_filter, "ptrace:13"));
+        ck_assert(strv_contains(c.syscall_filter, "uname:28"));
+        ck_assert_int_eq(c.syscall_errno, EPERM);
+        ck_assert(strv_equal(c.syscall_archs, STRV_MAKE("native", "x32", "x86")));
+        ck_assert_log_contains(&cap, "a.service: Failed to parse system call, ignoring: bogus_call");
+        ck_assert_log_contains(&cap, "a.service: Unknown system call group, ignoring: @nonexistent");
+        ck_assert_log_contains(&cap, "a.service: Failed to parse system call architecture \"bogus\", ignoring");
+        exec_context_done(&c);
+        manager_free(m);
+        /* an allow-list gets @default; "~" takes names out, and cannot carry an errno there */
+        ck_assert_int_eq(load("SystemCallFilter=@basic-io\nSystemCallFilter=~write read:EIO\n"), 0);
+        ck_assert(c.syscall_allow_list);
+        ck_assert(strv_contains(c.syscall_filter, "execve") && strv_contains(c.syscall_filter, "pread64"));
+        ck_assert(!strv_contains(c.syscall_filter, "write") && !strv_contains(c.syscall_filter, "read"));
+        ck_assert_int_eq(c.syscall_errno, INT32_MAX - 1);
+        exec_context_done(&c);
+        manager_free(m);
+        /* "" resets */
+        ck_assert_int_eq(load("SystemCallFilter=~uname\nSystemCallFilter=\nSystemCallErrorNumber=EPERM\n"
+                              "SystemCallErrorNumber=\nSystemCallArchitectures=native\nSystemCallArchitectures=\n"), 0);
+        ck_assert_ptr_null(c.syscall_filter);
+        ck_assert_ptr_null(c.syscall_archs);
+        ck_assert_int_eq(c.syscall_errno, INT32_MAX - 1);
 }
 END_TEST
 
@@ -388,6 +423,7 @@ static Suite *make_suite(void) {
         tcase_add_test(tc, test_credentials_and_environment_names);
         tcase_add_test(tc, test_invalid_user_refuses);
         tcase_add_test(tc, test_unsupported_refused_or_warned);
+        tcase_add_test(tc, test_syscall_filter_settings);
         tcase_add_test(tc, test_sandboxing_settings);
         tcase_add_test(tc, test_stdio_settings);
         tcase_add_test(tc, test_stdin_data);
