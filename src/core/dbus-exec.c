@@ -125,14 +125,14 @@ int bus_exec_get_syscall_filter(BUS_GETTER_ARGS) {
                 r = bus_message_open_container(reply, 'a', "s");
         STRV_FOREACH(s, c->syscall_filter) {
                 _cleanup_free_ char *e = NULL;
-                const char *colon = strchr(*s, ':');
-                char buf[12];
-                int errnum;
+                size_t n;
+                int errnum = exec_syscall_entry_split(*s, &n);
+                const char *name = errnum > 0 ? strerrorname_np(errnum) : NULL;
 
                 if (r < 0)
                         break;
-                if (colon && safe_atoi(colon + 1, &errnum) >= 0 &&
-                    asprintf(&e, "%.*s:%s", (int) (colon - *s), *s, exec_errno_name(errnum, buf)) < 0)
+                if (errnum > 0 && (name ? asprintf(&e, "%.*s:%s", (int) n, *s, name)
+                                        : asprintf(&e, "%.*s:%i", (int) n, *s, errnum)) < 0)
                         return -ENOMEM;
                 r = bus_append_string(reply, e ? e : *s);
         }

@@ -146,6 +146,12 @@ static void cap_state_set_inheritable(CapState *s, uint64_t v) {
         s->data[1].inheritable = (uint32_t) (v >> 32);
 }
 
+bool exec_cap_is_effective(int cap) {
+        CapState s;
+
+        return cap_state_get(&s) >= 0 && (s.data[cap / 32].effective & (1U << (cap % 32)));
+}
+
 int exec_cap_gain_setpcap(void) {
         CapState s;
         int r = cap_state_get(&s);

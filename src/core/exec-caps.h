@@ -47,3 +47,5 @@ int exec_cap_ambient_set_apply(uint64_t set, bool also_inheritable);
 /* Raises CAP_SETPCAP in the effective set if it is permitted (needed for PR_SET_SECUREBITS and
  * PR_CAPBSET_DROP after the kernel cleared it). 0 or -errno. */
 int exec_cap_gain_setpcap(void);
+/* Whether cap is in this process's effective set. */
+bool exec_cap_is_effective(int cap);

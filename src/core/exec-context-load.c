@@ -468,19 +468,6 @@ static int load_protect(Loader *l, const char *value) {
         return 0;
 }
 
-static int load_syscall_setting(Loader *l, const char *value) {
-        int r;
-
-        if (streq(l->key, "SystemCallFilter"))
-                return exec_syscall_filter_add(l->c, value, l->u->id);
-        if (streq(l->key, "SystemCallArchitectures"))
-                return exec_syscall_archs_add(l->c, value, l->u->id);
-        r = exec_syscall_errno_parse(value, &l->c->syscall_errno);
-        if (r < 0)
-                WARN(l, r, "Failed to parse %s= value, ignoring: %s", l->key, value);
-        return 0;
-}
-
 static int load_mount_flags(Loader *l, const char *value) {
         if (streq(value, "shared"))
                 l->c->mount_propagation = MS_SHARED;
@@ -501,6 +488,93 @@ static int next_word(Loader *l, const char **p, const char *value, ExtractFlags 
         if (r == -ENOMEM || r >= 0)
                 return r;
         WARN(l, r, "Invalid syntax, ignoring: %s", value);
+        return 0;
+}
+
+/* SystemCallFilter=, as systemd 252 merges its assignments: the first non-empty one makes an
+ * allow-list (which gets @default) or, with "~", a deny-list; later words of the other kind take
+ * names out again; "name:ERRNO" (deny-lists only) sets that call's errno; "" resets. */
+static int load_syscall_filter(Loader *l, const char *value) {
+        bool invert = value[0] == '~';
+        const char *p = value + invert;
+        int r;
+
+        if (isempty(value)) {
+                l->c->syscall_filter = strv_free(l->c->syscall_filter);
+                l->c->syscall_allow_list = false;
+                return 0;
+        }
+        if (!l->c->syscall_filter) {
+                l->c->syscall_allow_list = !invert;
+                if (!invert && (r = exec_syscall_filter_update(l->c, "@default", 0, true)) < 0)
+                        return r;
+        }
+        for (;;) {
+                _cleanup_free_ char *word = NULL;
+                char *colon;
+                int error = 0;
+
+                r = next_word(l, &p, value, 0, &word);
+                if (r <= 0)
+                        break;
+                colon = strrchr(word, ':');
+                if (colon) {
+                        *colon = 0;
+                        error = parse_errno(colon + 1);
+                        if (error <= 0) {
+                                WARN(l, 0, "Failed to parse errno %s, ignoring: %s", colon + 1, word);
+                                continue;
+                        }
+                        if (!invert) {
+                                WARN(l, 0, "Allow-listed system calls cannot take error number, ignoring: %s:%s",
+                                     word, colon + 1);
+                                continue;
+                        }
+                }
+                /* a word adds when it is of the list's own kind, and takes out otherwise */
+                r = exec_syscall_filter_update(l->c, word, error, invert != l->c->syscall_allow_list);
+                if (r == -ENOMEM)
+                        break;
+                if (r == -ENOENT)
+                        WARN(l, 0, "Unknown system call group, ignoring: %s", word);
+                else if (r < 0)
+                        WARN(l, 0, "Failed to parse system call, ignoring: %s", word);
+        }
+        strv_sort(l->c->syscall_filter);
+        return r == -ENOMEM ? r : 0;
+}
+
+static int load_syscall_archs(Loader *l, const char *value) {
+        const char *p = value;
+        int r;
+
+        if (isempty(value)) {
+                l->c->syscall_archs = strv_free(l->c->syscall_archs);
+                return 0;
+        }
+        for (;;) {
+                _cleanup_free_ char *word = NULL;
+
+                r = next_word(l, &p, value, 0, &word);
+                if (r <= 0)
+                        break;
+                if (exec_syscall_arch_from_string(word) == UINT32_MAX)
+                        WARN(l, 0, "Failed to parse system call architecture \"%s\", ignoring", word);
+                else if ((r = strv_extend_uniq(&l->c->syscall_archs, word)) < 0)
+                        break;
+        }
+        strv_sort(l->c->syscall_archs);
+        return r;
+}
+
+/* SystemCallErrorNumber=: "kill", an errno name or number; "" is "kill" */
+static int load_syscall_errno(Loader *l, const char *value) {
+        int e = isempty(value) || streq(value, "kill") ? EXEC_SYSCALL_ERRNO_KILL : parse_errno(value);
+
+        if (e <= 0)
+                WARN(l, e, "Failed to parse %s= value, ignoring: %s", l->key, value);
+        else
+                l->c->syscall_errno = e;
         return 0;
 }
 
@@ -732,9 +806,9 @@ static const struct {
         { "PrivateNetwork", NULL, offsetof(ExecContext, private_network) },
         { "ProtectProc", load_protect, 0 },
         { "ProcSubset", load_protect, 0 },
-        { "SystemCallFilter", load_syscall_setting, 0 },
-        { "SystemCallErrorNumber", load_syscall_setting, 0 },
-        { "SystemCallArchitectures", load_syscall_setting, 0 },
+        { "SystemCallFilter", load_syscall_filter, 0 },
+        { "SystemCallErrorNumber", load_syscall_errno, 0 },
+        { "SystemCallArchitectures", load_syscall_archs, 0 },
 };
 
 /* Settings systemd 252 has that we do not apply yet: one warning each when a unit sets them. */

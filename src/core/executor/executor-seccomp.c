@@ -11,14 +11,12 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
+#include "exec-caps.h"
 #include "exec-syscall-filter.h"
 #include "executor-seccomp.h"
 #include "log.h"
 #include "macro.h"
-#include "parse-util.h"
 #include "strv.h"
 
 static const uint32_t secondary_archs[] = {
@@ -34,17 +32,8 @@ static bool seccomp_filters_available(void) {
         return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, NULL, 0, 0) < 0 && errno == EFAULT;
 }
 
-static bool has_effective_cap(int cap) {
-        struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
-        struct __user_cap_data_struct d[2] = {};
-
-        if (syscall(SYS_capget, &h, d) < 0)
-                return false;
-        return d[cap / 32].effective & (UINT32_C(1) << (cap % 32));
-}
-
 bool executor_seccomp_needs_nnp(const ExecContext *c) {
-        return !c->no_new_privileges && exec_context_has_seccomp(c) && !has_effective_cap(CAP_SYS_ADMIN);
+        return !c->no_new_privileges && exec_context_has_seccomp(c) && !exec_cap_is_effective(CAP_SYS_ADMIN);
 }
 
 static scmp_filter_ctx filter_new(uint32_t default_action, bool all_archs) {
@@ -62,24 +51,19 @@ static scmp_filter_ctx filter_new(uint32_t default_action, bool all_archs) {
         return f;
 }
 
-/* A call by name with action; names this libseccomp or an architecture lacks are skipped. */
-static void filter_add_call(scmp_filter_ctx f, uint32_t action, const char *name) {
+typedef struct FilterRule {
+        scmp_filter_ctx f;
+        uint32_t action;
+} FilterRule;
+
+/* A call by name; names this libseccomp or an architecture lacks are skipped. */
+static int filter_add_call(const char *name, void *userdata) {
+        FilterRule *rule = userdata;
         int nr = seccomp_syscall_resolve_name(name);
 
-        if (nr == __NR_SCMP_ERROR)
-                return;
-        (void) seccomp_rule_add(f, action, nr, 0); /* e.g. -EDOM: not a call of one of the archs */
-}
-
-static void filter_add_group(scmp_filter_ctx f, uint32_t action, const char *group, unsigned depth) {
-        const char *m = exec_syscall_group_members(group);
-
-        for (; m && *m && depth < 8; m += strlen(m) + 1) {
-                if (m[0] == '@')
-                        filter_add_group(f, action, m, depth + 1);
-                else
-                        filter_add_call(f, action, m);
-        }
+        if (nr != __NR_SCMP_ERROR)
+                (void) seccomp_rule_add(rule->f, rule->action, nr, 0); /* -EDOM: not a call of one arch */
+        return 0;
 }
 
 static int filter_load(scmp_filter_ctx f) {
@@ -89,9 +73,9 @@ static int filter_load(scmp_filter_ctx f) {
         return r;
 }
 
+/* The listed architectures besides the native one, which the process itself needs */
 static int load_archs(const ExecContext *c) {
         scmp_filter_ctx f;
-        bool native = false;
 
         if (strv_isempty(c->syscall_archs))
                 return 0;
@@ -101,18 +85,14 @@ static int load_archs(const ExecContext *c) {
         STRV_FOREACH(a, c->syscall_archs) {
                 uint32_t arch = exec_syscall_arch_from_string(*a);
 
-                if (arch == SCMP_ARCH_NATIVE || arch == seccomp_arch_native())
-                        native = true;
-                else if (arch != UINT32_MAX)
-                        (void) seccomp_arch_add(f, arch);
+                if (arch != SCMP_ARCH_NATIVE && arch != UINT32_MAX)
+                        (void) seccomp_arch_add(f, arch); /* -EEXIST for the native one by name */
         }
-        /* a process whose own architecture is not listed could not even execve() its command */
-        if (!native)
-                log_debug("SystemCallArchitectures= does not list the native architecture, keeping it");
         return filter_load(f);
 }
 
 static int load_implied(const ExecContext *c) {
+        FilterRule rule;
         scmp_filter_ctx f;
 
         if (!c->private_devices && !c->protect_kernel_tunables && !c->protect_kernel_modules &&
@@ -121,17 +101,18 @@ static int load_implied(const ExecContext *c) {
         f = filter_new(SCMP_ACT_ALLOW, true);
         if (!f)
                 return -ENOMEM;
+        rule = (FilterRule) { .f = f, .action = SCMP_ACT_ERRNO(EPERM) };
         if (c->private_devices)
-                filter_add_group(f, SCMP_ACT_ERRNO(EPERM), "@raw-io", 0);
+                (void) exec_syscall_group_foreach("@raw-io", filter_add_call, &rule);
         if (c->protect_kernel_tunables)
-                filter_add_call(f, SCMP_ACT_ERRNO(EPERM), "_sysctl");
+                (void) filter_add_call("_sysctl", &rule);
         if (c->protect_kernel_modules)
-                filter_add_group(f, SCMP_ACT_ERRNO(EPERM), "@module", 0);
+                (void) exec_syscall_group_foreach("@module", filter_add_call, &rule);
         if (c->protect_kernel_logs)
-                filter_add_call(f, SCMP_ACT_ERRNO(EPERM), "syslog");
+                (void) filter_add_call("syslog", &rule);
         if (c->protect_hostname) {
-                filter_add_call(f, SCMP_ACT_ERRNO(EPERM), "sethostname");
-                filter_add_call(f, SCMP_ACT_ERRNO(EPERM), "setdomainname");
+                (void) filter_add_call("sethostname", &rule);
+                (void) filter_add_call("setdomainname", &rule);
         }
         return filter_load(f);
 }
@@ -147,20 +128,19 @@ static int load_syscall_filter(const ExecContext *c) {
         if (!f)
                 return -ENOMEM;
         STRV_FOREACH(s, c->syscall_filter) {
-                char name[64], *colon;
-                int error;
-                uint32_t action = c->syscall_allow_list ? SCMP_ACT_ALLOW : deny;
+                size_t n;
+                int error = exec_syscall_entry_split(*s, &n);
+                FilterRule rule = {
+                        .f = f,
+                        .action = c->syscall_allow_list ? SCMP_ACT_ALLOW : error > 0 ? SCMP_ACT_ERRNO(error) : deny,
+                };
+                char name[64];
 
-                if (strlen(*s) >= sizeof name)
-                        continue;
-                strcpy(name, *s);
-                colon = strchr(name, ':');
-                if (colon) {
-                        *colon = 0;
-                        if (safe_atoi(colon + 1, &error) >= 0 && !c->syscall_allow_list)
-                                action = SCMP_ACT_ERRNO(error);
+                if (n < sizeof name) {
+                        memcpy(name, *s, n);
+                        name[n] = 0;
+                        (void) filter_add_call(name, &rule);
                 }
-                filter_add_call(f, action, name);
         }
         return filter_load(f);
 }

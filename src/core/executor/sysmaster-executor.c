@@ -531,7 +531,7 @@ static int exec_through_gate(Executor *e) {
 
 static int exec_command(Executor *e) {
         uint8_t hot = 1;
-        int r;
+        int filtered, r = 0;
 
         executor_unset_environment(e->env, e->ctx.unset_environment);
         if (!(e->run.command_flags & EXEC_COMMAND_NO_ENV_EXPAND)) {
@@ -550,19 +550,18 @@ static int exec_command(Executor *e) {
                 return FAIL(e, EXIT_EXEC, errno, "Failed to enable exec_fd: %m");
         /* last: our own calls before it are not filtered (never in a process sharing the
          * server's memory: exec_context_spawn_may_share_memory()) */
-        if (e->sandboxing && (r = executor_apply_seccomp(&e->ctx)) < 0) {
-                hot = 0;
-                if (e->run.exec_fd >= 0)
-                        (void) write(e->run.exec_fd, &hot, 1);
-                return FAIL(e, EXIT_SECCOMP, r, "Failed to apply system call filters: %m");
+        filtered = e->sandboxing ? executor_apply_seccomp(&e->ctx) : 0;
+        if (filtered >= 0) {
+                executor_server_child_phase(EXECUTOR_CHILD_EXECUTING);
+                execve(e->executable, e->argv, e->env);
+                r = -errno;
+                executor_server_child_phase(EXECUTOR_CHILD_RUNNING);
         }
-        executor_server_child_phase(EXECUTOR_CHILD_EXECUTING);
-        execve(e->executable, e->argv, e->env);
-        r = -errno;
-        executor_server_child_phase(EXECUTOR_CHILD_RUNNING);
         hot = 0;
         if (e->run.exec_fd >= 0 && write(e->run.exec_fd, &hot, 1) < 0)
                 return FAIL(e, EXIT_EXEC, errno, "Failed to disable exec_fd: %m");
+        if (filtered < 0)
+                return FAIL(e, EXIT_SECCOMP, filtered, "Failed to apply system call filters: %m");
         return FAIL(e, EXIT_EXEC, r, "Failed to execute %s: %m", e->executable);
 }
 
