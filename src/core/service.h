@@ -210,7 +210,7 @@ typedef struct Service {
         /* Added by socket.c */
         Unit *accept_socket;
         /* Crash recovery: the name under which init keeps the Accept=yes connection
-         * ("conn:SOCKET/SERVICE") until the process that serves it was committed; NULL if none */
+         * ("conn:SOCKET/PID.T.N", socket.c) until the process that serves it was committed; NULL if none */
         char *connection_fd_name;
 
         /* Added by service-serialize.c: the timer's deadline read back, USEC_INFINITY if none */

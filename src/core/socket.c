@@ -894,13 +894,19 @@ static void socket_log_job_failure(Socket *s, int r, BusError *error, bool templ
 
 /* Crash recovery: init keeps an accepted connection from right after accept() until the process
  * serving it was committed (service.c releases it), so that a connection accepted just before a
- * crash is served by the next manager. The entry's name ("conn:SOCKET/PID.N", unique for this
- * manager and never reused by the next one), or NULL. */
+ * crash is served by the next manager. The entry's name ("conn:SOCKET/PID.T.N", T the monotonic
+ * clock when this manager program started: a manager that re-executes itself after a crash keeps
+ * its PID and counts from 1 again, and must not reuse, and so replace or forget, a name the
+ * entries of the manager before it still have), or NULL. */
 static char *socket_keep_connection(Socket *s, int cfd) {
         static unsigned long counter;
+        static usec_t incarnation;
         char *name = NULL;
 
-        if (asprintf(&name, "conn:%s/%ld.%lu", UNIT(s)->id, (long) getpid(), ++counter) < 0)
+        if (incarnation == 0)
+                incarnation = now(CLOCK_MONOTONIC);
+        if (asprintf(&name, "conn:%s/%ld.%" PRIu64 ".%lu", UNIT(s)->id, (long) getpid(), incarnation,
+                     ++counter) < 0)
                 return NULL;
         manager_keep_fds(UNIT(s)->manager, name, &cfd, 1);
         return name;
