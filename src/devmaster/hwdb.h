@@ -33,6 +33,9 @@ static inline void hwdb_freep(Hwdb **h) {
  * space, value; both owned by the mapping). 0 or -ENOMEM. */
 int hwdb_query(Hwdb *h, const char *modalias);
 bool hwdb_next(Hwdb *h, const char **ret_key, const char **ret_value);
+/* The open file's descriptor: pages are read from it as lookups need them, so a process
+ * that closes inherited descriptors must keep this one. */
+int hwdb_fd(const Hwdb *h);
 /* True when the file opened is gone, replaced or modified (udev then reloads). */
 bool hwdb_changed(Hwdb *h);
 

@@ -9,7 +9,8 @@
  * given); a usb_device without one gets "usb:vVVVVpPPPP:PRODUCT" and ends the walk (its
  * parents are hubs). The first lookup that yields anything ends the walk. Properties whose
  * key does not match GLOB are skipped. -ENODATA when nothing was found, -EINVAL without a
- * hwdb.bin. The database is opened in init() and reopened by the daemon when it changes.
+ * hwdb.bin. The database is opened in init() and reopened by the daemon when it changes; its pages
+ * are read from the open file as lookups need them (hwdb.c), so workers keep its descriptor.
  */
 
 #include <errno.h>
@@ -150,6 +151,10 @@ static int builtin_hwdb(Device *dev, int argc, char *argv[], bool test) {
         if (r == 0)
                 return log_device_debug_errno(dev, ENODATA, "No entry found from hwdb.");
         return r;
+}
+
+int udev_builtin_hwdb_fd(void) {
+        return hwdb ? hwdb_fd(hwdb) : -EBADF;
 }
 
 static int builtin_hwdb_init(void) {

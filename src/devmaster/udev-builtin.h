@@ -6,7 +6,7 @@
  * 252. Each lives in its own file udev-builtin-NAME.c and exports one UdevBuiltin; this module
  * holds the table, splits a command line into argv (udev's quoting rules) and dispatches.
  *
- * State: builtins that keep state per process (hwdb: the mapped hwdb.bin; kmod: the libkmod
+ * State: builtins that keep state per process (hwdb: the open hwdb.bin; kmod: the libkmod
  * context; net_setup_link: the parsed .link files) set it up in init() and drop it in exit().
  * udev_builtin_run() initializes the builtin it runs if needed, so a caller that never calls
  * udev_builtin_init() still works (and pays only for the builtins it uses); a daemon calls udev_builtin_should_reload() to learn when hwdb.bin or
@@ -73,6 +73,9 @@ int udev_builtin_encode_devnode_name(const char *str, char *dest, size_t size);
 
 /* hwdb: adds the properties hwdb.bin has for prefix+modalias (prefix may be NULL) whose key
  * matches the glob filter (NULL: all). The number added, -ENOENT without hwdb.bin. */
+/* hwdb: the descriptor of the open hwdb.bin (-EBADF when not open), which a worker must not
+ * close: lookups read the file's pages from it. */
+int udev_builtin_hwdb_fd(void);
 int udev_builtin_hwdb_lookup(Device *dev, const char *prefix, const char *modalias, const char *filter,
                              bool test);
 

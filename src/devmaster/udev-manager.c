@@ -469,22 +469,23 @@ static UdevWorkerConfig manager_worker_config(UdevManager *m) {
         };
 }
 
-/* In the forked worker: keep stdio, our socket, the inotify fd and the broadcast socket;
- * everything else (the control connection above all: its close is a client's ack) goes. */
-static void worker_close_inherited_fds(int keep1, int keep2, int keep3) {
-        int keep[3] = { keep1, keep2, keep3 };
+/* In the forked worker: keep stdio, our socket, the inotify fd, the broadcast socket and the
+ * open hwdb.bin (read page by page as lookups need it); everything else (the control
+ * connection above all: its close is a client's ack) goes. */
+static void worker_close_inherited_fds(int keep1, int keep2, int keep3, int keep4) {
+        int keep[] = { keep1, keep2, keep3, keep4 };
         int prev = 2;
 
-        /* sort the three */
-        for (int i = 0; i < 3; i++)
-                for (int j = i + 1; j < 3; j++)
+        /* sort them */
+        for (size_t i = 0; i < ELEMENTSOF(keep); i++)
+                for (size_t j = i + 1; j < ELEMENTSOF(keep); j++)
                         if (keep[j] < keep[i]) {
                                 int t = keep[i];
 
                                 keep[i] = keep[j];
                                 keep[j] = t;
                         }
-        for (int i = 0; i < 3; i++) {
+        for (size_t i = 0; i < ELEMENTSOF(keep); i++) {
                 if (keep[i] <= prev)
                         continue;
                 if (keep[i] > prev + 1)
@@ -525,7 +526,7 @@ static int worker_spawn(UdevManager *m, UdevQueueEvent *ev) {
 
                 (void) prctl(PR_SET_NAME, "(udev-worker)");
                 log_close();
-                worker_close_inherited_fds(pair[1], m->inotify_fd, m->broadcast_fd);
+                worker_close_inherited_fds(pair[1], m->inotify_fd, m->broadcast_fd, udev_builtin_hwdb_fd());
                 (void) unsetenv("NOTIFY_SOCKET");
                 r = udev_worker_main(&c, pair[1], device_ref(ev->dev));
                 log_close();

@@ -216,6 +216,39 @@ START_TEST(test_hwdb_bad_files) {
 }
 END_TEST
 
+/* hwdb.bin is read page by page as lookups need it: lookups spread over a file of many pages
+ * find what they should, and a file truncated in place while open gives fewer results (the
+ * pages already read still answer), never SIGBUS as a mapping of it would. */
+START_TEST(test_hwdb_pages_and_truncation) {
+        _cleanup_free_ char *src = NULL, *out = tu_path(root, "out.bin");
+        size_t len = 0;
+        char want[64];
+        const char *k, *v;
+        Hwdb *h;
+        FILE *f = open_memstream(&src, &len);
+
+        for (unsigned i = 0; i < 3000; i++)
+                fprintf(f, "usb:v%04Xp*\n ID_NUMBER=vendor %u of a long list, padded to fill pages\n\n", i, i);
+        ck_assert_int_eq(fclose(f), 0);
+        tu_write(root, "lib/udev/hwdb.d/10-many.hwdb", src, 0644);
+        h = compile(root);
+        for (unsigned i = 0; i < 3000; i += 499) {
+                snprintf(want, sizeof want, "usb:v%04Xp1234", i);
+                ck_assert_int_eq(hwdb_query(h, want), 0);
+                ck_assert(hwdb_next(h, &k, &v));
+                snprintf(want, sizeof want, "vendor %u of a long list, padded to fill pages", i);
+                ck_assert_str_eq(v, want);
+        }
+        ck_assert_int_eq(truncate(out, 4096), 0);
+        ck_assert_int_eq(hwdb_query(h, "usb:v0000p1234"), 0); /* read before: still there */
+        ck_assert(hwdb_next(h, &k, &v));
+        ck_assert_str_eq(v, "vendor 0 of a long list, padded to fill pages");
+        ck_assert_int_eq(hwdb_query(h, "usb:v02EEp0001"), 0); /* never read: gone with the file */
+        ck_assert(!hwdb_next(h, &k, &v));
+        hwdb_free(h);
+}
+END_TEST
+
 /* --- net_id / .link --------------------------------------------------------------------- */
 
 START_TEST(test_naming_schemes) {
@@ -346,6 +379,7 @@ static Suite *make_suite(void) {
         tcase_add_test(tc, test_btrfs_kmod_dry_run);
         tcase_add_test(tc, test_hwdb_update_and_lookup);
         tcase_add_test(tc, test_hwdb_bad_files);
+        tcase_add_test(tc, test_hwdb_pages_and_truncation);
         tcase_add_test(tc, test_naming_schemes);
         tcase_add_test(tc, test_net_id_onboard);
         tcase_add_test(tc, test_link_config);
