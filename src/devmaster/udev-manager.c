@@ -11,6 +11,7 @@
 #include <inttypes.h>
 #include <linux/fs.h>
 #include <linux/netlink.h>
+#include <malloc.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -495,6 +496,15 @@ static void worker_close_inherited_fds(int keep1, int keep2, int keep3, int keep
         (void) close_range((unsigned) prev + 1, ~0U, 0);
 }
 
+/* In the forked worker: the daemon's queue came along with the rest of its heap (a whole
+ * coldplug's devices when the first worker is forked), and its pages turn private to the
+ * worker as soon as the daemon frees those events on its side. The worker never looks at the
+ * queue: free it and hand the pages that became free back to the kernel. */
+static void worker_drop_queue_copy(UdevManager *m) {
+        m->queue = udev_queue_free(m->queue);
+        (void) malloc_trim(0);
+}
+
 static int worker_spawn(UdevManager *m, UdevQueueEvent *ev) {
         UdevWorkerShared *shared;
         int pair[2], r;
@@ -521,6 +531,7 @@ static int worker_spawn(UdevManager *m, UdevQueueEvent *ev) {
         }
         if (pid == 0) {
                 UdevWorkerConfig c = manager_worker_config(m);
+                Device *first = device_ref(ev->dev);
 
                 c.shared = shared;
 
@@ -528,7 +539,8 @@ static int worker_spawn(UdevManager *m, UdevQueueEvent *ev) {
                 log_close();
                 worker_close_inherited_fds(pair[1], m->inotify_fd, m->broadcast_fd, udev_builtin_hwdb_fd());
                 (void) unsetenv("NOTIFY_SOCKET");
-                r = udev_worker_main(&c, pair[1], device_ref(ev->dev));
+                worker_drop_queue_copy(m);
+                r = udev_worker_main(&c, pair[1], first);
                 log_close();
                 _exit(r < 0 ? EXIT_FAILURE : EXIT_SUCCESS);
         }
