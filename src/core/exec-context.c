@@ -120,7 +120,8 @@ bool exec_context_needs_user_lookup(const ExecContext *c) {
 
 bool exec_context_has_seccomp(const ExecContext *c) {
         return !strv_isempty(c->syscall_filter) || !strv_isempty(c->syscall_archs) || c->private_devices ||
-               c->protect_kernel_tunables || c->protect_kernel_modules || c->protect_kernel_logs || c->protect_hostname;
+               c->protect_kernel_tunables || c->protect_kernel_modules || c->protect_kernel_logs || c->protect_hostname ||
+               c->memory_deny_write_execute || c->restrict_realtime || c->restrict_suid_sgid || c->lock_personality;
 }
 
 bool exec_context_spawn_may_share_memory(const ExecContext *c) {

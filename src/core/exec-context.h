@@ -114,6 +114,9 @@ typedef struct ExecContext {
         bool syscall_allow_list;
         int syscall_errno;
         char **syscall_archs;
+        /* MemoryDenyWriteExecute=, RestrictRealtime=, RestrictSUIDSGID=, LockPersonality=:
+         * seccomp filters too (executor-seccomp.c) */
+        bool memory_deny_write_execute, restrict_realtime, restrict_suid_sgid, lock_personality;
 } ExecContext;
 
 typedef enum ExecProtectSystem {

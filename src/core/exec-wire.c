@@ -80,7 +80,8 @@ static const WireField fields[] = {
         CTX_FIXED(109, protect_proc), CTX_FIXED(110, proc_subset_pid), CTX_FIXED(111, private_network),
         RUN_FIXED(112, netns_storage),
         CTX_STRV(113, syscall_filter), CTX_FIXED(114, syscall_allow_list), CTX_FIXED(115, syscall_errno),
-        CTX_STRV(116, syscall_archs),
+        CTX_STRV(116, syscall_archs), CTX_FIXED(117, memory_deny_write_execute),
+        CTX_FIXED(118, restrict_realtime), CTX_FIXED(119, restrict_suid_sgid), CTX_FIXED(120, lock_personality),
 };
 
 void exec_run_init(ExecRun *r) {

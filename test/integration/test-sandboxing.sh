@@ -12,6 +12,7 @@
 # ProtectKernelLogs=, ProtectControlGroups=, ProtectHostname=, ProtectProc=, ProcSubset=,
 # SystemCallFilter=, SystemCallErrorNumber=, SystemCallArchitectures= (and the filters that
 # PrivateDevices=, ProtectKernelModules=, ProtectKernelLogs= and ProtectHostname= imply),
+# MemoryDenyWriteExecute=, RestrictRealtime=, RestrictSUIDSGID=, LockPersonality=,
 # PrivateNetwork= (one namespace for ExecStartPre= and ExecStart=, loopback up),
 # StateDirectory= under strict, and
 # a path that must exist and does not (the process fails with 226/NAMESPACE); and, found on the
@@ -91,6 +92,30 @@ state() {
                 hostname probe-renamed > /dev/null 2>&1
                 echo "sethostname in its own UTS namespace: exit $?"
         fi
+        # the filters that compare arguments: personality(2), sched_setscheduler(2), a
+        # writable and executable mapping, a set-group-ID file (in the probe's own /tmp)
+        echo "machine: $(uname -m)"
+        for a in linux32 linux64; do
+                setarch $a true > /dev/null 2>&1
+                echo "personality $a: exit $?"
+        done
+        for p in -f -r -b -i; do
+                chrt $p 0 true > /dev/null 2>&1 || chrt $p 1 true > /dev/null 2>&1
+                echo "chrt $p: exit $?"
+        done
+        python3 -c 'import mmap; mmap.mmap(-1, 4096, prot=mmap.PROT_READ | mmap.PROT_WRITE | mmap.PROT_EXEC)' > /dev/null 2>&1
+        echo "mmap writable+executable: exit $?"
+        python3 -c 'import mmap; mmap.mmap(-1, 4096, prot=mmap.PROT_READ | mmap.PROT_WRITE)' > /dev/null 2>&1
+        echo "mmap writable: exit $?"
+        f=$(mktemp 2> /dev/null) && {
+                chmod g+s "$f" > /dev/null 2>&1
+                echo "chmod g+s: exit $?"
+                chmod u+s "$f" > /dev/null 2>&1
+                echo "chmod u+s: exit $?"
+                chmod 0644 "$f" > /dev/null 2>&1
+                echo "chmod 0644: exit $?"
+                rm -f "$f"
+        }
 } > "$out.tmp" 2>&1
 mv "$out.tmp" "$out"
 EOF
@@ -151,6 +176,14 @@ probe sc-allow-root 'SystemCallFilter=@system-service @mount' 'SystemCallFilter=
         'SystemCallArchitectures=native x32' 'SystemCallArchitectures=x86'
 probe sc-reset 'SystemCallFilter=~uname' 'SystemCallFilter=' 'SystemCallErrorNumber=EPERM' 'SystemCallErrorNumber=kill'
 probe sc-user 'SystemCallFilter=~@clock' User=nobody
+# the filters that look at arguments (systemd.exec(5) "Sandboxing")
+probe mdwe MemoryDenyWriteExecute=yes
+probe realtime RestrictRealtime=yes
+probe suid-sgid RestrictSUIDSGID=yes
+probe personality LockPersonality=yes
+probe personality-x86 LockPersonality=yes Personality=x86
+probe restrict-user LockPersonality=yes RestrictRealtime=yes RestrictSUIDSGID=yes MemoryDenyWriteExecute=yes User=nobody
+probe restrict-off LockPersonality=yes LockPersonality=no RestrictRealtime=no
 # not sandboxing, but found with it (systemd-timesyncd's unit): a notify service of another user
 # reaches the notify socket (systemd's is mode 0777)
 probe notify-nobody User=nobody Type=notify NotifyAccess=all TimeoutStartSec=10 ExecStart= \
@@ -183,7 +216,8 @@ PROPS=(-p ProtectSystem -p ProtectHome -p PrivateTmp -p PrivateDevices -p Privat
        -p InaccessiblePaths -p BindPaths -p BindReadOnlyPaths -p TemporaryFileSystem
        -p ProtectProc -p ProcSubset -p MountAPIVFS -p MountFlags -p PrivateNetwork -p SubState
        -p CapabilityBoundingSet -p ActiveState -p Result -p ExecMainStatus -p SystemCallFilter
-       -p SystemCallArchitectures -p SystemCallErrorNumber -p NoNewPrivileges)
+       -p SystemCallArchitectures -p SystemCallErrorNumber -p NoNewPrivileges -p MemoryDenyWriteExecute
+       -p RestrictRealtime -p RestrictSUIDSGID -p LockPersonality -p Personality)
 
 failures=0
 for m in systemd sysmaster; do

@@ -1,16 +1,26 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /* executor-seccomp.c: building and loading the seccomp filters of the execution context with
- * libseccomp (see executor-seccomp.h). Each filter covers the native architecture and the
- * secondary ones this kernel runs (x86 and x32 on x86-64, arm on arm64), so that a call made
- * through the other ABI is filtered too. */
+ * libseccomp (see executor-seccomp.h). Filters of system calls by name cover the native
+ * architecture and the secondary ones this kernel runs (x86 and x32 on x86-64, arm on arm64)
+ * in one program, so that a call made through the other ABI is filtered too. Filters that
+ * compare arguments (MemoryDenyWriteExecute=, RestrictRealtime=, RestrictSUIDSGID=,
+ * LockPersonality=) are built once per architecture with exact rules, as systemd 252 does:
+ * where a call takes other arguments on an ABI (x86's old mmap() takes a pointer) the rule is
+ * written for that ABI or left out there. */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/capability.h>
 #include <linux/seccomp.h>
+#include <sched.h>
 #include <seccomp.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/personality.h>
 #include <sys/prctl.h>
+#include <sys/shm.h>
+#include <sys/stat.h>
 
 #include "exec-caps.h"
 #include "exec-syscall-filter.h"
@@ -91,6 +101,141 @@ static int load_archs(const ExecContext *c) {
         return filter_load(f);
 }
 
+/* ---- filters comparing arguments, one program per architecture ---- */
+
+/* An exact rule for the call name on the filter's one architecture; a call the architecture
+ * lacks (or whose arguments libseccomp cannot compare there) is left out: 0 added, -1 not. */
+static int rule_exact(scmp_filter_ctx f, int error, const char *name, unsigned n, const struct scmp_arg_cmp *cmp) {
+        int nr = seccomp_syscall_resolve_name(name);
+
+        if (nr == __NR_SCMP_ERROR || seccomp_rule_add_exact_array(f, SCMP_ACT_ERRNO(error), nr, n, cmp) < 0)
+                return -1;
+        return 0;
+}
+
+#define RULE(f, error, name, ...)                                                                      \
+        rule_exact(f, error, name, ELEMENTSOF(((const struct scmp_arg_cmp[]) { __VA_ARGS__ })),       \
+                   (const struct scmp_arg_cmp[]) { __VA_ARGS__ })
+
+/* MemoryDenyWriteExecute=: no mapping both writable and executable, no page made executable
+ * later, no SysV shared memory attached executable (where shmat() is a call of its own). */
+static bool build_memory_deny_write_execute(scmp_filter_ctx f, uint32_t arch, const ExecContext *c) {
+        const char *map_call = "mmap", *blocked = NULL, *shmat_call = "shmat";
+        bool ok;
+
+        (void) c;
+        switch (arch) {
+        case SCMP_ARCH_X86:
+        case SCMP_ARCH_S390:
+                map_call = "mmap2", blocked = "mmap", shmat_call = NULL; /* old mmap(): a pointer to its arguments */
+                break;
+        case SCMP_ARCH_ARM:
+                map_call = "mmap2";
+                break;
+        case SCMP_ARCH_PPC:
+        case SCMP_ARCH_PPC64:
+        case SCMP_ARCH_PPC64LE:
+        case SCMP_ARCH_S390X:
+                shmat_call = NULL; /* through ipc() */
+                break;
+        }
+        ok = RULE(f, EPERM, map_call, SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC | PROT_WRITE, PROT_EXEC | PROT_WRITE)) >= 0 &&
+             (!blocked || rule_exact(f, EPERM, blocked, 0, NULL) >= 0) &&
+             RULE(f, EPERM, "mprotect", SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, PROT_EXEC)) >= 0 &&
+             RULE(f, EPERM, "pkey_mprotect", SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, PROT_EXEC)) >= 0 &&
+             (!shmat_call || RULE(f, EPERM, shmat_call, SCMP_A2(SCMP_CMP_MASKED_EQ, SHM_EXEC, SHM_EXEC)) >= 0);
+        return ok; /* all or nothing for an architecture, as systemd */
+}
+
+/* RestrictRealtime=: sched_setscheduler() only to SCHED_OTHER, SCHED_BATCH and SCHED_IDLE
+ * (any flag such as SCHED_RESET_ON_FORK makes the number larger: refused too). */
+static bool build_restrict_realtime(scmp_filter_ctx f, uint32_t arch, const ExecContext *c) {
+        static const int refused[] = { SCHED_FIFO, SCHED_RR, 4 /* SCHED_ISO, never implemented */ };
+
+        (void) arch, (void) c;
+        for (size_t i = 0; i < ELEMENTSOF(refused); i++)
+                (void) RULE(f, EPERM, "sched_setscheduler", SCMP_A1(SCMP_CMP_EQ, (uint64_t) refused[i]));
+        return RULE(f, EPERM, "sched_setscheduler", SCMP_A1(SCMP_CMP_GT, SCHED_IDLE)) >= 0;
+}
+
+/* RestrictSUIDSGID=: no file or directory created or changed to set-user-ID or set-group-ID;
+ * the calls whose flags libseccomp cannot see (openat2(), fchmodat2()) fail with ENOSYS, which
+ * makes callers fall back to the filtered ones. */
+static bool build_restrict_suid_sgid(scmp_filter_ctx f, uint32_t arch, const ExecContext *c) {
+        static const mode_t modes[] = { S_ISUID, S_ISGID };
+        int any = -1;
+
+        (void) arch, (void) c;
+        for (size_t i = 0; i < ELEMENTSOF(modes); i++) {
+                const uint64_t m = modes[i];
+                /* the calls taking the mode as their second or third argument */
+                static const char *const a1[] = { "chmod", "fchmod", "mkdir", "mknod", "creat" };
+                static const char *const a2[] = { "fchmodat", "mkdirat", "mknodat" };
+
+                for (size_t j = 0; j < ELEMENTSOF(a1); j++)
+                        any &= RULE(f, EPERM, a1[j], SCMP_A1(SCMP_CMP_MASKED_EQ, m, m));
+                for (size_t j = 0; j < ELEMENTSOF(a2); j++)
+                        any &= RULE(f, EPERM, a2[j], SCMP_A2(SCMP_CMP_MASKED_EQ, m, m));
+                any &= RULE(f, EPERM, "open", SCMP_A1(SCMP_CMP_MASKED_EQ, O_CREAT, O_CREAT),
+                            SCMP_A2(SCMP_CMP_MASKED_EQ, m, m));
+                any &= RULE(f, EPERM, "openat", SCMP_A2(SCMP_CMP_MASKED_EQ, O_CREAT, O_CREAT),
+                            SCMP_A3(SCMP_CMP_MASKED_EQ, m, m));
+        }
+        (void) rule_exact(f, ENOSYS, "fchmodat2", 0, NULL);
+        (void) rule_exact(f, ENOSYS, "openat2", 0, NULL);
+        return any == 0;
+}
+
+/* LockPersonality=: personality() only to the execution domain the service runs in:
+ * Personality=, or else PER_LINUX32 if the manager runs as such, PER_LINUX otherwise. */
+static bool build_lock_personality(scmp_filter_ctx f, uint32_t arch, const ExecContext *c) {
+        unsigned long p = c->personality;
+
+        (void) arch;
+        if (p == EXEC_PERSONALITY_INVALID) {
+                int current = personality(0xffffffff);
+
+                p = current >= 0 && (current & 0xff) == PER_LINUX32 ? PER_LINUX32 : PER_LINUX;
+        }
+        return RULE(f, EPERM, "personality", SCMP_A0(SCMP_CMP_NE, (uint64_t) p)) >= 0;
+}
+
+typedef bool (*ArchFilterBuilder)(scmp_filter_ctx f, uint32_t arch, const ExecContext *c);
+
+/* Builds and loads one program per architecture this kernel runs; an architecture where the
+ * builder could not write its rules gets none (systemd's "skipping"). */
+static int load_per_arch(const ExecContext *c, ArchFilterBuilder build) {
+        uint32_t native = seccomp_arch_native();
+        uint32_t archs[1 + ELEMENTSOF(secondary_archs)];
+        size_t n = 0;
+
+        archs[n++] = native;
+        for (size_t i = 0; i < ELEMENTSOF(secondary_archs); i++)
+                archs[n++] = secondary_archs[i];
+        for (size_t i = 0; i < n; i++) {
+                scmp_filter_ctx f = filter_new(SCMP_ACT_ALLOW, false);
+                int r;
+
+                if (!f)
+                        return -ENOMEM;
+                /* a call through another ABI is the business of that ABI's program */
+                if (seccomp_attr_set(f, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_ALLOW) < 0 ||
+                    (archs[i] != native &&
+                     (seccomp_arch_add(f, archs[i]) < 0 || seccomp_arch_remove(f, native) < 0))) {
+                        seccomp_release(f);
+                        continue;
+                }
+                if (!build(f, archs[i], c)) {
+                        seccomp_release(f);
+                        continue;
+                }
+                r = filter_load(f);
+                if (IN_SET(r, -EPERM, -EACCES))
+                        return r;
+        }
+        return 0;
+}
+
 static int load_implied(const ExecContext *c) {
         FilterRule rule;
         scmp_filter_ctx f;
@@ -154,7 +299,13 @@ int executor_apply_seccomp(const ExecContext *c) {
                 log_debug("SECCOMP features not detected in the kernel, skipping system call filters");
                 return 0;
         }
-        if ((r = load_archs(c)) < 0 || (r = load_implied(c)) < 0 || (r = load_syscall_filter(c)) < 0)
+        if ((r = load_archs(c)) < 0 ||
+            (c->memory_deny_write_execute && (r = load_per_arch(c, build_memory_deny_write_execute)) < 0) ||
+            (c->restrict_realtime && (r = load_per_arch(c, build_restrict_realtime)) < 0) ||
+            (c->restrict_suid_sgid && (r = load_per_arch(c, build_restrict_suid_sgid)) < 0) ||
+            (r = load_implied(c)) < 0 ||
+            (c->lock_personality && (r = load_per_arch(c, build_lock_personality)) < 0) ||
+            (r = load_syscall_filter(c)) < 0)
                 return r;
         return 0;
 }
