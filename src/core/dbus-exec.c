@@ -229,29 +229,14 @@ int bus_exec_get_string(BUS_GETTER_ARGS) {
 int bus_exec_get_bool(BUS_GETTER_ARGS) {
         Unit *u = userdata;
         ExecContext *c = context_of(u);
+        const bool *field = exec_context_bool_field(c, property); /* MountAPIVFS: as set, not as implied */
         bool b;
 
-        if (streq(property, "CPUSchedulingResetOnFork"))
-                b = c->cpu_sched_reset_on_fork;
-        else if (streq(property, "NonBlocking"))
-                b = c->non_blocking;
-        else if (streq(property, "TTYReset"))
-                b = c->tty_reset;
-        else if (streq(property, "TTYVHangup"))
-                b = c->tty_vhangup;
-        else if (streq(property, "SyslogLevelPrefix"))
-                b = c->syslog_level_prefix;
+        if (field)
+                b = *field;
         else if (streq(property, "PrivateTmp"))
                 b = c->private_tmp;
-        else if (streq(property, "SameProcessGroup"))
-                b = c->same_pgrp;
-        else if (streq(property, "IgnoreSIGPIPE"))
-                b = c->ignore_sigpipe;
-        else if (streq(property, "NoNewPrivileges"))
-                b = c->no_new_privileges;
-        else if (streq(property, "MountAPIVFS"))
-                b = c->mount_apivfs; /* as set: what it is implied by does not show */
-        else
+        else /* settings not applied yet: their last assignment, as written */
                 b = setting_bool(u, property, false);
         return bus_append_bool(reply, b);
 }

@@ -850,6 +850,13 @@ static char **values_of(const Unit *u, const char *key) {
         return (char **) unit_setting_get(u, buf);
 }
 
+const bool *exec_context_bool_field(const ExecContext *c, const char *key) {
+        for (size_t i = 0; i < ELEMENTSOF(value_keys); i++)
+                if (!value_keys[i].fn && streq(value_keys[i].key, key))
+                        return (const bool *) ((const uint8_t *) c + value_keys[i].offset);
+        return NULL;
+}
+
 /* Which of value_keys[] and the Limit*= keys the unit sets, and whether it sets a key of
  * unsupported_keys[]. A unit sets a few of these ~130 keys: its settings are scanned once
  * here instead of a hash lookup per known key. */

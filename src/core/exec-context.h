@@ -210,3 +210,8 @@ void exec_context_default_rlimits(ExecContext *c, struct rlimit *defaults, uint3
  * -EOPNOTSUPP after logging an error for DynamicUser=yes and PAMName=, which are not supported
  * yet; -ENOMEM. */
 int exec_context_from_unit(Unit *u, ExecContext *ret);
+
+/* The field of c that the boolean setting key (e.g. "LockPersonality") is loaded into, or NULL
+ * when loading keeps no field for key: what D-Bus shows is what loading kept (a bad value after
+ * a good one leaves the good one). */
+const bool *exec_context_bool_field(const ExecContext *c, const char *key);

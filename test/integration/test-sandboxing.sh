@@ -184,6 +184,8 @@ probe personality LockPersonality=yes
 probe personality-x86 LockPersonality=yes Personality=x86
 probe restrict-user LockPersonality=yes RestrictRealtime=yes RestrictSUIDSGID=yes MemoryDenyWriteExecute=yes User=nobody
 probe restrict-off LockPersonality=yes LockPersonality=no RestrictRealtime=no
+# a bad value after a good one is ignored with a warning: the good one stays, applied and shown
+probe bad-bool LockPersonality=yes LockPersonality=bogus PrivateDevices=yes PrivateDevices=maybe
 # not sandboxing, but found with it (systemd-timesyncd's unit): a notify service of another user
 # reaches the notify socket (systemd's is mode 0777)
 probe notify-nobody User=nobody Type=notify NotifyAccess=all TimeoutStartSec=10 ExecStart= \

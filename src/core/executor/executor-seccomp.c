@@ -66,13 +66,25 @@ typedef struct FilterRule {
         uint32_t action;
 } FilterRule;
 
-/* A call by name; names this libseccomp or an architecture lacks are skipped. */
-static int filter_add_call(const char *name, void *userdata) {
-        FilterRule *rule = userdata;
+/* A rule for the call name, comparing n arguments (cmp). exact: f has one architecture and the
+ * rule must hold there as written; otherwise libseccomp writes it for each architecture of f
+ * that has the call. A name this libseccomp or the architectures lack is left out. Returns
+ * true when the rule was added. */
+static bool rule_add(scmp_filter_ctx f, uint32_t action, const char *name, bool exact, unsigned n,
+                     const struct scmp_arg_cmp *cmp) {
         int nr = seccomp_syscall_resolve_name(name);
 
-        if (nr != __NR_SCMP_ERROR)
-                (void) seccomp_rule_add(rule->f, rule->action, nr, 0); /* -EDOM: not a call of one arch */
+        if (nr == __NR_SCMP_ERROR)
+                return false;
+        return (exact ? seccomp_rule_add_exact_array(f, action, nr, n, cmp)
+                      : seccomp_rule_add_array(f, action, nr, n, cmp)) >= 0;
+}
+
+/* A call by name, for exec_syscall_group_foreach(). */
+static int filter_add_call(const char *name, void *userdata) {
+        FilterRule *rule = userdata;
+
+        (void) rule_add(rule->f, rule->action, name, false, 0, NULL);
         return 0;
 }
 
@@ -103,25 +115,16 @@ static int load_archs(const ExecContext *c) {
 
 /* ---- filters comparing arguments, one program per architecture ---- */
 
-/* An exact rule for the call name on the filter's one architecture; a call the architecture
- * lacks (or whose arguments libseccomp cannot compare there) is left out: 0 added, -1 not. */
-static int rule_exact(scmp_filter_ctx f, int error, const char *name, unsigned n, const struct scmp_arg_cmp *cmp) {
-        int nr = seccomp_syscall_resolve_name(name);
-
-        if (nr == __NR_SCMP_ERROR || seccomp_rule_add_exact_array(f, SCMP_ACT_ERRNO(error), nr, n, cmp) < 0)
-                return -1;
-        return 0;
-}
-
-#define RULE(f, error, name, ...)                                                                      \
-        rule_exact(f, error, name, ELEMENTSOF(((const struct scmp_arg_cmp[]) { __VA_ARGS__ })),       \
-                   (const struct scmp_arg_cmp[]) { __VA_ARGS__ })
+/* An exact rule failing the call with error where the arguments compare as given; true if added. */
+#define RULE(f, error, name, ...)                                                                     \
+        rule_add(f, SCMP_ACT_ERRNO(error), name, true,                                               \
+                 ELEMENTSOF(((const struct scmp_arg_cmp[]) { __VA_ARGS__ })),                         \
+                 (const struct scmp_arg_cmp[]) { __VA_ARGS__ })
 
 /* MemoryDenyWriteExecute=: no mapping both writable and executable, no page made executable
  * later, no SysV shared memory attached executable (where shmat() is a call of its own). */
 static bool build_memory_deny_write_execute(scmp_filter_ctx f, uint32_t arch, const ExecContext *c) {
         const char *map_call = "mmap", *blocked = NULL, *shmat_call = "shmat";
-        bool ok;
 
         (void) c;
         switch (arch) {
@@ -139,12 +142,12 @@ static bool build_memory_deny_write_execute(scmp_filter_ctx f, uint32_t arch, co
                 shmat_call = NULL; /* through ipc() */
                 break;
         }
-        ok = RULE(f, EPERM, map_call, SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC | PROT_WRITE, PROT_EXEC | PROT_WRITE)) >= 0 &&
-             (!blocked || rule_exact(f, EPERM, blocked, 0, NULL) >= 0) &&
-             RULE(f, EPERM, "mprotect", SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, PROT_EXEC)) >= 0 &&
-             RULE(f, EPERM, "pkey_mprotect", SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, PROT_EXEC)) >= 0 &&
-             (!shmat_call || RULE(f, EPERM, shmat_call, SCMP_A2(SCMP_CMP_MASKED_EQ, SHM_EXEC, SHM_EXEC)) >= 0);
-        return ok; /* all or nothing for an architecture, as systemd */
+        /* all or nothing for an architecture, as systemd */
+        return RULE(f, EPERM, map_call, SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC | PROT_WRITE, PROT_EXEC | PROT_WRITE)) &&
+               (!blocked || rule_add(f, SCMP_ACT_ERRNO(EPERM), blocked, true, 0, NULL)) &&
+               RULE(f, EPERM, "mprotect", SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, PROT_EXEC)) &&
+               RULE(f, EPERM, "pkey_mprotect", SCMP_A2(SCMP_CMP_MASKED_EQ, PROT_EXEC, PROT_EXEC)) &&
+               (!shmat_call || RULE(f, EPERM, shmat_call, SCMP_A2(SCMP_CMP_MASKED_EQ, SHM_EXEC, SHM_EXEC)));
 }
 
 /* RestrictRealtime=: sched_setscheduler() only to SCHED_OTHER, SCHED_BATCH and SCHED_IDLE
@@ -155,7 +158,7 @@ static bool build_restrict_realtime(scmp_filter_ctx f, uint32_t arch, const Exec
         (void) arch, (void) c;
         for (size_t i = 0; i < ELEMENTSOF(refused); i++)
                 (void) RULE(f, EPERM, "sched_setscheduler", SCMP_A1(SCMP_CMP_EQ, (uint64_t) refused[i]));
-        return RULE(f, EPERM, "sched_setscheduler", SCMP_A1(SCMP_CMP_GT, SCHED_IDLE)) >= 0;
+        return RULE(f, EPERM, "sched_setscheduler", SCMP_A1(SCMP_CMP_GT, SCHED_IDLE));
 }
 
 /* RestrictSUIDSGID=: no file or directory created or changed to set-user-ID or set-group-ID;
@@ -163,7 +166,7 @@ static bool build_restrict_realtime(scmp_filter_ctx f, uint32_t arch, const Exec
  * makes callers fall back to the filtered ones. */
 static bool build_restrict_suid_sgid(scmp_filter_ctx f, uint32_t arch, const ExecContext *c) {
         static const mode_t modes[] = { S_ISUID, S_ISGID };
-        int any = -1;
+        bool any = false; /* systemd loads the program if any rule could be written */
 
         (void) arch, (void) c;
         for (size_t i = 0; i < ELEMENTSOF(modes); i++) {
@@ -173,17 +176,17 @@ static bool build_restrict_suid_sgid(scmp_filter_ctx f, uint32_t arch, const Exe
                 static const char *const a2[] = { "fchmodat", "mkdirat", "mknodat" };
 
                 for (size_t j = 0; j < ELEMENTSOF(a1); j++)
-                        any &= RULE(f, EPERM, a1[j], SCMP_A1(SCMP_CMP_MASKED_EQ, m, m));
+                        any |= RULE(f, EPERM, a1[j], SCMP_A1(SCMP_CMP_MASKED_EQ, m, m));
                 for (size_t j = 0; j < ELEMENTSOF(a2); j++)
-                        any &= RULE(f, EPERM, a2[j], SCMP_A2(SCMP_CMP_MASKED_EQ, m, m));
-                any &= RULE(f, EPERM, "open", SCMP_A1(SCMP_CMP_MASKED_EQ, O_CREAT, O_CREAT),
+                        any |= RULE(f, EPERM, a2[j], SCMP_A2(SCMP_CMP_MASKED_EQ, m, m));
+                any |= RULE(f, EPERM, "open", SCMP_A1(SCMP_CMP_MASKED_EQ, O_CREAT, O_CREAT),
                             SCMP_A2(SCMP_CMP_MASKED_EQ, m, m));
-                any &= RULE(f, EPERM, "openat", SCMP_A2(SCMP_CMP_MASKED_EQ, O_CREAT, O_CREAT),
+                any |= RULE(f, EPERM, "openat", SCMP_A2(SCMP_CMP_MASKED_EQ, O_CREAT, O_CREAT),
                             SCMP_A3(SCMP_CMP_MASKED_EQ, m, m));
         }
-        (void) rule_exact(f, ENOSYS, "fchmodat2", 0, NULL);
-        (void) rule_exact(f, ENOSYS, "openat2", 0, NULL);
-        return any == 0;
+        (void) rule_add(f, SCMP_ACT_ERRNO(ENOSYS), "fchmodat2", true, 0, NULL);
+        (void) rule_add(f, SCMP_ACT_ERRNO(ENOSYS), "openat2", true, 0, NULL);
+        return any;
 }
 
 /* LockPersonality=: personality() only to the execution domain the service runs in:
@@ -197,7 +200,7 @@ static bool build_lock_personality(scmp_filter_ctx f, uint32_t arch, const ExecC
 
                 p = current >= 0 && (current & 0xff) == PER_LINUX32 ? PER_LINUX32 : PER_LINUX;
         }
-        return RULE(f, EPERM, "personality", SCMP_A0(SCMP_CMP_NE, (uint64_t) p)) >= 0;
+        return RULE(f, EPERM, "personality", SCMP_A0(SCMP_CMP_NE, (uint64_t) p));
 }
 
 typedef bool (*ArchFilterBuilder)(scmp_filter_ctx f, uint32_t arch, const ExecContext *c);

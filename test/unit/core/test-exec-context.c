@@ -112,9 +112,15 @@ END_TEST
 START_TEST(test_bad_values_warn_and_keep_previous) {
         ck_assert_int_eq(load("Nice=3\nNice=99\nUMask=abc\nOOMScoreAdjust=2000\nLimitNOFILE=10:5\n"
                               "LimitCORE=lots\nIOSchedulingClass=fast\nCPUSchedulingPriority=200\n"
-                              "KeyringMode=bogus\nTimerSlackNSec=soon\nPersonality=vax\n"),
+                              "KeyringMode=bogus\nTimerSlackNSec=soon\nPersonality=vax\n"
+                              "LockPersonality=yes\nLockPersonality=bogus\n"),
                          0);
         ck_assert_int_eq(c.nice, 3); /* the bad later value is ignored */
+        ck_assert(c.lock_personality);
+        /* and D-Bus shows what was kept */
+        ck_assert_ptr_eq(exec_context_bool_field(&c, "LockPersonality"), &c.lock_personality);
+        ck_assert_ptr_eq(exec_context_bool_field(&c, "MountAPIVFS"), &c.mount_apivfs);
+        ck_assert_ptr_null(exec_context_bool_field(&c, "Personality"));
         ck_assert_int_eq(c.umask, 0022);
         ck_assert(!c.oom_score_adjust_set && !c.ioprio_set && !c.cpu_sched_set);
         /* the bad LimitNOFILE=/LimitCORE= leave the defaults */
@@ -130,6 +136,7 @@ START_TEST(test_bad_values_warn_and_keep_previous) {
         ck_assert_log_contains(&cap, "a.service: Failed to parse keyring mode, ignoring: bogus");
         ck_assert_log_contains(&cap, "a.service: Failed to parse nsec value, ignoring: soon");
         ck_assert_log_contains(&cap, "a.service: Failed to parse personality, ignoring: vax");
+        ck_assert_log_contains(&cap, "a.service: Failed to parse boolean value, ignoring: bogus");
 }
 END_TEST
 
