@@ -894,11 +894,13 @@ static void socket_log_job_failure(Socket *s, int r, BusError *error, bool templ
 
 /* Crash recovery: init keeps an accepted connection from right after accept() until the process
  * serving it was committed (service.c releases it), so that a connection accepted just before a
- * crash is served by the next manager. The entry's name ("conn:SOCKET/PID.T.N", T the monotonic
- * clock when this manager program started: a manager that re-executes itself after a crash keeps
- * its PID and counts from 1 again, and must not reuse, and so replace or forget, a name the
- * entries of the manager before it still have), or NULL. */
-static char *socket_keep_connection(Socket *s, int cfd) {
+ * crash is served by the next manager. This is the name of the next connection's entry
+ * ("conn:SOCKET/PID.T.N", T the monotonic clock when this manager program started: a manager that
+ * re-executes itself after a crash keeps its PID and counts from 1 again, and must not reuse, and
+ * so replace or forget, a name the entries of the manager before it still have), or NULL. It is
+ * made before accept(): between accept() and init holding the connection a SIGKILL of the manager
+ * loses it, so nothing but the one sendmsg() to init happens in between. */
+static char *socket_connection_name(Socket *s) {
         static unsigned long counter;
         static usec_t incarnation;
         char *name = NULL;
@@ -908,7 +910,6 @@ static char *socket_keep_connection(Socket *s, int cfd) {
         if (asprintf(&name, "conn:%s/%ld.%" PRIu64 ".%lu", UNIT(s)->id, (long) getpid(), incarnation,
                      ++counter) < 0)
                 return NULL;
-        manager_keep_fds(UNIT(s)->manager, name, &cfd, 1);
         return name;
 }
 
@@ -1077,17 +1078,21 @@ static int socket_dispatch_io(EventSource *source, int fd, uint32_t revents, voi
                 return 0;
         }
         if (s->accept && socket_port_can_accept(p)) {
+                kept = socket_connection_name(s);
                 cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+                if (cfd >= 0 && kept) /* in init's keeping first: a crash from here on does not lose it */
+                        manager_keep_fds(UNIT(s)->manager, kept, &cfd, 1);
                 if (cfd < 0) {
-                        if (IN_SET(errno, EAGAIN, EINTR, ECONNABORTED, EPROTO, ENETDOWN, ENOPROTOOPT, EHOSTDOWN,
+                        int e = errno;
+
+                        kept = mfree(kept);
+                        if (IN_SET(e, EAGAIN, EINTR, ECONNABORTED, EPROTO, ENETDOWN, ENOPROTOOPT, EHOSTDOWN,
                                    ENONET, EHOSTUNREACH, EOPNOTSUPP, ENETUNREACH))
                                 return 0;
-                        log_unit_error_errno(UNIT(s), errno, "Failed to accept connection socket: %m");
+                        log_unit_error_errno(UNIT(s), e, "Failed to accept connection socket: %m");
                         socket_enter_stop_pre(s, SOCKET_FAILURE_RESOURCES);
                         return 0;
                 }
-                /* in init's keeping first: a crash from here on does not lose the connection */
-                kept = socket_keep_connection(s, cfd);
                 fault_point("after-accept");
                 socket_apply_options(s, p->addr.sa.sa_family, cfd);
         }
